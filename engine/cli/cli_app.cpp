@@ -1,0 +1,60 @@
+#include "cli/cli_app.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "core/log.h"
+
+namespace ferry::cli {
+
+bool interactive() { return isatty(STDIN_FILENO) != 0; }
+
+core::Result<connect::ConnectionSpec> specFromUrl(const std::string& url, const char* role) {
+  auto spec = connect::ConnectionSpec::parse(url);
+  if (!spec) return std::move(spec).error().context(std::string("--") + role);
+  connect::resolvePassword(*spec);
+  return spec;
+}
+
+int reportError(const core::Error& error, bool json) {
+  const std::string line = connect::redactUrls(error.oneLine());
+  std::cerr << "ferry: error: " << line << '\n';
+  if (json) {
+    nlohmann::json j = {{"error",
+                         {{"kind", core::errorKindName(error.kind())},
+                          {"message", connect::redactUrls(error.message())},
+                          {"hint", error.hint()},
+                          {"sqlstate", error.sqlState()},
+                          {"vendor_code", error.vendorCode()}}}};
+    std::cout << j.dump(2) << '\n';
+  }
+  return error.kind() == core::ErrorKind::Usage ? kExitUsage : kExitError;
+}
+
+int runCli(int argc, char** argv) {
+  CLI::App app{
+      "Ferry migrates a live database between PostgreSQL and MySQL/MariaDB with no maintenance window.\n"
+      "URLs: postgresql://user[:password]@host[:port]/db[?sslmode=verify-full&sslrootcert=ca.pem]\n"
+      "      mysql://user[:password]@host[:port]/[db][?ssl-mode=REQUIRED&ssl-ca=ca.pem]  (also mariadb://)\n"
+      "Passwords not in the URL come from PGPASSWORD / MYSQL_PWD, ~/.pgpass / ~/.my.cnf [client], or a prompt.\n"
+      "Exit codes: 0 ok, 1 error, 2 usage.",
+      "ferry"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ferry 0.1.0");
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Log more detail to stderr");
+  int exitCode = kExitOk;
+  addInspectCommand(app, exitCode);
+  addPreflightCommand(app, exitCode);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  return exitCode;
+}
+
+}  // namespace ferry::cli

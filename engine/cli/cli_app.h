@@ -1,0 +1,38 @@
+#pragma once
+/// The `ferry` command line: parses arguments, runs one subcommand, maps the
+/// outcome to the exit code (0 ok, 1 error, 2 usage; `verify` later adds 3).
+
+#include <iosfwd>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "connect/connection_spec.h"
+#include "core/error.h"
+#include "core/result.h"
+
+namespace CLI {
+class App;
+}
+
+namespace ferry::cli {
+
+enum ExitCode : int { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
+
+int runCli(int argc, char** argv);
+
+/// Shared by subcommands: parse a URL and resolve its password (environment,
+/// password files, a terminal prompt when stdin is a TTY).
+core::Result<connect::ConnectionSpec> specFromUrl(const std::string& url, const char* role);
+
+/// Prints an error the CLI way: "ferry: error: …" on stderr, and when json is
+/// set an {"error": {...}} object on stdout. Returns the exit code for it.
+int reportError(const core::Error& error, bool json);
+
+/// True when stdin is a terminal (prompts allowed).
+bool interactive();
+
+void addInspectCommand(CLI::App& app, int& exitCode);
+void addPreflightCommand(CLI::App& app, int& exitCode);
+
+}  // namespace ferry::cli

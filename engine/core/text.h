@@ -1,0 +1,26 @@
+#pragma once
+/// Small string helpers shared by every engine folder.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::core {
+
+bool startsWith(std::string_view s, std::string_view prefix);
+bool endsWith(std::string_view s, std::string_view suffix);
+std::string trim(std::string_view s);
+std::string toLower(std::string_view s);
+std::string toUpper(std::string_view s);
+std::vector<std::string> split(std::string_view s, char sep);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+/// Replaces every occurrence of `from` (non-empty) with `to`.
+std::string replaceAll(std::string s, std::string_view from, std::string_view to);
+bool containsNoCase(std::string_view haystack, std::string_view needle);
+/// Percent-decoding for URL components; false on a malformed escape.
+bool percentDecode(std::string_view in, std::string& out);
+std::string percentEncode(std::string_view in);
+/// "1.5 MB", "12 kB": for human output.
+std::string humanBytes(long long bytes);
+
+}  // namespace ferry::core

@@ -1,0 +1,144 @@
+#include "model/catalog.h"
+
+#include <algorithm>
+
+namespace ferry::model {
+
+const char* engineName(Engine e) {
+  switch (e) {
+    case Engine::PostgreSQL: return "postgresql";
+    case Engine::MySQL: return "mysql";
+    case Engine::MariaDB: return "mariadb";
+  }
+  return "postgresql";
+}
+
+const char* engineDisplayName(Engine e) {
+  switch (e) {
+    case Engine::PostgreSQL: return "PostgreSQL";
+    case Engine::MySQL: return "MySQL";
+    case Engine::MariaDB: return "MariaDB";
+  }
+  return "PostgreSQL";
+}
+
+bool isMySqlFamily(Engine e) { return e == Engine::MySQL || e == Engine::MariaDB; }
+
+bool ServerVersion::atLeast(int maj, int min, int pat) const {
+  if (major != maj) return major > maj;
+  if (minor != min) return minor > min;
+  return patch >= pat;
+}
+
+const Column* Table::column(const std::string& n) const {
+  auto it = std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.name == n; });
+  return it == columns.end() ? nullptr : &*it;
+}
+
+std::optional<std::vector<std::string>> Table::rowIdentity() const {
+  if (primaryKey && !primaryKey->columns.empty()) return primaryKey->columns;
+  auto allNotNull = [&](const std::vector<std::string>& cols) {
+    return !cols.empty() && std::all_of(cols.begin(), cols.end(), [&](const std::string& c) {
+      const Column* col = column(c);
+      return col != nullptr && !col->nullable;
+    });
+  };
+  for (const auto& u : uniques) {
+    if (allNotNull(u.columns)) return u.columns;
+  }
+  for (const auto& idx : indexes) {
+    if (!idx.unique || idx.predicate) continue;
+    std::vector<std::string> cols;
+    bool plain = true;
+    for (const auto& k : idx.keys) {
+      if (!k.column || k.prefixLength) {
+        plain = false;
+        break;
+      }
+      cols.push_back(*k.column);
+    }
+    if (plain && allNotNull(cols)) return cols;
+  }
+  return std::nullopt;
+}
+
+const Table* Schema::table(const std::string& n) const {
+  auto it = std::find_if(tables.begin(), tables.end(), [&](const Table& t) { return t.name == n; });
+  return it == tables.end() ? nullptr : &*it;
+}
+
+const Schema* Catalog::schema(const std::string& n) const {
+  auto it = std::find_if(schemas.begin(), schemas.end(), [&](const Schema& s) { return s.name == n; });
+  return it == schemas.end() ? nullptr : &*it;
+}
+
+const Table* Catalog::table(const std::string& s, const std::string& t) const {
+  const Schema* sc = schema(s);
+  return sc ? sc->table(t) : nullptr;
+}
+
+std::size_t Catalog::tableCount() const {
+  std::size_t n = 0;
+  for (const auto& s : schemas) n += s.tables.size();
+  return n;
+}
+
+const char* tableKindName(TableKind k) {
+  switch (k) {
+    case TableKind::Table: return "table";
+    case TableKind::PartitionedTable: return "partitioned_table";
+    case TableKind::Partition: return "partition";
+    case TableKind::Foreign: return "foreign_table";
+  }
+  return "table";
+}
+
+const char* persistenceName(Persistence p) {
+  switch (p) {
+    case Persistence::Permanent: return "permanent";
+    case Persistence::Unlogged: return "unlogged";
+    case Persistence::Temporary: return "temporary";
+  }
+  return "permanent";
+}
+
+const char* identityName(Identity i) {
+  switch (i) {
+    case Identity::None: return "none";
+    case Identity::Always: return "always";
+    case Identity::ByDefault: return "by_default";
+    case Identity::AutoIncrement: return "auto_increment";
+  }
+  return "none";
+}
+
+const char* generatedName(Generated g) {
+  switch (g) {
+    case Generated::None: return "none";
+    case Generated::Virtual: return "virtual";
+    case Generated::Stored: return "stored";
+  }
+  return "none";
+}
+
+const char* routineKindName(RoutineKind k) {
+  switch (k) {
+    case RoutineKind::Function: return "function";
+    case RoutineKind::Procedure: return "procedure";
+    case RoutineKind::Aggregate: return "aggregate";
+    case RoutineKind::Window: return "window";
+  }
+  return "function";
+}
+
+const char* userTypeKindName(UserTypeKind k) {
+  switch (k) {
+    case UserTypeKind::Enum: return "enum";
+    case UserTypeKind::Domain: return "domain";
+    case UserTypeKind::Composite: return "composite";
+    case UserTypeKind::Range: return "range";
+  }
+  return "enum";
+}
+
+}  // namespace ferry::model

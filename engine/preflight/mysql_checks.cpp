@@ -1,0 +1,184 @@
+// Pre-flight checks for MySQL/MariaDB sources and targets.
+
+#include <set>
+
+#include "connect/mysql/mysql_connection.h"
+#include "core/text.h"
+#include "preflight/check_builder.h"
+#include "preflight/preflight.h"
+
+namespace ferry::preflight {
+
+using detail::Checks;
+using detail::listSome;
+
+namespace {
+
+// Global privileges of the current account (CURRENT_USER is 'user'@'host').
+constexpr const char* kMySqlGlobalPrivileges = R"sql(
+SELECT PRIVILEGE_TYPE AS priv
+FROM information_schema.USER_PRIVILEGES
+WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',
+                       SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
+)sql";
+
+constexpr const char* kMySqlTablesWithoutKey = R"sql(
+SELECT CONCAT(t.TABLE_SCHEMA, '.', t.TABLE_NAME) AS name
+FROM information_schema.TABLES t
+WHERE t.TABLE_TYPE = 'BASE TABLE'
+  AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+  AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS c
+                  WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME
+                    AND c.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE'))
+ORDER BY 1
+)sql";
+
+constexpr const char* kMySqlNonTransactional = R"sql(
+SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') AS name
+FROM information_schema.TABLES
+WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE NOT IN ('InnoDB')
+  AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+ORDER BY 1
+)sql";
+
+std::string variable(connect::MySqlConnection& conn, const std::string& name, bool* exists = nullptr) {
+  auto r = conn.query("SHOW GLOBAL VARIABLES LIKE " + connect::MySqlConnection::quoteLiteral(name));
+  if (!r || r->empty()) {
+    if (exists) *exists = false;
+    return {};
+  }
+  if (exists) *exists = true;
+  return r->row(0).str("Value");
+}
+
+std::vector<std::string> names(const connect::QueryResult& r) {
+  std::vector<std::string> out;
+  for (auto row : r) out.push_back(row.str("name"));
+  return out;
+}
+
+core::Result<std::set<std::string>> globalPrivileges(connect::MySqlConnection& conn) {
+  auto r = conn.query(kMySqlGlobalPrivileges);
+  if (!r) return std::move(r).error().context("reading the account's privileges");
+  std::set<std::string> out;
+  for (auto row : *r) out.insert(core::toUpper(row.str("priv")));
+  return out;
+}
+
+}  // namespace
+
+core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection& conn) {
+  Checks checks(Role::Source);
+  const bool maria = conn.flavour() == model::Engine::MariaDB;
+  const std::string product = model::engineDisplayName(conn.flavour());
+  checks.pass("server_version", product + " version is supported", product + " " + conn.serverVersion().text);
+
+  const std::string logBin = variable(conn, "log_bin");
+  checks.expect(logBin == "ON", "log_bin", "the binary log is on", "log_bin = " + logBin,
+                "Start the server with log_bin (e.g. log_bin=mysql-bin in my.cnf) and restart it.");
+  const std::string format = variable(conn, "binlog_format");
+  checks.expect(format == "ROW", "binlog_format", "binlog_format is ROW", "binlog_format = " + format,
+                "Set binlog_format=ROW in my.cnf (and SET GLOBAL binlog_format='ROW'); existing sessions keep "
+                "their format until they reconnect.");
+  const std::string image = variable(conn, "binlog_row_image");
+  checks.expect(image == "FULL", "binlog_row_image", "binlog_row_image is FULL", "binlog_row_image = " + image,
+                "Set binlog_row_image=FULL in my.cnf and SET GLOBAL binlog_row_image='FULL'.");
+  bool haveMetadata = false;
+  const std::string metadata = variable(conn, "binlog_row_metadata", &haveMetadata);
+  if (haveMetadata) {
+    checks.expect(metadata == "FULL", "binlog_row_metadata", "binlog_row_metadata is FULL",
+                  "binlog_row_metadata = " + metadata,
+                  "Set binlog_row_metadata=FULL so row events carry column names and signedness.",
+                  CheckStatus::Warn);
+  }
+  const std::string serverId = variable(conn, "server_id");
+  checks.expect(!serverId.empty() && serverId != "0", "server_id", "server_id is set", "server_id = " + serverId,
+                "Set a non-zero, unique server_id in my.cnf and restart the server.");
+  if (!maria) {
+    const std::string gtid = variable(conn, "gtid_mode");
+    checks.expect(gtid == "ON", "gtid_mode", "GTIDs are on", "gtid_mode = " + gtid,
+                  "Enable gtid_mode=ON with enforce_gtid_consistency=ON so a stream can resume by GTID.",
+                  CheckStatus::Warn);
+  }
+
+  auto privs = globalPrivileges(conn);
+  if (!privs) return std::move(privs).error();
+  auto has = [&](const char* p) { return privs->count("ALL PRIVILEGES") > 0 || privs->count(p) > 0; };
+  checks.expect(has("REPLICATION SLAVE"), "grant_replication_slave", "the account may read the binlog (REPLICATION SLAVE)",
+                has("REPLICATION SLAVE") ? "granted" : "not granted",
+                "Run GRANT REPLICATION SLAVE ON *.* TO the migration account.");
+  const char* monitor = maria && conn.serverVersion().atLeast(10, 5) ? "BINLOG MONITOR" : "REPLICATION CLIENT";
+  checks.expect(has(monitor), "grant_binlog_monitor",
+                std::string("the account may read binlog positions (") + monitor + ")",
+                has(monitor) ? "granted" : "not granted",
+                std::string("Run GRANT ") + monitor + " ON *.* TO the migration account.");
+  checks.expect(has("SELECT"), "grant_select", "the account may read every table (SELECT)",
+                has("SELECT") ? "granted globally" : "not granted globally",
+                "Run GRANT SELECT ON *.* (or on each migrated database) TO the migration account.",
+                CheckStatus::Warn);
+  checks.expect(has("RELOAD"), "grant_reload", "parallel snapshots may take a brief global read lock (RELOAD)",
+                has("RELOAD") ? "granted" : "not granted",
+                "Run GRANT RELOAD ON *.* TO the migration account, or copy with --jobs 1.", CheckStatus::Warn);
+
+  auto keyless = conn.query(kMySqlTablesWithoutKey);
+  if (!keyless) return std::move(keyless).error().context("looking for tables without a key");
+  const auto noKey = names(*keyless);
+  checks.expect(noKey.empty(), "tables_without_key", "every table has a primary or unique key",
+                noKey.empty() ? "all tables have a key"
+                              : std::to_string(noKey.size()) + " tables without key: " + listSome(noKey),
+                "Add a primary key; without one, replicated updates and deletes must match whole rows and "
+                "the copy cannot be split into chunks.",
+                CheckStatus::Warn);
+
+  auto nonTx = conn.query(kMySqlNonTransactional);
+  if (!nonTx) return std::move(nonTx).error().context("looking for non-InnoDB tables");
+  const auto plain = names(*nonTx);
+  checks.expect(plain.empty(), "transactional_tables", "every table is transactional (InnoDB)",
+                plain.empty() ? "all tables use InnoDB" : listSome(plain),
+                "Convert them with ALTER TABLE … ENGINE=InnoDB; other engines have no consistent snapshot.",
+                CheckStatus::Warn);
+
+  // Binlog retention: the stream must be able to resume after an outage.
+  long long seconds = 0;
+  bool haveSeconds = false;
+  const std::string expireSeconds = variable(conn, "binlog_expire_logs_seconds", &haveSeconds);
+  if (haveSeconds && !expireSeconds.empty()) seconds = std::stoll(expireSeconds);
+  if (seconds == 0) {
+    const std::string days = variable(conn, "expire_logs_days");
+    if (!days.empty()) seconds = static_cast<long long>(std::stod(days) * 86400);
+  }
+  if (seconds == 0) {
+    checks.pass("binlog_retention", "binlogs are kept long enough to resume", "binlogs never expire automatically");
+  } else {
+    checks.expect(seconds >= 86400, "binlog_retention", "binlogs are kept long enough to resume",
+                  "binlogs expire after " + std::to_string(seconds / 3600) + " h",
+                  "Keep binlogs at least a day (binlog_expire_logs_seconds=86400 or more) so a paused "
+                  "migration can resume.",
+                  CheckStatus::Warn);
+  }
+  return checks.take();
+}
+
+core::Result<std::vector<CheckResult>> checkMySqlTarget(connect::MySqlConnection& conn) {
+  Checks checks(Role::Target);
+  const std::string product = model::engineDisplayName(conn.flavour());
+  checks.pass("server_version", product + " version is supported", product + " " + conn.serverVersion().text);
+  auto privs = globalPrivileges(conn);
+  if (!privs) return std::move(privs).error();
+  const bool all = privs->count("ALL PRIVILEGES") > 0;
+  std::vector<std::string> missing;
+  for (const char* p : {"CREATE", "ALTER", "INDEX", "INSERT", "UPDATE", "DELETE", "DROP", "REFERENCES"}) {
+    if (!all && privs->count(p) == 0) missing.emplace_back(p);
+  }
+  checks.expect(missing.empty(), "create_tables", "the account may create and load databases and tables",
+                missing.empty() ? "all needed privileges granted" : "missing " + core::join(missing, ", "),
+                "Run GRANT " + (missing.empty() ? std::string("ALL") : core::join(missing, ", ")) +
+                    " ON *.* (or on the target databases) TO the migration account.");
+  const std::string localInfile = variable(conn, "local_infile");
+  checks.expect(localInfile == "ON", "local_infile", "LOAD DATA LOCAL INFILE is allowed", "local_infile = " + localInfile,
+                "SET GLOBAL local_infile = ON for a faster load; otherwise Ferry falls back to multi-row INSERT.",
+                CheckStatus::Warn);
+  return checks.take();
+}
+
+}  // namespace ferry::preflight

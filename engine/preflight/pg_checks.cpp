@@ -1,0 +1,142 @@
+// Pre-flight checks for PostgreSQL sources and targets.
+
+#include "connect/pg/pg_connection.h"
+#include "preflight/check_builder.h"
+#include "preflight/preflight.h"
+
+namespace ferry::preflight {
+
+using detail::Checks;
+using detail::listSome;
+
+namespace {
+
+// The settings and counts logical replication depends on, in one round trip.
+constexpr const char* kPgReplicationState = R"sql(
+SELECT current_setting('wal_level') AS wal_level,
+       current_setting('max_replication_slots')::int AS max_slots,
+       (SELECT count(*) FROM pg_replication_slots) AS used_slots,
+       current_setting('max_wal_senders')::int AS max_senders,
+       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'walsender') AS used_senders,
+       r.rolname AS role_name, r.rolreplication AS can_replicate, r.rolsuper AS is_super
+FROM pg_roles r WHERE r.rolname = current_user
+)sql";
+
+// User tables that logical replication cannot identify rows of (no primary key
+// and replica identity DEFAULT with no key, or NOTHING).
+constexpr const char* kPgTablesWithoutIdentity = R"sql(
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'
+  AND (c.relreplident = 'n'
+       OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
+ORDER BY 1
+)sql";
+
+constexpr const char* kPgUnreadableTables = R"sql(
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'
+  AND NOT has_table_privilege(c.oid, 'SELECT')
+ORDER BY 1
+)sql";
+
+constexpr const char* kPgPublicationRights = R"sql(
+SELECT r.rolsuper AS is_super,
+       has_database_privilege(current_database(), 'CREATE') AS can_create_in_db,
+       (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+          AND n.nspname !~ '^pg_' AND NOT pg_has_role(c.relowner, 'USAGE')) AS foreign_owned
+FROM pg_roles r WHERE r.rolname = current_user
+)sql";
+
+constexpr const char* kPgTargetRights = R"sql(
+SELECT has_database_privilege(current_database(), 'CREATE') AS can_create_schema,
+       has_database_privilege(current_database(), 'TEMP') AS can_temp,
+       (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS is_super,
+       current_database() AS db,
+       current_user AS role_name
+)sql";
+
+std::vector<std::string> names(const connect::QueryResult& r) {
+  std::vector<std::string> out;
+  for (auto row : r) out.push_back(row.str("name"));
+  return out;
+}
+
+}  // namespace
+
+core::Result<std::vector<CheckResult>> checkPgSource(connect::PgConnection& conn) {
+  Checks checks(Role::Source);
+  checks.pass("server_version", "PostgreSQL version is supported", "PostgreSQL " + conn.serverVersion().text);
+
+  auto state = conn.query(kPgReplicationState);
+  if (!state) return std::move(state).error().context("reading replication settings");
+  auto s = state->row(0);
+  const std::string walLevel = s.str("wal_level");
+  checks.expect(walLevel == "logical", "wal_level", "wal_level is logical", "wal_level = " + walLevel,
+                "Set wal_level = logical in postgresql.conf (ALTER SYSTEM SET wal_level = logical) and restart the server.");
+  const auto freeSlots = s.i64("max_slots") - s.i64("used_slots");
+  checks.expect(freeSlots >= 1, "replication_slots", "a replication slot is free",
+                std::to_string(freeSlots) + " of " + std::to_string(s.i64("max_slots")) + " slots free",
+                "Raise max_replication_slots (e.g. to " + std::to_string(s.i64("max_slots") + 2) +
+                    ") and restart, or drop unused slots (pg_drop_replication_slot).");
+  const auto freeSenders = s.i64("max_senders") - s.i64("used_senders");
+  checks.expect(freeSenders >= 1, "wal_senders", "a WAL sender is free",
+                std::to_string(freeSenders) + " of " + std::to_string(s.i64("max_senders")) + " WAL senders free",
+                "Raise max_wal_senders (e.g. to " + std::to_string(s.i64("max_senders") + 2) + ") and restart the server.");
+  const bool canReplicate = s.boolean("can_replicate") || s.boolean("is_super");
+  checks.expect(canReplicate, "replication_role", "the role may start replication",
+                "role " + s.str("role_name") + (canReplicate ? " has REPLICATION" : " lacks REPLICATION"),
+                "Run ALTER ROLE " + connect::PgConnection::quoteIdent(s.str("role_name")) + " REPLICATION as a superuser.");
+
+  auto unreadable = conn.query(kPgUnreadableTables);
+  if (!unreadable) return std::move(unreadable).error().context("checking table privileges");
+  const auto noSelect = names(*unreadable);
+  checks.expect(noSelect.empty(), "select_privilege", "every table is readable",
+                noSelect.empty() ? "SELECT granted on all tables"
+                                 : std::to_string(noSelect.size()) + " tables not readable: " + listSome(noSelect),
+                "GRANT SELECT ON ALL TABLES IN SCHEMA <schema> TO " + s.str("role_name") + ".");
+
+  auto noKey = conn.query(kPgTablesWithoutIdentity);
+  if (!noKey) return std::move(noKey).error().context("looking for tables without a key");
+  const auto keyless = names(*noKey);
+  checks.expect(keyless.empty(), "replica_identity", "every table has a primary key or replica identity",
+                keyless.empty() ? "all tables identify their rows"
+                                : std::to_string(keyless.size()) + " tables without key: " + listSome(keyless),
+                "Add a primary key, or run ALTER TABLE <table> REPLICA IDENTITY FULL so updates and deletes "
+                "can be replicated.",
+                CheckStatus::Warn);
+
+  auto pub = conn.query(kPgPublicationRights);
+  if (!pub) return std::move(pub).error().context("checking publication rights");
+  auto p = pub->row(0);
+  const bool canPublish = p.boolean("is_super") || (p.boolean("can_create_in_db") && p.i64("foreign_owned") == 0);
+  checks.expect(canPublish, "publication", "the role may create a publication for the tables",
+                canPublish ? "superuser or owner of every table"
+                           : std::to_string(p.i64("foreign_owned")) + " tables owned by other roles",
+                "Run the migration as the tables' owner or a superuser, or have one run "
+                "CREATE PUBLICATION ferry_pub FOR ALL TABLES beforehand.");
+  return checks.take();
+}
+
+core::Result<std::vector<CheckResult>> checkPgTarget(connect::PgConnection& conn) {
+  Checks checks(Role::Target);
+  checks.pass("server_version", "PostgreSQL version is supported", "PostgreSQL " + conn.serverVersion().text);
+  auto r = conn.query(kPgTargetRights);
+  if (!r) return std::move(r).error().context("checking target privileges");
+  auto row = r->row(0);
+  checks.expect(row.boolean("can_create_schema"), "create_schema", "the role may create schemas and tables",
+                "CREATE on database " + row.str("db") + (row.boolean("can_create_schema") ? " granted" : " not granted"),
+                "Run GRANT CREATE ON DATABASE " + connect::PgConnection::quoteIdent(row.str("db")) + " TO " +
+                    connect::PgConnection::quoteIdent(row.str("role_name")) + ".");
+  checks.expect(row.boolean("is_super"), "disable_triggers", "triggers can be disabled during the load",
+                row.boolean("is_super") ? "superuser" : "not a superuser",
+                "Without superuser, user triggers on the target fire during the load; create triggers after "
+                "the copy (the default) or run as a superuser.",
+                CheckStatus::Warn);
+  return checks.take();
+}
+
+}  // namespace ferry::preflight

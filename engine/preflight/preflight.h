@@ -1,0 +1,53 @@
+#pragma once
+/// Pre-flight checks: named checks of what the later phases (snapshot, CDC,
+/// loading) need from the source and the target, each pass / warn / fail with
+/// a one-line fix. Nothing here writes to a server.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+
+namespace ferry::connect {
+class PgConnection;
+class MySqlConnection;
+}  // namespace ferry::connect
+
+namespace ferry::preflight {
+
+enum class CheckStatus { Pass, Warn, Fail };
+const char* checkStatusName(CheckStatus s);  ///< "pass", "warn", "fail"
+
+enum class Role { Source, Target };
+const char* roleName(Role r);
+
+struct CheckResult {
+  std::string id;        ///< stable name, e.g. "source.wal_level"
+  Role role = Role::Source;
+  std::string title;     ///< what is checked, e.g. "wal_level is logical"
+  CheckStatus status = CheckStatus::Pass;
+  std::string detail;    ///< what was found, e.g. "wal_level = replica"
+  std::string fix;       ///< one sentence saying what to change (empty on pass)
+};
+
+struct Report {
+  std::vector<CheckResult> checks;
+  bool hasFailures() const;
+  int count(CheckStatus s) const;
+  void append(std::vector<CheckResult> more);
+};
+
+/// Checks for a PostgreSQL server used as the source (logical replication).
+core::Result<std::vector<CheckResult>> checkPgSource(connect::PgConnection& conn);
+/// Checks for a MySQL/MariaDB server used as the source (binlog CDC).
+core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection& conn);
+/// Checks for a PostgreSQL target (may create schemas and tables).
+core::Result<std::vector<CheckResult>> checkPgTarget(connect::PgConnection& conn);
+/// Checks for a MySQL/MariaDB target (may create databases and tables, load data).
+core::Result<std::vector<CheckResult>> checkMySqlTarget(connect::MySqlConnection& conn);
+
+nlohmann::json toJson(const Report& report);
+
+}  // namespace ferry::preflight

@@ -1,0 +1,91 @@
+#include "run/session.h"
+
+#include "connect/mysql/mysql_connection.h"
+#include "connect/pg/pg_connection.h"
+
+namespace ferry::run {
+
+using connect::ConnectionSpec;
+using connect::MySqlConnection;
+using connect::PgConnection;
+
+namespace {
+
+core::Result<std::unique_ptr<PgConnection>> openPg(const ConnectionSpec& spec, const OpenOptions& o) {
+  connect::PgOpenOptions po;
+  po.allowPrompt = o.allowPrompt;
+  return PgConnection::open(spec, po);
+}
+
+core::Result<std::unique_ptr<MySqlConnection>> openMySql(const ConnectionSpec& spec, const OpenOptions& o) {
+  connect::MySqlOpenOptions mo;
+  mo.allowPrompt = o.allowPrompt;
+  return MySqlConnection::open(spec, mo);
+}
+
+bool isPg(const ConnectionSpec& spec) { return spec.engine == model::Engine::PostgreSQL; }
+
+}  // namespace
+
+core::Result<ServerInfo> testConnection(const ConnectionSpec& spec, const OpenOptions& options) {
+  ServerInfo info;
+  info.user = spec.user;
+  if (isPg(spec)) {
+    auto c = openPg(spec, options);
+    if (!c) return std::move(c).error();
+    info.engine = model::Engine::PostgreSQL;
+    info.version = (*c)->serverVersion();
+    auto db = (*c)->query("SELECT current_database() AS db, current_user AS u");
+    if (!db) return std::move(db).error();
+    info.database = db->row(0).str("db");
+    info.user = db->row(0).str("u");
+    return info;
+  }
+  auto c = openMySql(spec, options);
+  if (!c) return std::move(c).error();
+  info.engine = (*c)->flavour();
+  info.version = (*c)->serverVersion();
+  info.database = spec.database;
+  return info;
+}
+
+core::Result<model::Catalog> inspect(const ConnectionSpec& spec, const introspect::IntrospectOptions& what,
+                                     const OpenOptions& options) {
+  if (isPg(spec)) {
+    auto c = openPg(spec, options);
+    if (!c) return std::move(c).error();
+    return introspect::introspectPostgres(**c, what);
+  }
+  auto c = openMySql(spec, options);
+  if (!c) return std::move(c).error();
+  introspect::IntrospectOptions opts = what;
+  // A MySQL URL naming a database means "that database" unless --schema says otherwise.
+  if (opts.schemas.empty() && !spec.database.empty()) opts.schemas.push_back(spec.database);
+  return introspect::introspectMySql(**c, opts);
+}
+
+core::Result<preflight::Report> runPreflight(const ConnectionSpec* source, const ConnectionSpec* target,
+                                             const OpenOptions& options) {
+  preflight::Report report;
+  auto run = [&](const ConnectionSpec& spec, bool asSource) -> core::Status {
+    if (isPg(spec)) {
+      auto c = openPg(spec, options);
+      if (!c) return std::move(c).error().context(asSource ? "source" : "target");
+      auto r = asSource ? preflight::checkPgSource(**c) : preflight::checkPgTarget(**c);
+      if (!r) return std::move(r).error();
+      report.append(std::move(*r));
+      return {};
+    }
+    auto c = openMySql(spec, options);
+    if (!c) return std::move(c).error().context(asSource ? "source" : "target");
+    auto r = asSource ? preflight::checkMySqlSource(**c) : preflight::checkMySqlTarget(**c);
+    if (!r) return std::move(r).error();
+    report.append(std::move(*r));
+    return {};
+  };
+  if (source) FERRY_TRY(run(*source, true));
+  if (target) FERRY_TRY(run(*target, false));
+  return report;
+}
+
+}  // namespace ferry::run

@@ -1,0 +1,35 @@
+#pragma once
+// Helpers for integration tests against the sandbox servers (scripts/sandbox).
+
+#include <string>
+
+#include "connect/connection_spec.h"
+
+namespace ferry::test {
+
+/// FERRY_TEST_PG_URL with the database replaced by `database` (empty: keep).
+/// Fails the current test when the variable is not set.
+std::string pgUrl(const std::string& database = {});
+std::string mysqlUrl(const std::string& database = {});
+connect::ConnectionSpec pgSpec(const std::string& database = {});
+connect::ConnectionSpec mysqlSpec(const std::string& database = {});
+
+/// Drops and creates a PostgreSQL database / MySQL database (schema).
+void recreatePgDatabase(const std::string& name);
+void recreateMySqlDatabase(const std::string& name);
+
+/// Runs a SQL file through psql / the mariadb client (which understand
+/// DELIMITER and \ commands); fails the test on a non-zero exit.
+void runPsqlFile(const std::string& database, const std::string& path);
+void runMariadbFile(const std::string& database, const std::string& path);
+/// Runs SQL text through psql / mariadb and returns its stdout (tab-separated, no headers).
+std::string psql(const std::string& database, const std::string& sql);
+std::string mariadb(const std::string& database, const std::string& sql);
+
+/// Runs a shell command, returns exit code; stdout+stderr into `output`.
+int runCommand(const std::string& command, std::string* output = nullptr);
+
+std::string fixturePath(const std::string& name);   ///< tests/fixtures/<name>
+std::string sakilaDir();                            ///< ../shared/datasets/sakila ("" when absent)
+
+}  // namespace ferry::test
