@@ -45,6 +45,12 @@ std::string who(const ConnectionSpec& spec) {
          (spec.usesSocket() ? spec.socket : spec.host + ":" + std::to_string(spec.effectivePort()));
 }
 
+Error tlsUnavailable(const ConnectionSpec& spec) {
+  return Error(ErrorKind::TlsUnavailable, who(spec) + " does not offer TLS but ssl-mode requires it",
+               "Enable TLS on the server (ssl_cert, ssl_key), or use ssl-mode=PREFERRED if an "
+               "unencrypted link is acceptable.");
+}
+
 Error classifyConnectFailure(const sql::SQLException& e, const ConnectionSpec& spec) {
   const int code = e.getErrorCode();
   const std::string msg = redactUrls(core::trim(e.what()));
@@ -88,10 +94,7 @@ Error classifyConnectFailure(const sql::SQLException& e, const ConnectionSpec& s
       // Connector/C gives one number for every TLS failure; its text tells which.
       if (core::containsNoCase(msg, "doesn't support") || core::containsNoCase(msg, "not support") ||
           core::containsNoCase(msg, "SSL is required")) {
-        err = Error(ErrorKind::TlsUnavailable,
-                    who(spec) + " does not offer TLS but ssl-mode requires it",
-                    "Enable TLS on the server (ssl_cert, ssl_key), or use ssl-mode=PREFERRED if an "
-                    "unencrypted link is acceptable.");
+        err = tlsUnavailable(spec);
       } else {
         err = Error(ErrorKind::TlsUnverified,
                     who(spec) + ": the TLS handshake or certificate check failed (" + msg + ")",
@@ -169,10 +172,14 @@ core::Result<std::unique_ptr<MySqlConnection>> MySqlConnection::open(const Conne
     if (options.localInfile) props["OPT_LOCAL_INFILE"] = 1;
     switch (spec.tls.mode) {
       case TlsMode::Disable:
-        break;
       case TlsMode::Allow:
+        break;
       case TlsMode::Prefer:
-        break;  // Connector/C negotiates TLS when the server offers it only if asked; we do not force it
+        // Connector/C uses TLS only when asked; sslEnforce asks, and (see the
+        // Ssl_cipher check below) quietly falls back to plain text when the
+        // server has no TLS, which is exactly "prefer".
+        props["sslEnforce"] = true;
+        break;
       case TlsMode::Require:
         props["sslEnforce"] = true;
         break;
@@ -189,6 +196,13 @@ core::Result<std::unique_ptr<MySqlConnection>> MySqlConnection::open(const Conne
       auto impl = std::make_unique<Impl>();
       impl->conn.reset(drv->connect(props));
       auto c = std::unique_ptr<MySqlConnection>(new MySqlConnection(std::move(impl), spec));
+      if (spec.tls.mode >= TlsMode::Require) {
+        // With libmariadb 3.3 under Connector/C++ 1.1, sslEnforce uses TLS when the server
+        // offers it but silently falls back to plain text when it does not: check the session.
+        auto cipher = c->query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+        if (!cipher) return std::move(cipher).error();
+        if (cipher->empty() || cipher->row(0).str("Value").empty()) return tlsUnavailable(spec);
+      }
       auto ver = c->query("SELECT VERSION() AS v");
       if (!ver) return std::move(ver).error();
       c->m_version = parseMySqlVersion(ver->row(0).str("v"), &c->m_flavour);
