@@ -65,7 +65,7 @@ void printCatalogTree(const model::Catalog& catalog, std::ostream& out) {
       if (t.primaryKey) out << "      PRIMARY KEY (" << core::join(t.primaryKey->columns, ", ") << ")\n";
       for (const auto& u : t.uniques) out << "      UNIQUE " << u.name << " (" << core::join(u.columns, ", ") << ")\n";
       for (const auto& i : t.indexes) {
-        if (i.primary) continue;
+        if (i.primary || i.constraintBacked) continue;  // shown as PRIMARY KEY / UNIQUE above
         std::vector<std::string> keys;
         for (const auto& k : i.keys) keys.push_back(keyText(k));
         out << "      " << (i.unique ? "UNIQUE INDEX " : "INDEX ") << i.name << " " << i.method << " ("

@@ -47,7 +47,8 @@ int runPreflightCommand(const PreflightArgs& args) {
     }
     std::cout << '\n'
               << report->count(preflight::CheckStatus::Pass) << " passed, "
-              << report->count(preflight::CheckStatus::Warn) << " warnings, "
+              << report->count(preflight::CheckStatus::Warn)
+              << (report->count(preflight::CheckStatus::Warn) == 1 ? " warning, " : " warnings, ")
               << report->count(preflight::CheckStatus::Fail) << " failed\n";
   }
   return report->hasFailures() ? kExitError : kExitOk;

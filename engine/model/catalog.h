@@ -52,7 +52,7 @@ struct Column {
   DataType type;
   bool nullable = true;
   std::optional<std::string> defaultExpr;    ///< as the server shows it
-  std::optional<std::string> onUpdate;       ///< MySQL "ON UPDATE CURRENT_TIMESTAMP"
+  std::optional<std::string> onUpdate;       ///< MySQL ON UPDATE expression, e.g. "current_timestamp()"
   Generated generated = Generated::None;
   std::optional<std::string> generatedExpr;
   Identity identity = Identity::None;

@@ -48,4 +48,9 @@ inline std::string listSome(const std::vector<std::string>& names, size_t shown 
   return out;
 }
 
+/// "1 table", "3 tables".
+inline std::string countNoun(size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 }  // namespace ferry::preflight::detail

@@ -10,6 +10,7 @@
 namespace ferry::preflight {
 
 using detail::Checks;
+using detail::countNoun;
 using detail::listSome;
 
 namespace {
@@ -26,7 +27,7 @@ constexpr const char* kMySqlTablesWithoutKey = R"sql(
 SELECT CONCAT(t.TABLE_SCHEMA, '.', t.TABLE_NAME) AS name
 FROM information_schema.TABLES t
 WHERE t.TABLE_TYPE = 'BASE TABLE'
-  AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+  AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') {schema_filter}
   AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS c
                   WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME
                     AND c.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE'))
@@ -37,7 +38,7 @@ constexpr const char* kMySqlNonTransactional = R"sql(
 SELECT CONCAT(TABLE_SCHEMA, '.', TABLE_NAME, ' (', ENGINE, ')') AS name
 FROM information_schema.TABLES
 WHERE TABLE_TYPE = 'BASE TABLE' AND ENGINE NOT IN ('InnoDB')
-  AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+  AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') {schema_filter}
 ORDER BY 1
 )sql";
 
@@ -49,6 +50,17 @@ std::string variable(connect::MySqlConnection& conn, const std::string& name, bo
   }
   if (exists) *exists = true;
   return r->row(0).str("Value");
+}
+
+/// Limits a table query to the migrated databases ({schema_filter} token).
+std::string withSchemaFilter(std::string sql, const std::vector<std::string>& schemas, const char* column) {
+  std::string filter;
+  if (!schemas.empty()) {
+    std::vector<std::string> quoted;
+    for (const auto& s : schemas) quoted.push_back(connect::MySqlConnection::quoteLiteral(s));
+    filter = std::string("AND ") + column + " IN (" + core::join(quoted, ", ") + ")";
+  }
+  return core::replaceAll(std::move(sql), "{schema_filter}", filter);
 }
 
 std::vector<std::string> names(const connect::QueryResult& r) {
@@ -67,7 +79,8 @@ core::Result<std::set<std::string>> globalPrivileges(connect::MySqlConnection& c
 
 }  // namespace
 
-core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection& conn) {
+core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection& conn,
+                                                        const std::vector<std::string>& schemas) {
   Checks checks(Role::Source);
   const bool maria = conn.flavour() == model::Engine::MariaDB;
   const std::string product = model::engineDisplayName(conn.flavour());
@@ -120,17 +133,17 @@ core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection
                 has("RELOAD") ? "granted" : "not granted",
                 "Run GRANT RELOAD ON *.* TO the migration account, or copy with --jobs 1.", CheckStatus::Warn);
 
-  auto keyless = conn.query(kMySqlTablesWithoutKey);
+  auto keyless = conn.query(withSchemaFilter(kMySqlTablesWithoutKey, schemas, "t.TABLE_SCHEMA"));
   if (!keyless) return std::move(keyless).error().context("looking for tables without a key");
   const auto noKey = names(*keyless);
   checks.expect(noKey.empty(), "tables_without_key", "every table has a primary or unique key",
                 noKey.empty() ? "all tables have a key"
-                              : std::to_string(noKey.size()) + " tables without key: " + listSome(noKey),
+                              : countNoun(noKey.size(), "table") + " without key: " + listSome(noKey),
                 "Add a primary key; without one, replicated updates and deletes must match whole rows and "
                 "the copy cannot be split into chunks.",
                 CheckStatus::Warn);
 
-  auto nonTx = conn.query(kMySqlNonTransactional);
+  auto nonTx = conn.query(withSchemaFilter(kMySqlNonTransactional, schemas, "TABLE_SCHEMA"));
   if (!nonTx) return std::move(nonTx).error().context("looking for non-InnoDB tables");
   const auto plain = names(*nonTx);
   checks.expect(plain.empty(), "transactional_tables", "every table is transactional (InnoDB)",

@@ -7,6 +7,7 @@
 namespace ferry::preflight {
 
 using detail::Checks;
+using detail::countNoun;
 using detail::listSome;
 
 namespace {
@@ -96,7 +97,7 @@ core::Result<std::vector<CheckResult>> checkPgSource(connect::PgConnection& conn
   const auto noSelect = names(*unreadable);
   checks.expect(noSelect.empty(), "select_privilege", "every table is readable",
                 noSelect.empty() ? "SELECT granted on all tables"
-                                 : std::to_string(noSelect.size()) + " tables not readable: " + listSome(noSelect),
+                                 : countNoun(noSelect.size(), "table") + " not readable: " + listSome(noSelect),
                 "GRANT SELECT ON ALL TABLES IN SCHEMA <schema> TO " + s.str("role_name") + ".");
 
   auto noKey = conn.query(kPgTablesWithoutIdentity);
@@ -104,7 +105,7 @@ core::Result<std::vector<CheckResult>> checkPgSource(connect::PgConnection& conn
   const auto keyless = names(*noKey);
   checks.expect(keyless.empty(), "replica_identity", "every table has a primary key or replica identity",
                 keyless.empty() ? "all tables identify their rows"
-                                : std::to_string(keyless.size()) + " tables without key: " + listSome(keyless),
+                                : countNoun(keyless.size(), "table") + " without key: " + listSome(keyless),
                 "Add a primary key, or run ALTER TABLE <table> REPLICA IDENTITY FULL so updates and deletes "
                 "can be replicated.",
                 CheckStatus::Warn);
@@ -115,7 +116,7 @@ core::Result<std::vector<CheckResult>> checkPgSource(connect::PgConnection& conn
   const bool canPublish = p.boolean("is_super") || (p.boolean("can_create_in_db") && p.i64("foreign_owned") == 0);
   checks.expect(canPublish, "publication", "the role may create a publication for the tables",
                 canPublish ? "superuser or owner of every table"
-                           : std::to_string(p.i64("foreign_owned")) + " tables owned by other roles",
+                           : countNoun(static_cast<size_t>(p.i64("foreign_owned")), "table") + " owned by other roles",
                 "Run the migration as the tables' owner or a superuser, or have one run "
                 "CREATE PUBLICATION ferry_pub FOR ALL TABLES beforehand.");
   return checks.take();

@@ -41,8 +41,10 @@ struct Report {
 
 /// Checks for a PostgreSQL server used as the source (logical replication).
 core::Result<std::vector<CheckResult>> checkPgSource(connect::PgConnection& conn);
-/// Checks for a MySQL/MariaDB server used as the source (binlog CDC).
-core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection& conn);
+/// Checks for a MySQL/MariaDB server used as the source (binlog CDC). Table
+/// checks cover `schemas` (the databases to migrate), or all when empty.
+core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection& conn,
+                                                        const std::vector<std::string>& schemas = {});
 /// Checks for a PostgreSQL target (may create schemas and tables).
 core::Result<std::vector<CheckResult>> checkPgTarget(connect::PgConnection& conn);
 /// Checks for a MySQL/MariaDB target (may create databases and tables, load data).

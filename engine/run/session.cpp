@@ -78,7 +78,10 @@ core::Result<preflight::Report> runPreflight(const ConnectionSpec* source, const
     }
     auto c = openMySql(spec, options);
     if (!c) return std::move(c).error().context(asSource ? "source" : "target");
-    auto r = asSource ? preflight::checkMySqlSource(**c) : preflight::checkMySqlTarget(**c);
+    // A MySQL URL naming a database migrates that database: check its tables only.
+    std::vector<std::string> schemas;
+    if (!spec.database.empty()) schemas.push_back(spec.database);
+    auto r = asSource ? preflight::checkMySqlSource(**c, schemas) : preflight::checkMySqlTarget(**c);
     if (!r) return std::move(r).error();
     report.append(std::move(*r));
     return {};
