@@ -1,0 +1,80 @@
+#include "app/bridge/engine_bridge.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "run/session.h"
+
+namespace ferry::app {
+
+EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
+  qRegisterMetaType<ConnectionTestOutcome>();
+  qRegisterMetaType<CatalogOutcome>();
+  // 4 threads: source and target tests plus two catalog loads may run at once;
+  // each holds one connection, so more would only queue on the servers.
+  m_pool.setMaxThreadCount(4);
+}
+
+EngineBridge::~EngineBridge() { m_pool.waitForDone(); }
+
+template <typename T, typename Fn, typename Done>
+quint64 EngineBridge::start(Fn work, Done done) {
+  const quint64 id = m_nextId++;
+  auto* watcher = new QFutureWatcher<T>(this);
+  // The watcher lives on the GUI thread: its finished() is a queued event, so
+  // `done` runs there and emits the result signal on the GUI thread.
+  connect(watcher, &QFutureWatcher<T>::finished, this, [this, watcher, id, done] {
+    --m_pending;
+    emit pendingChanged(m_pending);
+    done(id, watcher->result());
+    watcher->deleteLater();
+  });
+  ++m_pending;
+  emit pendingChanged(m_pending);
+  watcher->setFuture(QtConcurrent::run(&m_pool, std::move(work)));
+  return id;
+}
+
+quint64 EngineBridge::testConnection(const connect::ConnectionSpec& spec, preflight::Role role) {
+  auto work = [spec, role]() -> ConnectionTestOutcome {
+    ConnectionTestOutcome out;
+    auto info = run::testConnection(spec);
+    if (!info) {
+      out.error = info.error();
+      return out;
+    }
+    out.engine = info->engine;
+    out.version = info->version;
+    out.user = info->user;
+    out.database = info->database;
+    const bool source = role == preflight::Role::Source;
+    auto report = run::runPreflight(source ? &spec : nullptr, source ? nullptr : &spec);
+    if (report) {
+      out.report = std::move(*report);
+    } else {
+      out.preflightError = report.error();
+    }
+    return out;
+  };
+  return start<ConnectionTestOutcome>(std::move(work), [this](quint64 id, const ConnectionTestOutcome& o) {
+    emit connectionTested(id, o);
+  });
+}
+
+quint64 EngineBridge::inspect(const connect::ConnectionSpec& spec, const introspect::IntrospectOptions& what) {
+  auto work = [spec, what]() -> CatalogOutcome {
+    CatalogOutcome out;
+    auto catalog = run::inspect(spec, what);
+    if (catalog) {
+      out.catalog = std::make_shared<const model::Catalog>(std::move(*catalog));
+    } else {
+      out.error = catalog.error();
+    }
+    return out;
+  };
+  return start<CatalogOutcome>(std::move(work), [this](quint64 id, const CatalogOutcome& o) {
+    emit catalogLoaded(id, o);
+  });
+}
+
+}  // namespace ferry::app

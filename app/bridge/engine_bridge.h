@@ -1,0 +1,74 @@
+#pragma once
+/// EngineBridge: the one seam between the engine and Qt (DESIGN.md "GUI").
+/// Every engine call that touches a server runs on the bridge's own thread
+/// pool; the outcome comes back as a signal delivered on the GUI thread, so the
+/// event loop never waits for a database. Requests are identified by the id
+/// the start function returns, so several pages can share one bridge.
+
+#include <memory>
+#include <optional>
+
+#include <QMetaType>
+#include <QObject>
+#include <QThreadPool>
+
+#include "connect/connection_spec.h"
+#include "core/error.h"
+#include "introspect/introspector.h"
+#include "model/catalog.h"
+#include "preflight/preflight.h"
+
+namespace ferry::app {
+
+/// What "Test connection" found: the server's identity and the role's
+/// pre-flight checks. `error` is set when the connection (or the checks) failed.
+struct ConnectionTestOutcome {
+  std::optional<core::Error> error;
+  model::Engine engine = model::Engine::PostgreSQL;  ///< the real flavour
+  model::ServerVersion version;
+  std::string user;
+  std::string database;
+  std::optional<preflight::Report> report;  ///< absent when the checks could not run
+  std::optional<core::Error> preflightError;
+};
+
+/// A catalog read by inspect, shared read-only between the model and the views.
+struct CatalogOutcome {
+  std::optional<core::Error> error;
+  std::shared_ptr<const model::Catalog> catalog;
+};
+
+class EngineBridge : public QObject {
+  Q_OBJECT
+public:
+  explicit EngineBridge(QObject* parent = nullptr);
+  /// Waits for running requests (bounded by the connect timeout of their specs).
+  ~EngineBridge() override;
+
+  /// Connects, reads the server's identity, then runs the checks of `role`.
+  quint64 testConnection(const connect::ConnectionSpec& spec, preflight::Role role);
+  /// Reads the catalog of `spec` (schemas as in `what`).
+  quint64 inspect(const connect::ConnectionSpec& spec, const introspect::IntrospectOptions& what);
+
+  /// Number of requests still running (tests and the status bar use it).
+  int pending() const { return m_pending; }
+
+signals:
+  void connectionTested(quint64 requestId, const ferry::app::ConnectionTestOutcome& outcome);
+  void catalogLoaded(quint64 requestId, const ferry::app::CatalogOutcome& outcome);
+  /// Emitted when pending() changes, for busy indicators.
+  void pendingChanged(int pending);
+
+private:
+  template <typename T, typename Fn, typename Done>
+  quint64 start(Fn work, Done done);
+
+  QThreadPool m_pool;
+  quint64 m_nextId = 1;
+  int m_pending = 0;
+};
+
+}  // namespace ferry::app
+
+Q_DECLARE_METATYPE(ferry::app::ConnectionTestOutcome)
+Q_DECLARE_METATYPE(ferry::app::CatalogOutcome)

@@ -1,0 +1,80 @@
+#pragma once
+/// MainWindow: the workbench shell — a navigation list with the whole page
+/// sequence of DESIGN.md (Connections → Schema → Assessment → Plan → Run →
+/// Verify → Cutover → Report), the pages, the File menu (projects as JSON via
+/// plan::Project, never with passwords) and a status bar.
+
+#include <QMainWindow>
+#include <QStringList>
+
+#include "plan/project.h"
+
+class QListWidget;
+class QStackedWidget;
+class QLabel;
+
+namespace ferry::app {
+
+class ConnectionEditor;
+class EngineBridge;
+class PasswordStore;
+class SchemaBrowserPage;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  /// Page names for --page and tests: "connections", "schema", "assessment", …
+  static QStringList pageNames();
+  /// Shows a page by name (built or placeholder); false for an unknown name.
+  bool showPage(const QString& name);
+  QString currentPageName() const;
+  QWidget* page(const QString& name) const;
+  /// True for pages that exist only as a placeholder so far.
+  static bool isPlaceholder(const QString& name);
+
+  /// Resets to an empty, unmodified project.
+  void newProject();
+  /// Loads a project and fills both connection editors. On failure returns
+  /// false and sets *error (one line) when given.
+  bool openProject(const QString& path, QString* error = nullptr);
+  /// Writes the project (URLs without passwords) to `path` and makes it the current file.
+  bool saveProjectAs(const QString& path, QString* error = nullptr);
+  bool isModified() const { return isWindowModified(); }
+  QString projectPath() const { return m_path; }
+
+  ConnectionEditor* sourceEditor() const { return m_source; }
+  ConnectionEditor* targetEditor() const { return m_target; }
+  SchemaBrowserPage* schemaBrowser() const { return m_schema; }
+  EngineBridge* bridge() const { return m_bridge; }
+
+protected:
+  void closeEvent(QCloseEvent* event) override;
+
+private:
+  void buildMenus();
+  void buildPages();
+  QWidget* buildConnectionsPage();
+  void setModified(bool modified);
+  void updateTitle();
+  plan::Project collectProject() const;
+  bool maybeSave();
+  void onOpen();
+  bool onSave();
+  bool onSaveAs();
+
+  EngineBridge* m_bridge = nullptr;
+  PasswordStore* m_passwords = nullptr;
+  QListWidget* m_nav = nullptr;
+  QStackedWidget* m_stack = nullptr;
+  ConnectionEditor* m_source = nullptr;
+  ConnectionEditor* m_target = nullptr;
+  SchemaBrowserPage* m_schema = nullptr;
+  QLabel* m_busy = nullptr;
+  plan::Project m_project;
+  QString m_path;
+};
+
+}  // namespace ferry::app

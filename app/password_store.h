@@ -1,0 +1,53 @@
+#pragma once
+/// PasswordStore: where the workbench finds a password the form did not give,
+/// and where it keeps one the user typed. Order: the form field, what the user
+/// typed earlier in this session, the engine's lookup (PGPASSWORD / MYSQL_PWD,
+/// ~/.pgpass, ~/.my.cnf), then the OS keychain (QtKeychain, service "ferry",
+/// key = the URL without password). Passwords never go to the project file.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QString>
+
+#include "connect/connection_spec.h"
+
+namespace ferry::app {
+
+class PasswordStore : public QObject {
+  Q_OBJECT
+public:
+  explicit PasswordStore(QObject* parent = nullptr);
+
+  /// The keychain key of a connection: its URL without password.
+  static QString keyFor(const connect::ConnectionSpec& spec);
+
+  /// True when this build has QtKeychain and a keychain service can be reached
+  /// (on Linux: a D-Bus session bus exists; FERRY_KEYCHAIN=off disables it).
+  static bool keychainAvailable();
+
+  /// Fills spec.password from the sources above when it has none, then calls
+  /// `done` on the GUI thread. The keychain is asked asynchronously and given
+  /// at most a few seconds, so a hung secret service cannot stall a test.
+  void resolve(connect::ConnectionSpec spec, std::function<void(connect::ConnectionSpec)> done);
+
+  /// Remembers a password for this session only (in memory).
+  void rememberForSession(const QString& key, const std::string& password);
+  std::optional<std::string> sessionPassword(const QString& key) const;
+
+  /// "Ask once per session": true the first time it is called for `key`.
+  bool shouldPrompt(const QString& key);
+
+  /// Stores a password in the keychain; silently does nothing without one.
+  void storeInKeychain(const QString& key, const std::string& password);
+
+private:
+  QHash<QString, QString> m_session;
+  QSet<QString> m_prompted;
+};
+
+}  // namespace ferry::app
