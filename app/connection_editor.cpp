@@ -263,9 +263,10 @@ void ConnectionEditor::testConnection() {
   m_resolving = true;
   QPointer<ConnectionEditor> self(this);
   m_passwords->resolve(spec(), [self](ConnectionSpec resolved) {
-    if (!self) return;
-    self->m_resolving = false;
-    self->startTest(std::move(resolved));
+    ConnectionEditor* editor = self.data();  // a plain pointer: the compiler sees the null check
+    if (editor == nullptr) return;
+    editor->m_resolving = false;
+    editor->startTest(std::move(resolved));
   });
 }
 

@@ -126,9 +126,10 @@ void SchemaBrowserPage::load(preflight::Role role) {
   m_clock.start();
   QPointer<SchemaBrowserPage> self(this);
   m_passwords->resolve(std::move(spec), [self, what](connect::ConnectionSpec resolved) {
-    if (!self) return;
-    self->m_resolving = false;
-    self->m_requestId = self->m_bridge->inspect(resolved, what);
+    SchemaBrowserPage* page = self.data();  // a plain pointer: the compiler sees the null check
+    if (page == nullptr) return;
+    page->m_resolving = false;
+    page->m_requestId = page->m_bridge->inspect(resolved, what);
   });
 }
 

@@ -48,6 +48,8 @@ int runCli(int argc, char** argv) {
   int exitCode = kExitOk;
   addInspectCommand(app, exitCode);
   addPreflightCommand(app, exitCode);
+  addAssessCommand(app, exitCode);
+  addDdlCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

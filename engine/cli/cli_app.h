@@ -34,5 +34,7 @@ bool interactive();
 
 void addInspectCommand(CLI::App& app, int& exitCode);
 void addPreflightCommand(CLI::App& app, int& exitCode);
+void addAssessCommand(CLI::App& app, int& exitCode);
+void addDdlCommand(CLI::App& app, int& exitCode);
 
 }  // namespace ferry::cli

@@ -106,6 +106,31 @@ std::string percentEncode(std::string_view in) {
   return out;
 }
 
+bool globMatch(std::string_view pattern, std::string_view text, bool ignoreCase) {
+  auto eq = [&](char a, char b) {
+    return ignoreCase ? std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b))
+                      : a == b;
+  };
+  // Iterative matcher with one backtrack point: linear for patterns with one '*'.
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || (pattern[p] != '*' && eq(pattern[p], text[t])))) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
 std::string humanBytes(long long bytes) {
   const char* units[] = {"B", "kB", "MB", "GB", "TB"};
   double v = static_cast<double>(bytes);

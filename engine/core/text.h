@@ -20,6 +20,9 @@ bool containsNoCase(std::string_view haystack, std::string_view needle);
 /// Percent-decoding for URL components; false on a malformed escape.
 bool percentDecode(std::string_view in, std::string& out);
 std::string percentEncode(std::string_view in);
+/// Shell-style match with '*' (any run) and '?' (one character); case-sensitive
+/// unless ignoreCase.
+bool globMatch(std::string_view pattern, std::string_view text, bool ignoreCase = false);
 /// "1.5 MB", "12 kB": for human output.
 std::string humanBytes(long long bytes);
 

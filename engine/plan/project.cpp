@@ -5,6 +5,8 @@
 #include <regex>
 #include <sstream>
 
+#include "core/text.h"
+
 namespace ferry::plan {
 
 using core::Error;
@@ -23,6 +25,23 @@ nlohmann::json Project::toJson() const {
   j["target"] = {{"url", stripPassword(target.url)}};
   j["schemas"] = schemas;
   j["notes"] = notes;
+  nlohmann::json columns = nlohmann::json::array();
+  for (const auto& o : columnOverrides) {
+    columns.push_back({{"schema", o.schema}, {"table", o.table}, {"column", o.column},
+                       {"target_type", o.targetType}, {"options", o.options}});
+  }
+  nlohmann::json types = nlohmann::json::array();
+  for (const auto& o : typeOverrides) {
+    types.push_back({{"pattern", o.pattern}, {"target_type", o.targetType}, {"options", o.options}});
+  }
+  j["mapping"] = {{"options", mappingOptions}, {"column_overrides", columns}, {"type_overrides", types}};
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& r : tableRules) {
+    nlohmann::json jr = {{"pattern", r.pattern}, {"exclude", r.exclude}};
+    if (!r.renameTo.empty()) jr["rename"] = r.renameTo;
+    rules.push_back(std::move(jr));
+  }
+  j["tables"] = rules;
   return j;
 }
 
@@ -45,13 +64,63 @@ core::Result<Project> Project::fromJson(const nlohmann::json& j) {
     if (j.contains("target")) p.target.url = stripPassword(j.at("target").value("url", ""));
     p.schemas = j.value("schemas", std::vector<std::string>{});
     p.notes = j.value("notes", "");
+    if (j.contains("mapping")) {
+      const auto& m = j.at("mapping");
+      p.mappingOptions = m.value("options", nlohmann::json::object());
+      for (const auto& o : m.value("column_overrides", nlohmann::json::array())) {
+        p.columnOverrides.push_back({o.at("schema").get<std::string>(), o.at("table").get<std::string>(),
+                                     o.at("column").get<std::string>(), o.value("target_type", ""),
+                                     o.value("options", nlohmann::json::object())});
+      }
+      for (const auto& o : m.value("type_overrides", nlohmann::json::array())) {
+        p.typeOverrides.push_back({o.at("pattern").get<std::string>(), o.value("target_type", ""),
+                                   o.value("options", nlohmann::json::object())});
+      }
+    }
+    for (const auto& r : j.value("tables", nlohmann::json::array())) {
+      p.tableRules.push_back({r.at("pattern").get<std::string>(), r.value("exclude", false), r.value("rename", "")});
+    }
     p.extra = j;
-    for (const char* known : {"ferry_project", "name", "source", "target", "schemas", "notes"}) p.extra.erase(known);
+    for (const char* known : {"ferry_project", "name", "source", "target", "schemas", "notes", "mapping", "tables"}) {
+      p.extra.erase(known);
+    }
     return p;
   } catch (const nlohmann::json::exception& e) {
     return Error(ErrorKind::Usage, std::string("malformed project file: ") + e.what(),
                  "Fix the JSON by hand or save the project again from Ferry.");
   }
+}
+
+bool Project::includesTable(const std::string& schema, const std::string& table) const {
+  const std::string full = schema + "." + table;
+  bool included = true;
+  for (const auto& r : tableRules) {
+    if (r.renameTo.empty() && core::globMatch(r.pattern, full)) included = !r.exclude;
+  }
+  return included;
+}
+
+std::string Project::targetTableName(const std::string& schema, const std::string& table) const {
+  const std::string full = schema + "." + table;
+  for (const auto& r : tableRules) {
+    if (!r.renameTo.empty() && r.pattern == full) return r.renameTo;
+  }
+  return table;
+}
+
+const ColumnOverride* Project::columnOverride(const std::string& schema, const std::string& table,
+                                              const std::string& column) const {
+  for (const auto& o : columnOverrides) {
+    if (o.schema == schema && o.table == table && o.column == column) return &o;
+  }
+  return nullptr;
+}
+
+const TypeOverride* Project::typeOverride(const std::string& declaredType) const {
+  for (const auto& o : typeOverrides) {
+    if (core::globMatch(o.pattern, declaredType, true)) return &o;
+  }
+  return nullptr;
 }
 
 core::Result<Project> Project::load(const std::string& path) {

@@ -1,0 +1,469 @@
+// Source catalog + type mappings + project → ddl::TargetModel, collecting the
+// column assessments and object findings on the way.
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "assess/assessment.h"
+#include "core/text.h"
+
+namespace ferry::assess::detail {
+
+using typemap::Finding;
+using typemap::Severity;
+
+namespace {
+
+Finding finding(std::string code, Severity s, std::string message, std::string action) {
+  return {std::move(code), s, std::move(message), std::move(action)};
+}
+
+class Builder {
+public:
+  Builder(const model::Catalog& source, const TargetSpec& target, const plan::Project& project,
+          const typemap::MappingContext& ctx, std::vector<ColumnAssessment>& columns,
+          std::vector<ObjectFinding>& objects)
+      : m_source(source), m_target(target), m_project(project), m_ctx(ctx), m_columns(columns), m_objects(objects) {
+    m_model.engine = target.engine;
+    m_sameEngine = model::isMySqlFamily(source.engine) == model::isMySqlFamily(target.engine);
+  }
+
+  ddl::TargetModel build() {
+    for (const auto& s : m_source.schemas) {
+      const std::string targetSchema = name(s.name, "schema", s.name, "");
+      std::vector<const model::Table*> tables;
+      for (const auto& t : s.tables) {
+        if (t.kind == model::TableKind::Partition) continue;  // rows arrive through the parent
+        if (!m_project.includesTable(s.name, t.name)) continue;
+        tables.push_back(&t);
+      }
+      if (tables.empty() && s.views.empty() && s.routines.empty()) continue;
+      m_model.schemas.push_back(targetSchema);
+      m_schemaNames[s.name] = targetSchema;
+      for (const auto* t : tables) {
+        const std::string targetName = name(m_project.targetTableName(s.name, t->name), "table", s.name, t->name);
+        m_tableNames[s.name + "." + t->name] = targetName;
+        m_usedRelationNames[targetSchema].insert(targetName);  // tables are relations too
+      }
+    }
+    for (const auto& s : m_source.schemas) {
+      if (!m_schemaNames.count(s.name)) continue;
+      for (const auto& t : s.tables) {
+        if (m_tableNames.count(s.name + "." + t.name)) addTable(s, t);
+      }
+      addSequences(s);
+      addManualObjects(s);
+    }
+    return std::move(m_model);
+  }
+
+private:
+  /// A target-safe identifier; a NAME_TOO_LONG finding when it had to be shortened.
+  std::string name(const std::string& source, const char* kind, const std::string& schema, const std::string& table) {
+    auto m = typemap::mapIdentifier(source, m_target.engine);
+    if (m.finding) m_objects.push_back({"name", schema, table, source + " (" + kind + ")", *m.finding});
+    return m.name;
+  }
+
+  /// PostgreSQL index and constraint names share one namespace per schema;
+  /// MySQL's are per table. Clashes get the table name in front.
+  std::string relationName(const std::string& schema, const std::string& tableTarget, const std::string& wanted,
+                           const model::Table& t) {
+    std::string candidate = name(wanted, "index or constraint", schema, t.name);
+    if (m_target.engine != model::Engine::PostgreSQL) return candidate;
+    auto& used = m_usedRelationNames[schema];
+    if (used.insert(candidate).second) return candidate;
+    std::string renamed = name(tableTarget + "_" + wanted, "index or constraint", schema, t.name);
+    for (int i = 2; !used.insert(renamed).second; ++i) renamed = name(tableTarget + "_" + wanted + "_" + std::to_string(i), "index or constraint", schema, t.name);
+    m_objects.push_back({"name", schema, t.name, wanted,
+                         finding("NAME_MADE_UNIQUE", Severity::Review,
+                                 "'" + wanted + "' is used by several tables; PostgreSQL needs index and constraint "
+                                 "names unique per schema, so it becomes '" + renamed + "'",
+                                 "Rename it on the source, or accept the new name.")});
+    return renamed;
+  }
+
+  typemap::MappingOptions optionsFor(const nlohmann::json& partial) const {
+    nlohmann::json merged = m_ctx.options.toJson();
+    merged.merge_patch(partial);
+    auto parsed = typemap::MappingOptions::fromJson(merged);
+    return parsed ? *parsed : m_ctx.options;  // validated in assess()
+  }
+
+  ColumnAssessment mapColumn(const model::Schema& s, const model::Table& t, const model::Column& c) {
+    ColumnAssessment ca;
+    ca.schema = s.name;
+    ca.table = t.name;
+    ca.column = c.name;
+    ca.sourceType = c.type.declared;
+    const plan::ColumnOverride* colOverride = m_project.columnOverride(s.name, t.name, c.name);
+    const plan::TypeOverride* typeOverride = colOverride ? nullptr : m_project.typeOverride(c.type.declared);
+    const nlohmann::json* partial = colOverride ? &colOverride->options : typeOverride ? &typeOverride->options : nullptr;
+    std::string overrideType = colOverride ? colOverride->targetType : typeOverride ? typeOverride->targetType : "";
+    typemap::MappingContext ctx = m_ctx;
+    if (partial && !partial->empty()) ctx.options = optionsFor(*partial);
+    ca.ferryTargetType = typemap::mapColumn(m_ctx, t, c).targetType;
+    ca.mapping = typemap::mapColumn(ctx, t, c);
+    if (colOverride) ca.overrideSource = "column";
+    if (typeOverride) ca.overrideSource = "type pattern '" + typeOverride->pattern + "'";
+    if (!overrideType.empty() && overrideType != ca.mapping.targetType) {
+      const std::string chosen = ca.mapping.targetType;
+      ca.mapping.targetType = overrideType;
+      ca.mapping.createType.reset();
+      ca.mapping.findings.insert(
+          ca.mapping.findings.begin(),
+          finding("USER_OVERRIDE", Severity::Review,
+                  "target type set by the project to " + overrideType + " (Ferry chose " + chosen + ")",
+                  "Ferry cannot prove a hand-chosen type keeps every value: the copy's reject file and the "
+                  "verification will show values that do not fit."));
+      ca.mapping.severity = typemap::worse(ca.mapping.severity, Severity::Review);
+    }
+    return ca;
+  }
+
+  void addCreatedType(const model::UserType& type) {
+    if (type.kind == model::UserTypeKind::Enum) {
+      for (const auto& e : m_model.enums) {
+        if (e.schema == type.schema && e.name == type.name) return;
+      }
+      m_model.enums.push_back({type.schema, type.name, type.labels});
+    } else if (type.kind == model::UserTypeKind::Domain) {
+      for (const auto& d : m_model.domains) {
+        if (d.schema == type.schema && d.name == type.name) return;
+      }
+      ddl::DomainDef d{type.schema, type.name, type.baseType, type.notNull, type.defaultExpr, {}};
+      for (const auto& c : type.checks) {
+        std::string expr = c.expression;
+        // pg_get_constraintdef gives "CHECK ((VALUE > 0))"; the generator adds CHECK ( ).
+        if (core::startsWith(expr, "CHECK (") && core::endsWith(expr, ")")) expr = expr.substr(7, expr.size() - 8);
+        d.checks.push_back({c.name, expr, std::nullopt});
+      }
+      m_model.domains.push_back(std::move(d));
+    }
+  }
+
+  /// Moves a check expression to the target's dialect where that is a matter of
+  /// quoting, casts and LIKE; nullopt when it uses anything else of the source
+  /// dialect (functions, arrays, regex or containment operators).
+  std::optional<std::string> translateExpression(const std::string& expr) const {
+    if (m_sameEngine) return expr;
+    std::string out = expr;
+    if (model::isMySqlFamily(m_source.engine)) {
+      std::replace(out.begin(), out.end(), '`', '"');
+    } else {
+      static const std::regex cast(R"(::[a-z_]+( [a-z_]+)*(\([0-9, ]+\))?(\[\])?)");
+      out = std::regex_replace(out, cast, "");
+      out = core::replaceAll(out, " !~~ ", " NOT LIKE ");
+      out = core::replaceAll(out, " ~~ ", " LIKE ");
+      std::replace(out.begin(), out.end(), '"', '`');
+    }
+    static const std::regex call(R"([A-Za-z_][A-Za-z0-9_]*\s*\()");
+    static const std::regex pgOnly(R"(~|@>|<@|&&|ARRAY\[|::)");
+    if (std::regex_search(out, call) || std::regex_search(out, pgOnly)) return std::nullopt;
+    return out;
+  }
+
+  /// MySQL cannot index TEXT/BLOB columns without a prefix length.
+  bool isMySqlTextType(const std::string& type) const {
+    if (!model::isMySqlFamily(m_target.engine)) return false;
+    const std::string t = core::toUpper(type);
+    return core::startsWith(t, "LONGTEXT") || core::startsWith(t, "MEDIUMTEXT") || core::startsWith(t, "TEXT") ||
+           core::startsWith(t, "TINYTEXT") || core::startsWith(t, "LONGBLOB") || core::startsWith(t, "MEDIUMBLOB") ||
+           core::startsWith(t, "BLOB") || core::startsWith(t, "TINYBLOB") || core::startsWith(t, "JSON");
+  }
+
+  void addTable(const model::Schema& s, const model::Table& t) {
+    const std::string schema = m_schemaNames.at(s.name);
+    ddl::TableDef def;
+    def.schema = schema;
+    def.name = m_tableNames.at(s.name + "." + t.name);
+    def.sourceName = s.name + "." + t.name;
+    def.comment = t.comment && !t.comment->empty() ? t.comment : std::nullopt;
+    def.unlogged = t.persistence == model::Persistence::Unlogged && m_target.engine == model::Engine::PostgreSQL;
+    if (t.kind == model::TableKind::PartitionedTable || !t.partitions.empty()) {
+      m_objects.push_back({"table", s.name, t.name, t.name,
+                           finding("PARTITIONING_NOT_RECREATED", Severity::Review,
+                                   "the table is partitioned on the source (" + t.partitionKey.value_or("") +
+                                       "); the target table is created unpartitioned",
+                                   "Partition the target table by hand before the copy if you need it.")});
+    }
+    if (!t.rowIdentity()) {
+      m_objects.push_back({"table", s.name, t.name, t.name,
+                           finding("TABLE_NO_KEY", Severity::Review,
+                                   "the table has no primary or unique key: it is copied in one stream and "
+                                   "replicated changes must match whole rows",
+                                   "Add a primary key on the source if the table has a natural one.")});
+    }
+    std::map<std::string, std::string> colNames;
+    std::set<std::string> textColumns;  // target TEXT/BLOB columns (MySQL targets)
+    for (const auto& c : t.columns) {
+      ColumnAssessment ca = mapColumn(s, t, c);
+      ca.targetSchema = schema;
+      ca.targetTable = def.name;
+      ca.targetColumn = name(c.name, "column", s.name, t.name);
+      colNames[c.name] = ca.targetColumn;
+      const auto& m = ca.mapping;
+      if (m.createType) addCreatedType(*m.createType);
+      ddl::ColumnDef col;
+      col.name = ca.targetColumn;
+      col.type = m.targetType;
+      if (m_model.engine != model::Engine::PostgreSQL && !m.targetCharset.empty() &&
+          m.targetCharset != m_model.defaultCharset) {
+        col.type += " CHARACTER SET " + m.targetCharset;
+      }
+      if (!m.targetCollation.empty()) col.collation = m.targetCollation;
+      col.nullable = m.nullable;
+      col.defaultExpr = m.defaultExpr;
+      col.onUpdate = m.onUpdate;
+      if (m.generated != model::Generated::None && m.generatedExpr) {
+        col.generatedExpr = m.generatedExpr;
+        col.generatedStored = m.generated == model::Generated::Stored;
+      }
+      switch (m.identity) {
+        case model::Identity::Always: col.identity = ddl::IdentityDef::Always; break;
+        case model::Identity::ByDefault: col.identity = ddl::IdentityDef::ByDefault; break;
+        case model::Identity::AutoIncrement: col.identity = ddl::IdentityDef::AutoIncrement; break;
+        case model::Identity::None: break;
+      }
+      col.comment = c.comment && !c.comment->empty() ? c.comment : std::nullopt;
+      if (ca.overridden()) col.notes.push_back("type overridden by the project (" + ca.overrideSource + ")");
+      if (m.checkExpression) {
+        ddl::CheckDef check{relationName(schema, def.name, def.name + "_" + col.name + "_check", t), *m.checkExpression,
+                            std::nullopt};
+        // The mapper writes target syntax for the checks it invents; a domain's
+        // check arrives in the source's dialect and is translated like a table check.
+        if (m_source.engine == model::Engine::PostgreSQL && model::isMySqlFamily(m_target.engine)) {
+          auto translated = translateExpression(*m.checkExpression);
+          if (translated) {
+            check.expression = *translated;
+          } else {
+            check.manualReason = "the check uses operators of the source engine";
+          }
+        }
+        def.checks.push_back(std::move(check));
+      }
+      if (isMySqlTextType(col.type)) textColumns.insert(col.name);
+      addRestart(s, t, c, schema, def.name, col);
+      def.columns.push_back(std::move(col));
+      m_columns.push_back(std::move(ca));
+    }
+    auto mapCols = [&](const std::vector<std::string>& cols) {
+      std::vector<std::string> out;
+      for (const auto& c : cols) out.push_back(colNames.count(c) ? colNames[c] : c);
+      return out;
+    };
+    if (t.primaryKey) {
+      const std::string pkName = m_target.engine == model::Engine::PostgreSQL &&
+                                         (t.primaryKey->name == "PRIMARY" || t.primaryKey->name.empty())
+                                     ? def.name + "_pkey"
+                                     : t.primaryKey->name;
+      def.primaryKey = ddl::KeyDef{relationName(schema, def.name, pkName, t), mapCols(t.primaryKey->columns)};
+    }
+    for (const auto& u : t.uniques) def.uniques.push_back({relationName(schema, def.name, u.name, t), mapCols(u.columns)});
+    addIndexes(s, t, def, mapCols, textColumns);
+    addChecks(s, t, def);
+    addForeignKeys(s, t, def, mapCols);
+    m_model.tables.push_back(std::move(def));
+  }
+
+  void addRestart(const model::Schema& s, const model::Table& t, const model::Column& c, const std::string& schema,
+                  const std::string& table, const ddl::ColumnDef& col) {
+    if (col.identity == ddl::IdentityDef::None) return;
+    std::optional<std::int64_t> next;
+    if (model::isMySqlFamily(m_source.engine)) {
+      next = t.autoIncrement;
+    } else {
+      for (const auto& q : s.sequences) {
+        if (q.ownedBy == t.name + "." + c.name) next = q.lastValue ? *q.lastValue + q.increment : q.start;
+      }
+    }
+    if (next && *next > 1) m_model.restarts.push_back({schema, table, col.name, "", *next});
+  }
+
+  template <typename MapCols>
+  void addIndexes(const model::Schema& s, const model::Table& t, ddl::TableDef& def, MapCols&& mapCols,
+                  const std::set<std::string>& textColumns) {
+    for (const auto& idx : t.indexes) {
+      if (idx.primary || idx.constraintBacked) continue;
+      auto findings = typemap::mapIndex(m_ctx, t, idx);
+      ddl::IndexDef out;
+      out.name = relationName(def.schema, def.name, idx.name, t);
+      out.unique = idx.unique;
+      std::vector<std::string> keyTexts;
+      for (const auto& k : idx.keys) {
+        ddl::IndexKeyDef key;
+        if (k.column) {
+          key.column = mapCols({*k.column}).front();
+          keyTexts.push_back(*k.column + (k.prefixLength ? "(" + std::to_string(*k.prefixLength) + ")" : ""));
+        } else {
+          key.expression = k.expression;
+          keyTexts.push_back("(" + k.expression.value_or("") + ")");
+        }
+        if (m_sameEngine) {
+          key.prefixLength = k.prefixLength;
+          key.opclass = k.opclass;
+        }
+        key.descending = k.descending;
+        out.keys.push_back(std::move(key));
+      }
+      out.sourceDefinition = idx.definition.value_or(idx.method + " index " + idx.name + " (" + core::join(keyTexts, ", ") + ")");
+      const std::string method = core::toLower(idx.method);
+      if (m_sameEngine) {
+        out.method = model::isMySqlFamily(m_target.engine) ? (method == "fulltext" || method == "spatial" ? core::toUpper(method) : "")
+                                                           : (method == "btree" ? "" : method);
+        out.include = mapCols(idx.include);
+        out.predicate = idx.predicate;
+      }
+      Severity worst = Severity::Exact;
+      for (const auto& f : findings) {
+        worst = typemap::worse(worst, f.severity);
+        m_objects.push_back({"index", s.name, t.name, idx.name, f});
+      }
+      const bool expressionKeys = std::any_of(idx.keys.begin(), idx.keys.end(), [](const model::IndexKey& k) { return k.expression.has_value(); });
+      if (worst >= Severity::Unsupported || (!m_sameEngine && (expressionKeys || method == "fulltext" || method == "spatial" || idx.predicate))) {
+        out.manualReason = findings.empty() ? "the index cannot be expressed on the target as it is" : findings.front().message;
+      }
+      const bool textKey = std::any_of(out.keys.begin(), out.keys.end(), [&](const ddl::IndexKeyDef& k) {
+        return !k.expression && !k.prefixLength && textColumns.count(k.column);
+      });
+      if (!out.manualReason && textKey && method != "fulltext") {
+        out.manualReason = "a key column is TEXT/BLOB on the target, which MySQL indexes only with a prefix length";
+        m_objects.push_back({"index", s.name, t.name, idx.name,
+                             finding("INDEX_TEXT_KEY", Severity::Review,
+                                     "index " + idx.name + " has a key column that becomes TEXT/BLOB on " +
+                                         model::engineDisplayName(m_target.engine) +
+                                         ", which cannot be indexed without a prefix length",
+                                     "Give the column a VARCHAR(n) override, or index a prefix by hand.")});
+      }
+      def.indexes.push_back(std::move(out));
+    }
+  }
+
+  void addChecks(const model::Schema& s, const model::Table& t, ddl::TableDef& def) {
+    for (const auto& c : t.checks) {
+      // MariaDB's JSON alias is LONGTEXT + CHECK (json_valid(col)): a jsonb/json target validates by itself.
+      if (m_target.engine == model::Engine::PostgreSQL && core::containsNoCase(c.expression, "json_valid(")) continue;
+      auto translated = translateExpression(c.expression);
+      ddl::CheckDef out{relationName(def.schema, def.name, c.name, t), translated.value_or(c.expression), std::nullopt};
+      if (!translated) {
+        out.manualReason = "the check uses functions or operators of the source engine";
+        m_objects.push_back({"check", s.name, t.name, c.name,
+                             finding("CHECK_MANUAL", Severity::Review,
+                                     "check " + c.name + " (" + c.expression + ") uses functions or operators of the source engine",
+                                     "Rewrite it for the target; it is written as a comment in the post-data script.")});
+      }
+      def.checks.push_back(std::move(out));
+    }
+  }
+
+  template <typename MapCols>
+  void addForeignKeys(const model::Schema& s, const model::Table& t, ddl::TableDef& def, MapCols&& mapCols) {
+    for (const auto& fk : t.foreignKeys) {
+      auto ref = m_tableNames.find(fk.refSchema + "." + fk.refTable);
+      if (ref == m_tableNames.end()) {
+        m_objects.push_back({"foreign_key", s.name, t.name, fk.name,
+                             finding("FK_TARGET_EXCLUDED", Severity::Review,
+                                     "foreign key " + fk.name + " references " + fk.refSchema + "." + fk.refTable +
+                                         ", which is not migrated; it is left out",
+                                     "Include the referenced table, or accept the missing constraint.")});
+        continue;
+      }
+      ddl::ForeignKeyDef out;
+      out.name = relationName(def.schema, def.name, fk.name, t);
+      out.columns = mapCols(fk.columns);
+      out.refSchema = m_schemaNames.at(fk.refSchema);
+      out.refTable = ref->second;
+      const model::Table* refTable = m_source.table(fk.refSchema, fk.refTable);
+      for (const auto& rc : fk.refColumns) {
+        out.refColumns.push_back(refTable ? typemap::mapIdentifier(rc, m_target.engine).name : rc);
+      }
+      out.onDelete = fk.onDelete;
+      out.onUpdate = fk.onUpdate;
+      out.deferrable = fk.deferrable && m_target.engine == model::Engine::PostgreSQL;
+      out.initiallyDeferred = fk.initiallyDeferred && out.deferrable;
+      def.foreignKeys.push_back(std::move(out));
+    }
+  }
+
+  void addSequences(const model::Schema& s) {
+    const std::string schema = m_schemaNames.at(s.name);
+    for (const auto& q : s.sequences) {
+      if (q.ownedBy) continue;  // serial / identity: carried by the column
+      if (m_target.engine == model::Engine::MySQL) {
+        m_objects.push_back({"sequence", s.name, "", q.name,
+                             finding("SEQUENCE_UNSUPPORTED", Severity::Unsupported,
+                                     "MySQL has no sequences; sequence " + q.name + " is not created",
+                                     "Replace it with an AUTO_INCREMENT column or a table-based counter.")});
+        continue;
+      }
+      ddl::SequenceDef def;
+      def.schema = schema;
+      def.name = name(q.name, "sequence", s.name, "");
+      def.dataType = m_target.engine == model::Engine::PostgreSQL ? q.dataType : "";
+      def.start = q.start;
+      def.increment = q.increment;
+      def.minValue = q.minValue;
+      def.maxValue = q.maxValue;
+      def.cache = q.cache;
+      def.cycle = q.cycle;
+      m_model.sequences.push_back(def);
+      if (q.lastValue) m_model.restarts.push_back({schema, "", "", def.name, *q.lastValue + q.increment});
+    }
+  }
+
+  void addManualObjects(const model::Schema& s) {
+    const std::string product = model::engineDisplayName(m_source.engine);
+    const std::string reason = m_sameEngine ? "source text kept for review; schema names in it may differ on the target"
+                                            : "written in " + product + "'s dialect";
+    for (const auto& v : s.views) {
+      const std::string kind = v.materialized ? "materialized view" : "view";
+      m_model.manual.push_back({kind, s.name, v.name, reason, "CREATE VIEW " + v.name + " AS\n" + v.definition});
+      m_objects.push_back({"view", s.name, "", v.name,
+                           finding("VIEW_MANUAL", Severity::Unsupported,
+                                   kind + " " + v.name + " is not converted automatically",
+                                   "Convert it by hand from the source text in the post-data script.")});
+    }
+    for (const auto& t : s.tables) {
+      if (!m_tableNames.count(s.name + "." + t.name)) continue;
+      for (const auto& tr : t.triggers) {
+        m_model.manual.push_back({"trigger", s.name, tr.name, reason, tr.definition});
+        m_objects.push_back({"trigger", s.name, t.name, tr.name,
+                             finding("TRIGGER_MANUAL", Severity::Unsupported,
+                                     "trigger " + tr.name + " on " + t.name + " is not converted automatically",
+                                     "Convert it by hand; create it after the copy so it does not fire during the load.")});
+      }
+    }
+    for (const auto& r : s.routines) {
+      const std::string kind = model::routineKindName(r.kind);
+      m_model.manual.push_back({kind, s.name, r.name, reason, r.definition});
+      m_objects.push_back({kind, s.name, "", r.name,
+                           finding("ROUTINE_MANUAL", Severity::Unsupported,
+                                   kind + " " + r.name + "(" + r.arguments + ") is not converted automatically",
+                                   "Convert it by hand from the source text in the post-data script.")});
+    }
+  }
+
+  const model::Catalog& m_source;
+  const TargetSpec& m_target;
+  const plan::Project& m_project;
+  const typemap::MappingContext& m_ctx;
+  std::vector<ColumnAssessment>& m_columns;
+  std::vector<ObjectFinding>& m_objects;
+  ddl::TargetModel m_model;
+  bool m_sameEngine = false;
+  std::map<std::string, std::string> m_schemaNames;
+  std::map<std::string, std::string> m_tableNames;
+  std::map<std::string, std::set<std::string>> m_usedRelationNames;
+};
+
+}  // namespace
+
+ddl::TargetModel buildTargetModel(const model::Catalog& source, const TargetSpec& target, const plan::Project& project,
+                                  const typemap::MappingContext& ctx, std::vector<ColumnAssessment>& columns,
+                                  std::vector<ObjectFinding>& objects) {
+  return Builder(source, target, project, ctx, columns, objects).build();
+}
+
+}  // namespace ferry::assess::detail

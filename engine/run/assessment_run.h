@@ -1,0 +1,25 @@
+#pragma once
+/// Runs an assessment against live servers: reads the source catalog, learns the
+/// target's version when a target URL is given, and maps everything.
+
+#include <optional>
+
+#include "assess/assessment.h"
+#include "connect/connection_spec.h"
+#include "core/result.h"
+#include "plan/project.h"
+#include "run/session.h"
+
+namespace ferry::run {
+
+struct AssessRequest {
+  connect::ConnectionSpec source;
+  std::optional<connect::ConnectionSpec> target;  ///< a real target server…
+  model::Engine targetEngine = model::Engine::PostgreSQL;  ///< …or just its engine
+  plan::Project project;
+  std::vector<std::string> schemas;  ///< source schemas (empty: the project's, else all)
+};
+
+core::Result<assess::Assessment> runAssessment(const AssessRequest& request, const OpenOptions& options = {});
+
+}  // namespace ferry::run

@@ -1,0 +1,66 @@
+#pragma once
+/// MappingOptions: the choices a DBA makes once per project about how types map
+/// where more than one answer is reasonable. Persisted in the project file under
+/// snake_case keys (docs/typemap.md lists them); every default keeps every value.
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/result.h"
+
+namespace ferry::typemap {
+
+/// MySQL TINYINT(1): the conventional boolean, but it can hold -128..127.
+enum class Tinyint1As { Boolean, Smallint };
+/// MySQL zero and partial dates ('0000-00-00', '2024-00-15') have no PostgreSQL form.
+enum class ZeroDateAs { Null, Sentinel };
+/// MySQL BIGINT UNSIGNED reaches 2^64-1, beyond PostgreSQL bigint.
+enum class UnsignedBigintAs { Numeric, BigintWithCheck };
+/// MySQL ENUM: a PostgreSQL enum type keeps the order; text + CHECK is easier to alter.
+enum class EnumAs { EnumType, TextWithCheck };
+/// MySQL SET: an array keeps membership queryable; text keeps the 'a,b' form.
+enum class SetAs { TextArray, Text };
+/// MySQL JSON to PostgreSQL: jsonb (indexable, normalised) or json (text kept verbatim).
+enum class JsonAs { Jsonb, Json };
+/// MySQL DATETIME: a zone-less timestamp, or timestamptz read in a stated zone.
+enum class DatetimeAs { Timestamp, Timestamptz };
+/// MySQL TIME is a duration (-838:59:59..838:59:59): interval holds it all, time does not.
+enum class TimeAs { Interval, Time };
+/// PostgreSQL text (and varchar without a length) on MySQL targets.
+enum class PgTextAs { LongText, Varchar };
+/// PostgreSQL interval on MySQL targets: its text, or TIME (only ±838:59:59, no months).
+enum class IntervalAs { Varchar, Time };
+
+struct MappingOptions {
+  // MySQL/MariaDB → PostgreSQL
+  Tinyint1As tinyint1As = Tinyint1As::Boolean;               ///< key "tinyint1_as": "boolean" | "smallint"
+  ZeroDateAs zeroDateAs = ZeroDateAs::Null;                  ///< key "zero_dates_as": "null" | "sentinel"
+  std::string zeroDateSentinel = "0001-01-01";               ///< key "zero_date_sentinel" (a date, YYYY-MM-DD)
+  UnsignedBigintAs unsignedBigintAs = UnsignedBigintAs::Numeric;  ///< key "unsigned_bigint_as": "numeric" | "bigint_check"
+  EnumAs enumAs = EnumAs::EnumType;                          ///< key "enum_as": "enum_type" | "text_check"
+  SetAs setAs = SetAs::TextArray;                            ///< key "set_as": "text_array" | "text"
+  JsonAs jsonAs = JsonAs::Jsonb;                             ///< key "json_as": "jsonb" | "json"
+  DatetimeAs datetimeAs = DatetimeAs::Timestamp;             ///< key "datetime_as": "timestamp" | "timestamptz"
+  /// Zone DATETIME values are read in when datetimeAs is Timestamptz: "UTC", "+02:00" or an IANA name.
+  std::string datetimeZone = "UTC";                          ///< key "datetime_zone"
+  TimeAs timeAs = TimeAs::Interval;                          ///< key "time_as": "interval" | "time"
+  /// Non-UTF-8 MySQL strings are transcoded by the server to UTF-8; off keeps their bytes in bytea.
+  bool transcodeCharsets = true;                             ///< key "transcode_charsets"
+
+  // PostgreSQL → MySQL/MariaDB
+  PgTextAs pgTextAs = PgTextAs::LongText;                    ///< key "pg_text_as": "longtext" | "varchar"
+  /// Length used when pgTextAs is Varchar (characters; 255 keeps a full index key).
+  int pgTextVarcharLength = 255;                             ///< key "pg_text_varchar_length"
+  IntervalAs intervalAs = IntervalAs::Varchar;               ///< key "interval_as": "varchar" | "time"
+
+  nlohmann::json toJson() const;
+  /// Reads the keys above; unknown keys are ignored (newer project files), a bad
+  /// value is a Usage error naming the key.
+  static core::Result<MappingOptions> fromJson(const nlohmann::json& j);
+
+  bool operator==(const MappingOptions&) const = default;
+};
+
+}  // namespace ferry::typemap

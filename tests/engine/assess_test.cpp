@@ -1,0 +1,149 @@
+// Assessment end to end against the sandbox: catalogs read from real servers,
+// mapped, rendered as DDL, and the DDL applied to an empty database of the
+// target engine — it must apply cleanly. Plus the project's overrides.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "assess/assessment.h"
+#include "connect/mysql/mysql_connection.h"
+#include "connect/pg/pg_connection.h"
+#include "core/text.h"
+#include "ddl/ddl_generator.h"
+#include "introspect/introspector.h"
+#include "support/test_support.h"
+
+namespace ferry {
+namespace {
+
+constexpr const char* kPgSourceDb = "ferry_t_assess_src";
+constexpr const char* kPgTargetDb = "ferry_t_assess_dst";
+
+model::Catalog readMySql(const std::string& schema) {
+  auto conn = connect::MySqlConnection::open(test::mysqlSpec());
+  EXPECT_TRUE(conn.ok()) << (conn ? "" : conn.error().oneLine());
+  introspect::IntrospectOptions o;
+  o.schemas = {schema};
+  auto cat = introspect::introspectMySql(**conn, o);
+  EXPECT_TRUE(cat.ok()) << (cat ? "" : cat.error().oneLine());
+  return cat ? *cat : model::Catalog{};
+}
+
+model::Catalog readPg(const std::string& db, const std::vector<std::string>& schemas) {
+  auto conn = connect::PgConnection::open(test::pgSpec(db));
+  EXPECT_TRUE(conn.ok()) << (conn ? "" : conn.error().oneLine());
+  introspect::IntrospectOptions o;
+  o.schemas = schemas;
+  auto cat = introspect::introspectPostgres(**conn, o);
+  EXPECT_TRUE(cat.ok()) << (cat ? "" : cat.error().oneLine());
+  return cat ? *cat : model::Catalog{};
+}
+
+std::string writeTemp(const std::string& name, const std::string& text) {
+  const std::string path = "/tmp/ferry-test-" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+class Assess : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    const std::string sakila = test::sakilaDir();
+    if (!sakila.empty()) {
+      test::runMariadbFile("", sakila + "/sakila-schema.sql");
+      test::runMariadbFile("", sakila + "/sakila-data.sql");
+    }
+    test::recreatePgDatabase(kPgSourceDb);
+    test::runPsqlFile(kPgSourceDb, test::fixturePath("pg_types.sql"));
+  }
+};
+
+TEST_F(Assess, SakilaToPostgresDdlAppliesCleanly) {
+  if (test::sakilaDir().empty()) GTEST_SKIP() << "../shared/datasets/sakila is not present";
+  const auto catalog = readMySql("sakila");
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, plan::Project{});
+  ASSERT_TRUE(a.ok()) << a.error().oneLine();
+  // Every column of the source is assessed, none silently dropped.
+  size_t sourceColumns = 0;
+  for (const auto& t : catalog.schemas.at(0).tables) sourceColumns += t.columns.size();
+  EXPECT_EQ(a->columns.size(), sourceColumns);
+  const auto script = ddl::generate(a->target);
+  test::recreatePgDatabase(kPgTargetDb);
+  test::runPsqlFile(kPgTargetDb, writeTemp("sakila-pre.sql", script.preData));
+  test::runPsqlFile(kPgTargetDb, writeTemp("sakila-post.sql", script.postData));
+  EXPECT_EQ(core::trim(test::psql(kPgTargetDb, "SELECT count(*) FROM pg_tables WHERE schemaname = 'sakila'")), "16");
+  EXPECT_EQ(core::trim(test::psql(kPgTargetDb,
+                                  "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+                                  "WHERE n.nspname = 'sakila' AND c.contype = 'f' AND c.convalidated")),
+            "22");
+  EXPECT_EQ(core::trim(test::psql(kPgTargetDb, "SELECT enum_range(NULL::sakila.film_rating)::text")),
+            "{G,PG,PG-13,R,NC-17}");
+  // Views, triggers and routines are carried as manual-conversion blocks, each a finding.
+  size_t manual = 0;
+  for (const auto& o : a->objects) {
+    if (o.finding.code == "VIEW_MANUAL" || o.finding.code == "TRIGGER_MANUAL" || o.finding.code == "ROUTINE_MANUAL") {
+      ++manual;
+    }
+  }
+  EXPECT_EQ(manual, 7u + 6u + 6u);
+  EXPECT_NE(script.postData.find("-- needs manual conversion: view sakila.actor_info"), std::string::npos);
+}
+
+TEST_F(Assess, PostgresFixtureToMariaDbDdlAppliesCleanly) {
+  const auto catalog = readPg(kPgSourceDb, {"shop", "Mixed Case"});
+  auto a = assess::assess(catalog, {model::Engine::MariaDB, {}}, plan::Project{});
+  ASSERT_TRUE(a.ok()) << a.error().oneLine();
+  test::mariadb("", "DROP DATABASE IF EXISTS shop; DROP DATABASE IF EXISTS `Mixed Case`");
+  const auto script = ddl::generate(a->target);
+  test::runMariadbFile("", writeTemp("pgfix-pre.sql", script.preData));
+  test::runMariadbFile("", writeTemp("pgfix-post.sql", script.postData));
+  EXPECT_EQ(core::trim(test::mariadb("", "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop' AND TABLE_TYPE = 'BASE TABLE'")),
+            "4");
+  EXPECT_EQ(core::trim(test::mariadb("", "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                                         "'shop' AND TABLE_NAME = 'all_types' AND COLUMN_NAME = 'c_mood'")),
+            "enum('sad','ok','happy','it''s complicated')");
+  EXPECT_EQ(core::trim(test::mariadb("", "SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS WHERE "
+                                         "TABLE_SCHEMA = 'shop' AND CONSTRAINT_TYPE = 'FOREIGN KEY'")),
+            "2");
+  // The unique index on a text column cannot exist on MariaDB: reported, not dropped silently.
+  bool textKey = false;
+  for (const auto& o : a->objects) textKey |= o.finding.code == "INDEX_TEXT_KEY" && o.name == "sessions_token_uq";
+  EXPECT_TRUE(textKey);
+  test::mariadb("", "DROP DATABASE IF EXISTS shop; DROP DATABASE IF EXISTS `Mixed Case`");
+}
+
+TEST_F(Assess, OverridesAreAppliedAndMarked) {
+  if (test::sakilaDir().empty()) GTEST_SKIP() << "../shared/datasets/sakila is not present";
+  const auto catalog = readMySql("sakila");
+  plan::Project project;
+  project.columnOverrides.push_back({"sakila", "customer", "active", "", {{"tinyint1_as", "smallint"}}});
+  project.typeOverrides.push_back({"year*", "integer", nlohmann::json::object()});
+  project.tableRules.push_back({"sakila.film_text", true, ""});
+  project.tableRules.push_back({"sakila.staff", false, "employee"});
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, project);
+  ASSERT_TRUE(a.ok()) << a.error().oneLine();
+  auto* active = a->findColumn("sakila", "customer", "active");
+  ASSERT_NE(active, nullptr);
+  EXPECT_EQ(active->mapping.targetType, "smallint");
+  EXPECT_EQ(active->overrideSource, "column");
+  EXPECT_FALSE(active->mapping.hasCode("MY2PG_TINYINT1_BOOLEAN"));
+  auto* year = a->findColumn("sakila", "film", "release_year");
+  ASSERT_NE(year, nullptr);
+  EXPECT_EQ(year->mapping.targetType, "integer");
+  EXPECT_TRUE(year->mapping.hasCode("USER_OVERRIDE"));
+  EXPECT_EQ(year->overrideSource, "type pattern 'year*'");
+  EXPECT_EQ(a->findColumn("sakila", "film_text", "title"), nullptr);
+  auto* staff = a->findColumn("sakila", "staff", "staff_id");
+  ASSERT_NE(staff, nullptr);
+  EXPECT_EQ(staff->targetTable, "employee");
+  // A bad option value is refused with the key named.
+  plan::Project bad;
+  bad.mappingOptions = {{"tinyint1_as", "maybe"}};
+  auto refused = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().oneLine().find("tinyint1_as"), std::string::npos) << refused.error().oneLine();
+}
+
+}  // namespace
+}  // namespace ferry
