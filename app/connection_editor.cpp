@@ -26,18 +26,6 @@ namespace {
 
 int defaultPort(model::Engine e) { return e == model::Engine::PostgreSQL ? 5432 : 3306; }
 
-const char* mysqlTlsName(TlsMode m) {
-  switch (m) {
-    case TlsMode::Disable: return "DISABLED";
-    case TlsMode::Allow:
-    case TlsMode::Prefer: return "PREFERRED";
-    case TlsMode::Require: return "REQUIRED";
-    case TlsMode::VerifyCa: return "VERIFY_CA";
-    case TlsMode::VerifyFull: return "VERIFY_IDENTITY";
-  }
-  return "PREFERRED";
-}
-
 QString errorStyle() { return QStringLiteral("color: %1;").arg(widgets::StatusIcon::color(widgets::StatusKind::Fail).name()); }
 
 }  // namespace
@@ -180,7 +168,7 @@ void ConnectionEditor::fillTlsModes(model::Engine engine, TlsMode keep) {
   m_tls->clear();
   for (auto m : {TlsMode::Disable, TlsMode::Allow, TlsMode::Prefer, TlsMode::Require, TlsMode::VerifyCa, TlsMode::VerifyFull}) {
     if (!pg && m == TlsMode::Allow) continue;
-    m_tls->addItem(QString::fromLatin1(pg ? connect::tlsModeName(m) : mysqlTlsName(m)), static_cast<int>(m));
+    m_tls->addItem(QString::fromLatin1(pg ? connect::tlsModeName(m) : connect::mysqlSslModeName(m)), static_cast<int>(m));
   }
   m_tls->setCurrentIndex(m_tls->findData(static_cast<int>(keep)));
 }

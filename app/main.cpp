@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QTimer>
 
 #include "app/main_window.h"
 
@@ -21,8 +22,14 @@ int main(int argc, char* argv[]) {
   const QCommandLineOption page(QStringList{QStringLiteral("page")},
                                 QStringLiteral("Start on page NAME (%1).").arg(ferry::app::MainWindow::pageNames().join(QStringLiteral(", "))),
                                 QStringLiteral("NAME"));
+  // For scripts and checks without a screen: save a PNG of the window once it
+  // has settled, then quit (e.g. `xvfb-run -a scripts/demo` in CI-like setups).
+  const QCommandLineOption screenshot(QStringList{QStringLiteral("screenshot")},
+                                      QStringLiteral("Save a PNG of the window to FILE after 2 s, then quit."),
+                                      QStringLiteral("FILE"));
   parser.addOption(project);
   parser.addOption(page);
+  parser.addOption(screenshot);
   parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A project to open (same as --project)."),
                                QStringLiteral("[file]"));
   parser.process(app);
@@ -40,5 +47,13 @@ int main(int argc, char* argv[]) {
              qPrintable(ferry::app::MainWindow::pageNames().join(QStringLiteral(", "))));
   }
   window.show();
+  if (parser.isSet(screenshot)) {
+    const QString file = parser.value(screenshot);
+    QTimer::singleShot(2000, &window, [&window, file] {
+      const bool saved = window.grab().save(file, "PNG");
+      if (!saved) qWarning("could not write %s", qPrintable(file));
+      QApplication::exit(saved ? 0 : 1);
+    });
+  }
   return QApplication::exec();
 }

@@ -32,6 +32,18 @@ const char* tlsModeName(TlsMode mode) {
   return "prefer";
 }
 
+const char* mysqlSslModeName(TlsMode mode) {
+  switch (mode) {
+    case TlsMode::Disable: return "DISABLED";
+    case TlsMode::Allow:
+    case TlsMode::Prefer: return "PREFERRED";
+    case TlsMode::Require: return "REQUIRED";
+    case TlsMode::VerifyCa: return "VERIFY_CA";
+    case TlsMode::VerifyFull: return "VERIFY_IDENTITY";
+  }
+  return "PREFERRED";
+}
+
 const char* passwordSourceName(PasswordSource source) {
   switch (source) {
     case PasswordSource::None: return "none";
@@ -73,18 +85,6 @@ std::optional<TlsMode> parseMySqlSslMode(const std::string& raw) {
   if (v == "VERIFY_CA") return TlsMode::VerifyCa;
   if (v == "VERIFY_IDENTITY") return TlsMode::VerifyFull;
   return std::nullopt;
-}
-
-const char* mysqlSslModeName(TlsMode mode) {
-  switch (mode) {
-    case TlsMode::Disable: return "DISABLED";
-    case TlsMode::Allow:
-    case TlsMode::Prefer: return "PREFERRED";
-    case TlsMode::Require: return "REQUIRED";
-    case TlsMode::VerifyCa: return "VERIFY_CA";
-    case TlsMode::VerifyFull: return "VERIFY_IDENTITY";
-  }
-  return "PREFERRED";
 }
 
 core::Result<int> parseIntParam(const std::string& name, const std::string& value, int lo, int hi) {

@@ -17,7 +17,8 @@ namespace ferry::connect {
 /// Disable/Prefer/Require/VerifyCa/VerifyFull.
 enum class TlsMode { Disable, Allow, Prefer, Require, VerifyCa, VerifyFull };
 
-const char* tlsModeName(TlsMode mode);  ///< PostgreSQL spelling: "verify-full"
+const char* tlsModeName(TlsMode mode);       ///< PostgreSQL spelling: "verify-full"
+const char* mysqlSslModeName(TlsMode mode);  ///< MySQL spelling: "VERIFY_IDENTITY"
 
 struct TlsOptions {
   TlsMode mode = TlsMode::Prefer;

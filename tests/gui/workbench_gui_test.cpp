@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QUrl>
 #include <QTreeView>
 
 #include "app/bridge/engine_bridge.h"
@@ -159,7 +160,7 @@ void WorkbenchGuiTest::targetFromPastedUrl() {
   QVERIFY(paste->text().isEmpty());  // the pasted URL held a password in clear text
   QCOMPARE(child<QComboBox>(target, "engine")->currentText(), QStringLiteral("PostgreSQL"));
   QCOMPARE(child<QLineEdit>(target, "host")->text(), QStringLiteral("127.0.0.1"));
-  QCOMPARE(child<QSpinBox>(target, "port")->value(), 54329);
+  QCOMPARE(child<QSpinBox>(target, "port")->value(), QUrl(m_pgUrl).port());
   QCOMPARE(child<QLineEdit>(target, "database")->text(), QStringLiteral("ferry"));
   QVERIFY(!child<QLineEdit>(target, "password")->text().isEmpty());
   QCOMPARE(child<QLineEdit>(target, "password")->echoMode(), QLineEdit::Password);
@@ -276,8 +277,10 @@ void WorkbenchGuiTest::projectSavesWithoutPasswords() {
   QVERIFY(!json.contains("****"));
   const QJsonObject root = QJsonDocument::fromJson(json).object();
   QVERIFY(!root.isEmpty());
-  QVERIFY2(json.contains("mariadb://ferry@127.0.0.1:33069/ferry_demo"), json.constData());
-  QVERIFY2(json.contains("postgresql://ferry@127.0.0.1:54329/ferry"), json.constData());
+  const QByteArray sourceUrl = "mariadb://ferry@127.0.0.1:" + QByteArray::number(QUrl(m_mysqlUrl).port()) + "/ferry_demo";
+  const QByteArray targetUrl = "postgresql://ferry@127.0.0.1:" + QByteArray::number(QUrl(m_pgUrl).port()) + "/ferry";
+  QVERIFY2(json.contains(sourceUrl), json.constData());
+  QVERIFY2(json.contains(targetUrl), json.constData());
 
   m_window->newProject();
   QVERIFY(m_window->sourceEditor()->isBlank());
@@ -286,11 +289,11 @@ void WorkbenchGuiTest::projectSavesWithoutPasswords() {
   ConnectionEditor* target = m_window->targetEditor();
   QCOMPARE(child<QComboBox>(source, "engine")->currentText(), QStringLiteral("MariaDB"));
   QCOMPARE(child<QLineEdit>(source, "host")->text(), QStringLiteral("127.0.0.1"));
-  QCOMPARE(child<QSpinBox>(source, "port")->value(), 33069);
+  QCOMPARE(child<QSpinBox>(source, "port")->value(), QUrl(m_mysqlUrl).port());
   QCOMPARE(child<QLineEdit>(source, "database")->text(), QStringLiteral("ferry_demo"));
   QVERIFY(child<QLineEdit>(source, "password")->text().isEmpty());
   QCOMPARE(child<QComboBox>(target, "engine")->currentText(), QStringLiteral("PostgreSQL"));
-  QCOMPARE(child<QSpinBox>(target, "port")->value(), 54329);
+  QCOMPARE(child<QSpinBox>(target, "port")->value(), QUrl(m_pgUrl).port());
   QVERIFY(!m_window->isModified());
   QCOMPARE(m_window->projectPath(), path);
 
