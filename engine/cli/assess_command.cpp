@@ -111,6 +111,28 @@ int runDdl(const AssessArgs& args) {
   return kExitOk;
 }
 
+int runDiff(const AssessArgs& args, bool json, bool script) {
+  auto req = buildRequest(args);
+  if (!req) return reportError(req.error(), json);
+  run::OpenOptions open;
+  open.allowPrompt = interactive();
+  auto r = run::runSchemaDiff(*req, open);
+  if (!r) return reportError(r.error(), json);
+  std::string text;
+  if (json) {
+    nlohmann::json j = assess::toJson(r->diff);
+    j["reconcile_script"] = r->diff.reconcileScript(req->targetEngine);
+    text = j.dump(2) + "\n";
+  } else if (script) {
+    text = r->diff.reconcileScript(req->targetEngine);
+  } else {
+    text = assess::toText(r->diff);
+  }
+  auto written = writeOutput(text, args.out);
+  if (!written) return reportError(written.error(), json);
+  return kExitOk;
+}
+
 void addCommonOptions(CLI::App* cmd, AssessArgs& args) {
   cmd->add_option("--source", args.source, "Source connection URL")->required();
   cmd->add_option("--project", args.projectFile, "Project file with mapping options, overrides and table rules");
@@ -145,6 +167,20 @@ void addDdlCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--section", args->section, "pre-data, post-data or all (default)")
       ->check(CLI::IsMember({"pre-data", "post-data", "all"}));
   cmd->callback([args, &exitCode] { exitCode = runDdl(*args); });
+}
+
+void addDiffCommand(CLI::App& app, int& exitCode) {
+  auto args = std::make_shared<AssessArgs>();
+  auto json = std::make_shared<bool>(false);
+  auto script = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand(
+      "diff", "Compare the mapped source with an existing target: objects added, missing, changed, and the DDL "
+              "that reconciles them");
+  addCommonOptions(cmd, *args);
+  cmd->add_option("--target", args->target, "Target connection URL")->required();
+  cmd->add_flag("--json", *json, "Print the differences and the reconcile script as JSON");
+  cmd->add_flag("--script", *script, "Print only the reconcile script (SQL)");
+  cmd->callback([args, json, script, &exitCode] { exitCode = runDiff(*args, *json, *script); });
 }
 
 }  // namespace ferry::cli

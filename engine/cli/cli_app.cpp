@@ -50,6 +50,7 @@ int runCli(int argc, char** argv) {
   addPreflightCommand(app, exitCode);
   addAssessCommand(app, exitCode);
   addDdlCommand(app, exitCode);
+  addDiffCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

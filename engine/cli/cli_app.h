@@ -36,5 +36,6 @@ void addInspectCommand(CLI::App& app, int& exitCode);
 void addPreflightCommand(CLI::App& app, int& exitCode);
 void addAssessCommand(CLI::App& app, int& exitCode);
 void addDdlCommand(CLI::App& app, int& exitCode);
+void addDiffCommand(CLI::App& app, int& exitCode);
 
 }  // namespace ferry::cli

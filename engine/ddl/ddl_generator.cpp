@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "ddl/quoting.h"
+
 namespace ferry::ddl {
 
 std::string Script::text(Section section) const {
@@ -18,6 +20,25 @@ std::string Script::text(Section section) const {
 Script generate(const TargetModel& model, const GenerateOptions& options) {
   return model.engine == model::Engine::PostgreSQL ? detail::generatePostgres(model, options)
                                                    : detail::generateMySql(model, options);
+}
+
+std::string columnDefinition(model::Engine engine, const ColumnDef& column) {
+  return engine == model::Engine::PostgreSQL ? detail::pgColumnText(column) : detail::mysqlColumnText(column);
+}
+
+std::string createTableStatement(model::Engine engine, const TableDef& table, const TargetModel& model) {
+  return engine == model::Engine::PostgreSQL ? detail::pgCreateTable(table)
+                                             : detail::mysqlCreateTable(table, model.defaultCharset, model.defaultCollation);
+}
+
+std::string createIndexStatement(model::Engine engine, const TableDef& table, const IndexDef& index) {
+  if (engine == model::Engine::PostgreSQL) return detail::pgIndexStatement(table, index);
+  return "ALTER TABLE " + qualified(engine, table.schema, table.name) + " " + detail::mysqlIndexClause(index) + ";";
+}
+
+std::string addForeignKeyStatement(model::Engine engine, const TableDef& table, const ForeignKeyDef& fk) {
+  return engine == model::Engine::PostgreSQL ? detail::pgForeignKeyStatement(table, fk, true)
+                                             : detail::mysqlForeignKeyStatement(table, fk);
 }
 
 std::vector<const TableDef*> dependencyOrder(const TargetModel& model) {

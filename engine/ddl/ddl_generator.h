@@ -35,9 +35,23 @@ Script generate(const TargetModel& model, const GenerateOptions& options = {});
 /// cycle with. Exposed for tests.
 std::vector<const TableDef*> dependencyOrder(const TargetModel& model);
 
+/// Single statements, for scripts that change an existing target (schema diff).
+std::string columnDefinition(model::Engine engine, const ColumnDef& column);
+std::string createTableStatement(model::Engine engine, const TableDef& table, const TargetModel& model);
+std::string createIndexStatement(model::Engine engine, const TableDef& table, const IndexDef& index);
+std::string addForeignKeyStatement(model::Engine engine, const TableDef& table, const ForeignKeyDef& fk);
+
 namespace detail {
 Script generatePostgres(const TargetModel& model, const GenerateOptions& options);
 Script generateMySql(const TargetModel& model, const GenerateOptions& options);
+std::string pgColumnText(const ColumnDef& c);
+std::string pgIndexStatement(const TableDef& t, const IndexDef& i);
+std::string pgForeignKeyStatement(const TableDef& t, const ForeignKeyDef& f, bool notValid);
+std::string pgCreateTable(const TableDef& t);
+std::string mysqlColumnText(const ColumnDef& c);
+std::string mysqlCreateTable(const TableDef& t, const std::string& charset, const std::string& collation);
+std::string mysqlIndexClause(const IndexDef& i);
+std::string mysqlForeignKeyStatement(const TableDef& t, const ForeignKeyDef& f);
 }  // namespace detail
 
 }  // namespace ferry::ddl

@@ -39,6 +39,47 @@ std::string indexKeyText(const IndexKeyDef& k) {
 
 }  // namespace
 
+std::string mysqlColumnText(const ColumnDef& c) { return columnText(c); }
+
+std::string mysqlCreateTable(const TableDef& t, const std::string& charset, const std::string& collation) {
+  std::ostringstream pre;
+  pre << "\n-- " << t.sourceName << "\n";
+  for (const auto& n : t.notes) pre << commentBlock(n);
+  pre << "CREATE TABLE " << qq(t.schema, t.name) << " (\n";
+  std::vector<std::string> lines;
+  for (const auto& c : t.columns) {
+    std::string line;
+    for (const auto& n : c.notes) line += commentBlock(n, "  ");
+    lines.push_back(line + "  " + columnText(c));
+  }
+  if (t.primaryKey) {
+    lines.push_back("  CONSTRAINT " + q(t.primaryKey->name) + " PRIMARY KEY (" + columnList(kMy, t.primaryKey->columns) + ")");
+  }
+  pre << core::join(lines, ",\n") << "\n) ENGINE=InnoDB DEFAULT CHARSET=" << charset;
+  if (!collation.empty()) pre << " COLLATE=" << collation;
+  if (t.comment) pre << " COMMENT=" << quoteLiteral(*t.comment);
+  if (t.partitionBy) pre << "\n-- partitioned on the source by " << *t.partitionBy << "; partitions are not recreated";
+  pre << ";\n";
+  return pre.str();
+}
+
+std::string mysqlIndexClause(const IndexDef& i) {
+  std::vector<std::string> keys;
+  for (const auto& k : i.keys) keys.push_back(indexKeyText(k));
+  std::string kind = i.unique ? "UNIQUE INDEX " : "INDEX ";
+  if (i.method == "FULLTEXT" || i.method == "SPATIAL") kind = i.method + " INDEX ";
+  return "ADD " + kind + q(i.name) + " (" + core::join(keys, ", ") + ")";
+}
+
+std::string mysqlForeignKeyStatement(const TableDef& t, const ForeignKeyDef& f) {
+  std::string s = "ALTER TABLE " + qq(t.schema, t.name) + " ADD CONSTRAINT " + q(f.name) + " FOREIGN KEY (" +
+                  columnList(kMy, f.columns) + ") REFERENCES " + qq(f.refSchema, f.refTable) + " (" +
+                  columnList(kMy, f.refColumns) + ")";
+  if (f.onDelete != "NO ACTION") s += " ON DELETE " + f.onDelete;
+  if (f.onUpdate != "NO ACTION") s += " ON UPDATE " + f.onUpdate;
+  return s + ";";
+}
+
 Script generateMySql(const TargetModel& m, const GenerateOptions& options) {
   const std::string product = model::engineDisplayName(m.engine);
   std::ostringstream pre;
@@ -59,26 +100,7 @@ Script generateMySql(const TargetModel& m, const GenerateOptions& options) {
     pre << " CACHE " << s.cache << (s.cycle ? " CYCLE" : " NOCYCLE") << ";\n";
   }
   const auto order = dependencyOrder(m);
-  for (const auto* t : order) {
-    pre << "\n-- " << t->sourceName << "\n";
-    for (const auto& n : t->notes) pre << commentBlock(n);
-    pre << "CREATE TABLE " << qq(t->schema, t->name) << " (\n";
-    std::vector<std::string> lines;
-    for (const auto& c : t->columns) {
-      std::string line;
-      for (const auto& n : c.notes) line += commentBlock(n, "  ");
-      lines.push_back(line + "  " + columnText(c));
-    }
-    if (t->primaryKey) {
-      lines.push_back("  CONSTRAINT " + q(t->primaryKey->name) + " PRIMARY KEY (" +
-                      columnList(kMy, t->primaryKey->columns) + ")");
-    }
-    pre << core::join(lines, ",\n") << "\n) ENGINE=InnoDB DEFAULT CHARSET=" << m.defaultCharset;
-    if (!m.defaultCollation.empty()) pre << " COLLATE=" << m.defaultCollation;
-    if (t->comment) pre << " COMMENT=" << quoteLiteral(*t->comment);
-    if (t->partitionBy) pre << "\n-- partitioned on the source by " << *t->partitionBy << "; partitions are not recreated";
-    pre << ";\n";
-  }
+  for (const auto* t : order) pre << mysqlCreateTable(*t, m.defaultCharset, m.defaultCollation);
 
   std::ostringstream post;
   post << "-- Ferry post-data script for " << product;
@@ -99,11 +121,7 @@ Script generateMySql(const TargetModel& m, const GenerateOptions& options) {
                << commentBlock(i.sourceDefinition);
         continue;
       }
-      std::vector<std::string> keys;
-      for (const auto& k : i.keys) keys.push_back(indexKeyText(k));
-      std::string kind = i.unique ? "UNIQUE INDEX " : "INDEX ";
-      if (i.method == "FULLTEXT" || i.method == "SPATIAL") kind = i.method + " INDEX ";
-      clauses.push_back("ADD " + kind + q(i.name) + " (" + core::join(keys, ", ") + ")");
+      clauses.push_back(mysqlIndexClause(i));
     }
     for (const auto& c : t->checks) {
       if (c.manualReason) {
@@ -128,12 +146,7 @@ Script generateMySql(const TargetModel& m, const GenerateOptions& options) {
         post << "\n-- Foreign keys, referenced tables first.\n";
         fkHeader = true;
       }
-      post << "ALTER TABLE " << qq(t->schema, t->name) << " ADD CONSTRAINT " << q(f.name) << " FOREIGN KEY ("
-           << columnList(kMy, f.columns) << ") REFERENCES " << qq(f.refSchema, f.refTable) << " ("
-           << columnList(kMy, f.refColumns) << ")";
-      if (f.onDelete != "NO ACTION") post << " ON DELETE " << f.onDelete;
-      if (f.onUpdate != "NO ACTION") post << " ON UPDATE " << f.onUpdate;
-      post << ";\n";
+      post << mysqlForeignKeyStatement(*t, f) << "\n";
     }
   }
   if (!m.restarts.empty()) post << "\n-- AUTO_INCREMENT and sequences continue after the copied values.\n";

@@ -60,6 +60,42 @@ void writeTable(std::ostringstream& out, const TableDef& t) {
   }
 }
 
+}  // namespace
+
+std::string pgColumnText(const ColumnDef& c) { return columnText(c); }
+
+std::string pgIndexStatement(const TableDef& t, const IndexDef& i) {
+  std::vector<std::string> keys;
+  for (const auto& k : i.keys) keys.push_back(indexKeyText(k));
+  std::string s = std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + q(i.name) + " ON " + qq(t.schema, t.name);
+  if (!i.method.empty() && i.method != "btree") s += " USING " + i.method;
+  s += " (" + core::join(keys, ", ") + ")";
+  if (!i.include.empty()) s += " INCLUDE (" + columnList(kPg, i.include) + ")";
+  if (i.predicate) s += " WHERE " + *i.predicate;
+  return s + ";";
+}
+
+std::string pgForeignKeyStatement(const TableDef& t, const ForeignKeyDef& f, bool notValid) {
+  std::string s = "ALTER TABLE " + qq(t.schema, t.name) + " ADD CONSTRAINT " + q(f.name) + " FOREIGN KEY (" +
+                  columnList(kPg, f.columns) + ") REFERENCES " + qq(f.refSchema, f.refTable) + " (" +
+                  columnList(kPg, f.refColumns) + ")";
+  if (f.onDelete != "NO ACTION") s += " ON DELETE " + f.onDelete;
+  if (f.onUpdate != "NO ACTION") s += " ON UPDATE " + f.onUpdate;
+  if (f.deferrable) s += std::string(" DEFERRABLE") + (f.initiallyDeferred ? " INITIALLY DEFERRED" : "");
+  if (notValid) s += " NOT VALID";
+  s += ";";
+  if (notValid) s += "\nALTER TABLE " + qq(t.schema, t.name) + " VALIDATE CONSTRAINT " + q(f.name) + ";";
+  return s;
+}
+
+std::string pgCreateTable(const TableDef& t) {
+  std::ostringstream out;
+  writeTable(out, t);
+  return out.str();
+}
+
+namespace {
+
 void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
   const std::string table = qq(t.schema, t.name);
   if (t.primaryKey) {
@@ -76,14 +112,7 @@ void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
           << commentBlock(i.sourceDefinition);
       continue;
     }
-    std::vector<std::string> keys;
-    for (const auto& k : i.keys) keys.push_back(indexKeyText(k));
-    out << "CREATE " << (i.unique ? "UNIQUE " : "") << "INDEX " << q(i.name) << " ON " << table;
-    if (!i.method.empty() && i.method != "btree") out << " USING " << i.method;
-    out << " (" << core::join(keys, ", ") << ")";
-    if (!i.include.empty()) out << " INCLUDE (" << columnList(kPg, i.include) << ")";
-    if (i.predicate) out << " WHERE " << *i.predicate;
-    out << ";\n";
+    out << pgIndexStatement(t, i) << "\n";
   }
   for (const auto& c : t.checks) {
     if (c.manualReason) {
@@ -96,17 +125,7 @@ void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
 }
 
 void writeForeignKeys(std::ostringstream& out, const TableDef& t, bool notValid) {
-  const std::string table = qq(t.schema, t.name);
-  for (const auto& f : t.foreignKeys) {
-    out << "ALTER TABLE " << table << " ADD CONSTRAINT " << q(f.name) << " FOREIGN KEY (" << columnList(kPg, f.columns)
-        << ") REFERENCES " << qq(f.refSchema, f.refTable) << " (" << columnList(kPg, f.refColumns) << ")";
-    if (f.onDelete != "NO ACTION") out << " ON DELETE " << f.onDelete;
-    if (f.onUpdate != "NO ACTION") out << " ON UPDATE " << f.onUpdate;
-    if (f.deferrable) out << " DEFERRABLE" << (f.initiallyDeferred ? " INITIALLY DEFERRED" : "");
-    if (notValid) out << " NOT VALID";
-    out << ";\n";
-    if (notValid) out << "ALTER TABLE " << table << " VALIDATE CONSTRAINT " << q(f.name) << ";\n";
-  }
+  for (const auto& f : t.foreignKeys) out << pgForeignKeyStatement(t, f, notValid) << "\n";
 }
 
 }  // namespace

@@ -18,4 +18,20 @@ core::Result<assess::Assessment> runAssessment(const AssessRequest& request, con
   return assess::assess(*catalog, target, request.project);
 }
 
+core::Result<SchemaDiffResult> runSchemaDiff(const AssessRequest& request, const OpenOptions& options) {
+  if (!request.target) {
+    return core::Error(core::ErrorKind::Usage, "a schema diff needs a target server", "Add --target URL.");
+  }
+  auto a = runAssessment(request, options);
+  if (!a) return std::move(a).error();
+  // Every schema of the target database (MySQL: every database), so tables the
+  // migration would add show as added and extra ones as missing.
+  auto existing = inspect(*request.target, introspect::IntrospectOptions{}, options);
+  if (!existing) return std::move(existing).error().context("target");
+  SchemaDiffResult out;
+  out.diff = assess::diffSchemas(a->target, *existing);
+  out.assessment = std::move(*a);
+  return out;
+}
+
 }  // namespace ferry::run

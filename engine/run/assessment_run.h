@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "assess/assessment.h"
+#include "assess/schema_diff.h"
 #include "connect/connection_spec.h"
 #include "core/result.h"
 #include "plan/project.h"
@@ -21,5 +22,13 @@ struct AssessRequest {
 };
 
 core::Result<assess::Assessment> runAssessment(const AssessRequest& request, const OpenOptions& options = {});
+
+struct SchemaDiffResult {
+  assess::Assessment assessment;
+  assess::SchemaDiff diff;
+};
+
+/// Assesses, then reads the target's catalog and compares; needs request.target.
+core::Result<SchemaDiffResult> runSchemaDiff(const AssessRequest& request, const OpenOptions& options = {});
 
 }  // namespace ferry::run

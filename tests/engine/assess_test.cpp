@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "assess/assessment.h"
+#include "assess/schema_diff.h"
 #include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
 #include "core/text.h"
@@ -143,6 +145,54 @@ TEST_F(Assess, OverridesAreAppliedAndMarked) {
   auto refused = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, bad);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().oneLine().find("tinyint1_as"), std::string::npos) << refused.error().oneLine();
+}
+
+}  // namespace
+}  // namespace ferry
+
+namespace ferry {
+namespace {
+
+TEST_F(Assess, SchemaDiffFindsEachChangeAndReconcileFixesIt) {
+  if (test::sakilaDir().empty()) GTEST_SKIP() << "../shared/datasets/sakila is not present";
+  const auto catalog = readMySql("sakila");
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, plan::Project{});
+  ASSERT_TRUE(a.ok()) << a.error().oneLine();
+  const auto script = ddl::generate(a->target);
+  test::recreatePgDatabase(kPgTargetDb);
+  test::runPsqlFile(kPgTargetDb, writeTemp("diff-pre.sql", script.preData));
+  test::runPsqlFile(kPgTargetDb, writeTemp("diff-post.sql", script.postData));
+  // A target built from the DDL matches: no false differences.
+  auto clean = assess::diffSchemas(a->target, readPg(kPgTargetDb, {}));
+  EXPECT_TRUE(clean.identical()) << assess::toText(clean);
+
+  test::psql(kPgTargetDb,
+             "ALTER TABLE sakila.actor DROP COLUMN last_name; "
+             "ALTER TABLE sakila.film ALTER COLUMN title TYPE varchar(100); "
+             "ALTER TABLE sakila.city ALTER COLUMN city DROP NOT NULL; "
+             "ALTER TABLE sakila.language ALTER COLUMN last_update DROP DEFAULT; "
+             "DROP TABLE sakila.film_text; CREATE TABLE sakila.extra (x int); DROP INDEX sakila.idx_title");
+  auto diff = assess::diffSchemas(a->target, readPg(kPgTargetDb, {}));
+  std::map<std::string, std::string> seen;  // "kind object schema.table.name" -> details
+  for (const auto& e : diff.entries) {
+    seen[std::string(assess::diffKindName(e.kind)) + " " + e.objectType + " " + e.table + "." + e.name] =
+        core::join(e.details, "; ");
+  }
+  EXPECT_EQ(seen.count("added column actor.last_name"), 1u) << assess::toText(diff);
+  EXPECT_EQ(seen["changed column film.title"], "type: character varying(100) → character varying(255)");
+  EXPECT_EQ(seen["changed column city.city"], "nullable: yes → no");
+  EXPECT_EQ(seen["changed column language.last_update"], "default: none → CURRENT_TIMESTAMP");
+  EXPECT_EQ(seen.count("added table film_text.film_text"), 1u);
+  EXPECT_EQ(seen.count("missing table extra.extra"), 1u);
+  EXPECT_EQ(seen.count("added index film.idx_title"), 1u);
+  EXPECT_EQ(seen.count("added index actor.idx_actor_last_name"), 1u);
+  EXPECT_EQ(diff.entries.size(), 8u) << assess::toText(diff);
+
+  test::runPsqlFile(kPgTargetDb, writeTemp("reconcile.sql", diff.reconcileScript(model::Engine::PostgreSQL)));
+  auto after = assess::diffSchemas(a->target, readPg(kPgTargetDb, {}));
+  ASSERT_EQ(after.entries.size(), 1u) << assess::toText(after);  // only the extra table, never dropped
+  EXPECT_EQ(after.entries[0].kind, assess::DiffKind::Missing);
+  EXPECT_EQ(after.entries[0].name, "extra");
 }
 
 }  // namespace
