@@ -31,6 +31,18 @@ ColumnAssessment* Assessment::findColumn(const std::string& schema, const std::s
   return nullptr;
 }
 
+model::ServerVersion assumedTargetVersion(model::Engine engine) {
+  // The releases Debian 12 ships and that are still maintained: a mapping for
+  // them is safe on anything newer. A --target URL gives the real version.
+  model::ServerVersion v;
+  switch (engine) {
+    case model::Engine::PostgreSQL: v = {15, 0, 0, "15 (assumed)"}; break;
+    case model::Engine::MariaDB: v = {10, 11, 0, "10.11 (assumed)"}; break;
+    case model::Engine::MySQL: v = {8, 0, 0, "8.0 (assumed)"}; break;
+  }
+  return v;
+}
+
 core::Result<typemap::MappingOptions> projectOptions(const plan::Project& project) {
   auto options = typemap::MappingOptions::fromJson(project.mappingOptions);
   if (!options) return std::move(options).error().context("project mapping options");
@@ -57,7 +69,7 @@ core::Result<Assessment> assess(const model::Catalog& source, const TargetSpec& 
   ctx.sourceEngine = source.engine;
   ctx.sourceVersion = source.serverVersion;
   ctx.targetEngine = target.engine;
-  ctx.targetVersion = target.version;
+  ctx.targetVersion = target.version.major != 0 ? target.version : assumedTargetVersion(target.engine);
   ctx.options = *options;
   ctx.userTypes = typemap::UserTypeLookup::fromCatalog(source);
 
@@ -65,7 +77,7 @@ core::Result<Assessment> assess(const model::Catalog& source, const TargetSpec& 
   a.sourceEngine = source.engine;
   a.sourceVersion = source.serverVersion.text;
   a.targetEngine = target.engine;
-  a.targetVersion = target.version.text;
+  a.targetVersion = ctx.targetVersion.text;
   a.target = detail::buildTargetModel(source, target, project, ctx, a.columns, a.objects);
   return a;
 }

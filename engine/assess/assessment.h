@@ -23,7 +23,7 @@ namespace ferry::assess {
 /// Where the target is: an engine and, when a target server was reached, its version.
 struct TargetSpec {
   model::Engine engine = model::Engine::PostgreSQL;
-  model::ServerVersion version;  ///< zero: assume a current release
+  model::ServerVersion version;  ///< zero: assumedTargetVersion(engine)
 };
 
 /// Data-scan result for one column (filled by run/ when --scan-data is given).
@@ -84,6 +84,10 @@ struct Assessment {
 /// project's mapping options, overrides and table rules. A malformed option in
 /// the project is a Usage error.
 core::Result<Assessment> assess(const model::Catalog& source, const TargetSpec& target, const plan::Project& project);
+
+/// The target version assumed when only an engine is given: PostgreSQL 15,
+/// MariaDB 10.11, MySQL 8.0.
+model::ServerVersion assumedTargetVersion(model::Engine engine);
 
 /// The mapping options of a project (defaults when it sets none).
 core::Result<typemap::MappingOptions> projectOptions(const plan::Project& project);

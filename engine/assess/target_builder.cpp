@@ -8,6 +8,7 @@
 
 #include "assess/assessment.h"
 #include "core/text.h"
+#include "ddl/quoting.h"
 
 namespace ferry::assess::detail {
 
@@ -50,6 +51,7 @@ public:
     }
     for (const auto& s : m_source.schemas) {
       if (!m_schemaNames.count(s.name)) continue;
+      addSourceTypes(s);
       for (const auto& t : s.tables) {
         if (m_tableNames.count(s.name + "." + t.name)) addTable(s, t);
       }
@@ -121,6 +123,31 @@ private:
       ca.mapping.severity = typemap::worse(ca.mapping.severity, Severity::Review);
     }
     return ca;
+  }
+
+  /// PostgreSQL → PostgreSQL: every user type of the source schema is recreated
+  /// (tables may use composites and ranges that no column mapping asks for).
+  void addSourceTypes(const model::Schema& s) {
+    if (m_source.engine != model::Engine::PostgreSQL || m_target.engine != model::Engine::PostgreSQL) return;
+    const std::string schema = m_schemaNames.at(s.name);
+    for (const auto& t : s.types) {
+      model::UserType mapped = t;
+      mapped.schema = schema;
+      switch (t.kind) {
+        case model::UserTypeKind::Enum:
+        case model::UserTypeKind::Domain: addCreatedType(mapped); break;
+        case model::UserTypeKind::Range: m_model.ranges.push_back({schema, t.name, t.baseType}); break;
+        case model::UserTypeKind::Composite: {
+          std::vector<std::string> attrs;
+          for (const auto& a : t.attributes) {
+            const auto sp = a.find(' ');
+            attrs.push_back(ddl::quoteIdent(m_target.engine, a.substr(0, sp)) + (sp == std::string::npos ? "" : a.substr(sp)));
+          }
+          m_model.composites.push_back({schema, t.name, attrs});
+          break;
+        }
+      }
+    }
   }
 
   void addCreatedType(const model::UserType& type) {
@@ -387,10 +414,21 @@ private:
     }
   }
 
+  /// An identity column's sequence is implicit; a serial's is created on a
+  /// PostgreSQL target (its column default calls nextval) and becomes
+  /// AUTO_INCREMENT elsewhere.
+  bool ownedByIdentityOrCrossEngine(const model::Schema& s, const std::string& ownedBy) const {
+    if (m_target.engine != model::Engine::PostgreSQL || m_source.engine != model::Engine::PostgreSQL) return true;
+    const auto dot = ownedBy.find('.');
+    const model::Table* t = s.table(ownedBy.substr(0, dot));
+    const model::Column* c = t && dot != std::string::npos ? t->column(ownedBy.substr(dot + 1)) : nullptr;
+    return c == nullptr || c->identity != model::Identity::None;
+  }
+
   void addSequences(const model::Schema& s) {
     const std::string schema = m_schemaNames.at(s.name);
     for (const auto& q : s.sequences) {
-      if (q.ownedBy) continue;  // serial / identity: carried by the column
+      if (q.ownedBy && ownedByIdentityOrCrossEngine(s, *q.ownedBy)) continue;  // carried by the column
       if (m_target.engine == model::Engine::MySQL) {
         m_objects.push_back({"sequence", s.name, "", q.name,
                              finding("SEQUENCE_UNSUPPORTED", Severity::Unsupported,

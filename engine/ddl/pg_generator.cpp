@@ -149,6 +149,12 @@ Script generatePostgres(const TargetModel& m, const GenerateOptions& options) {
     for (const auto& c : d.checks) pre << " CONSTRAINT " << q(c.name) << " CHECK (" << c.expression << ")";
     pre << ";\n";
   }
+  for (const auto& r : m.ranges) {
+    pre << "CREATE TYPE " << qq(r.schema, r.name) << " AS RANGE (subtype = " << r.subtype << ");\n";
+  }
+  for (const auto& c : m.composites) {
+    pre << "CREATE TYPE " << qq(c.schema, c.name) << " AS (" << core::join(c.attributes, ", ") << ");\n";
+  }
   for (const auto& s : m.sequences) {
     pre << "CREATE SEQUENCE " << qq(s.schema, s.name) << " AS " << s.dataType << " INCREMENT BY " << s.increment;
     pre << (s.minValue ? " MINVALUE " + std::to_string(*s.minValue) : std::string(" NO MINVALUE"));

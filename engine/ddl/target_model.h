@@ -104,6 +104,20 @@ struct DomainDef {
   std::vector<CheckDef> checks;
 };
 
+/// PostgreSQL targets: a composite type ("name type" attributes, target-ready).
+struct CompositeTypeDef {
+  std::string schema;
+  std::string name;
+  std::vector<std::string> attributes;
+};
+
+/// PostgreSQL targets: a range type over a subtype.
+struct RangeTypeDef {
+  std::string schema;
+  std::string name;
+  std::string subtype;
+};
+
 struct SequenceDef {
   std::string schema;
   std::string name;
@@ -142,6 +156,8 @@ struct TargetModel {
   std::string defaultCollation;             ///< MySQL targets ("" = server default)
   std::vector<EnumTypeDef> enums;
   std::vector<DomainDef> domains;
+  std::vector<RangeTypeDef> ranges;
+  std::vector<CompositeTypeDef> composites;
   std::vector<SequenceDef> sequences;
   std::vector<TableDef> tables;
   std::vector<RestartDef> restarts;

@@ -197,3 +197,58 @@ TEST_F(Assess, SchemaDiffFindsEachChangeAndReconcileFixesIt) {
 
 }  // namespace
 }  // namespace ferry
+
+namespace ferry {
+namespace {
+
+TEST_F(Assess, SakilaToMariaDbDdlAppliesCleanly) {
+  if (test::sakilaDir().empty()) GTEST_SKIP() << "../shared/datasets/sakila is not present";
+  auto a = assess::assess(readMySql("sakila"), {model::Engine::MariaDB, {}}, plan::Project{});
+  ASSERT_TRUE(a.ok()) << a.error().oneLine();
+  // Same server as the source: the test writes into a copy-named database.
+  for (auto& t : a->target.tables) {
+    t.schema = "ferry_t_sakila_copy";
+    for (auto& f : t.foreignKeys) f.refSchema = "ferry_t_sakila_copy";
+  }
+  for (auto& r : a->target.restarts) r.schema = "ferry_t_sakila_copy";
+  for (auto& b : a->target.manual) b.schema = "ferry_t_sakila_copy";
+  a->target.schemas = {"ferry_t_sakila_copy"};
+  test::mariadb("", "DROP DATABASE IF EXISTS ferry_t_sakila_copy");
+  const auto script = ddl::generate(a->target);
+  test::runMariadbFile("", writeTemp("s2m-pre.sql", script.preData));
+  test::runMariadbFile("", writeTemp("s2m-post.sql", script.postData));
+  EXPECT_EQ(core::trim(test::mariadb("", "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+                                         "'ferry_t_sakila_copy'")),
+            "16");
+  EXPECT_EQ(core::trim(test::mariadb("", "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE "
+                                         "CONSTRAINT_SCHEMA = 'ferry_t_sakila_copy'")),
+            "22");
+  EXPECT_EQ(core::trim(test::mariadb("", "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                                         "'ferry_t_sakila_copy' AND TABLE_NAME = 'film' AND COLUMN_NAME = 'rating'")),
+            "enum('G','PG','PG-13','R','NC-17')");
+  test::mariadb("", "DROP DATABASE IF EXISTS ferry_t_sakila_copy");
+}
+
+TEST_F(Assess, PostgresFixtureToPostgresDdlAppliesCleanly) {
+  const auto catalog = readPg(kPgSourceDb, {"shop", "Mixed Case"});
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, plan::Project{});
+  ASSERT_TRUE(a.ok()) << a.error().oneLine();
+  const auto script = ddl::generate(a->target);
+  test::recreatePgDatabase(kPgTargetDb);
+  test::runPsqlFile(kPgTargetDb, writeTemp("pg2pg-pre.sql", script.preData));
+  test::runPsqlFile(kPgTargetDb, writeTemp("pg2pg-post.sql", script.postData));
+  // Every user type and every table of the fixture exists on the target.
+  EXPECT_EQ(core::trim(test::psql(kPgTargetDb, "SELECT string_agg(typname, ',' ORDER BY typname) FROM pg_type t JOIN "
+                                               "pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'shop' "
+                                               "AND t.typtype IN ('e','d','r','c') AND t.typrelid = 0 OR "
+                                               "(n.nspname = 'shop' AND t.typtype = 'c' AND EXISTS (SELECT 1 FROM "
+                                               "pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))")),
+            "email,float_range,money_pair,mood,positive_int");
+  EXPECT_EQ(core::trim(test::psql(kPgTargetDb, "SELECT last_value FROM shop.invoice_no")), "1050");
+  // The diff of the mapped source against the target it produced is empty.
+  auto diff = assess::diffSchemas(a->target, readPg(kPgTargetDb, {"shop", "Mixed Case"}));
+  EXPECT_TRUE(diff.identical()) << assess::toText(diff);
+}
+
+}  // namespace
+}  // namespace ferry
