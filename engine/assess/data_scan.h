@@ -19,10 +19,10 @@
 namespace ferry::assess {
 
 /// Above this many estimated rows a table is scanned through a deterministic sample
-/// of about this many rows. One million rows is what both engines aggregate in a
-/// few seconds on a 2-core machine, so an assessment of a large catalog stays
-/// interactive, and the example arrays a PostgreSQL scan collects stay bounded
-/// (at most one key per scanned row).
+/// of about this many rows. One million rows is one sequential pass of seconds, not
+/// minutes, per table (an estimate, not a benchmark), which keeps a scan of a large
+/// catalog usable interactively; it also bounds the example arrays a PostgreSQL scan
+/// collects before slicing them (at most one key per scanned row).
 inline constexpr std::int64_t kDefaultSampleThreshold = 1'000'000;
 
 /// Example keys reported per column (ScanResult::exampleKeys).

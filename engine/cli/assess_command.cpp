@@ -21,6 +21,7 @@ struct AssessArgs {
   std::string format = "text";
   std::string out;
   std::string section = "all";
+  bool scanData = false;
 };
 
 core::Result<model::Engine> parseEngine(const std::string& name) {
@@ -42,6 +43,7 @@ core::Result<run::AssessRequest> buildRequest(const AssessArgs& args) {
     req.project = std::move(*project);
   }
   req.schemas = args.schemas;
+  req.scanData = args.scanData;
   if (!args.target.empty()) {
     auto target = specFromUrl(args.target, "target");
     if (!target) return std::move(target).error();
@@ -153,6 +155,8 @@ void addAssessCommand(CLI::App& app, int& exitCode) {
       ->check(CLI::IsMember({"postgresql", "postgres", "mysql", "mariadb"}))
       ->excludes(target);
   cmd->add_option("--format", args->format, "text (default), json or html")->check(CLI::IsMember({"text", "json", "html"}));
+  cmd->add_flag("--scan-data", args->scanData,
+                "Count the source rows each lossy finding affects (one aggregate query per table, sampled on large tables)");
   cmd->callback([args, &exitCode] { exitCode = runAssess(*args); });
 }
 

@@ -1,5 +1,7 @@
 #include "run/assessment_run.h"
 
+#include "run/data_scan_run.h"
+
 namespace ferry::run {
 
 core::Result<assess::Assessment> runAssessment(const AssessRequest& request, const OpenOptions& options) {
@@ -15,7 +17,10 @@ core::Result<assess::Assessment> runAssessment(const AssessRequest& request, con
     target.engine = info->engine;
     target.version = info->version;
   }
-  return assess::assess(*catalog, target, request.project);
+  auto a = assess::assess(*catalog, target, request.project);
+  if (!a || !request.scanData) return a;
+  FERRY_TRY(scanSourceData(request.source, *catalog, *a, request.scan, options));
+  return a;
 }
 
 core::Result<SchemaDiffResult> runSchemaDiff(const AssessRequest& request, const OpenOptions& options) {

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "assess/assessment.h"
+#include "assess/data_scan.h"
 #include "assess/schema_diff.h"
 #include "connect/connection_spec.h"
 #include "core/result.h"
@@ -19,6 +20,9 @@ struct AssessRequest {
   model::Engine targetEngine = model::Engine::PostgreSQL;  ///< …or just its engine
   plan::Project project;
   std::vector<std::string> schemas;  ///< source schemas (empty: the project's, else all)
+  /// Count the rows each lossy finding affects (`--scan-data`); costs a pass over the source tables.
+  bool scanData = false;
+  assess::ScanOptions scan;  ///< sample threshold of the data scan
 };
 
 core::Result<assess::Assessment> runAssessment(const AssessRequest& request, const OpenOptions& options = {});

@@ -279,7 +279,10 @@ private:
     for (const auto& v : values) hasEmpty = hasEmpty || v.empty();
     std::string list;
     for (const auto& v : values) list += (list.empty() ? "" : ", ") + quoteLiteral(kPg, v);
-    if (m_ctx.options.enumAs == EnumAs::EnumType) {
+    // PostgreSQL enum labels hold at most 63 bytes; MySQL members up to 255 characters.
+    bool longLabel = false;
+    for (const auto& v : values) longLabel = longLabel || v.size() > 63;
+    if (m_ctx.options.enumAs == EnumAs::EnumType && !longLabel) {
       const auto typeName = mapIdentifier(m_t.name + "_" + m_c.name, kPg).name;
       model::UserType ut;
       ut.schema = m_t.schema;
@@ -291,6 +294,11 @@ private:
     } else {
       type("text", ConversionId::MySqlEnumChecked);
       m_m.checkExpression = quoteIdent(kPg, m_c.name) + " IN (" + list + ")";
+      if (longLabel && m_ctx.options.enumAs == EnumAs::EnumType) {
+        find("MY2PG_ENUM_LABEL_LENGTH", Severity::Review,
+             " is an ENUM with a member longer than the 63 bytes a PostgreSQL enum label holds; it becomes text with a CHECK.",
+             "Shorten the members and override with an enum type if declaration order matters.");
+      }
       find("MY2PG_ENUM_ORDER", Severity::Review,
            " is an ENUM stored as text with a CHECK: ORDER BY sorts alphabetically instead of in declaration order.",
            "Order by array_position(ARRAY[…], col) where declaration order matters, or use enum_as=enum_type.");

@@ -85,6 +85,11 @@ public:
     } else if (b == "uuid") {
       if (m_mariaDb && m_ctx.targetVersion.atLeast(10, 7)) {
         type("UUID");
+        // Measured on MariaDB 10.11: UUID refuses 01234567-89ab-8def-0123-456789abcdef and the like.
+        find("PG2MY_UUID_VARIANT", Severity::Lossy,
+             " is uuid, mapped to MariaDB UUID, which rejects values PostgreSQL accepts: a version digit of 8..f with the "
+             "variant bit clear (e.g. 01234567-89ab-cdef-0123-456789abcdef). Random (v4) and time (v1) UUIDs all fit.",
+             "Run the data scan; override with CHAR(36) if it finds such values.");
       } else {
         ascii("CHAR(36)");  // the canonical lower-case text; every value round-trips
       }
@@ -213,7 +218,11 @@ private:
     }
     const auto n = *ty.length;
     if (fixed && n <= 255) {
-      text("CHAR(" + std::to_string(n) + ")");  // both ignore trailing spaces of char(n)
+      text("CHAR(" + std::to_string(n) + ")");
+      find("PG2MY_CHAR_TRAILING_SPACES", Severity::Review,
+           " is character(" + std::to_string(n) + "): PostgreSQL returns values padded to " + std::to_string(n) +
+               " characters, MySQL CHAR strips trailing spaces when reading ('ab   ' comes back as 'ab').",
+           "Check that the application does not rely on the padding; rtrim() on the PostgreSQL side gives the same text.");
     } else if (n <= 16383) {  // 65535-byte row limit / 4 bytes per utf8mb4 character
       text("VARCHAR(" + std::to_string(n) + ")");
       if (fixed) {
@@ -274,8 +283,17 @@ private:
     const bool hasJson = m_mariaDb ? m_ctx.targetVersion.atLeast(10, 2, 7) : m_ctx.targetVersion.atLeast(5, 7, 8);
     type(hasJson ? "JSON" : "LONGTEXT");
     if (m_mariaDb || !hasJson) {
-      if (!hasJson) text("LONGTEXT");
-      return;  // MariaDB JSON is LONGTEXT + json_valid: the text is kept verbatim
+      if (!hasJson) {
+        text("LONGTEXT");
+        return;
+      }
+      // MariaDB JSON is LONGTEXT + json_valid: the text is kept verbatim, but json_valid
+      // refuses documents nested deeper than 31 levels (measured on 10.11), PostgreSQL does not.
+      find("PG2MY_JSON_DEPTH", Severity::Lossy,
+           " is " + std::string(binary ? "jsonb" : "json") + ": MariaDB's JSON (LONGTEXT with CHECK json_valid) rejects "
+           "documents nested deeper than 31 arrays/objects.",
+           "Run the data scan; override with LONGTEXT (no json_valid check) if it finds deeper documents.");
+      return;
     }
     find("PG2MY_JSON_NORMALISED", Severity::Review,
          " is " + std::string(binary ? "jsonb" : "json") + ": MySQL JSON reorders keys and reformats whitespace; JSON functions differ.",
@@ -333,8 +351,18 @@ private:
     switch (ut->kind) {
       case model::UserTypeKind::Enum: {
         std::string list;
-        for (const auto& l : ut->labels) list += (list.empty() ? "" : ",") + quoteLiteral(m_ctx.targetEngine, l);
+        bool trailing = false;
+        for (const auto& l : ut->labels) {
+          list += (list.empty() ? "" : ",") + quoteLiteral(m_ctx.targetEngine, l);
+          trailing = trailing || (!l.empty() && l.back() == ' ');
+        }
         text("ENUM(" + list + ")");  // binary collation: labels differing only in case stay distinct
+        if (trailing) {
+          find("PG2MY_ENUM_TRAILING_SPACE", Severity::Lossy,
+               " uses the enum " + ut->schema + "." + ut->name + ", which has a label ending in spaces: MySQL strips "
+               "trailing spaces from ENUM members, so 'x ' is stored as 'x'.",
+               "Run the data scan; rename the label or override with VARCHAR.");
+        }
         return;
       }
       case model::UserTypeKind::Domain: {

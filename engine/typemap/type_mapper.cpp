@@ -192,6 +192,21 @@ ColumnMapping mapColumn(const MappingContext& ctx, const model::Table& table, co
                  "Rewrite the expression in the target's SQL and make the column generated after the copy.");
     }
   }
+  if (!srcPg && (column.type.base == "enum" || column.type.base == "set")) {
+    // MariaDB 10.11 builds information_schema in utf8mb3: members holding
+    // 4-byte characters (emoji) come back with '?' in their place, so the
+    // catalog cannot tell the real members. Measured on the sandbox (10.11.19).
+    for (const auto& member : column.type.values) {
+      if (member.find('?') == std::string::npos) continue;
+      addFinding(m, "MY_ENUM_MEMBER_UNREADABLE", Severity::Lossy,
+                 who(table, column) + " has the member '" + member +
+                     "'; MariaDB's catalog shows characters outside the Basic Multilingual Plane (emoji) as '?', "
+                     "so the target's member list may not match the stored values.",
+                 "Check the members with SHOW CREATE TABLE on a utf8mb4 client and override the column's type "
+                 "with the exact list (or text).");
+      break;
+    }
+  }
   for (const auto& f : m.findings) m.severity = worse(m.severity, f.severity);
   return m;
 }

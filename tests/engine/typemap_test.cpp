@@ -567,7 +567,9 @@ TEST(PgToMySql, JsonArraysAndFallbacks) {
   EXPECT_TRUE(map(pgToMysql(), pg("doc", "json", "json")).hasCode("PG2MY_JSON_DUPLICATE_KEYS"));
   m = map(pgToMaria(), pg("doc", "jsonb", "jsonb"));
   EXPECT_EQ(m.targetType, "JSON");
-  EXPECT_EQ(m.severity, Severity::Exact);
+  // MariaDB's json_valid refuses documents nested deeper than 31 levels (round-trip test).
+  EXPECT_EQ(m.codes(), Codes{"PG2MY_JSON_DEPTH"});
+  EXPECT_EQ(m.severity, Severity::Lossy);
 
   auto a = pg("ids", "integer", "integer[]");
   a.type.arrayDims = 1;
