@@ -22,6 +22,10 @@ using model::Engine;
 
 bool isPg(Engine e) { return e == Engine::PostgreSQL; }
 
+/// MariaDB's json_valid accepts documents nested this deep and refuses one level more
+/// (measured on 10.11: 31 nested arrays/objects pass, 32 fail).
+constexpr int kMariaDbJsonMaxDepth = 31;
+
 std::string ident(Engine e, std::string_view name) { return ddl::quoteIdent(e, name); }
 
 struct CodeRule {
@@ -39,6 +43,7 @@ constexpr CodeRule kRules[] = {
     {"MY2PG_ENUM_EMPTY_VALUE", Engine::MySQL, ScanMethod::Server},
     {"MY2PG_JSON_DUPLICATE_KEYS", Engine::MySQL, ScanMethod::Client},
     {"MY2MY_TIMESTAMP_RANGE", Engine::MySQL, ScanMethod::Server},
+    {"MY_ENUM_MEMBER_UNREADABLE", Engine::MySQL, ScanMethod::Server},
     {"PG2MY_FLOAT_SPECIAL", Engine::PostgreSQL, ScanMethod::Server},
     {"PG2MY_NUMERIC_NAN", Engine::PostgreSQL, ScanMethod::Server},
     {"PG2MY_NUMERIC_UNCONSTRAINED", Engine::PostgreSQL, ScanMethod::Server},
@@ -50,6 +55,9 @@ constexpr CodeRule kRules[] = {
     {"PG2MY_JSON_NUMBER_PRECISION", Engine::PostgreSQL, ScanMethod::Server},
     {"PG2MY_JSON_DUPLICATE_KEYS", Engine::PostgreSQL, ScanMethod::Server},
     {"PG2MY_ARRAY_NUMBERS", Engine::PostgreSQL, ScanMethod::Server},
+    {"PG2MY_UUID_VARIANT", Engine::PostgreSQL, ScanMethod::Server},
+    {"PG2MY_JSON_DEPTH", Engine::PostgreSQL, ScanMethod::Server},
+    {"PG2MY_ENUM_TRAILING_SPACE", Engine::PostgreSQL, ScanMethod::Server},
     {"PG2PG_NUMERIC_INFINITY", Engine::PostgreSQL, ScanMethod::Server},
     {"PG2PG_SQL_ASCII", Engine::PostgreSQL, ScanMethod::Server},
 };
@@ -145,6 +153,21 @@ std::optional<std::string> pgPredicate(const ScanContext& ctx, const model::Colu
     }
     return p + ")";
   }
+  if (code == "PG2MY_UUID_VARIANT") {
+    // MariaDB's UUID parser (10.7+, measured on 10.11 over every byte pair) refuses byte 6
+    // (version digit) >= 0x80 together with byte 8 (variant digit) in 0x01..0x80; its test
+    // `b6 & -b8 & 0x80` on signed chars accepts byte 8 = 0x00 and refuses 0x80.
+    const std::string b = "uuid_send(" + c + "::uuid)";
+    return "get_byte(" + b + ", 6) >= 128 AND get_byte(" + b + ", 8) BETWEEN 1 AND 128";
+  }
+  if (code == "PG2MY_JSON_DEPTH") {
+    // MariaDB's json_valid accepts 31 nested arrays/objects and refuses 32 (measured on
+    // 10.11). A container at level 31 below the root is the 32nd one. strict: lax mode
+    // would unwrap arrays and miscount the levels.
+    return std::string("jsonb_path_exists(") + c + "::jsonb, 'strict $.**{" + std::to_string(kMariaDbJsonMaxDepth) +
+           "} ? (@.type() == \"object\" || @.type() == \"array\")')";
+  }
+  if (code == "PG2MY_ENUM_TRAILING_SPACE") return pgText(c) + " LIKE '% '";  // the label the target strips
   if (code == "PG2PG_NUMERIC_INFINITY") return pgText(c) + " IN ('Infinity', '-Infinity')";
   if (code == "PG2PG_SQL_ASCII") {
     // Any byte from 0x80: an upper bound of the invalid UTF-8 (valid multibyte text counts too).
@@ -165,6 +188,11 @@ std::optional<std::string> mySqlPredicate(const model::Column& col, std::string_
   if (code == "MY2PG_TIME_RANGE") return c + " < '00:00:00' OR " + c + " > '24:00:00'";
   if (code == "MY2PG_ENUM_EMPTY_VALUE") return c + " + 0 = 0";  // the '' error value has index 0
   if (code == "MY2MY_TIMESTAMP_RANGE") return c + " > '2038-01-19 03:14:07.999999'";  // the session is UTC
+  if (code == "MY_ENUM_MEMBER_UNREADABLE") {
+    // Values holding a 4-byte UTF-8 character (the catalog shows those as '?'): a lead
+    // byte F0..F4 at a character boundary of the utf8mb4 bytes. HEX() avoids collations.
+    return "HEX(CONVERT(" + c + " USING utf8mb4)) REGEXP '^(..)*F[0-4]'";
+  }
   return std::nullopt;
 }
 

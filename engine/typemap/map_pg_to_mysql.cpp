@@ -85,10 +85,12 @@ public:
     } else if (b == "uuid") {
       if (m_mariaDb && m_ctx.targetVersion.atLeast(10, 7)) {
         type("UUID");
-        // Measured on MariaDB 10.11: UUID refuses 01234567-89ab-8def-0123-456789abcdef and the like.
+        // Measured on MariaDB 10.11.19 over all 65,536 combinations of bytes 6 and 8:
+        // UUID refuses byte 6 >= 0x80 together with byte 8 in 0x01..0x80.
         find("PG2MY_UUID_VARIANT", Severity::Lossy,
-             " is uuid, mapped to MariaDB UUID, which rejects values PostgreSQL accepts: a version digit of 8..f with the "
-             "variant bit clear (e.g. 01234567-89ab-cdef-0123-456789abcdef). Random (v4) and time (v1) UUIDs all fit.",
+             " is uuid, mapped to MariaDB UUID, which rejects values PostgreSQL accepts: byte 6 at 0x80 or above "
+             "(version digit 8..f) together with byte 8 in 0x01..0x80 (e.g. 01234567-89ab-cdef-0123-456789abcdef). "
+             "Random (v4) and time (v1) UUIDs all fit.",
              "Run the data scan; override with CHAR(36) if it finds such values.");
       } else {
         ascii("CHAR(36)");  // the canonical lower-case text; every value round-trips

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "assess/assessment.h"
 #include "assess/data_scan.h"
@@ -136,6 +139,24 @@ TEST(DataScanSql, CodesWithAMethod) {
   EXPECT_EQ(assess::scanMethod(model::Engine::MySQL, "MY2PG_CHAR_PADDING"), ScanMethod::None);
 }
 
+TEST(DataScanSql, NewLossyCodesAreServerSide) {
+  using assess::ScanMethod;
+  for (const char* code : {"PG2MY_UUID_VARIANT", "PG2MY_JSON_DEPTH", "PG2MY_ENUM_TRAILING_SPACE"}) {
+    EXPECT_EQ(assess::scanMethod(model::Engine::PostgreSQL, code), ScanMethod::Server) << code;
+  }
+  EXPECT_EQ(assess::scanMethod(model::Engine::MariaDB, "MY_ENUM_MEMBER_UNREADABLE"), ScanMethod::Server);
+  EXPECT_EQ(assess::scanMethod(model::Engine::MySQL, "MY_ENUM_MEMBER_UNREADABLE"), ScanMethod::Server);
+  EXPECT_EQ(assess::scanMethod(model::Engine::PostgreSQL, "MY_ENUM_MEMBER_UNREADABLE"), ScanMethod::None);
+  model::Column c;
+  c.name = "doc";
+  assess::ColumnAssessment ca;
+  assess::ScanContext ctx;
+  ctx.sourceEngine = model::Engine::PostgreSQL;
+  ctx.targetEngine = model::Engine::MariaDB;
+  EXPECT_EQ(assess::lossPredicate(ctx, c, ca, "PG2MY_JSON_DEPTH").value_or(""),
+            "jsonb_path_exists(\"doc\"::jsonb, 'strict $.**{31} ? (@.type() == \"object\" || @.type() == \"array\")')");
+}
+
 TEST(DataScanSql, JsonDuplicateKeys) {
   EXPECT_FALSE(assess::jsonHasDuplicateKeys(R"({"a":1,"b":{"a":2}})"));
   EXPECT_FALSE(assess::jsonHasDuplicateKeys(R"([{"a":1},{"a":2}])"));
@@ -177,6 +198,12 @@ INSERT INTO big (id, flag, j)
   SELECT seq, 5, '{"a":1,"a":1}' FROM seq_1_to_3000;
 ANALYZE TABLE big;
 )SQL");
+    // 4-byte characters (U+1F41F) in ENUM/SET members: information_schema shows them as '?'.
+    const std::string fish = "\xF0\x9F\x90\x9F";
+    test::mariadb(kDb, "CREATE TABLE emoji (id INT PRIMARY KEY, e ENUM('ok','" + fish + "','x?') CHARACTER SET utf8mb4, "
+                       "s SET('a','" + fish + "b') CHARACTER SET utf8mb4, clean ENUM('ok','x?') CHARACTER SET utf8mb4); "
+                       "INSERT INTO emoji VALUES (1, 'ok', 'a', 'ok'), (2, '" + fish + "', '" + fish + "b', 'x?'), "
+                       "(3, 'x?', 'a," + fish + "b', 'ok'), (4, NULL, '', NULL), (5, '" + fish + "', 'a', 'x?')");
   }
   static void TearDownTestSuite() { test::mariadb("", std::string("DROP DATABASE IF EXISTS ") + kDb); }
 
@@ -244,6 +271,25 @@ TEST_F(ScanMySqlSource, SampledScanOnLargeTables) {
   EXPECT_NE(assess::toText(*a).find("(sampled "), std::string::npos);
 }
 
+// MY_ENUM_MEMBER_UNREADABLE depends only on the source: the same rows for both targets.
+TEST_F(ScanMySqlSource, EnumMembersWithFourByteCharacters) {
+  auto a = run::runAssessment(request());
+  ASSERT_TRUE(a.ok()) << a.error().oneLine();
+  expectScan(*a, kDb, "emoji", "e", "MY_ENUM_MEMBER_UNREADABLE", 2, "id=5");
+  expectScan(*a, kDb, "emoji", "s", "MY_ENUM_MEMBER_UNREADABLE", 2, "id=3");
+  expectScan(*a, kDb, "emoji", "clean", "MY_ENUM_MEMBER_UNREADABLE", 0);  // a real '?' member: nothing lost
+  for (const auto& k : a->findColumn(kDb, "emoji", "e")->scan->exampleKeys) EXPECT_TRUE(k == "id=2" || k == "id=5") << k;
+
+  const auto catalog = inspect(test::mysqlSpec(kDb));
+  auto my = assess::assess(catalog, {model::Engine::MariaDB, {10, 11, 0, "10.11.0"}}, plan::Project{});
+  ASSERT_TRUE(my.ok()) << my.error().oneLine();
+  auto st = run::scanSourceData(test::mysqlSpec(kDb), catalog, *my);
+  ASSERT_TRUE(st.ok()) << st.error().oneLine();
+  expectScan(*my, kDb, "emoji", "e", "MY_ENUM_MEMBER_UNREADABLE", 2, "id=2");
+  expectScan(*my, kDb, "emoji", "s", "MY_ENUM_MEMBER_UNREADABLE", 2, "id=2");
+  expectScan(*my, kDb, "emoji", "clean", "MY_ENUM_MEMBER_UNREADABLE", 0);
+}
+
 // MariaDB 10.11 TIMESTAMP stops at 2038, so MY2MY_TIMESTAMP_RANGE (a MariaDB 11.5+
 // source) cannot be produced here; its predicate is run on a DATETIME column instead.
 TEST_F(ScanMySqlSource, TimestampRangePredicateOnTheServer) {
@@ -260,6 +306,37 @@ TEST_F(ScanMySqlSource, TimestampRangePredicateOnTheServer) {
 }
 
 // ---------------------------------------------------------------- PostgreSQL → MySQL/MariaDB
+
+/// uuid values around MariaDB's rule (byte 6 >= 0x80 with byte 8 in 0x01..0x80 is refused):
+/// 1 and 2 are refused, the rest fit.
+const std::vector<std::pair<int, std::string>> kUuids = {
+    {1, "01234567-89ab-cdef-0123-456789abcdef"},  // version c, byte 8 = 0x01
+    {2, "01234567-89ab-8def-8023-456789abcdef"},  // byte 8 = 0x80 still refused
+    {3, "01234567-89ab-8def-0023-456789abcdef"},  // byte 8 = 0x00 accepted
+    {4, "01234567-89ab-fdef-8123-456789abcdef"},  // byte 8 = 0x81 accepted
+    {5, "01234567-89ab-7def-0123-456789abcdef"},  // version 7
+    {6, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},  // v4
+};
+
+std::string nested(int depth, const std::string& open, const std::string& inner, const std::string& close) {
+  std::string s;
+  for (int i = 0; i < depth; ++i) s += open;
+  s += inner;
+  for (int i = 0; i < depth; ++i) s += close;
+  return s;
+}
+
+/// JSON documents around MariaDB's depth limit (31 nested arrays/objects pass, 32 fail):
+/// 11, 13 and 15 are refused.
+const std::vector<std::pair<int, std::string>> kJsonDocs = {
+    {10, nested(31, "[", "", "]")},
+    {11, nested(32, "[", "", "]")},
+    {12, nested(31, "{\"a\":", "1", "}")},
+    {13, nested(32, "{\"a\":", "1", "}")},
+    {14, "{\"s\": \"" + nested(40, "[", "", "]") + "\", \"t\": [1, 2]}"},  // brackets in a string do not nest
+    {15, "[1, {\"x\": [2, " + nested(29, "[", "3", "]") + "]}]"},             // 3 + 29 = 32
+    {16, "[1, {\"x\": [2, " + nested(28, "[", "3", "]") + "]}]"},             // 31
+};
 
 class ScanPgSource : public ::testing::Test {
 protected:
@@ -295,7 +372,29 @@ INSERT INTO big SELECT g, 'NaN' FROM generate_series(1, 20000) g;
 ANALYZE big;
 CREATE TABLE inf (id int PRIMARY KEY, v numeric);
 INSERT INTO inf VALUES (1, 'Infinity'), (2, '-Infinity'), (3, 'NaN'), (4, 2);
+CREATE TYPE mood AS ENUM ('ok', 'meh ', 'x');
+CREATE TABLE maria (id int PRIMARY KEY, u uuid, jb jsonb, js json, m mood);
+INSERT INTO maria (id, m) VALUES (30, 'meh '), (31, 'ok'), (32, 'meh '), (33, 'x');
 )SQL");
+    std::string values;
+    for (const auto& [id, u] : kUuids) values += std::string(values.empty() ? "" : ", ") + "(" + std::to_string(id) + ", '" + u + "')";
+    test::psql(kDb, "INSERT INTO maria (id, u) VALUES " + values);
+    values.clear();
+    for (const auto& [id, doc] : kJsonDocs) values += std::string(values.empty() ? "" : ", ") + "(" + std::to_string(id) + ", '" + doc + "', '" + doc + "')";
+    test::psql(kDb, "INSERT INTO maria (id, jb, js) VALUES " + values);
+  }
+
+  /// How many of `literals` the real MariaDB refuses: `test` is a SQL expression over
+  /// the literal `?` that is 1 when the server rejects it.
+  static int mariaDbRejects(const std::vector<std::string>& literals, const std::string& test) {
+    std::vector<std::string> parts;
+    for (const auto& l : literals) {
+      std::string e = test;
+      e.replace(e.find('?'), 1, "'" + l + "'");
+      parts.push_back(e);
+    }
+    const std::string out = test::mariadb("", "SELECT " + core::join(parts, " + "));
+    return std::stoi(out);
   }
   static void TearDownTestSuite() { test::psql("postgres", std::string("DROP DATABASE IF EXISTS ") + kDb); }
 
@@ -340,6 +439,26 @@ TEST_F(ScanPgSource, MariaDbTargetCountsOnlyNonFiniteArrayElements) {
   // MariaDB keeps JSON as text, so only NaN/Infinity elements fail.
   expectScan(a, "public", "lossy", "na", "PG2MY_ARRAY_NUMBERS", 1, "id=39");
   expectScan(a, "public", "lossy", "nu", "PG2MY_NUMERIC_UNCONSTRAINED", 3, "id=8");
+}
+
+TEST_F(ScanPgSource, MariaDbUuidJsonDepthAndEnumSpaces) {
+  auto a = assessFor(model::Engine::MariaDB, {10, 11, 0, "10.11.0"});
+  // The expected counts are what the sandbox MariaDB really refuses.
+  std::vector<std::string> uuids;
+  for (const auto& p : kUuids) uuids.push_back(p.second);
+  EXPECT_EQ(mariaDbRejects(uuids, "(CAST(? AS UUID) IS NULL)"), 2);
+  std::vector<std::string> docs;
+  for (const auto& p : kJsonDocs) docs.push_back(p.second);
+  EXPECT_EQ(mariaDbRejects(docs, "(JSON_VALID(?) = 0)"), 3);
+
+  expectScan(a, "public", "maria", "u", "PG2MY_UUID_VARIANT", 2, "id=2");
+  expectScan(a, "public", "maria", "jb", "PG2MY_JSON_DEPTH", 3, "id=15");
+  expectScan(a, "public", "maria", "js", "PG2MY_JSON_DEPTH", 3, "id=13");
+  expectScan(a, "public", "maria", "m", "PG2MY_ENUM_TRAILING_SPACE", 2, "id=32");
+  for (const auto& k : a.findColumn("public", "maria", "jb")->scan->exampleKeys) {
+    EXPECT_TRUE(k == "id=11" || k == "id=13" || k == "id=15") << k;
+  }
+  for (const auto& k : a.findColumn("public", "maria", "u")->scan->exampleKeys) EXPECT_TRUE(k == "id=1" || k == "id=2") << k;
 }
 
 TEST_F(ScanPgSource, NumericInfinityForAnOlderPostgres) {
