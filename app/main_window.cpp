@@ -16,6 +16,7 @@
 
 #include <iterator>
 
+#include "app/assessment_page.h"
 #include "app/bridge/engine_bridge.h"
 #include "app/connection_editor.h"
 #include "app/password_store.h"
@@ -36,12 +37,7 @@ struct PageInfo {
 const PageInfo kPages[] = {
     {"connections", QT_TRANSLATE_NOOP("MainWindow", "Connections"), ""},
     {"schema", QT_TRANSLATE_NOOP("MainWindow", "Schema"), ""},
-    {"assessment", QT_TRANSLATE_NOOP("MainWindow", "Assessment"),
-     QT_TRANSLATE_NOOP("MainWindow",
-                       "Introspects both catalogs, maps every source column to a target type and scans the source data "
-                       "for values the mapping cannot hold.<br><br>Every column gets a target type, a severity "
-                       "(<i>exact, widened, review, lossy, unsupported</i>) and a reason — nothing is silently narrowed. "
-                       "Overrides per column or type pattern are kept in the project.")},
+    {"assessment", QT_TRANSLATE_NOOP("MainWindow", "Assessment"), ""},
     {"plan", QT_TRANSLATE_NOOP("MainWindow", "Plan"),
      QT_TRANSLATE_NOOP("MainWindow",
                        "Generates the target DDL in two parts — pre-data (tables, types) and post-data (keys, indexes, "
@@ -133,6 +129,17 @@ void MainWindow::buildPages() {
       connect(m_schema, &SchemaBrowserPage::loaded, this, [this](bool ok) {
         statusBar()->showMessage(ok ? tr("Catalog loaded.") : tr("Reading the catalog failed."), 8000);
       });
+    } else if (i == 2) {
+      m_assessment = new AssessmentPage(m_bridge, m_passwords, [this](preflight::Role r) -> std::optional<connect::ConnectionSpec> {
+        ConnectionEditor* editor = r == preflight::Role::Source ? m_source : m_target;
+        if (editor->isBlank()) return std::nullopt;
+        return editor->spec();
+      });
+      page = m_assessment;
+      connect(m_assessment, &AssessmentPage::mappingEdited, this, [this] { setModified(true); });
+      connect(m_assessment, &AssessmentPage::finished, this, [this](bool ok) {
+        statusBar()->showMessage(ok ? tr("Assessment finished.") : tr("The assessment failed."), 8000);
+      });
     } else {
       page = new PlaceholderPage(title, tr(p.plan));
       // Not built yet: greyed, but still selectable so its plan can be read.
@@ -217,6 +224,7 @@ void MainWindow::newProject() {
   m_path.clear();
   m_source->clear();
   m_target->clear();
+  m_assessment->setProject(m_project);
   setModified(false);
 }
 
@@ -225,6 +233,7 @@ plan::Project MainWindow::collectProject() const {
   // toUrlWithoutPassword: the project file never holds a password (DESIGN.md "GUI").
   p.source.url = m_source->isBlank() ? std::string() : m_source->spec().toUrlWithoutPassword();
   p.target.url = m_target->isBlank() ? std::string() : m_target->spec().toUrlWithoutPassword();
+  m_assessment->writeMapping(p);
   return p;
 }
 
@@ -249,6 +258,7 @@ bool MainWindow::openProject(const QString& path, QString* error) {
   fill(m_source, loaded->source, tr("source"));
   fill(m_target, loaded->target, tr("target"));
   m_project = std::move(*loaded);
+  m_assessment->setProject(m_project);
   m_path = path;
   setModified(false);
   statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 8000);

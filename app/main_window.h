@@ -15,6 +15,7 @@ class QLabel;
 
 namespace ferry::app {
 
+class AssessmentPage;
 class ConnectionEditor;
 class EngineBridge;
 class PasswordStore;
@@ -48,6 +49,7 @@ public:
   ConnectionEditor* sourceEditor() const { return m_source; }
   ConnectionEditor* targetEditor() const { return m_target; }
   SchemaBrowserPage* schemaBrowser() const { return m_schema; }
+  AssessmentPage* assessmentPage() const { return m_assessment; }
   EngineBridge* bridge() const { return m_bridge; }
 
 protected:
@@ -72,6 +74,7 @@ private:
   ConnectionEditor* m_source = nullptr;
   ConnectionEditor* m_target = nullptr;
   SchemaBrowserPage* m_schema = nullptr;
+  AssessmentPage* m_assessment = nullptr;
   QLabel* m_busy = nullptr;
   plan::Project m_project;
   QString m_path;

@@ -10,6 +10,7 @@ namespace ferry::app {
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<ConnectionTestOutcome>();
   qRegisterMetaType<CatalogOutcome>();
+  qRegisterMetaType<AssessmentOutcome>();
   // 4 threads: source and target tests plus two catalog loads may run at once;
   // each holds one connection, so more would only queue on the servers.
   m_pool.setMaxThreadCount(4);
@@ -74,6 +75,49 @@ quint64 EngineBridge::inspect(const connect::ConnectionSpec& spec, const introsp
   };
   return start<CatalogOutcome>(std::move(work), [this](quint64 id, const CatalogOutcome& o) {
     emit catalogLoaded(id, o);
+  });
+}
+
+quint64 EngineBridge::runAssessment(const AssessmentRequest& request) {
+  auto work = [request]() -> AssessmentOutcome {
+    AssessmentOutcome out;
+    introspect::IntrospectOptions what;
+    what.schemas = request.project.schemas;
+    auto source = run::inspect(request.source, what);
+    if (!source) {
+      out.error = std::move(source).error().context("source");
+      return out;
+    }
+    out.source = std::make_shared<const model::Catalog>(std::move(*source));
+    out.targetSpec.engine = request.targetEngine;
+    if (request.target) {
+      // Every non-system schema: naming the mapped schemas would fail while they do not exist yet.
+      auto target = run::inspect(*request.target, introspect::IntrospectOptions{});
+      if (target) {
+        out.targetSpec.engine = target->engine;
+        out.targetSpec.version = target->serverVersion;
+        out.target = std::make_shared<const model::Catalog>(std::move(*target));
+      } else {
+        out.targetError = std::move(target).error().context("target");
+        out.targetSpec.engine = request.target->engine;
+      }
+    }
+    auto first = evaluateAssessment(*out.source, out.targetSpec, request.project, nullptr);
+    if (!first) {
+      out.error = std::move(first).error();
+      return out;
+    }
+    if (out.target) {
+      // Keep only the schemas the mapping writes to, then diff against them.
+      out.target = std::make_shared<const model::Catalog>(onlySchemas(*out.target, first->assessment.target.schemas));
+      first->diff = assess::diffSchemas(first->assessment.target, *out.target);
+      first->reconcileScript = first->diff->reconcileScript(first->assessment.target.engine);
+    }
+    out.evaluation = std::make_shared<const AssessmentEvaluation>(std::move(*first));
+    return out;
+  };
+  return start<AssessmentOutcome>(std::move(work), [this](quint64 id, const AssessmentOutcome& o) {
+    emit assessmentFinished(id, o);
   });
 }
 

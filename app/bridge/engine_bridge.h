@@ -14,6 +14,7 @@
 
 #include "connect/connection_spec.h"
 #include "core/error.h"
+#include "app/assessment_evaluation.h"
 #include "introspect/introspector.h"
 #include "model/catalog.h"
 #include "preflight/preflight.h"
@@ -38,6 +39,26 @@ struct CatalogOutcome {
   std::shared_ptr<const model::Catalog> catalog;
 };
 
+/// What "Run assessment" needs: the source, and either a real target server
+/// (its catalog is read for the schema diff) or just a target engine.
+struct AssessmentRequest {
+  connect::ConnectionSpec source;
+  std::optional<connect::ConnectionSpec> target;
+  model::Engine targetEngine = model::Engine::PostgreSQL;  ///< used when there is no target server
+  plan::Project project;  ///< mapping options, overrides, table rules, schemas
+};
+
+/// The catalogs an assessment was computed from (kept by the page so an
+/// override re-evaluates without a server) and the first evaluation.
+struct AssessmentOutcome {
+  std::optional<core::Error> error;        ///< the source could not be read or mapped
+  std::optional<core::Error> targetError;  ///< the target could not be read: no diff, engine from the form
+  std::shared_ptr<const model::Catalog> source;
+  std::shared_ptr<const model::Catalog> target;  ///< the target's schemas the mapping writes to
+  assess::TargetSpec targetSpec;
+  std::shared_ptr<const AssessmentEvaluation> evaluation;
+};
+
 class EngineBridge : public QObject {
   Q_OBJECT
 public:
@@ -50,12 +71,17 @@ public:
   /// Reads the catalog of `spec` (schemas as in `what`).
   quint64 inspect(const connect::ConnectionSpec& spec, const introspect::IntrospectOptions& what);
 
+  /// Reads the source catalog (and the target's, when a target server is
+  /// given), then maps, renders the DDL and diffs — all off the GUI thread.
+  quint64 runAssessment(const AssessmentRequest& request);
+
   /// Number of requests still running (tests and the status bar use it).
   int pending() const { return m_pending; }
 
 signals:
   void connectionTested(quint64 requestId, const ferry::app::ConnectionTestOutcome& outcome);
   void catalogLoaded(quint64 requestId, const ferry::app::CatalogOutcome& outcome);
+  void assessmentFinished(quint64 requestId, const ferry::app::AssessmentOutcome& outcome);
   /// Emitted when pending() changes, for busy indicators.
   void pendingChanged(int pending);
 
@@ -72,3 +98,4 @@ private:
 
 Q_DECLARE_METATYPE(ferry::app::ConnectionTestOutcome)
 Q_DECLARE_METATYPE(ferry::app::CatalogOutcome)
+Q_DECLARE_METATYPE(ferry::app::AssessmentOutcome)

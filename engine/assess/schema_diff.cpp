@@ -114,6 +114,8 @@ public:
         if (!wanted) add(DiffKind::Missing, "table", s, et.name, et.name, {"on the target only; left as it is"}, "");
       }
     }
+    // Foreign keys of added tables come after every table they may reference.
+    for (auto& e : m_pendingForeignKeys) m_diff.entries.push_back(std::move(e));
     return std::move(m_diff);
   }
 
@@ -139,9 +141,9 @@ private:
       if (!i.manualReason) out += "\n" + ddl::createIndexStatement(m_engine, t, i);
     }
     for (const auto& f : t.foreignKeys) {
-      add(DiffKind::Added, "foreign_key", t.schema, t.name, f.name,
-          {"(" + core::join(f.columns, ", ") + ") → " + f.refSchema + "." + f.refTable},
-          ddl::addForeignKeyStatement(m_engine, t, f));
+      m_pendingForeignKeys.push_back({DiffKind::Added, "foreign_key", t.schema, t.name, f.name,
+                                      {"(" + core::join(f.columns, ", ") + ") → " + f.refSchema + "." + f.refTable},
+                                      ddl::addForeignKeyStatement(m_engine, t, f)});
     }
     return out;
   }
@@ -233,6 +235,7 @@ private:
   model::Engine m_engine;
   bool m_mysql;
   SchemaDiff m_diff;
+  std::vector<DiffEntry> m_pendingForeignKeys;
 };
 
 }  // namespace

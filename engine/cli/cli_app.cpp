@@ -51,6 +51,9 @@ int runCli(int argc, char** argv) {
   addAssessCommand(app, exitCode);
   addDdlCommand(app, exitCode);
   addDiffCommand(app, exitCode);
+  app.parse_complete_callback([&verbose] {
+    if (verbose) core::setLogLevel(core::LogLevel::Debug);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

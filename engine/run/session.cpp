@@ -2,6 +2,7 @@
 
 #include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
+#include "core/log.h"
 
 namespace ferry::run {
 
@@ -14,13 +15,20 @@ namespace {
 core::Result<std::unique_ptr<PgConnection>> openPg(const ConnectionSpec& spec, const OpenOptions& o) {
   connect::PgOpenOptions po;
   po.allowPrompt = o.allowPrompt;
-  return PgConnection::open(spec, po);
+  auto c = PgConnection::open(spec, po);
+  if (c) core::log(core::LogLevel::Debug, "connected to " + spec.display() + " (PostgreSQL " + (*c)->serverVersion().text + ")");
+  return c;
 }
 
 core::Result<std::unique_ptr<MySqlConnection>> openMySql(const ConnectionSpec& spec, const OpenOptions& o) {
   connect::MySqlOpenOptions mo;
   mo.allowPrompt = o.allowPrompt;
-  return MySqlConnection::open(spec, mo);
+  auto c = MySqlConnection::open(spec, mo);
+  if (c) {
+    core::log(core::LogLevel::Debug, "connected to " + spec.display() + " (" + model::engineDisplayName((*c)->flavour()) +
+                                         " " + (*c)->serverVersion().text + ")");
+  }
+  return c;
 }
 
 bool isPg(const ConnectionSpec& spec) { return spec.engine == model::Engine::PostgreSQL; }
