@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "connect/mysql/mysql_connection_impl.h"
 #include "connect/network_probe.h"
 #include "core/text.h"
 
@@ -17,10 +18,6 @@ namespace ferry::connect {
 
 using core::Error;
 using core::ErrorKind;
-
-struct MySqlConnection::Impl {
-  std::unique_ptr<sql::Connection> conn;
-};
 
 namespace {
 
@@ -133,6 +130,14 @@ sql::mysql::MySQL_Driver* driver() {
 }
 
 }  // namespace
+
+Error mysqlStatementError(const sql::SQLException& e, std::string_view statement) {
+  const int code = e.getErrorCode();
+  return Error(kindForCode(code), redactUrls(core::trim(e.what())))
+      .withVendorCode(code)
+      .withSqlState(e.getSQLState())
+      .withStatement(redactUrls(std::string(statement)));
+}
 
 model::ServerVersion parseMySqlVersion(const std::string& text, model::Engine* flavour) {
   model::ServerVersion v;
@@ -256,11 +261,7 @@ core::Result<QueryResult> MySqlConnection::query(std::string_view sql) {
     }
     return out;
   } catch (const sql::SQLException& e) {
-    const int code = e.getErrorCode();
-    return Error(kindForCode(code), redactUrls(core::trim(e.what())))
-        .withVendorCode(code)
-        .withSqlState(e.getSQLState())
-        .withStatement(redactUrls(std::string(sql)));
+    return mysqlStatementError(e, sql);
   }
 }
 
@@ -273,11 +274,7 @@ core::Status MySqlConnection::exec(std::string_view sql) {
     }
     return {};
   } catch (const sql::SQLException& e) {
-    const int code = e.getErrorCode();
-    return Error(kindForCode(code), redactUrls(core::trim(e.what())))
-        .withVendorCode(code)
-        .withSqlState(e.getSQLState())
-        .withStatement(redactUrls(std::string(sql)));
+    return mysqlStatementError(e, sql);
   }
 }
 

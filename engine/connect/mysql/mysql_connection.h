@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "connect/connection_spec.h"
+#include "connect/mysql/mysql_stream.h"
 #include "connect/query_result.h"
 #include "core/result.h"
 #include "model/catalog.h"
@@ -34,6 +35,24 @@ public:
   /// Runs one statement and buffers its rows (catalog-sized results only).
   core::Result<QueryResult> query(std::string_view sql);
   core::Status exec(std::string_view sql);
+
+  /// Runs a query and hands its rows to `onRow` one at a time as they arrive
+  /// (mysql_use_result): memory stays flat whatever the result's size, where
+  /// query() would buffer it all (~160 MB per million narrow rows). The connection
+  /// cannot run anything else until the stream ends, so `onRow` must not use it. A
+  /// stream the server or the network cuts short is an Error, never a short result.
+  /// When `onRow` fails, the rest of the result is read and discarded (the protocol
+  /// has no other way back to idle), so stop early only on errors. Defined in
+  /// mysql_stream.cpp.
+  core::Result<MySqlStreamStats> stream(std::string_view sql, const MySqlRowSink& onRow,
+                                        const MySqlStreamOptions& options = {});
+
+  /// Opens a read-only REPEATABLE READ transaction WITH CONSISTENT SNAPSHOT and
+  /// returns the binlog position of exactly that snapshot, without any global lock.
+  /// MariaDB only (its binlog_snapshot_file/position status); for MySQL, which lacks
+  /// them, use startSharedSnapshot(). The transaction stays open until the caller
+  /// COMMITs. Defined in mysql_stream.cpp.
+  core::Result<BinlogPosition> startConsistentSnapshot();
 
   /// MySQL or MariaDB, as the server reports itself.
   model::Engine flavour() const { return m_flavour; }

@@ -173,6 +173,39 @@ Error PgConnection::lastError(std::string_view statement) const {
   return Error(ErrorKind::Server, redactUrls(msg)).withStatement(redactUrls(std::string(statement)));
 }
 
+Error PgConnection::resultError(const PGresult* res, std::string_view statement) const {
+  if (res == nullptr) return lastError(statement);
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  const std::string sqlState = state ? state : "";
+  if (PQstatus(m_conn) == CONNECTION_BAD) return lastError(statement).withSqlState(sqlState);
+  return Error(kindForSqlState(sqlState), redactUrls(primary ? primary : PQresultErrorMessage(res)))
+      .withSqlState(sqlState)
+      .withStatement(redactUrls(std::string(statement)));
+}
+
+QueryResult PgConnection::toQueryResult(const PGresult* res) const {
+  const int nCols = PQnfields(res);
+  std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(nCols));
+  for (int c = 0; c < nCols; ++c) names.emplace_back(PQfname(res, c));
+  QueryResult out(std::move(names));
+  const int nRows = PQntuples(res);
+  for (int r = 0; r < nRows; ++r) {
+    std::vector<std::optional<std::string>> row;
+    row.reserve(static_cast<size_t>(nCols));
+    for (int c = 0; c < nCols; ++c) {
+      if (PQgetisnull(res, r, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(res, r, c), static_cast<size_t>(PQgetlength(res, r, c))));
+      }
+    }
+    out.addRow(std::move(row));
+  }
+  return out;
+}
+
 core::Result<QueryResult> PgConnection::query(std::string_view sql, const PgParams& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
@@ -182,34 +215,17 @@ core::Result<QueryResult> PgConnection::query(std::string_view sql, const PgPara
                                values.data(), nullptr, nullptr, 0));
   if (!res) return lastError(sql);
   const auto status = PQresultStatus(res.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    const char* state = PQresultErrorField(res.get(), PG_DIAG_SQLSTATE);
-    const char* primary = PQresultErrorField(res.get(), PG_DIAG_MESSAGE_PRIMARY);
-    const std::string sqlState = state ? state : "";
-    Error err(kindForSqlState(sqlState), redactUrls(primary ? primary : PQresultErrorMessage(res.get())));
-    if (PQstatus(m_conn) == CONNECTION_BAD) err = lastError(sql);
-    return err.withSqlState(sqlState).withStatement(redactUrls(text));
-  }
-  const int nCols = PQnfields(res.get());
-  std::vector<std::string> names;
-  names.reserve(static_cast<size_t>(nCols));
-  for (int c = 0; c < nCols; ++c) names.emplace_back(PQfname(res.get(), c));
-  QueryResult out(std::move(names));
-  const int nRows = PQntuples(res.get());
-  for (int r = 0; r < nRows; ++r) {
-    std::vector<std::optional<std::string>> row;
-    row.reserve(static_cast<size_t>(nCols));
-    for (int c = 0; c < nCols; ++c) {
-      if (PQgetisnull(res.get(), r, c)) {
-        row.emplace_back(std::nullopt);
-      } else {
-        row.emplace_back(std::string(PQgetvalue(res.get(), r, c),
-                                     static_cast<size_t>(PQgetlength(res.get(), r, c))));
-      }
-    }
-    out.addRow(std::move(row));
-  }
-  return out;
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return resultError(res.get(), sql);
+  return toQueryResult(res.get());
+}
+
+core::Result<QueryResult> PgConnection::simpleQuery(std::string_view sql) {
+  const std::string text(sql);
+  PgResultPtr res(PQexec(m_conn, text.c_str()));
+  if (!res) return lastError(sql);
+  const auto status = PQresultStatus(res.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return resultError(res.get(), sql);
+  return toQueryResult(res.get());
 }
 
 core::Status PgConnection::exec(std::string_view sql) {
@@ -217,16 +233,11 @@ core::Status PgConnection::exec(std::string_view sql) {
   PgResultPtr res(PQexec(m_conn, text.c_str()));
   if (!res) return lastError(sql);
   const auto status = PQresultStatus(res.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    const char* state = PQresultErrorField(res.get(), PG_DIAG_SQLSTATE);
-    const char* primary = PQresultErrorField(res.get(), PG_DIAG_MESSAGE_PRIMARY);
-    const std::string sqlState = state ? state : "";
-    return Error(kindForSqlState(sqlState), redactUrls(primary ? primary : PQresultErrorMessage(res.get())))
-        .withSqlState(sqlState)
-        .withStatement(redactUrls(text));
-  }
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return resultError(res.get(), sql);
   return {};
 }
+
+int PgConnection::backendPid() const { return PQbackendPID(m_conn); }
 
 std::string PgConnection::quoteIdent(std::string_view ident) {
   std::string out = "\"";

@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "connect/connection_spec.h"
+#include "connect/pg/pg_copy.h"
 #include "connect/query_result.h"
 #include "core/result.h"
 #include "model/catalog.h"
 
 struct pg_conn;
+struct pg_result;
 
 namespace ferry::connect {
 
@@ -41,16 +43,42 @@ public:
   core::Result<QueryResult> query(std::string_view sql, const PgParams& params = {});
   /// Runs statements that return no rows (may be several, separated by ';').
   core::Status exec(std::string_view sql);
+  /// Runs one statement through the simple query protocol and buffers its rows.
+  /// A replication connection accepts only this protocol (CREATE_REPLICATION_SLOT,
+  /// IDENTIFY_SYSTEM), so it takes no parameters: quote literals with quoteLiteral().
+  core::Result<QueryResult> simpleQuery(std::string_view sql);
+
+  /// Runs `COPY … TO STDOUT` (`sql` is the whole statement, any FORMAT) and hands
+  /// each CopyData message the server sends — one row in text and binary format, the
+  /// header and trailer included in binary — to `sink` as it arrives, without buffering
+  /// the table. The bytes are valid only during the call. An error returned by the sink
+  /// cancels the COPY and is returned as is. Defined in pg_copy.cpp.
+  core::Result<CopyStats> copyOut(std::string_view sql, const CopySink& sink);
+  /// Starts `COPY … FROM STDIN`; the connection is busy until the returned
+  /// PgCopyIn is finished or aborted (or destroyed, which aborts). Defined in pg_copy.cpp.
+  core::Result<PgCopyIn> beginCopyIn(std::string_view sql);
+
+  /// Makes this (ordinary) connection see exactly an exported snapshot: opens
+  /// `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY` and `SET TRANSACTION SNAPSHOT`.
+  /// The exporting connection (ExportedSnapshot) must still be open. The transaction
+  /// stays open until the caller COMMITs. Defined in pg_replication.cpp.
+  core::Status importSnapshot(std::string_view snapshotName);
 
   const model::ServerVersion& serverVersion() const { return m_version; }
   const ConnectionSpec& spec() const { return m_spec; }
+  /// The server process serving this connection (pg_stat_activity.pid), to watch or end it.
+  int backendPid() const;
   /// Identifier quoting by PostgreSQL's rules (always quoted).
   static std::string quoteIdent(std::string_view ident);
   static std::string quoteLiteral(std::string_view value);
 
 private:
+  friend class PgCopyIn;
   PgConnection(pg_conn* conn, ConnectionSpec spec);
   core::Error lastError(std::string_view statement) const;
+  /// The Error of a failed result: SQLSTATE, kind, and ConnectionLost when the link broke.
+  core::Error resultError(const pg_result* res, std::string_view statement) const;
+  QueryResult toQueryResult(const pg_result* res) const;
 
   pg_conn* m_conn;
   ConnectionSpec m_spec;
