@@ -509,6 +509,13 @@ private:
       def.maxValue = q.maxValue;
       def.cache = q.cache;
       def.cycle = q.cycle;
+      if (model::isMySqlFamily(m_target.engine)) {
+        // MariaDB sequences stop one short of the bigint range at both ends.
+        constexpr std::int64_t kMariaMax = INT64_MAX - 1;
+        constexpr std::int64_t kMariaMin = INT64_MIN + 1;
+        if (def.maxValue && *def.maxValue > kMariaMax) def.maxValue = kMariaMax;
+        if (def.minValue && *def.minValue < kMariaMin) def.minValue = kMariaMin;
+      }
       m_model.sequences.push_back(def);
       if (q.lastValue) m_model.restarts.push_back({schema, "", "", def.name, *q.lastValue + q.increment});
     }

@@ -51,6 +51,7 @@ int runCli(int argc, char** argv) {
   addAssessCommand(app, exitCode);
   addDdlCommand(app, exitCode);
   addDiffCommand(app, exitCode);
+  addCopyCommand(app, exitCode);
   app.parse_complete_callback([&verbose] {
     if (verbose) core::setLogLevel(core::LogLevel::Debug);
   });

@@ -37,5 +37,6 @@ void addPreflightCommand(CLI::App& app, int& exitCode);
 void addAssessCommand(CLI::App& app, int& exitCode);
 void addDdlCommand(CLI::App& app, int& exitCode);
 void addDiffCommand(CLI::App& app, int& exitCode);
+void addCopyCommand(CLI::App& app, int& exitCode);
 
 }  // namespace ferry::cli

@@ -1,0 +1,303 @@
+#include "copy/chunk_copier.h"
+
+#include "copy/copy_text.h"
+#include "core/text.h"
+#include "ddl/quoting.h"
+#include "typemap/value_converter.h"
+
+namespace ferry::copy {
+
+namespace {
+
+// Rows per write to the target: big enough that a round trip or a COPY write
+// costs little per row, small enough that a batch INSERT stays well under
+// max_allowed_packet and progress moves smoothly.
+constexpr std::size_t kBatchRows = 1000;
+constexpr std::size_t kBatchBytes = 1 << 20;  // 1 MiB
+constexpr std::size_t kCopyBufferBytes = 256 * 1024;
+
+using ValueRow = std::vector<std::optional<std::string_view>>;
+
+std::string keyText(const TableJob& job, const ValueRow& row) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < job.keyColumns.size(); ++i) {
+    const int idx = job.keyIndexes[i];
+    const auto& v = idx >= 0 && static_cast<size_t>(idx) < row.size() ? row[static_cast<size_t>(idx)] : std::nullopt;
+    parts.push_back(job.keyColumns[i] + "=" + (v ? std::string(*v) : "NULL"));
+  }
+  return core::join(parts, ",");
+}
+
+std::string targetColumns(const TableJob& job) {
+  std::vector<std::string> cols;
+  for (const auto& c : job.columns) cols.push_back(ddl::quoteIdent(job.targetEngine, c.targetName));
+  return core::join(cols, ", ");
+}
+
+/// Converts one source row; nullopt when a value was rejected (and reported).
+class RowConverter {
+public:
+  RowConverter(const TableJob& job, CopierContext& ctx) : m_job(job), m_ctx(ctx) {}
+
+  core::Result<bool> convert(const ValueRow& in, std::vector<std::optional<std::string>>& out) {
+    out.resize(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+      const ColumnJob& col = m_job.columns[i];
+      if (col.conversion == typemap::ConversionId::Identity) {
+        out[i] = in[i] ? std::optional<std::string>(std::string(*in[i])) : std::nullopt;
+        continue;
+      }
+      auto v = typemap::convertValue(col.conversion, in[i], col.conversionContext);
+      if (!v) {
+        Reject r{m_job.label(), keyText(m_job, in), col.sourceName, in[i] ? std::string(*in[i]) : "NULL",
+                 v.error().message()};
+        if (m_ctx.onError == OnError::Stop) {
+          return core::Error(core::ErrorKind::Data,
+                             m_job.label() + " row " + r.key + " column " + r.column + ": " + r.reason,
+                             "Fix the value at the source, override the column's mapping, or run with --on-error skip "
+                             "to write it to the reject file and go on.");
+        }
+        if (m_ctx.onReject) m_ctx.onReject(r);
+        return false;
+      }
+      out[i] = std::move(*v);
+    }
+    return true;
+  }
+
+private:
+  const TableJob& m_job;
+  CopierContext& m_ctx;
+};
+
+core::Status exec(CopierContext& ctx, const std::string& sql) {
+  return ctx.pgTarget ? ctx.pgTarget->exec(sql) : ctx.myTarget->exec(sql);
+}
+
+std::string markInsert(const TableJob& job, const std::string& runId, std::int64_t chunkId, std::int64_t rows) {
+  return "INSERT INTO " + ddl::qualified(job.targetEngine, kMarksSchema, kMarksTable) + " VALUES (" +
+         ddl::quoteLiteral(runId) + ", " + std::to_string(chunkId) + ", " + std::to_string(rows) + ")";
+}
+
+/// Reads the chunk's rows from the source as text values.
+core::Status readRows(const TableJob& job, const plan::Chunk& chunk, CopierContext& ctx,
+                      const std::function<core::Status(const ValueRow&)>& onRow, std::int64_t& bytes) {
+  const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.keyColumns, job.keyNumeric, chunk);
+  const std::string select = job.selectSql(predicate);
+  if (ctx.mySource) {
+    auto r = ctx.mySource->stream(select, [&](const connect::MySqlRow& row) { return onRow(row); });
+    if (!r) return std::move(r).error();
+    bytes += static_cast<std::int64_t>(r->bytes);
+    return {};
+  }
+  TextRow fields;
+  ValueRow view;
+  std::string pending;
+  auto r = ctx.pgSource->copyOut("COPY (" + select + ") TO STDOUT", [&](std::string_view data) -> core::Status {
+    bytes += static_cast<std::int64_t>(data.size());
+    // The server sends one row per message; keep it general anyway.
+    pending.append(data);
+    size_t start = 0;
+    size_t nl;
+    while ((nl = pending.find('\n', start)) != std::string::npos) {
+      parsePgCopyLine(std::string_view(pending).substr(start, nl - start), fields);
+      view.assign(fields.size(), std::nullopt);
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (fields[i]) view[i] = std::string_view(*fields[i]);
+      }
+      FERRY_TRY(onRow(view));
+      start = nl + 1;
+    }
+    pending.erase(0, start);
+    return {};
+  });
+  if (!r) return std::move(r).error();
+  return {};
+}
+
+core::Result<ChunkCounts> copyBinary(const TableJob& job, const plan::Chunk& chunk, CopierContext& ctx) {
+  ChunkCounts counts;
+  const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.keyColumns, job.keyNumeric, chunk);
+  auto in = ctx.pgTarget->beginCopyIn("COPY " + ddl::qualified(job.targetEngine, job.targetSchema, job.targetTable) +
+                                      " (" + targetColumns(job) + ") FROM STDIN (FORMAT binary)");
+  if (!in) return std::move(in).error();
+  auto out = ctx.pgSource->copyOut("COPY (" + job.selectSql(predicate) + ") TO STDOUT (FORMAT binary)",
+                                   [&](std::string_view data) { return in->write(data); });
+  if (!out) {
+    (void)in->abort("source failed");
+    return std::move(out).error();
+  }
+  auto fin = in->finish();
+  if (!fin) return std::move(fin).error();
+  counts.rowsRead = static_cast<std::int64_t>(out->rows);
+  counts.rowsWritten = static_cast<std::int64_t>(fin->rows);
+  counts.bytes = static_cast<std::int64_t>(out->bytes);
+  if (ctx.onProgress) ctx.onProgress(counts.rowsWritten, counts.bytes);
+  if (ctx.flow && !ctx.flow->admit(counts.rowsWritten, ctx.stop)) {
+    return core::Error(core::ErrorKind::Cancelled, "copy stopped");
+  }
+  return counts;
+}
+
+/// Text path. `rowMode` writes each row on its own (after a batch failed) so the
+/// rows the target refuses are isolated and rejected one by one.
+core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk, CopierContext& ctx, bool rowMode) {
+  ChunkCounts counts;
+  RowConverter converter(job, ctx);
+  std::vector<std::optional<std::string>> converted;
+  const bool pg = ctx.pgTarget != nullptr;
+  const std::string table = ddl::qualified(job.targetEngine, job.targetSchema, job.targetTable);
+  const std::string copySql = "COPY " + table + " (" + targetColumns(job) + ") FROM STDIN";
+  const std::string insertHead = "INSERT INTO " + table + " (" + targetColumns(job) + ") VALUES ";
+  std::optional<connect::PgCopyIn> copyIn;
+  std::string buffer;
+  std::size_t batchRows = 0;
+  std::int64_t sinceProgress = 0;
+
+  auto flushRows = [&]() -> core::Status {
+    if (buffer.empty()) return {};
+    if (pg) {
+      FERRY_TRY(copyIn->write(buffer));
+    } else {
+      FERRY_TRY(ctx.myTarget->exec(insertHead + buffer));
+    }
+    buffer.clear();
+    batchRows = 0;
+    if (ctx.onProgress) ctx.onProgress(sinceProgress, 0);
+    if (ctx.flow && !ctx.flow->admit(sinceProgress, ctx.stop)) {
+      return core::Error(core::ErrorKind::Cancelled, "copy stopped");
+    }
+    sinceProgress = 0;
+    return {};
+  };
+
+  auto writeOne = [&](const ValueRow& source) -> core::Status {
+    // Row mode: each row in its own savepoint (PostgreSQL) or statement (MySQL).
+    std::string row;
+    if (pg) {
+      for (size_t i = 0; i < converted.size(); ++i) {
+        if (i) row += '\t';
+        appendPgCopyField(row, converted[i] ? std::optional<std::string_view>(*converted[i]) : std::nullopt);
+      }
+      row += '\n';
+      FERRY_TRY(ctx.pgTarget->exec("SAVEPOINT ferry_row"));
+      auto in = ctx.pgTarget->beginCopyIn(copySql);
+      core::Status st = in ? in->write(row) : core::Status(in.error());
+      if (st.ok() && in) {
+        auto fin = in->finish();
+        if (!fin) st = fin.error();
+      }
+      if (!st.ok()) {
+        FERRY_TRY(ctx.pgTarget->exec("ROLLBACK TO SAVEPOINT ferry_row"));
+        if (ctx.onReject) ctx.onReject({job.label(), keyText(job, source), "", "", st.error().message()});
+        ++counts.rowsRejected;
+        return {};
+      }
+      FERRY_TRY(ctx.pgTarget->exec("RELEASE SAVEPOINT ferry_row"));
+    } else {
+      row = "(";
+      for (size_t i = 0; i < converted.size(); ++i) {
+        if (i) row += ", ";
+        appendMySqlLiteral(row, converted[i] ? std::optional<std::string_view>(*converted[i]) : std::nullopt,
+                           job.columns[i].targetBinary);
+      }
+      row += ")";
+      auto st = ctx.myTarget->exec(insertHead + row);
+      if (!st.ok()) {
+        if (ctx.onReject) ctx.onReject({job.label(), keyText(job, source), "", "", st.error().message()});
+        ++counts.rowsRejected;
+        return {};
+      }
+    }
+    ++counts.rowsWritten;
+    return {};
+  };
+
+  if (pg && !rowMode) {
+    auto in = ctx.pgTarget->beginCopyIn(copySql);
+    if (!in) return std::move(in).error();
+    copyIn.emplace(std::move(*in));
+  }
+  auto st = readRows(job, chunk, ctx, [&](const ValueRow& row) -> core::Status {
+    ++counts.rowsRead;
+    auto ok = converter.convert(row, converted);
+    if (!ok) return std::move(ok).error();
+    if (!*ok) {
+      ++counts.rowsRejected;
+      return {};
+    }
+    if (rowMode) return writeOne(row);
+    if (pg) {
+      for (size_t i = 0; i < converted.size(); ++i) {
+        if (i) buffer += '\t';
+        appendPgCopyField(buffer, converted[i] ? std::optional<std::string_view>(*converted[i]) : std::nullopt);
+      }
+      buffer += '\n';
+    } else {
+      buffer += batchRows ? ", (" : "(";
+      for (size_t i = 0; i < converted.size(); ++i) {
+        if (i) buffer += ", ";
+        appendMySqlLiteral(buffer, converted[i] ? std::optional<std::string_view>(*converted[i]) : std::nullopt,
+                           job.columns[i].targetBinary);
+      }
+      buffer += ")";
+    }
+    ++batchRows;
+    ++counts.rowsWritten;
+    ++sinceProgress;
+    if (batchRows >= kBatchRows || buffer.size() >= (pg ? kCopyBufferBytes : kBatchBytes)) return flushRows();
+    return {};
+  }, counts.bytes);
+  if (st.ok()) st = flushRows();
+  if (!st.ok()) {
+    if (copyIn) (void)copyIn->abort("chunk failed");
+    return std::move(st).error();
+  }
+  if (copyIn) {
+    auto fin = copyIn->finish();
+    if (!fin) return std::move(fin).error();
+  }
+  return counts;
+}
+
+}  // namespace
+
+core::Status ensureMarksTable(connect::PgConnection* pg, connect::MySqlConnection* my) {
+  if (pg) {
+    return pg->exec(
+        "CREATE SCHEMA IF NOT EXISTS ferry_state; "
+        "CREATE TABLE IF NOT EXISTS ferry_state.chunk_marks (run_id text NOT NULL, chunk_id bigint NOT NULL, "
+        "rows_written bigint NOT NULL, PRIMARY KEY (run_id, chunk_id))");
+  }
+  FERRY_TRY(my->exec("CREATE DATABASE IF NOT EXISTS ferry_state"));
+  return my->exec(
+      "CREATE TABLE IF NOT EXISTS ferry_state.chunk_marks (run_id varchar(64) NOT NULL, chunk_id bigint NOT NULL, "
+      "rows_written bigint NOT NULL, PRIMARY KEY (run_id, chunk_id)) ENGINE=InnoDB");
+}
+
+core::Result<ChunkCounts> copyChunk(const TableJob& job, std::int64_t chunkId, const plan::Chunk& chunk,
+                                    CopierContext& ctx) {
+  for (bool rowMode : {false, true}) {
+    FERRY_TRY(exec(ctx, ctx.pgTarget ? "BEGIN" : "START TRANSACTION"));
+    auto counts = job.path == DataPath::PgBinary && !rowMode ? copyBinary(job, chunk, ctx)
+                                                             : copyText(job, chunk, ctx, rowMode);
+    if (counts) {
+      auto mark = exec(ctx, markInsert(job, ctx.runId, chunkId, counts->rowsWritten));
+      if (mark.ok()) mark = exec(ctx, "COMMIT");
+      if (mark.ok()) return counts;
+      (void)exec(ctx, "ROLLBACK");
+      return std::move(mark).error().context("recording chunk " + std::to_string(chunkId) + " of " + job.label());
+    }
+    (void)exec(ctx, "ROLLBACK");
+    const core::Error err = std::move(counts).error();
+    // The target refused something in the batch: with --on-error skip, copy the
+    // chunk again row by row so only the refused rows go to the reject file.
+    const bool targetRefused = err.kind() == core::ErrorKind::Data || err.kind() == core::ErrorKind::Server;
+    if (rowMode || ctx.onError != OnError::Skip || !targetRefused || ctx.stop.stop_requested()) {
+      return core::Error(err).context(job.label() + " chunk " + std::to_string(chunkId));
+    }
+  }
+  return core::Error(core::ErrorKind::Internal, "unreachable");
+}
+
+}  // namespace ferry::copy

@@ -1,0 +1,26 @@
+#pragma once
+/// Value encodings of the data paths: PostgreSQL COPY text format (both ways)
+/// and MySQL literals for multi-row INSERT.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::copy {
+
+using TextRow = std::vector<std::optional<std::string>>;
+
+/// Appends one field in COPY text format (\N for NULL; backslash, tab, newline,
+/// carriage return escaped).
+void appendPgCopyField(std::string& out, std::optional<std::string_view> value);
+
+/// Splits one COPY text line (without its newline) into fields, undoing the
+/// escapes (\b \f \n \r \t \v \\, octal \ooo, hex \xhh) and turning \N into NULL.
+void parsePgCopyLine(std::string_view line, TextRow& fields);
+
+/// Appends a MySQL literal: NULL, X'…' for binary targets, or '…' with quotes
+/// doubled (the writing session sets NO_BACKSLASH_ESCAPES).
+void appendMySqlLiteral(std::string& out, std::optional<std::string_view> value, bool binary);
+
+}  // namespace ferry::copy

@@ -1,0 +1,97 @@
+#pragma once
+/// The copy phase: one consistent snapshot of the source, tables split into
+/// chunks, N workers each with their own source and target connection, every
+/// chunk committed on the target together with its "done" mark, the run state
+/// kept in SQLite so a killed run resumes where it stopped.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "connect/connection_spec.h"
+#include "copy/chunk_copier.h"
+#include "copy/flow_control.h"
+#include "core/result.h"
+#include "plan/chunk_planner.h"
+#include "plan/project.h"
+#include "run/session.h"
+
+namespace ferry::run {
+
+struct CopyOptions {
+  int jobs = 0;                            ///< workers; 0 = the number of cores
+  std::vector<std::string> tablePatterns;  ///< globs over "schema.table"; empty = all
+  std::string statePath;                   ///< the SQLite run-state file
+  bool resume = false;
+  std::int64_t maxRowsPerSecond = 0;       ///< 0 = unlimited
+  copy::OnError onError = copy::OnError::Stop;
+  bool dataOnly = false;                   ///< the target's tables exist: no DDL
+  std::string rejectPath;                  ///< JSON lines; default: statePath + ".rejects.jsonl"
+  bool keepSlot = false;                   ///< keep the PostgreSQL slot for the change-capture phase
+  plan::ChunkLimits limits;
+};
+
+struct CopyRequest {
+  connect::ConnectionSpec source;
+  connect::ConnectionSpec target;
+  plan::Project project;
+  CopyOptions options;
+};
+
+struct TableProgress {
+  std::string schema;
+  std::string table;
+  std::int64_t estimatedRows = 0;
+  std::int64_t rowsRead = 0;
+  std::int64_t rowsWritten = 0;
+  std::int64_t rowsRejected = 0;
+  std::int64_t bytes = 0;
+  int chunksDone = 0;
+  int chunksTotal = 0;
+  double seconds = 0;
+  std::string status;  ///< pending, copying, copied, failed
+};
+
+/// One immutable picture of the run, polled by the CLI and the GUI.
+struct CopyProgress {
+  std::string phase;  ///< "connecting", "schema", "snapshot", "planning", "copying", "indexing", "done", "failed"
+  std::vector<TableProgress> tables;
+  std::int64_t rowsWritten = 0;
+  std::int64_t rowsRejected = 0;
+  std::int64_t bytes = 0;
+  double elapsedSeconds = 0;
+  std::string snapshot;  ///< "slot ferry_… at 0/1A2B3C8" or "mariadb-bin.000003:1234 (GTID 0-1-99)"
+};
+
+struct CopySummary {
+  CopyProgress final;
+  std::string statePath;
+  std::string rejectPath;
+  double lockMilliseconds = 0;  ///< MySQL sources with several workers: global read lock held
+};
+
+class CopyRun {
+public:
+  explicit CopyRun(CopyRequest request);
+  ~CopyRun();
+  CopyRun(const CopyRun&) = delete;
+  CopyRun& operator=(const CopyRun&) = delete;
+
+  /// Runs to the end (or until `stop`); thread-safe progress() meanwhile.
+  core::Result<CopySummary> run(std::stop_token stop);
+  CopyProgress progress() const;
+  copy::FlowControl& flow() { return m_flow; }
+
+  struct Impl;
+
+private:
+  CopyRequest m_request;
+  copy::FlowControl m_flow;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace ferry::run

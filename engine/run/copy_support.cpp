@@ -1,0 +1,312 @@
+// Helpers of the copy orchestrator: target sessions and scripts, the snapshot,
+// chunk planning and resume, statistics.
+
+#include "run/copy_support.h"
+
+#include <ctime>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "connect/mysql/mysql_stream.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "ddl/quoting.h"
+
+namespace ferry::run {
+
+using connect::MySqlConnection;
+using connect::PgConnection;
+using core::Error;
+using core::ErrorKind;
+
+core::Result<TargetConnection> openTarget(const connect::ConnectionSpec& spec) {
+  TargetConnection t;
+  if (spec.engine == model::Engine::PostgreSQL) {
+    auto c = PgConnection::open(spec);
+    if (!c) return std::move(c).error();
+    t.pg = std::move(*c);
+  } else {
+    auto c = MySqlConnection::open(spec);
+    if (!c) return std::move(c).error();
+    t.my = std::move(*c);
+  }
+  return t;
+}
+
+core::Status prepareTargetSession(TargetConnection& t) {
+  if (t.pg) return t.pg->exec("SET synchronous_commit = off");
+  return t.my->exec(
+      "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', "
+      "foreign_key_checks = 0, unique_checks = 0");
+}
+
+std::vector<std::string> splitStatements(const std::string& script) {
+  std::vector<std::string> out;
+  std::string cur;
+  char quote = 0;
+  for (size_t i = 0; i < script.size(); ++i) {
+    const char c = script[i];
+    if (quote) {
+      cur += c;
+      if (c == quote) {
+        if (i + 1 < script.size() && script[i + 1] == quote) {
+          cur += script[++i];  // doubled quote inside a quoted text
+        } else {
+          quote = 0;
+        }
+      }
+      continue;
+    }
+    if (c == '-' && i + 1 < script.size() && script[i + 1] == '-') {
+      while (i < script.size() && script[i] != '\n') ++i;
+      cur += '\n';
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') quote = c;
+    if (c == ';') {
+      if (!core::trim(cur).empty()) out.push_back(core::trim(cur));
+      cur.clear();
+      continue;
+    }
+    cur += c;
+  }
+  if (!core::trim(cur).empty()) out.push_back(core::trim(cur));
+  return out;
+}
+
+core::Status runScript(TargetConnection& t, const std::string& script) {
+  for (const auto& stmt : splitStatements(script)) {
+    auto st = t.pg ? t.pg->exec(stmt) : t.my->exec(stmt);
+    if (!st) return std::move(st).error();
+  }
+  return {};
+}
+
+void SnapshotHolder::release(const connect::ConnectionSpec& source, bool keep) {
+  if (exported) {
+    exported->release();
+    exported.reset();
+  }
+  if (slotName.empty() || keep) return;
+  if (auto c = PgConnection::open(source)) {
+    if (auto st = connect::dropReplicationSlot(**c, slotName); !st) {
+      core::log(core::LogLevel::Warning, "could not drop replication slot " + slotName + ": " + st.error().oneLine());
+    }
+  }
+  slotName.clear();
+}
+
+core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
+                                               const state::SnapshotInfo* previous,
+                                               std::vector<WorkerConnections>& workers, SnapshotHolder& holder) {
+  state::SnapshotInfo info;
+  info.capturedAt = std::chrono::system_clock::now();
+  if (req.source.engine == model::Engine::PostgreSQL) {
+    info.engine = state::SnapshotEngine::PostgreSQL;
+    if (previous && !previous->slotName.empty()) {
+      // A killed run left its slot behind: it would hold WAL forever.
+      if (auto c = PgConnection::open(req.source)) (void)connect::dropReplicationSlot(**c, previous->slotName);
+    }
+    connect::ExportedSnapshotOptions so;
+    so.slotName = "ferry_" + runId.substr(0, 12) + "_" + std::to_string(std::time(nullptr) % 100000000);
+    auto exported = connect::ExportedSnapshot::create(req.source, so);
+    if (!exported) return std::move(exported).error().context("creating the source snapshot");
+    holder.exported = std::move(*exported);
+    holder.slotName = holder.exported->slot().slotName;
+    for (auto& w : workers) {
+      auto c = PgConnection::open(req.source);
+      if (!c) return std::move(c).error().context("source");
+      FERRY_TRY((*c)->importSnapshot(holder.exported->snapshotName()));
+      // The value converters read PostgreSQL's default interval style.
+      FERRY_TRY((*c)->exec("SET LOCAL intervalstyle = postgres"));
+      w.pgSource = std::move(*c);
+    }
+    info.slotName = holder.slotName;
+    info.snapshotName = holder.exported->snapshotName();
+    info.consistentLsn = holder.exported->slot().consistentPoint;
+    // Every worker holds the snapshot now: the exporting connection may end.
+    holder.exported->release();
+    return info;
+  }
+  for (auto& w : workers) {
+    auto c = MySqlConnection::open(req.source);
+    if (!c) return std::move(c).error().context("source");
+    w.mySource = std::move(*c);
+  }
+  const bool maria = workers.front().mySource->flavour() == model::Engine::MariaDB;
+  info.engine = maria ? state::SnapshotEngine::MariaDB : state::SnapshotEngine::MySQL;
+  if (workers.size() == 1 && maria) {
+    auto pos = workers.front().mySource->startConsistentSnapshot();
+    if (!pos) return std::move(pos).error().context("source snapshot");
+    info.binlogFile = pos->file;
+    info.binlogPosition = pos->position;
+    info.gtidPosition = pos->gtidPosition;
+    return info;
+  }
+  auto coordinator = MySqlConnection::open(req.source);
+  if (!coordinator) return std::move(coordinator).error().context("source");
+  std::vector<MySqlConnection*> ptrs;
+  for (auto& w : workers) ptrs.push_back(w.mySource.get());
+  auto shared = connect::startSharedSnapshot(**coordinator, ptrs);
+  if (!shared) return std::move(shared).error().context("source snapshot");
+  info.binlogFile = shared->position.file;
+  info.binlogPosition = shared->position.position;
+  info.gtidPosition = shared->position.gtidPosition;
+  info.globalReadLockMs = std::chrono::duration_cast<std::chrono::milliseconds>(shared->lockHeld).count();
+  core::log(core::LogLevel::Info, "global read lock held " + std::to_string(info.globalReadLockMs) +
+                                      " ms while " + std::to_string(workers.size()) + " workers started their snapshot");
+  return info;
+}
+
+std::string describeSnapshot(const state::SnapshotInfo& s) {
+  if (s.engine == state::SnapshotEngine::PostgreSQL) return "slot " + s.slotName + " at " + s.consistentLsn;
+  std::string out = s.binlogFile + ":" + std::to_string(s.binlogPosition);
+  if (!s.gtidPosition.empty()) out += " (GTID " + s.gtidPosition + ")";
+  return out;
+}
+
+namespace {
+
+core::Result<connect::QueryResult> sourceQuery(WorkerConnections& w, const std::string& sql) {
+  return w.pgSource ? w.pgSource->query(sql) : w.mySource->query(sql);
+}
+
+std::string boundJson(const std::optional<plan::KeyBound>& b) {
+  return b ? nlohmann::json(b->values).dump() : std::string("null");
+}
+
+std::optional<plan::KeyBound> parseBound(const std::string& text) {
+  if (text.empty() || text == "null") return std::nullopt;
+  return plan::KeyBound{nlohmann::json::parse(text).get<std::vector<std::string>>()};
+}
+
+core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const copy::TableJob& job,
+                                                 const plan::ChunkLimits& limits) {
+  const plan::TableStats stats{job.estimatedRows, job.estimatedBytes};
+  const std::int64_t perChunk = plan::rowsPerChunk(stats, limits);
+  const model::Engine e = job.sourceEngine;
+  const std::string table = ddl::qualified(e, job.sourceSchema, job.sourceTable);
+  // No key: one stream (a keyless chunk cannot be told apart on the target).
+  if (job.keyColumns.empty() || job.estimatedRows <= perChunk) return plan::planWhole(stats);
+  if (job.integerKey) {
+    const std::string k = ddl::quoteIdent(e, job.keyColumns.front());
+    auto r = sourceQuery(w, "SELECT MIN(" + k + ") AS lo, MAX(" + k + ") AS hi, COUNT(*) AS n FROM " + table);
+    if (!r) return std::move(r).error().context("planning " + job.label());
+    if (r->row(0).isNull("lo")) return plan::planWhole(stats);
+    return plan::planIntegerRanges(r->row(0).i64("lo"), r->row(0).i64("hi"), {r->row(0).i64("n"), job.estimatedBytes},
+                                   limits);
+  }
+  // Keyset boundaries: every perChunk-th key in key order, in one pass.
+  std::vector<std::string> keys;
+  for (const auto& k : job.keyColumns) keys.push_back(ddl::quoteIdent(e, k));
+  const std::string keyList = core::join(keys, ", ");
+  const std::string sql = "SELECT " + keyList + " FROM (SELECT " + keyList + ", ROW_NUMBER() OVER (ORDER BY " + keyList +
+                          ") AS ferry_rn FROM " + table + ") ferry_s WHERE MOD(ferry_rn, " + std::to_string(perChunk) +
+                          ") = 0 ORDER BY ferry_rn";
+  auto r = sourceQuery(w, sql);
+  if (!r) return std::move(r).error().context("planning " + job.label());
+  std::vector<plan::KeyBound> bounds;
+  for (std::size_t i = 0; i < r->size(); ++i) {
+    plan::KeyBound b;
+    for (std::size_t c = 0; c < keys.size(); ++c) b.values.push_back(r->at(i, c).value_or(""));
+    bounds.push_back(std::move(b));
+  }
+  return plan::planFromBoundaries(bounds, stats);
+}
+
+}  // namespace
+
+core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
+                        std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
+                        std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId) {
+  auto existing = st.listTables();
+  if (!existing) return std::move(existing).error();
+  std::map<std::string, state::TableState> known;
+  for (const auto& t : *existing) known[t.sourceSchema + "." + t.sourceTable] = t;
+
+  for (auto& rt : tables) {
+    auto it = known.find(rt->job.label());
+    if (it != known.end()) {
+      rt->stateId = it->second.id;
+      continue;
+    }
+    auto chunks = planTable(planner, rt->job, options.limits);
+    if (!chunks) return std::move(chunks).error();
+    state::TableState ts;
+    ts.sourceSchema = rt->job.sourceSchema;
+    ts.sourceTable = rt->job.sourceTable;
+    ts.targetSchema = rt->job.targetSchema;
+    ts.targetTable = rt->job.targetTable;
+    ts.estimatedRows = rt->job.estimatedRows;
+    ts.keyColumnsJson = nlohmann::json(rt->job.keyColumns).dump();
+    auto ids = st.addTables({ts});
+    if (!ids) return std::move(ids).error();
+    rt->stateId = ids->front();
+    std::vector<state::ChunkState> cs;
+    for (const auto& c : *chunks) {
+      state::ChunkState s;
+      s.tableId = rt->stateId;
+      s.ordinal = c.ordinal;
+      s.lowerBoundJson = boundJson(c.lower);
+      s.upperBoundJson = boundJson(c.upper);
+      cs.push_back(std::move(s));
+    }
+    auto chunkIds = st.addChunks(cs);
+    if (!chunkIds) return std::move(chunkIds).error();
+  }
+
+  // Chunks a killed run left "running" are pending again; the target's marks
+  // say which of them committed after all.
+  auto reset = st.resetRunningChunks();
+  if (!reset) return std::move(reset).error();
+  std::set<std::int64_t> marked;
+  const std::string marks = "SELECT chunk_id FROM " + ddl::qualified(target.pg ? model::Engine::PostgreSQL : model::Engine::MySQL,
+                                                                     copy::kMarksSchema, copy::kMarksTable) +
+                            " WHERE run_id = " + ddl::quoteLiteral(runId);
+  auto m = target.pg ? target.pg->query(marks) : target.my->query(marks);
+  if (!m) return std::move(m).error().context("reading chunk marks on the target");
+  for (auto row : *m) marked.insert(row.i64("chunk_id"));
+
+  std::map<std::int64_t, TableRuntime*> byId;
+  for (auto& rt : tables) byId[rt->stateId] = rt.get();
+  auto chunks = st.listChunks();
+  if (!chunks) return std::move(chunks).error();
+  for (const auto& c : *chunks) {
+    auto it = byId.find(c.tableId);
+    if (it == byId.end()) continue;  // a table left out by --tables this time
+    TableRuntime& rt = *it->second;
+    ++rt.chunksTotal;
+    if (c.status != state::ChunkStatus::Done && marked.count(c.id)) {
+      FERRY_TRY(st.markChunkDone(c.id, c.counts));
+    } else if (c.status != state::ChunkStatus::Done) {
+      plan::Chunk chunk;
+      chunk.ordinal = c.ordinal;
+      chunk.lower = parseBound(c.lowerBoundJson);
+      chunk.upper = parseBound(c.upperBoundJson);
+      chunk.kind = rt.job.keyColumns.empty() ? plan::ChunkKind::Whole : plan::ChunkKind::KeyRange;
+      queue.push_back({&rt, c.id, chunk});
+      continue;
+    }
+    ++rt.chunksDone;
+    rt.rowsWritten += c.counts.rowsWritten;
+    rt.rowsRead += c.counts.rowsRead;
+  }
+  return {};
+}
+
+core::Status analyzeTables(TargetConnection& t, const std::vector<std::unique_ptr<TableRuntime>>& tables) {
+  for (const auto& rt : tables) {
+    const std::string name = ddl::qualified(t.pg ? model::Engine::PostgreSQL : model::Engine::MySQL,
+                                            rt->job.targetSchema, rt->job.targetTable);
+    if (t.pg) {
+      FERRY_TRY(t.pg->exec("ANALYZE " + name));
+    } else {
+      auto r = t.my->query("ANALYZE TABLE " + name);  // returns a result set of messages
+      if (!r) return std::move(r).error();
+    }
+  }
+  return {};
+}
+
+}  // namespace ferry::run

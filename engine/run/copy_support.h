@@ -1,0 +1,86 @@
+#pragma once
+// Internal helpers of the copy orchestrator (run/copy_run.cpp): target
+// connections and scripts, the snapshot, chunk planning, statistics.
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "connect/mysql/mysql_connection.h"
+#include "connect/pg/pg_connection.h"
+#include "connect/pg/pg_replication.h"
+#include "copy/table_job.h"
+#include "plan/chunk_planner.h"
+#include "run/copy_run.h"
+#include "state/run_state_store.h"
+
+namespace ferry::run {
+
+struct WorkerConnections {
+  std::unique_ptr<connect::PgConnection> pgSource;
+  std::unique_ptr<connect::MySqlConnection> mySource;
+  std::unique_ptr<connect::PgConnection> pgTarget;
+  std::unique_ptr<connect::MySqlConnection> myTarget;
+};
+
+struct TableRuntime {
+  copy::TableJob job;
+  std::int64_t stateId = 0;
+  std::atomic<std::int64_t> rowsRead{0}, rowsWritten{0}, rowsRejected{0}, bytes{0};
+  std::atomic<int> chunksDone{0};
+  int chunksTotal = 0;
+  std::atomic<bool> failed{false};
+  std::atomic<bool> began{false};
+  std::atomic<std::int64_t> startedNs{0};  ///< steady-clock time of this run's first chunk
+  std::atomic<double> seconds{0};
+};
+
+struct PendingChunk {
+  TableRuntime* table;
+  std::int64_t chunkId;
+  plan::Chunk chunk;
+};
+
+
+struct TargetConnection {
+  std::unique_ptr<connect::PgConnection> pg;
+  std::unique_ptr<connect::MySqlConnection> my;
+};
+
+core::Result<TargetConnection> openTarget(const connect::ConnectionSpec& spec);
+/// Session settings for loading: asynchronous commit (PostgreSQL; a chunk's mark
+/// commits with its rows, so a lost commit is simply copied again), no FK or
+/// unique re-checks and literal quoting without backslashes (MySQL).
+core::Status prepareTargetSession(TargetConnection& t);
+/// Runs a DDL script statement by statement (split outside quotes and comments).
+core::Status runScript(TargetConnection& t, const std::string& script);
+std::vector<std::string> splitStatements(const std::string& script);
+
+/// Keeps a PostgreSQL exported snapshot alive while workers import it.
+struct SnapshotHolder {
+  std::unique_ptr<connect::ExportedSnapshot> exported;
+  std::string slotName;
+  /// Ends the export; drops the slot unless `keep` (the change-capture phase
+  /// will need it; a forgotten slot holds WAL on the source forever).
+  void release(const connect::ConnectionSpec& source, bool keep);
+};
+
+/// Opens every worker's source connection inside one snapshot and returns its position.
+core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
+                                               const state::SnapshotInfo* previous,
+                                               std::vector<WorkerConnections>& workers, SnapshotHolder& holder);
+std::string describeSnapshot(const state::SnapshotInfo& s);
+
+/// Fresh run: plans every table's chunks and records them. Resume: reads them
+/// back, marks the chunks whose mark the target already holds as done, and
+/// queues the rest.
+core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
+                        std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
+                        std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId);
+
+core::Status analyzeTables(TargetConnection& t, const std::vector<std::unique_ptr<TableRuntime>>& tables);
+
+}  // namespace ferry::run

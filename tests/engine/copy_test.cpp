@@ -1,0 +1,182 @@
+// The copy phase against the sandbox servers: whole databases copied and
+// compared with independent queries on both sides, kill -9 and --resume, rejects.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "core/text.h"
+#include "run/copy_run.h"
+#include "support/test_support.h"
+
+namespace ferry {
+namespace {
+
+constexpr const char* kPgTarget = "ferry_t_copy";
+
+std::string tempState(const std::string& name) {
+  const std::string path = "/tmp/ferry-copy-test-" + name + ".state";
+  std::remove(path.c_str());
+  std::remove((path + ".rejects.jsonl").c_str());
+  return path;
+}
+
+run::CopyRequest request(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target,
+                         const std::string& state) {
+  run::CopyRequest req;
+  req.source = source;
+  req.target = target;
+  req.options.statePath = state;
+  req.options.jobs = 2;
+  return req;
+}
+
+std::int64_t count(bool pg, const std::string& db, const std::string& table) {
+  const std::string out = pg ? test::psql(db, "SELECT count(*) FROM " + table) : test::mariadb(db, "SELECT COUNT(*) FROM " + table);
+  return std::stoll(core::trim(out));
+}
+
+class Copy : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    if (!test::sakilaDir().empty()) {
+      test::runMariadbFile("", test::sakilaDir() + "/sakila-schema.sql");
+      test::runMariadbFile("", test::sakilaDir() + "/sakila-data.sql");
+    }
+  }
+};
+
+TEST_F(Copy, SakilaToPostgresEveryRowAndValue) {
+  if (test::sakilaDir().empty()) GTEST_SKIP() << "../shared/datasets/sakila is not present";
+  test::recreatePgDatabase(kPgTarget);
+  run::CopyRun copy(request(test::mysqlSpec("sakila"), test::pgSpec(kPgTarget), tempState("sakila")));
+  auto r = copy.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  ASSERT_EQ(r->final.tables.size(), 16u);
+  for (const auto& t : r->final.tables) {
+    const std::int64_t source = count(false, "sakila", t.table);
+    EXPECT_EQ(t.rowsWritten, source) << t.table;
+    EXPECT_EQ(count(true, kPgTarget, "sakila." + t.table), source) << t.table;
+  }
+  // Independent value checks per type family on both sides.
+  auto pg = [&](const std::string& sql) { return core::trim(test::psql(kPgTarget, sql)); };
+  auto my = [&](const std::string& sql) { return core::trim(test::mariadb("sakila", sql)); };
+  EXPECT_EQ(pg("SELECT sum(amount)::text || '|' || count(DISTINCT payment_date) FROM sakila.payment"),
+            my("SELECT CONCAT(SUM(amount), '|', COUNT(DISTINCT payment_date)) FROM payment"));
+  EXPECT_EQ(pg("SELECT md5(string_agg(title || description, ',' ORDER BY film_id)) FROM sakila.film"),
+            my("SET SESSION group_concat_max_len = 10000000; SELECT MD5(GROUP_CONCAT(CONCAT(title, description) "
+               "ORDER BY film_id SEPARATOR ',')) FROM film"));
+  EXPECT_EQ(pg("SELECT md5(picture) FROM sakila.staff WHERE staff_id = 1"), my("SELECT MD5(picture) FROM staff WHERE staff_id = 1"));
+  EXPECT_EQ(pg("SELECT array_to_string(special_features, ',') || '|' || rating FROM sakila.film WHERE film_id = 1"),
+            my("SELECT CONCAT(special_features, '|', rating) FROM film WHERE film_id = 1"));
+  EXPECT_EQ(pg("SELECT count(*) FROM sakila.customer WHERE active"), my("SELECT COUNT(*) FROM customer WHERE active = 1"));
+  // Post-data ran: keys and the 22 foreign keys exist, identities continue after the data.
+  EXPECT_EQ(pg("SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+               "WHERE n.nspname = 'sakila' AND c.contype = 'f'"),
+            "22");
+  EXPECT_EQ(pg("SELECT nextval(pg_get_serial_sequence('sakila.rental', 'rental_id')) > max(rental_id) FROM sakila.rental"), "t");
+  // One snapshot: a binlog position was recorded.
+  EXPECT_NE(r->final.snapshot.find("mariadb-bin."), std::string::npos) << r->final.snapshot;
+}
+
+TEST_F(Copy, PostgresToMariaDbAndKeylessTables) {
+  test::recreatePgDatabase("ferry_t_copy_src");
+  test::psql("ferry_t_copy_src",
+             "CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), tags text[], "
+             "seen timestamptz, flag boolean, data jsonb); "
+             "INSERT INTO items SELECT g, 'item ' || g || ' ''q'' \\ é😀', g / 7.0, ARRAY['a', 'b' || g], "
+             "timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute', g % 2 = 0, "
+             "jsonb_build_object('k', g) FROM generate_series(1, 5000) g; "
+             "CREATE TABLE nokey (a int, b text); INSERT INTO nokey SELECT g, repeat('x', g % 50) FROM generate_series(1, 3000) g; "
+             "ANALYZE");
+  test::mariadb("", "DROP DATABASE IF EXISTS public");
+  auto req = request(test::pgSpec("ferry_t_copy_src"), test::mysqlSpec(), tempState("pg2my"));
+  req.options.limits.maxRows = 700;  // several chunks per table
+  run::CopyRun copy(req);
+  auto r = copy.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  EXPECT_EQ(count(false, "public", "items"), 5000);
+  EXPECT_EQ(count(false, "public", "nokey"), 3000);
+  // The mariadb client's batch output escapes the backslash itself.
+  EXPECT_EQ(core::trim(test::mariadb("public", "SELECT name, price, tags, seen, flag FROM items WHERE id = 7")),
+            "item 7 'q' \\\\ é😀\t1.00\t[\"a\",\"b7\"]\t2024-01-01 00:07:00.000000\t0");
+  EXPECT_EQ(core::trim(test::mariadb("public", "SELECT SUM(a), SUM(LENGTH(b)) FROM nokey")),
+            core::trim(test::psql("ferry_t_copy_src", "SELECT sum(a)::text || '\t' || sum(length(b)) FROM nokey")));
+  test::mariadb("", "DROP DATABASE IF EXISTS public");
+}
+
+TEST_F(Copy, KilledRunResumesWithEveryRowExactlyOnce) {
+  test::recreatePgDatabase("ferry_t_copy_src2");
+  test::psql("ferry_t_copy_src2", "CREATE TABLE big (id int PRIMARY KEY, v text NOT NULL); "
+                                   "INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 120000) g; ANALYZE");
+  test::recreatePgDatabase("ferry_t_copy_dst2");
+  const std::string state = tempState("kill");
+  const std::string cmd = std::string(FERRY_BINARY) + " copy --source '" + test::pgUrl("ferry_t_copy_src2") + "' --target '" +
+                          test::pgUrl("ferry_t_copy_dst2") + "' --state " + state + " --jobs 2 --chunk-rows 1000";
+  for (int round = 0; round < 3; ++round) {
+    // Throttled so that the kill lands mid-copy; each round kills at a different moment.
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const std::string full = cmd + (round == 0 ? "" : " --resume") + " --max-rate 20000 >/dev/null 2>&1";
+      execl("/bin/sh", "sh", "-c", ("exec " + full).c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500 + 300 * round));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const std::int64_t partial = count(true, "ferry_t_copy_dst2", "public.big");
+    EXPECT_LT(partial, 120000) << "round " << round << " finished before the kill; lower --max-rate";
+    // Nothing is ever duplicated: every committed chunk has exactly its rows.
+    EXPECT_EQ(core::trim(test::psql("ferry_t_copy_dst2", "SELECT count(*) - count(DISTINCT id) FROM public.big")), "0");
+  }
+  std::string out;
+  ASSERT_EQ(test::runCommand(cmd + " --resume", &out), 0) << out;
+  EXPECT_EQ(core::trim(test::psql("ferry_t_copy_dst2", "SELECT count(*) || '|' || count(DISTINCT id) || '|' || "
+                                                       "md5(string_agg(v, ',' ORDER BY id)) FROM public.big")),
+            core::trim(test::psql("ferry_t_copy_src2", "SELECT count(*) || '|' || count(DISTINCT id) || '|' || "
+                                                       "md5(string_agg(v, ',' ORDER BY id)) FROM public.big")));
+  // No replication slot is left behind by the killed runs.
+  EXPECT_EQ(core::trim(test::psql("postgres", "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'ferry_%'")), "0");
+}
+
+TEST_F(Copy, RejectsGoToTheRejectFileWithSkipAndStopTheRunOtherwise) {
+  test::recreateMySqlDatabase("ferry_t_copy_rej");
+  test::mariadb("ferry_t_copy_rej", "SET SESSION sql_mode = ''; CREATE TABLE t (id int PRIMARY KEY, d datetime NOT NULL); "
+                                    "INSERT INTO t VALUES (1, '2024-01-01 10:00:00'), (2, '0000-00-00 00:00:00'), "
+                                    "(3, '2024-03-01 00:00:00')");
+  test::recreatePgDatabase("ferry_t_copy_rej");
+  auto stopReq = request(test::mysqlSpec("ferry_t_copy_rej"), test::pgSpec("ferry_t_copy_rej"), tempState("rej-stop"));
+  run::CopyRun stopped(stopReq);
+  auto failed = stopped.run({});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().oneLine().find("--resume"), std::string::npos) << failed.error().oneLine();
+
+  test::recreatePgDatabase("ferry_t_copy_rej");
+  auto skipReq = request(test::mysqlSpec("ferry_t_copy_rej"), test::pgSpec("ferry_t_copy_rej"), tempState("rej-skip"));
+  skipReq.options.onError = copy::OnError::Skip;
+  run::CopyRun skipping(skipReq);
+  auto r = skipping.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  EXPECT_EQ(r->final.rowsWritten, 2);
+  EXPECT_EQ(r->final.rowsRejected, 1);
+  ASSERT_FALSE(r->rejectPath.empty());
+  std::ifstream in(r->rejectPath);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["table"], "ferry_t_copy_rej.t");
+  EXPECT_EQ(j["key"], "id=2");
+  EXPECT_FALSE(j["reason"].get<std::string>().empty());
+  EXPECT_EQ(core::trim(test::psql("ferry_t_copy_rej", "SELECT string_agg(id::text, ',' ORDER BY id) FROM ferry_t_copy_rej.t")), "1,3");
+}
+
+}  // namespace
+}  // namespace ferry
