@@ -4,6 +4,7 @@
 #include "run/copy_support.h"
 
 #include <ctime>
+#include <thread>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -104,12 +105,30 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
   info.capturedAt = std::chrono::system_clock::now();
   if (req.source.engine == model::Engine::PostgreSQL) {
     info.engine = state::SnapshotEngine::PostgreSQL;
-    if (previous && !previous->slotName.empty()) {
-      // A killed run left its slot behind: it would hold WAL forever.
-      if (auto c = PgConnection::open(req.source)) (void)connect::dropReplicationSlot(**c, previous->slotName);
+    // A killed run can leave its slot behind (even one it never recorded, when
+    // the kill came between creating and recording it): a forgotten slot holds
+    // WAL on the source forever, so every slot of this run goes before a new one.
+    const std::string prefix = "ferry_" + runId.substr(0, 12) + "_";
+    (void)previous;
+    if (auto c = PgConnection::open(req.source)) {
+      for (int attempt = 0; attempt < 20; ++attempt) {  // a killed walsender may take a moment to exit
+        auto slots = (*c)->query("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name LIKE $1",
+                                 {prefix + "%"});
+        if (!slots || slots->empty()) break;
+        bool anyActive = false;
+        for (auto row : *slots) {
+          if (row.boolean("active")) {
+            anyActive = true;
+          } else {
+            (void)connect::dropReplicationSlot(**c, row.str("slot_name"));
+          }
+        }
+        if (!anyActive) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
     }
     connect::ExportedSnapshotOptions so;
-    so.slotName = "ferry_" + runId.substr(0, 12) + "_" + std::to_string(std::time(nullptr) % 100000000);
+    so.slotName = prefix + std::to_string(std::time(nullptr) % 100000000);
     auto exported = connect::ExportedSnapshot::create(req.source, so);
     if (!exported) return std::move(exported).error().context("creating the source snapshot");
     holder.exported = std::move(*exported);
