@@ -154,6 +154,7 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
   std::size_t batchRows = 0;
   std::int64_t sinceProgress = 0;
 
+  std::int64_t bytesShown = 0;  // source bytes already reported live
   auto flushRows = [&]() -> core::Status {
     if (buffer.empty()) return {};
     if (pg) {
@@ -163,7 +164,8 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
     }
     buffer.clear();
     batchRows = 0;
-    if (ctx.onProgress) ctx.onProgress(sinceProgress, 0);
+    if (ctx.onProgress) ctx.onProgress(sinceProgress, counts.bytes - bytesShown);
+    bytesShown = counts.bytes;
     if (ctx.flow && !ctx.flow->admit(sinceProgress, ctx.stop)) {
       return core::Error(core::ErrorKind::Cancelled, "copy stopped");
     }

@@ -223,15 +223,19 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
           ctx.onError = opt.onError;
           ctx.runId = runId;
           ctx.onReject = [&, chunk = task.chunkId](const copy::Reject& r) { recordReject(t, chunk, r); };
-          std::int64_t live = 0;  // rows this chunk already showed in the live progress
-          ctx.onProgress = [&](std::int64_t rows, std::int64_t) {
+          std::int64_t live = 0;       // rows this chunk already showed in the live progress
+          std::int64_t liveBytes = 0;  // and bytes
+          ctx.onProgress = [&](std::int64_t rows, std::int64_t bytes) {
             live += rows;
+            liveBytes += bytes;
             t.rowsRead += rows;
+            t.bytes += bytes;
           };
           (void)st.markChunkRunning(task.chunkId);
           auto counts = copy::copyChunk(t.job, task.chunkId, task.chunk, ctx);
           if (!counts) {
             t.rowsRead -= live;
+            t.bytes -= liveBytes;
             (void)st.markChunkFailed(task.chunkId, counts.error().oneLine());
             if (counts.error().kind() != ErrorKind::Cancelled) t.failed = true;
             std::lock_guard lock(queueMutex);
@@ -242,7 +246,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
           t.rowsRead += counts->rowsRead - live;
           t.rowsWritten += counts->rowsWritten;
           t.rowsRejected += counts->rowsRejected;
-          t.bytes += counts->bytes;
+          t.bytes += counts->bytes - liveBytes;
           (void)st.markChunkDone(task.chunkId, {counts->rowsRead, counts->rowsWritten, counts->rowsRejected, counts->bytes});
           ++t.chunksDone;
           const auto started = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(t.startedNs.load()));
