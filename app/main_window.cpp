@@ -21,6 +21,7 @@
 #include "app/connection_editor.h"
 #include "app/password_store.h"
 #include "app/placeholder_page.h"
+#include "app/run_page.h"
 #include "app/schema_browser_page.h"
 
 namespace ferry::app {
@@ -43,12 +44,7 @@ const PageInfo kPages[] = {
                        "Generates the target DDL in two parts — pre-data (tables, types) and post-data (keys, indexes, "
                        "foreign keys, checks, triggers, sequence values) — and splits every table into key-range chunks "
                        "for the copy.<br><br>The DDL shown is the DDL that runs; an edit you make is kept and marked.")},
-    {"run", QT_TRANSLATE_NOOP("MainWindow", "Run"),
-     QT_TRANSLATE_NOOP("MainWindow",
-                       "Takes one consistent snapshot, copies the chunks with several workers, then streams the source "
-                       "log (CDC) from the snapshot's position and applies it in commit order, with live charts of "
-                       "rows/s and lag.<br><br>Every row of the snapshot lands exactly once; a crash resumes at the last "
-                       "finished chunk, and no change is lost or applied twice.")},
+    {"run", QT_TRANSLATE_NOOP("MainWindow", "Run"), ""},
     {"verify", QT_TRANSLATE_NOOP("MainWindow", "Verify"),
      QT_TRANSLATE_NOOP("MainWindow",
                        "Compares row counts and chunked checksums over normalised values on both sides, repeated while "
@@ -139,6 +135,19 @@ void MainWindow::buildPages() {
       connect(m_assessment, &AssessmentPage::mappingEdited, this, [this] { setModified(true); });
       connect(m_assessment, &AssessmentPage::finished, this, [this](bool ok) {
         statusBar()->showMessage(ok ? tr("Assessment finished.") : tr("The assessment failed."), 8000);
+      });
+    } else if (QLatin1String(p.name) == QLatin1String("run")) {
+      m_run = new RunPage(
+          m_bridge, m_passwords,
+          [this](preflight::Role r) -> std::optional<connect::ConnectionSpec> {
+            ConnectionEditor* editor = r == preflight::Role::Source ? m_source : m_target;
+            if (editor->isBlank()) return std::nullopt;
+            return editor->spec();
+          },
+          [this] { return collectProject(); }, [this] { return m_path; });
+      page = m_run;
+      connect(m_run, &RunPage::finished, this, [this](bool ok) {
+        statusBar()->showMessage(ok ? tr("Copy finished.") : tr("The copy did not finish."), 8000);
       });
     } else {
       page = new PlaceholderPage(title, tr(p.plan));

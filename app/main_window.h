@@ -19,6 +19,7 @@ class AssessmentPage;
 class ConnectionEditor;
 class EngineBridge;
 class PasswordStore;
+class RunPage;
 class SchemaBrowserPage;
 
 class MainWindow : public QMainWindow {
@@ -50,6 +51,7 @@ public:
   ConnectionEditor* targetEditor() const { return m_target; }
   SchemaBrowserPage* schemaBrowser() const { return m_schema; }
   AssessmentPage* assessmentPage() const { return m_assessment; }
+  RunPage* runPage() const { return m_run; }
   EngineBridge* bridge() const { return m_bridge; }
 
 protected:
@@ -75,6 +77,7 @@ private:
   ConnectionEditor* m_target = nullptr;
   SchemaBrowserPage* m_schema = nullptr;
   AssessmentPage* m_assessment = nullptr;
+  RunPage* m_run = nullptr;
   QLabel* m_busy = nullptr;
   plan::Project m_project;
   QString m_path;

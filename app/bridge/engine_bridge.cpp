@@ -1,5 +1,7 @@
 #include "app/bridge/engine_bridge.h"
 
+#include <thread>
+
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -11,12 +13,30 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<ConnectionTestOutcome>();
   qRegisterMetaType<CatalogOutcome>();
   qRegisterMetaType<AssessmentOutcome>();
+  qRegisterMetaType<CopyOutcome>();
   // 4 threads: source and target tests plus two catalog loads may run at once;
   // each holds one connection, so more would only queue on the servers.
   m_pool.setMaxThreadCount(4);
 }
 
-EngineBridge::~EngineBridge() { m_pool.waitForDone(); }
+/// One running copy: the run (its progress and flow control are thread-safe)
+/// and the thread that drives it; the thread is joined before the run dies.
+struct EngineBridge::CopyJob {
+  std::unique_ptr<run::CopyRun> run;
+  std::jthread thread;
+  ~CopyJob() {
+    if (thread.joinable()) {
+      thread.request_stop();
+      run->flow().resume();  // a paused run must see the stop
+      thread.join();
+    }
+  }
+};
+
+EngineBridge::~EngineBridge() {
+  m_copies.clear();  // stops and joins running copies while `this` still exists
+  m_pool.waitForDone();
+}
 
 template <typename T, typename Fn, typename Done>
 quint64 EngineBridge::start(Fn work, Done done) {
@@ -119,6 +139,84 @@ quint64 EngineBridge::runAssessment(const AssessmentRequest& request) {
   return start<AssessmentOutcome>(std::move(work), [this](quint64 id, const AssessmentOutcome& o) {
     emit assessmentFinished(id, o);
   });
+}
+
+quint64 EngineBridge::startCopy(run::CopyRequest request) {
+  const quint64 id = m_nextId++;
+  auto job = std::make_unique<CopyJob>();
+  job->run = std::make_unique<run::CopyRun>(std::move(request));
+  run::CopyRun* copy = job->run.get();
+  ++m_pending;
+  emit pendingChanged(m_pending);
+  job->thread = std::jthread([this, id, copy](std::stop_token stop) {
+    CopyOutcome out;
+    auto result = copy->run(stop);
+    if (result) {
+      out.last = result->final;
+      out.summary = std::move(*result);
+    } else {
+      out.error = result.error();
+      out.last = copy->progress();
+      out.last.phase = "failed";
+    }
+    // Queued: runs on the GUI thread; dropped if the bridge is gone by then.
+    QMetaObject::invokeMethod(this, [this, id, out = std::move(out)]() mutable { onCopyDone(id, std::move(out)); },
+                              Qt::QueuedConnection);
+  });
+  m_copies.emplace(id, std::move(job));
+  return id;
+}
+
+void EngineBridge::onCopyDone(quint64 copyId, CopyOutcome outcome) {
+  auto it = m_copies.find(copyId);
+  if (it == m_copies.end()) return;
+  it->second->thread.join();  // it posted this as its last act: the join is immediate
+  m_copies.erase(it);
+  --m_pending;
+  emit pendingChanged(m_pending);
+  emit copyFinished(copyId, outcome);
+}
+
+EngineBridge::CopyJob* EngineBridge::copyJob(quint64 copyId) const {
+  auto it = m_copies.find(copyId);
+  return it == m_copies.end() ? nullptr : it->second.get();
+}
+
+std::optional<run::CopyProgress> EngineBridge::copyProgress(quint64 copyId) const {
+  const CopyJob* job = copyJob(copyId);
+  if (!job) return std::nullopt;
+  return job->run->progress();
+}
+
+bool EngineBridge::pauseCopy(quint64 copyId) {
+  CopyJob* job = copyJob(copyId);
+  if (job) job->run->flow().pause();
+  return job != nullptr;
+}
+
+bool EngineBridge::resumeCopy(quint64 copyId) {
+  CopyJob* job = copyJob(copyId);
+  if (job) job->run->flow().resume();
+  return job != nullptr;
+}
+
+bool EngineBridge::setCopyMaxRate(quint64 copyId, qint64 rowsPerSecond) {
+  CopyJob* job = copyJob(copyId);
+  if (job) job->run->flow().setMaxRowsPerSecond(std::max<qint64>(0, rowsPerSecond));
+  return job != nullptr;
+}
+
+bool EngineBridge::cancelCopy(quint64 copyId) {
+  CopyJob* job = copyJob(copyId);
+  if (!job) return false;
+  job->thread.request_stop();
+  job->run->flow().resume();  // so the page shows "running" again; admit() wakes on the stop anyway
+  return true;
+}
+
+bool EngineBridge::isCopyPaused(quint64 copyId) const {
+  const CopyJob* job = copyJob(copyId);
+  return job && job->run->flow().paused();
 }
 
 }  // namespace ferry::app

@@ -5,6 +5,7 @@
 /// event loop never waits for a database. Requests are identified by the id
 /// the start function returns, so several pages can share one bridge.
 
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -18,6 +19,7 @@
 #include "introspect/introspector.h"
 #include "model/catalog.h"
 #include "preflight/preflight.h"
+#include "run/copy_run.h"
 
 namespace ferry::app {
 
@@ -59,6 +61,14 @@ struct AssessmentOutcome {
   std::shared_ptr<const AssessmentEvaluation> evaluation;
 };
 
+/// How a copy run ended: the summary, or the error (one line, never a
+/// password); `last` is the final progress either way.
+struct CopyOutcome {
+  std::optional<core::Error> error;
+  std::optional<run::CopySummary> summary;
+  run::CopyProgress last;
+};
+
 class EngineBridge : public QObject {
   Q_OBJECT
 public:
@@ -75,6 +85,20 @@ public:
   /// given), then maps, renders the DDL and diffs — all off the GUI thread.
   quint64 runAssessment(const AssessmentRequest& request);
 
+  /// Starts a copy run on its own thread (it may last hours, so not the pool);
+  /// copyFinished() reports the end. The id names the run in the calls below.
+  quint64 startCopy(run::CopyRequest request);
+  /// The run's current progress (a cheap snapshot; the page polls it, the
+  /// engine never pushes). nullopt for an unknown or finished run.
+  std::optional<run::CopyProgress> copyProgress(quint64 copyId) const;
+  /// Flow control of a running copy; false when the run is unknown or over.
+  bool pauseCopy(quint64 copyId);
+  bool resumeCopy(quint64 copyId);
+  bool setCopyMaxRate(quint64 copyId, qint64 rowsPerSecond);
+  /// Asks the run to stop; copyFinished() follows once its workers are out.
+  bool cancelCopy(quint64 copyId);
+  bool isCopyPaused(quint64 copyId) const;
+
   /// Number of requests still running (tests and the status bar use it).
   int pending() const { return m_pending; }
 
@@ -82,6 +106,7 @@ signals:
   void connectionTested(quint64 requestId, const ferry::app::ConnectionTestOutcome& outcome);
   void catalogLoaded(quint64 requestId, const ferry::app::CatalogOutcome& outcome);
   void assessmentFinished(quint64 requestId, const ferry::app::AssessmentOutcome& outcome);
+  void copyFinished(quint64 copyId, const ferry::app::CopyOutcome& outcome);
   /// Emitted when pending() changes, for busy indicators.
   void pendingChanged(int pending);
 
@@ -89,7 +114,12 @@ private:
   template <typename T, typename Fn, typename Done>
   quint64 start(Fn work, Done done);
 
+  struct CopyJob;
+  CopyJob* copyJob(quint64 copyId) const;
+  void onCopyDone(quint64 copyId, CopyOutcome outcome);
+
   QThreadPool m_pool;
+  std::map<quint64, std::unique_ptr<CopyJob>> m_copies;
   quint64 m_nextId = 1;
   int m_pending = 0;
 };
@@ -99,3 +129,4 @@ private:
 Q_DECLARE_METATYPE(ferry::app::ConnectionTestOutcome)
 Q_DECLARE_METATYPE(ferry::app::CatalogOutcome)
 Q_DECLARE_METATYPE(ferry::app::AssessmentOutcome)
+Q_DECLARE_METATYPE(ferry::app::CopyOutcome)

@@ -98,13 +98,15 @@ namespace {
 
 void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
   const std::string table = qq(t.schema, t.name);
+  // Keys are built as plain unique indexes first and attached with USING INDEX
+  // (a catalog change only): index builds of one table do not block each other,
+  // so the copy can run them in parallel; ADD CONSTRAINT then takes its lock briefly.
   if (t.primaryKey) {
-    out << "ALTER TABLE ONLY " << table << " ADD CONSTRAINT " << q(t.primaryKey->name) << " PRIMARY KEY ("
+    out << "CREATE UNIQUE INDEX " << q(t.primaryKey->name) << " ON " << table << " ("
         << columnList(kPg, t.primaryKey->columns) << ");\n";
   }
   for (const auto& u : t.uniques) {
-    out << "ALTER TABLE ONLY " << table << " ADD CONSTRAINT " << q(u.name) << " UNIQUE (" << columnList(kPg, u.columns)
-        << ");\n";
+    out << "CREATE UNIQUE INDEX " << q(u.name) << " ON " << table << " (" << columnList(kPg, u.columns) << ");\n";
   }
   for (const auto& i : t.indexes) {
     if (i.manualReason) {
@@ -113,6 +115,13 @@ void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
       continue;
     }
     out << pgIndexStatement(t, i) << "\n";
+  }
+  if (t.primaryKey) {
+    out << "ALTER TABLE ONLY " << table << " ADD CONSTRAINT " << q(t.primaryKey->name) << " PRIMARY KEY USING INDEX "
+        << q(t.primaryKey->name) << ";\n";
+  }
+  for (const auto& u : t.uniques) {
+    out << "ALTER TABLE ONLY " << table << " ADD CONSTRAINT " << q(u.name) << " UNIQUE USING INDEX " << q(u.name) << ";\n";
   }
   for (const auto& c : t.checks) {
     if (c.manualReason) {

@@ -115,11 +115,15 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     }
     auto t = std::make_unique<TableRuntime>();
     t->job = std::move(job);
+    std::lock_guard lock(m_impl->mutex);  // progress() may be reading the list
     m_impl->tables.push_back(std::move(t));
   }
-  // Largest tables first, so the long ones start while the short ones fill the gaps.
-  std::stable_sort(m_impl->tables.begin(), m_impl->tables.end(),
-                   [](const auto& a, const auto& b) { return a->job.estimatedBytes > b->job.estimatedBytes; });
+  {
+    // Largest tables first, so the long ones start while the short ones fill the gaps.
+    std::lock_guard lock(m_impl->mutex);
+    std::stable_sort(m_impl->tables.begin(), m_impl->tables.end(),
+                     [](const auto& a, const auto& b) { return a->job.estimatedBytes > b->job.estimatedBytes; });
+  }
   if (m_impl->tables.empty()) {
     return Error(ErrorKind::Usage, "no table matches", "Check --tables patterns (schema.table globs) and the project.");
   }
@@ -272,12 +276,19 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
 
   // 7. Keys, indexes, constraints, sequence values, statistics.
   setPhase(*m_impl, "indexing");
+  std::vector<TargetConnection> targets(workers.size());
+  std::vector<TargetConnection*> targetPtrs;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    targets[i].pg = std::move(workers[i].pgTarget);
+    targets[i].my = std::move(workers[i].myTarget);
+    targetPtrs.push_back(&targets[i]);
+  }
   if (!opt.dataOnly) {
-    if (auto ddlStatus = runScript(*admin, script.postData); !ddlStatus) {
+    if (auto ddlStatus = runPostData(targetPtrs, script.postData); !ddlStatus) {
       return std::move(ddlStatus).error().context("post-data DDL on the target");
     }
   }
-  FERRY_TRY(analyzeTables(*admin, m_impl->tables));
+  FERRY_TRY(analyzeTables(targetPtrs, m_impl->tables));
   (void)st.setRunStatus(state::RunStatus::Copied);
   setPhase(*m_impl, "done");
   CopySummary summary;

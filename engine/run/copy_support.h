@@ -57,6 +57,12 @@ core::Result<TargetConnection> openTarget(const connect::ConnectionSpec& spec);
 core::Status prepareTargetSession(TargetConnection& t);
 /// Runs a DDL script statement by statement (split outside quotes and comments).
 core::Status runScript(TargetConnection& t, const std::string& script);
+/// Runs the post-data script on several connections at once, in stages: index
+/// builds (any order, in parallel — PostgreSQL index builds of one table do not
+/// block each other), constraints attached to them, foreign keys (one at a
+/// time: each locks two tables), their validation (in parallel), then sequence
+/// values. The statements are those of the script, only their order changes.
+core::Status runPostData(std::vector<TargetConnection*> conns, const std::string& script);
 std::vector<std::string> splitStatements(const std::string& script);
 
 /// Keeps a PostgreSQL exported snapshot alive while workers import it.
@@ -81,6 +87,6 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
                         std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
                         std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId);
 
-core::Status analyzeTables(TargetConnection& t, const std::vector<std::unique_ptr<TableRuntime>>& tables);
+core::Status analyzeTables(std::vector<TargetConnection*> conns, const std::vector<std::unique_ptr<TableRuntime>>& tables);
 
 }  // namespace ferry::run

@@ -2,19 +2,24 @@
 -- Run after the data copy: keys, indexes, checks, foreign keys, sequence values.
 
 -- Mixed Case.Order Lines
-ALTER TABLE ONLY "Mixed Case"."Order Lines" ADD CONSTRAINT "Order Lines_pkey" PRIMARY KEY ("LineId");
+CREATE UNIQUE INDEX "Order Lines_pkey" ON "Mixed Case"."Order Lines" ("LineId");
+ALTER TABLE ONLY "Mixed Case"."Order Lines" ADD CONSTRAINT "Order Lines_pkey" PRIMARY KEY USING INDEX "Order Lines_pkey";
 
 -- shop.all_types
-ALTER TABLE ONLY "shop"."all_types" ADD CONSTRAINT "all_types_pkey" PRIMARY KEY ("id");
+CREATE UNIQUE INDEX "all_types_pkey" ON "shop"."all_types" ("id");
+ALTER TABLE ONLY "shop"."all_types" ADD CONSTRAINT "all_types_pkey" PRIMARY KEY USING INDEX "all_types_pkey";
 
 -- shop.customers
-ALTER TABLE ONLY "shop"."customers" ADD CONSTRAINT "customers_pkey" PRIMARY KEY ("customer_id");
-ALTER TABLE ONLY "shop"."customers" ADD CONSTRAINT "customers_email_key" UNIQUE ("email");
+CREATE UNIQUE INDEX "customers_pkey" ON "shop"."customers" ("customer_id");
+CREATE UNIQUE INDEX "customers_email_key" ON "shop"."customers" ("email");
+ALTER TABLE ONLY "shop"."customers" ADD CONSTRAINT "customers_pkey" PRIMARY KEY USING INDEX "customers_pkey";
+ALTER TABLE ONLY "shop"."customers" ADD CONSTRAINT "customers_email_key" UNIQUE USING INDEX "customers_email_key";
 ALTER TABLE "shop"."customers" ADD CONSTRAINT "customers_name_check" CHECK ((length(name) > 0));
 
 -- shop.orders
-ALTER TABLE ONLY "shop"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY ("order_id", "ordered_at");
+CREATE UNIQUE INDEX "orders_pkey" ON "shop"."orders" ("order_id", "ordered_at");
 CREATE INDEX "orders_customer_idx" ON "shop"."orders" ("customer_id");
+ALTER TABLE ONLY "shop"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY USING INDEX "orders_pkey";
 ALTER TABLE "shop"."orders" ADD CONSTRAINT "orders_total_check" CHECK ((total >= (0)::numeric));
 
 -- shop.sessions

@@ -2,79 +2,97 @@
 -- Run after the data copy: keys, indexes, checks, foreign keys, sequence values.
 
 -- sakila.actor
-ALTER TABLE ONLY "sakila"."actor" ADD CONSTRAINT "actor_pkey" PRIMARY KEY ("actor_id");
+CREATE UNIQUE INDEX "actor_pkey" ON "sakila"."actor" ("actor_id");
 CREATE INDEX "idx_actor_last_name" ON "sakila"."actor" ("last_name");
+ALTER TABLE ONLY "sakila"."actor" ADD CONSTRAINT "actor_pkey" PRIMARY KEY USING INDEX "actor_pkey";
 
 -- sakila.category
-ALTER TABLE ONLY "sakila"."category" ADD CONSTRAINT "category_pkey" PRIMARY KEY ("category_id");
+CREATE UNIQUE INDEX "category_pkey" ON "sakila"."category" ("category_id");
+ALTER TABLE ONLY "sakila"."category" ADD CONSTRAINT "category_pkey" PRIMARY KEY USING INDEX "category_pkey";
 
 -- sakila.country
-ALTER TABLE ONLY "sakila"."country" ADD CONSTRAINT "country_pkey" PRIMARY KEY ("country_id");
+CREATE UNIQUE INDEX "country_pkey" ON "sakila"."country" ("country_id");
+ALTER TABLE ONLY "sakila"."country" ADD CONSTRAINT "country_pkey" PRIMARY KEY USING INDEX "country_pkey";
 
 -- sakila.city
-ALTER TABLE ONLY "sakila"."city" ADD CONSTRAINT "city_pkey" PRIMARY KEY ("city_id");
+CREATE UNIQUE INDEX "city_pkey" ON "sakila"."city" ("city_id");
 CREATE INDEX "idx_fk_country_id" ON "sakila"."city" ("country_id");
+ALTER TABLE ONLY "sakila"."city" ADD CONSTRAINT "city_pkey" PRIMARY KEY USING INDEX "city_pkey";
 
 -- sakila.address
-ALTER TABLE ONLY "sakila"."address" ADD CONSTRAINT "address_pkey" PRIMARY KEY ("address_id");
+CREATE UNIQUE INDEX "address_pkey" ON "sakila"."address" ("address_id");
 CREATE INDEX "idx_fk_city_id" ON "sakila"."address" ("city_id");
+ALTER TABLE ONLY "sakila"."address" ADD CONSTRAINT "address_pkey" PRIMARY KEY USING INDEX "address_pkey";
 
 -- sakila.film_text
-ALTER TABLE ONLY "sakila"."film_text" ADD CONSTRAINT "film_text_pkey" PRIMARY KEY ("film_id");
+CREATE UNIQUE INDEX "film_text_pkey" ON "sakila"."film_text" ("film_id");
 -- needs manual conversion: index idx_title_description on sakila.film_text: Index film_text.idx_title_description is a FULLTEXT index; PostgreSQL full-text search uses tsvector and GIN instead.
 -- fulltext index idx_title_description (title, description)
+ALTER TABLE ONLY "sakila"."film_text" ADD CONSTRAINT "film_text_pkey" PRIMARY KEY USING INDEX "film_text_pkey";
 
 -- sakila.language
-ALTER TABLE ONLY "sakila"."language" ADD CONSTRAINT "language_pkey" PRIMARY KEY ("language_id");
+CREATE UNIQUE INDEX "language_pkey" ON "sakila"."language" ("language_id");
+ALTER TABLE ONLY "sakila"."language" ADD CONSTRAINT "language_pkey" PRIMARY KEY USING INDEX "language_pkey";
 
 -- sakila.film
-ALTER TABLE ONLY "sakila"."film" ADD CONSTRAINT "film_pkey" PRIMARY KEY ("film_id");
+CREATE UNIQUE INDEX "film_pkey" ON "sakila"."film" ("film_id");
 CREATE INDEX "idx_fk_language_id" ON "sakila"."film" ("language_id");
 CREATE INDEX "idx_fk_original_language_id" ON "sakila"."film" ("original_language_id");
 CREATE INDEX "idx_title" ON "sakila"."film" ("title");
+ALTER TABLE ONLY "sakila"."film" ADD CONSTRAINT "film_pkey" PRIMARY KEY USING INDEX "film_pkey";
 ALTER TABLE "sakila"."film" ADD CONSTRAINT "film_special_features_check" CHECK ("special_features" <@ ARRAY['Trailers','Commentaries','Deleted Scenes','Behind the Scenes']::text[]);
 
 -- sakila.film_actor
-ALTER TABLE ONLY "sakila"."film_actor" ADD CONSTRAINT "film_actor_pkey" PRIMARY KEY ("actor_id", "film_id");
+CREATE UNIQUE INDEX "film_actor_pkey" ON "sakila"."film_actor" ("actor_id", "film_id");
 CREATE INDEX "idx_fk_film_id" ON "sakila"."film_actor" ("film_id");
+ALTER TABLE ONLY "sakila"."film_actor" ADD CONSTRAINT "film_actor_pkey" PRIMARY KEY USING INDEX "film_actor_pkey";
 
 -- sakila.film_category
-ALTER TABLE ONLY "sakila"."film_category" ADD CONSTRAINT "film_category_pkey" PRIMARY KEY ("film_id", "category_id");
+CREATE UNIQUE INDEX "film_category_pkey" ON "sakila"."film_category" ("film_id", "category_id");
 CREATE INDEX "fk_film_category_category" ON "sakila"."film_category" ("category_id");
+ALTER TABLE ONLY "sakila"."film_category" ADD CONSTRAINT "film_category_pkey" PRIMARY KEY USING INDEX "film_category_pkey";
 
 -- sakila.customer
-ALTER TABLE ONLY "sakila"."customer" ADD CONSTRAINT "customer_pkey" PRIMARY KEY ("customer_id");
+CREATE UNIQUE INDEX "customer_pkey" ON "sakila"."customer" ("customer_id");
 CREATE INDEX "idx_fk_address_id" ON "sakila"."customer" ("address_id");
 CREATE INDEX "idx_fk_store_id" ON "sakila"."customer" ("store_id");
 CREATE INDEX "idx_last_name" ON "sakila"."customer" ("last_name");
+ALTER TABLE ONLY "sakila"."customer" ADD CONSTRAINT "customer_pkey" PRIMARY KEY USING INDEX "customer_pkey";
 
 -- sakila.inventory
-ALTER TABLE ONLY "sakila"."inventory" ADD CONSTRAINT "inventory_pkey" PRIMARY KEY ("inventory_id");
+CREATE UNIQUE INDEX "inventory_pkey" ON "sakila"."inventory" ("inventory_id");
 CREATE INDEX "inventory_idx_fk_film_id" ON "sakila"."inventory" ("film_id");
 CREATE INDEX "idx_store_id_film_id" ON "sakila"."inventory" ("store_id", "film_id");
+ALTER TABLE ONLY "sakila"."inventory" ADD CONSTRAINT "inventory_pkey" PRIMARY KEY USING INDEX "inventory_pkey";
 
 -- sakila.payment
-ALTER TABLE ONLY "sakila"."payment" ADD CONSTRAINT "payment_pkey" PRIMARY KEY ("payment_id");
+CREATE UNIQUE INDEX "payment_pkey" ON "sakila"."payment" ("payment_id");
 CREATE INDEX "fk_payment_rental" ON "sakila"."payment" ("rental_id");
 CREATE INDEX "idx_fk_customer_id" ON "sakila"."payment" ("customer_id");
 CREATE INDEX "idx_fk_staff_id" ON "sakila"."payment" ("staff_id");
+ALTER TABLE ONLY "sakila"."payment" ADD CONSTRAINT "payment_pkey" PRIMARY KEY USING INDEX "payment_pkey";
 
 -- sakila.rental
-ALTER TABLE ONLY "sakila"."rental" ADD CONSTRAINT "rental_pkey" PRIMARY KEY ("rental_id");
-ALTER TABLE ONLY "sakila"."rental" ADD CONSTRAINT "rental_date" UNIQUE ("rental_date", "inventory_id", "customer_id");
+CREATE UNIQUE INDEX "rental_pkey" ON "sakila"."rental" ("rental_id");
+CREATE UNIQUE INDEX "rental_date" ON "sakila"."rental" ("rental_date", "inventory_id", "customer_id");
 CREATE INDEX "rental_idx_fk_customer_id" ON "sakila"."rental" ("customer_id");
 CREATE INDEX "idx_fk_inventory_id" ON "sakila"."rental" ("inventory_id");
 CREATE INDEX "rental_idx_fk_staff_id" ON "sakila"."rental" ("staff_id");
+ALTER TABLE ONLY "sakila"."rental" ADD CONSTRAINT "rental_pkey" PRIMARY KEY USING INDEX "rental_pkey";
+ALTER TABLE ONLY "sakila"."rental" ADD CONSTRAINT "rental_date" UNIQUE USING INDEX "rental_date";
 
 -- sakila.staff
-ALTER TABLE ONLY "sakila"."staff" ADD CONSTRAINT "staff_pkey" PRIMARY KEY ("staff_id");
+CREATE UNIQUE INDEX "staff_pkey" ON "sakila"."staff" ("staff_id");
 CREATE INDEX "staff_idx_fk_address_id" ON "sakila"."staff" ("address_id");
 CREATE INDEX "staff_idx_fk_store_id" ON "sakila"."staff" ("store_id");
+ALTER TABLE ONLY "sakila"."staff" ADD CONSTRAINT "staff_pkey" PRIMARY KEY USING INDEX "staff_pkey";
 
 -- sakila.store
-ALTER TABLE ONLY "sakila"."store" ADD CONSTRAINT "store_pkey" PRIMARY KEY ("store_id");
-ALTER TABLE ONLY "sakila"."store" ADD CONSTRAINT "idx_unique_manager" UNIQUE ("manager_staff_id");
+CREATE UNIQUE INDEX "store_pkey" ON "sakila"."store" ("store_id");
+CREATE UNIQUE INDEX "idx_unique_manager" ON "sakila"."store" ("manager_staff_id");
 CREATE INDEX "store_idx_fk_address_id" ON "sakila"."store" ("address_id");
+ALTER TABLE ONLY "sakila"."store" ADD CONSTRAINT "store_pkey" PRIMARY KEY USING INDEX "store_pkey";
+ALTER TABLE ONLY "sakila"."store" ADD CONSTRAINT "idx_unique_manager" UNIQUE USING INDEX "idx_unique_manager";
 
 -- Foreign keys, referenced tables first.
 ALTER TABLE "sakila"."city" ADD CONSTRAINT "fk_city_country" FOREIGN KEY ("country_id") REFERENCES "sakila"."country" ("country_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;

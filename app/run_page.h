@@ -1,0 +1,139 @@
+#pragma once
+/// RunPage: the copy phase in the workbench. Start / Pause / Resume / Cancel a
+/// run::CopyRun that the bridge drives on its own thread; the page polls its
+/// progress at 4 Hz (DESIGN.md "Progress": the GUI polls, nothing pushes per-row
+/// events) into a per-table table, an overall line, a live rows/s and MB/s chart
+/// and a log. The run state sits next to the project file (`<project>.state`), or
+/// in the temp folder while the project is unsaved, so a stopped run resumes.
+
+#include <deque>
+#include <functional>
+#include <optional>
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QWidget>
+
+#include "app/bridge/engine_bridge.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+class QTimer;
+
+namespace ferry::widgets {
+class BusySpinner;
+class LiveChart;
+}  // namespace ferry::widgets
+
+namespace ferry::app {
+
+class PasswordStore;
+class RunTableModel;
+
+class RunPage : public QWidget {
+  Q_OBJECT
+public:
+  using SpecProvider = std::function<std::optional<connect::ConnectionSpec>(preflight::Role)>;
+  using ProjectProvider = std::function<plan::Project()>;
+  using PathProvider = std::function<QString()>;
+
+  /// The page polls the run this often: 4 Hz is smooth for the eye and costs
+  /// one short mutex hold in the engine per poll.
+  static constexpr int kPollMs = 250;
+
+  RunPage(EngineBridge* bridge, PasswordStore* passwords, SpecProvider specOf, ProjectProvider projectOf,
+          PathProvider projectPathOf, QWidget* parent = nullptr);
+  ~RunPage() override;
+
+  void start();
+  void pause();
+  void resume();
+  void cancel();
+  bool isRunning() const { return m_copyId != 0 || m_resolving; }
+  bool isPaused() const { return m_paused; }
+
+  /// The run-state file for the current project and connections.
+  QString statePath() const;
+  QString rejectPath() const { return statePath() + QStringLiteral(".rejects.jsonl"); }
+  /// Throttle; applied at once to a running copy. 0 = unlimited.
+  void setMaxRowsPerSecond(qint64 rate);
+  void setJobs(int jobs);
+
+  RunTableModel* model() const { return m_model; }
+  widgets::LiveChart* chart() const { return m_chart; }
+  QTableView* table() const { return m_table; }
+  QString errorText() const;
+  QString logText() const;
+  /// Rows streamed so far, from the last poll.
+  std::int64_t rowsDone() const { return m_rowsDone; }
+  const run::CopyProgress& lastProgress() const { return m_last; }
+
+signals:
+  void started();
+  void finished(bool ok);
+
+protected:
+  void showEvent(QShowEvent* event) override;
+
+private:
+  void buildUi();
+  void send(run::CopyRequest request);
+  void poll();
+  void apply(const run::CopyProgress& progress);
+  void onFinished(quint64 copyId, const CopyOutcome& outcome);
+  void setError(const QString& text);
+  void log(const QString& text, bool error = false);
+  void updateButtons();
+  void refreshStatePath();
+  void updateRejects(std::int64_t rejected);
+  bool discardOldState(const QString& path);
+
+  EngineBridge* m_bridge;
+  PasswordStore* m_passwords;
+  SpecProvider m_specOf;
+  ProjectProvider m_projectOf;
+  PathProvider m_projectPathOf;
+
+  QPushButton* m_start = nullptr;
+  QPushButton* m_pause = nullptr;
+  QPushButton* m_resume = nullptr;
+  QPushButton* m_cancel = nullptr;
+  QCheckBox* m_resumePrevious = nullptr;
+  QSpinBox* m_jobs = nullptr;
+  QSpinBox* m_maxRate = nullptr;
+  QComboBox* m_onError = nullptr;
+  QCheckBox* m_dataOnly = nullptr;
+  QLabel* m_statePath = nullptr;
+  widgets::BusySpinner* m_spinner = nullptr;
+  QLabel* m_overall = nullptr;
+  QLabel* m_error = nullptr;
+  QTableView* m_table = nullptr;
+  RunTableModel* m_model = nullptr;
+  widgets::LiveChart* m_chart = nullptr;
+  QPlainTextEdit* m_log = nullptr;
+  QLabel* m_rejectCount = nullptr;
+  QLabel* m_rejectPath = nullptr;
+  QPushButton* m_openRejects = nullptr;
+  QTimer* m_poller = nullptr;
+
+  quint64 m_copyId = 0;
+  bool m_resolving = false;
+  bool m_paused = false;
+  QString m_runStatePath;  ///< the running (or last) run's state file
+  run::CopyProgress m_last;
+  std::int64_t m_rowsDone = 0;
+  QHash<QString, QString> m_tableStatus;  ///< for the log: status at the previous poll
+  struct Sample {
+    double seconds;
+    std::int64_t rows;
+    std::int64_t bytes;
+  };
+  std::deque<Sample> m_history;  ///< the last few seconds of totals, for the rates
+};
+
+}  // namespace ferry::app
