@@ -85,9 +85,11 @@ core::Status readRows(const TableJob& job, const plan::Chunk& chunk, CopierConte
   const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.keyColumns, job.keyNumeric, chunk);
   const std::string select = job.selectSql(predicate);
   if (ctx.mySource) {
-    auto r = ctx.mySource->stream(select, [&](const connect::MySqlRow& row) { return onRow(row); });
+    auto r = ctx.mySource->stream(select, [&](const connect::MySqlRow& row) {
+      for (const auto& v : row) bytes += v ? static_cast<std::int64_t>(v->size()) : 0;  // live, not at the end
+      return onRow(row);
+    });
     if (!r) return std::move(r).error();
-    bytes += static_cast<std::int64_t>(r->bytes);
     return {};
   }
   TextRow fields;
