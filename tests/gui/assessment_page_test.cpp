@@ -89,7 +89,7 @@ void AssessmentPageTest::initTestCase() {
   m_pgUrl = qEnvironmentVariable("FERRY_TEST_PG_URL");
   if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty())
     QFAIL("FERRY_TEST_MYSQL_URL and FERRY_TEST_PG_URL must be set: "
-          "cd /work/main && scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
+          "scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
   QVERIFY(m_tmp.isValid());
   m_shotDir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral(FERRY_SCREENSHOT_DEFAULT_DIR));
   QVERIFY(QDir().mkpath(m_shotDir));

@@ -15,6 +15,8 @@
 #include <QFont>
 #include <QLabel>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QUrl>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -102,11 +104,20 @@ bool RunPageTest::psql(const QString& database, const QString& sql, QString* out
 }
 
 bool RunPageTest::mariadb(const QString& database, const QString& sql, QString* out) {
-  bool ok = false;
-  const QString text = runTool(QStringLiteral("/work/main/scripts/sandbox"),
-                               {QStringLiteral("mariadb"), QStringLiteral("-N"), QStringLiteral("-B"), QStringLiteral("-e"), sql, database},
-                               &ok);
-  if (out) *out = text;
+  // The server of FERRY_TEST_MYSQL_URL, whatever checkout or port it runs from.
+  const QUrl url(m_mysqlUrl);
+  QProcess p;
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.insert(QStringLiteral("MYSQL_PWD"), url.password());
+  p.setProcessEnvironment(env);
+  QStringList args{QStringLiteral("-h"), url.host(), QStringLiteral("-P"), QString::number(url.port(3306)),
+                   QStringLiteral("-u"), url.userName(), QStringLiteral("-N"), QStringLiteral("-B"),
+                   QStringLiteral("-e"), sql};
+  if (!database.isEmpty()) args << database;
+  p.start(QStringLiteral("mariadb"), args);
+  const bool ok = p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+  if (!ok) qWarning("mariadb failed: %s", p.readAllStandardError().constData());
+  if (out) *out = QString::fromUtf8(p.readAllStandardOutput());
   return ok;
 }
 
@@ -120,7 +131,7 @@ void RunPageTest::initTestCase() {
   m_pgUrl = qEnvironmentVariable("FERRY_TEST_PG_URL");
   if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty())
     QFAIL("FERRY_TEST_MYSQL_URL and FERRY_TEST_PG_URL must be set: "
-          "cd /work/main && scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
+          "scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
   m_shotDir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral(FERRY_SCREENSHOT_DEFAULT_DIR));
   QVERIFY(QDir().mkpath(m_shotDir));
   QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));

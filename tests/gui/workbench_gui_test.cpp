@@ -81,7 +81,7 @@ void WorkbenchGuiTest::initTestCase() {
   m_pgUrl = qEnvironmentVariable("FERRY_TEST_PG_URL");
   if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty())
     QFAIL("FERRY_TEST_MYSQL_URL and FERRY_TEST_PG_URL must be set: "
-          "cd /work/main && scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
+          "scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
   m_shotDir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral(FERRY_SCREENSHOT_DEFAULT_DIR));
   QVERIFY(QDir().mkpath(m_shotDir));
   // DejaVu (fonts-dejavu-core, scripts/install-deps) so text renders the same offscreen everywhere.
