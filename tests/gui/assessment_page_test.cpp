@@ -26,6 +26,7 @@
 #include <QTimer>
 #include <QTreeView>
 
+#include "gui_test_support.h"
 #include "app/assessment_page.h"
 #include "app/assessment_table_model.h"
 #include "app/connection_editor.h"
@@ -44,12 +45,8 @@ namespace {
 constexpr int kServerTimeoutMs = 60000;
 const char* const kDiffDatabase = "ferry_t_gui_diff";
 
-template <typename T>
-T* child(QWidget* parent, const char* name) {
-  auto* w = parent->findChild<T*>(QLatin1String(name));
-  if (!w) qFatal("no child widget named %s", name);
-  return w;
-}
+namespace guitest = ferry::guitest;
+using guitest::child;
 
 }  // namespace
 
@@ -85,15 +82,12 @@ private:
 };
 
 void AssessmentPageTest::initTestCase() {
-  m_mysqlUrl = qEnvironmentVariable("FERRY_TEST_MYSQL_URL");
-  m_pgUrl = qEnvironmentVariable("FERRY_TEST_PG_URL");
-  if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty())
-    QFAIL("FERRY_TEST_MYSQL_URL and FERRY_TEST_PG_URL must be set: "
-          "scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
+  const guitest::Sandbox sandbox = guitest::loadSandbox();
+  m_mysqlUrl = sandbox.mysqlUrl;
+  m_pgUrl = sandbox.pgUrl;
+  m_shotDir = sandbox.shotDir;
+  if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty()) QFAIL(guitest::sandboxHint());
   QVERIFY(m_tmp.isValid());
-  m_shotDir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral(FERRY_SCREENSHOT_DEFAULT_DIR));
-  QVERIFY(QDir().mkpath(m_shotDir));
-  QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
 
   // An empty PostgreSQL database for the schema diff (psql: CREATE DATABASE cannot run in a transaction).
   for (const QString& sql : {QStringLiteral("DROP DATABASE IF EXISTS %1").arg(QLatin1String(kDiffDatabase)),
@@ -122,28 +116,14 @@ void AssessmentPageTest::initTestCase() {
 }
 
 qint64 AssessmentPageTest::runMeasuringGaps() {
-  QElapsedTimer clock;
-  qint64 last = 0;
-  qint64 maxGap = 0;
-  QTimer ticker;
-  ticker.setInterval(10);
-  QObject::connect(&ticker, &QTimer::timeout, [&] {
-    const qint64 now = clock.elapsed();
-    maxGap = qMax(maxGap, now - last);
-    last = now;
-  });
-  QEventLoop loop;
-  QObject::connect(m_page, &AssessmentPage::finished, &loop, &QEventLoop::quit);
-  QTimer::singleShot(kServerTimeoutMs, &loop, &QEventLoop::quit);
-  clock.start();
-  ticker.start();
-  QTest::mouseClick(child<QPushButton>(m_page, "runAssessment"), Qt::LeftButton);
-  if (m_page->isRunning()) {
-    if (child<QPushButton>(m_page, "runAssessment")->isEnabled()) qWarning("run button still enabled while running");
-    loop.exec();
-  }
-  ticker.stop();
-  return maxGap;
+  return guitest::measureGaps(
+      [&] {
+        QTest::mouseClick(child<QPushButton>(m_page, "runAssessment"), Qt::LeftButton);
+        if (m_page->isRunning() && child<QPushButton>(m_page, "runAssessment")->isEnabled()) {
+          qWarning("run button still enabled while running");
+        }
+      },
+      [&] { return !m_page->isRunning(); }, kServerTimeoutMs);
 }
 
 int AssessmentPageTest::rowOf(const char* table, const char* column) {

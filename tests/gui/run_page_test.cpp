@@ -25,6 +25,7 @@
 
 #include <functional>
 
+#include "gui_test_support.h"
 #include "app/connection_editor.h"
 #include "app/main_window.h"
 #include "app/run_page.h"
@@ -48,12 +49,8 @@ constexpr qint64 kRate = 12000;
 // on the 2-core sandbox; 240 s only guards against a hung server.
 constexpr int kRunTimeoutMs = 240000;
 
-template <typename T>
-T* child(QWidget* parent, const char* name) {
-  auto* w = parent->findChild<T*>(QLatin1String(name));
-  if (!w) qFatal("no child widget named %s", name);
-  return w;
-}
+namespace guitest = ferry::guitest;
+using guitest::child;
 
 QString runTool(const QString& program, const QStringList& args, bool* ok) {
   QProcess p;
@@ -127,14 +124,11 @@ void RunPageTest::recreatePg(const QString& database) {
 }
 
 void RunPageTest::initTestCase() {
-  m_mysqlUrl = qEnvironmentVariable("FERRY_TEST_MYSQL_URL");
-  m_pgUrl = qEnvironmentVariable("FERRY_TEST_PG_URL");
-  if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty())
-    QFAIL("FERRY_TEST_MYSQL_URL and FERRY_TEST_PG_URL must be set: "
-          "scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
-  m_shotDir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral(FERRY_SCREENSHOT_DEFAULT_DIR));
-  QVERIFY(QDir().mkpath(m_shotDir));
-  QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
+  const guitest::Sandbox sandbox = guitest::loadSandbox();
+  m_mysqlUrl = sandbox.mysqlUrl;
+  m_pgUrl = sandbox.pgUrl;
+  m_shotDir = sandbox.shotDir;
+  if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty()) QFAIL(guitest::sandboxHint());
 
   // The source: one large table (one chunk of 100 k rows), a medium one with
   // longer rows and 20 small ones: with two workers one copies the large table
@@ -188,21 +182,7 @@ void RunPageTest::removeState() {
 }
 
 qint64 RunPageTest::waitMeasuring(const std::function<bool()>& done, int timeoutMs) {
-  QElapsedTimer clock;
-  qint64 last = 0;
-  qint64 maxGap = 0;
-  QTimer ticker;
-  ticker.setInterval(10);
-  QObject::connect(&ticker, &QTimer::timeout, [&] {
-    const qint64 now = clock.elapsed();
-    maxGap = qMax(maxGap, now - last);
-    last = now;
-  });
-  clock.start();
-  ticker.start();
-  while (!done() && clock.elapsed() < timeoutMs) QTest::qWait(5);
-  ticker.stop();
-  return maxGap;
+  return guitest::measureGaps({}, done, timeoutMs);
 }
 
 void RunPageTest::wrongTargetPasswordIsOneRedLine() {

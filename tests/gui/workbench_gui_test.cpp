@@ -23,6 +23,7 @@
 #include <QUrl>
 #include <QTreeView>
 
+#include "gui_test_support.h"
 #include "app/bridge/engine_bridge.h"
 #include "app/connection_editor.h"
 #include "app/main_window.h"
@@ -41,12 +42,8 @@ namespace {
 // guards against a hung server without making a failure wait for minutes.
 constexpr int kServerTimeoutMs = 30000;
 
-template <typename T>
-T* child(QWidget* parent, const char* name) {
-  auto* w = parent->findChild<T*>(QLatin1String(name));
-  if (!w) qFatal("no child widget named %s", name);
-  return w;
-}
+namespace guitest = ferry::guitest;
+using guitest::child;
 
 }  // namespace
 
@@ -77,15 +74,11 @@ private:
 };
 
 void WorkbenchGuiTest::initTestCase() {
-  m_mysqlUrl = qEnvironmentVariable("FERRY_TEST_MYSQL_URL");
-  m_pgUrl = qEnvironmentVariable("FERRY_TEST_PG_URL");
-  if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty())
-    QFAIL("FERRY_TEST_MYSQL_URL and FERRY_TEST_PG_URL must be set: "
-          "scripts/sandbox start && eval \"$(scripts/sandbox env)\"");
-  m_shotDir = qEnvironmentVariable("FERRY_SCREENSHOT_DIR", QStringLiteral(FERRY_SCREENSHOT_DEFAULT_DIR));
-  QVERIFY(QDir().mkpath(m_shotDir));
-  // DejaVu (fonts-dejavu-core, scripts/install-deps) so text renders the same offscreen everywhere.
-  QApplication::setFont(QFont(QStringLiteral("DejaVu Sans"), 9));
+  const guitest::Sandbox sandbox = guitest::loadSandbox();
+  m_mysqlUrl = sandbox.mysqlUrl;
+  m_pgUrl = sandbox.pgUrl;
+  m_shotDir = sandbox.shotDir;
+  if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty()) QFAIL(guitest::sandboxHint());
 
   m_window = std::make_unique<MainWindow>();
   m_window->resize(1400, 900);
@@ -95,29 +88,15 @@ void WorkbenchGuiTest::initTestCase() {
 }
 
 qint64 WorkbenchGuiTest::runTestMeasuringGaps(ConnectionEditor* editor) {
-  QElapsedTimer clock;
-  qint64 last = 0;
-  qint64 maxGap = 0;
-  QTimer ticker;
-  ticker.setInterval(10);
-  QObject::connect(&ticker, &QTimer::timeout, [&] {
-    const qint64 now = clock.elapsed();
-    maxGap = qMax(maxGap, now - last);
-    last = now;
-  });
-  QEventLoop loop;
-  QObject::connect(editor, &ConnectionEditor::testFinished, &loop, &QEventLoop::quit);
-  QTimer::singleShot(kServerTimeoutMs, &loop, &QEventLoop::quit);
-  clock.start();
-  ticker.start();
-  QTest::mouseClick(child<QPushButton>(editor, "testButton"), Qt::LeftButton);
-  if (editor->isTesting()) {
-    // Busy state: the button is disabled while the work runs on the bridge's threads.
-    if (child<QPushButton>(editor, "testButton")->isEnabled()) qWarning("test button still enabled while testing");
-    loop.exec();
-  }
-  ticker.stop();
-  return maxGap;
+  return guitest::measureGaps(
+      [&] {
+        QTest::mouseClick(child<QPushButton>(editor, "testButton"), Qt::LeftButton);
+        // Busy state: the button is disabled while the work runs on the bridge's threads.
+        if (editor->isTesting() && child<QPushButton>(editor, "testButton")->isEnabled()) {
+          qWarning("test button still enabled while testing");
+        }
+      },
+      [&] { return !editor->isTesting(); }, kServerTimeoutMs);
 }
 
 void WorkbenchGuiTest::sourceFieldByField() {
