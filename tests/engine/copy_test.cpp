@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -176,6 +177,54 @@ TEST_F(Copy, RejectsGoToTheRejectFileWithSkipAndStopTheRunOtherwise) {
   EXPECT_EQ(j["key"], "id=2");
   EXPECT_FALSE(j["reason"].get<std::string>().empty());
   EXPECT_EQ(core::trim(test::psql("ferry_t_copy_rej", "SELECT string_agg(id::text, ',' ORDER BY id) FROM ferry_t_copy_rej.t")), "1,3");
+}
+
+}  // namespace
+}  // namespace ferry
+
+namespace ferry {
+namespace {
+
+TEST_F(Copy, WritesDuringTheCopyStayOutOfTheSnapshot) {
+  test::recreateMySqlDatabase("ferry_t_copy_live");
+  test::mariadb("ferry_t_copy_live", "CREATE TABLE t (id int PRIMARY KEY, v varchar(40) NOT NULL); "
+                                     "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_60000; ANALYZE TABLE t");
+  test::recreatePgDatabase("ferry_t_copy_live");
+  auto req = request(test::mysqlSpec("ferry_t_copy_live"), test::pgSpec("ferry_t_copy_live"), tempState("live"));
+  req.options.limits.maxRows = 5000;
+  req.options.maxRowsPerSecond = 15000;  // about 4 s of copying: the writes below land mid-copy
+  run::CopyRun copy(req);
+  std::optional<core::Result<run::CopySummary>> result;
+  std::jthread runner([&] { result.emplace(copy.run({})); });
+  for (int i = 0; i < 600 && !(copy.progress().phase == "copying" && copy.progress().rowsWritten > 0); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(copy.progress().phase, "copying");
+  // The application keeps writing: none of this may reach the target.
+  test::mariadb("ferry_t_copy_live", "INSERT INTO t VALUES (1000001, 'new'); UPDATE t SET v = 'changed' WHERE id = 60000; "
+                                     "DELETE FROM t WHERE id = 59999");
+  const std::string after = core::trim(test::mariadb("", "SHOW MASTER STATUS"));
+  runner.join();
+  ASSERT_TRUE(result && result->ok()) << (result ? result->error().oneLine() : "no result");
+  const auto& s = result->value();
+  EXPECT_EQ(s.final.rowsWritten, 60000);
+  // The throttle held: 60,000 rows at 15,000 rows/s cannot take less than ~4 s
+  // (a lower bound only, so a slow machine never fails it).
+  EXPECT_GE(s.final.elapsedSeconds, 3.0);
+  auto pg = [&](const std::string& sql) { return core::trim(test::psql("ferry_t_copy_live", sql)); };
+  EXPECT_EQ(pg("SELECT count(*) FROM ferry_t_copy_live.t"), "60000");
+  EXPECT_EQ(pg("SELECT count(*) FROM ferry_t_copy_live.t WHERE id = 1000001"), "0");
+  EXPECT_EQ(pg("SELECT v FROM ferry_t_copy_live.t WHERE id = 60000"), "v60000");
+  EXPECT_EQ(pg("SELECT v FROM ferry_t_copy_live.t WHERE id = 59999"), "v59999");
+  // The recorded position is before those writes: same binlog file, smaller offset.
+  const auto colon = s.final.snapshot.find(':');
+  ASSERT_NE(colon, std::string::npos) << s.final.snapshot;
+  const std::string file = s.final.snapshot.substr(0, colon);
+  const std::int64_t pos = std::stoll(s.final.snapshot.substr(colon + 1));
+  const auto fields = core::split(after, '\t');
+  ASSERT_GE(fields.size(), 2u) << after;
+  EXPECT_EQ(fields[0], file);
+  EXPECT_LT(pos, std::stoll(fields[1])) << "snapshot " << s.final.snapshot << ", after the writes " << after;
 }
 
 }  // namespace
