@@ -352,7 +352,17 @@ core::Status runParallel(std::vector<TargetConnection*>& conns, const std::vecto
             std::lock_guard lock(errorMutex);
             if (firstError) return;
           }
-          auto st = c->pg ? c->pg->exec(statements[i]) : c->my->exec(statements[i]);
+          // MySQL statements that answer with rows (ANALYZE TABLE) must have them read,
+          // or the connection reports "commands out of sync" on its next statement.
+          core::Status st;
+          if (c->pg) {
+            st = c->pg->exec(statements[i]);
+          } else if (core::startsWith(statements[i], "ANALYZE")) {
+            auto r = c->my->query(statements[i]);
+            if (!r) st = r.error();
+          } else {
+            st = c->my->exec(statements[i]);
+          }
           if (!st) {
             std::lock_guard lock(errorMutex);
             if (!firstError) firstError = st.error();
@@ -391,7 +401,6 @@ core::Status analyzeTables(std::vector<TargetConnection*> conns, const std::vect
   for (const auto& rt : tables) {
     const std::string name = ddl::qualified(pg ? model::Engine::PostgreSQL : model::Engine::MySQL, rt->job.targetSchema,
                                             rt->job.targetTable);
-    // MySQL's ANALYZE TABLE returns a result set; exec() drains it.
     statements.push_back((pg ? "ANALYZE " : "ANALYZE TABLE ") + name);
   }
   return runParallel(conns, statements);

@@ -268,9 +268,14 @@ core::Result<QueryResult> MySqlConnection::query(std::string_view sql) {
 core::Status MySqlConnection::exec(std::string_view sql) {
   try {
     std::unique_ptr<sql::Statement> stmt(m_impl->conn->createStatement());
-    stmt->execute(sql::SQLString(std::string(sql)));
-    // Drain any result sets so the connection is ready for the next statement.
-    while (stmt->getMoreResults()) {
+    // Read and drop any rows (ANALYZE TABLE, CHECK TABLE answer with rows): an
+    // unread result leaves the connection "out of sync" for the next statement.
+    bool hasRows = stmt->execute(sql::SQLString(std::string(sql)));
+    while (hasRows) {
+      std::unique_ptr<sql::ResultSet> rs(stmt->getResultSet());
+      while (rs && rs->next()) {
+      }
+      hasRows = stmt->getMoreResults();
     }
     return {};
   } catch (const sql::SQLException& e) {
