@@ -237,6 +237,20 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
           };
           (void)st.markChunkRunning(task.chunkId);
           auto counts = copy::copyChunk(t.job, task.chunkId, task.chunk, ctx);
+          // A deadlock or serialization failure rolled the chunk back whole:
+          // copy it again (3 attempts, with a short pause for the other party).
+          for (int attempt = 1; !counts && counts.error().retryable() && attempt < 3 &&
+                                !abortAll.get_token().stop_requested();
+               ++attempt) {
+            core::log(core::LogLevel::Warning, t.job.label() + " chunk " + std::to_string(task.chunkId) +
+                                                   ": " + counts.error().oneLine() + " — retrying");
+            t.rowsRead -= live;
+            t.bytes -= liveBytes;
+            live = 0;
+            liveBytes = 0;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+            counts = copy::copyChunk(t.job, task.chunkId, task.chunk, ctx);
+          }
           if (!counts) {
             t.rowsRead -= live;
             t.bytes -= liveBytes;

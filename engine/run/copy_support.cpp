@@ -42,6 +42,9 @@ core::Status prepareTargetSession(TargetConnection& t) {
   // instead of spilling to disk (256 MB per session: two or four sessions fit
   // comfortably next to the server's buffers on a small machine).
   if (t.pg) return t.pg->exec("SET synchronous_commit = off; SET maintenance_work_mem = '256MB'");
+  // READ COMMITTED: parallel chunks insert disjoint key ranges; without gap
+  // locks InnoDB has far fewer occasions to deadlock two of them.
+  FERRY_TRY(t.my->exec("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
   return t.my->exec(
       "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION', "
       "foreign_key_checks = 0, unique_checks = 0");
@@ -89,17 +92,37 @@ core::Status runScript(TargetConnection& t, const std::string& script) {
   return {};
 }
 
+void dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs) {
+  auto c = PgConnection::open(source);
+  if (!c) return;
+  // A killed client's walsender may take a moment to notice and exit; its slot
+  // stays "active" until then and cannot be dropped.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(waitMs);
+  while (true) {
+    auto slots = (*c)->query("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name LIKE $1", {prefix + "%"});
+    if (!slots || slots->empty()) return;
+    bool anyActive = false;
+    for (auto row : *slots) {
+      if (row.boolean("active")) {
+        anyActive = true;
+      } else if (auto st = connect::dropReplicationSlot(**c, row.str("slot_name")); !st) {
+        core::log(core::LogLevel::Warning, "could not drop replication slot " + row.str("slot_name") + ": " +
+                                               st.error().oneLine());
+      }
+    }
+    if (!anyActive || std::chrono::steady_clock::now() >= deadline) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 void SnapshotHolder::release(const connect::ConnectionSpec& source, bool keep) {
   if (exported) {
     exported->release();
     exported.reset();
   }
   if (slotName.empty() || keep) return;
-  if (auto c = PgConnection::open(source)) {
-    if (auto st = connect::dropReplicationSlot(**c, slotName); !st) {
-      core::log(core::LogLevel::Warning, "could not drop replication slot " + slotName + ": " + st.error().oneLine());
-    }
-  }
+  // This run's slot, and any a killed attempt of the same run left behind.
+  dropRunSlots(source, slotName.substr(0, slotName.rfind('_') + 1), 5000);
   slotName.clear();
 }
 
@@ -111,27 +134,11 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
   if (req.source.engine == model::Engine::PostgreSQL) {
     info.engine = state::SnapshotEngine::PostgreSQL;
     // A killed run can leave its slot behind (even one it never recorded, when
-    // the kill came between creating and recording it): a forgotten slot holds
-    // WAL on the source forever, so every slot of this run goes before a new one.
+    // the kill came between creating and recording it): every slot of this run
+    // goes before a new one is made.
     const std::string prefix = "ferry_" + runId.substr(0, 12) + "_";
     (void)previous;
-    if (auto c = PgConnection::open(req.source)) {
-      for (int attempt = 0; attempt < 20; ++attempt) {  // a killed walsender may take a moment to exit
-        auto slots = (*c)->query("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name LIKE $1",
-                                 {prefix + "%"});
-        if (!slots || slots->empty()) break;
-        bool anyActive = false;
-        for (auto row : *slots) {
-          if (row.boolean("active")) {
-            anyActive = true;
-          } else {
-            (void)connect::dropReplicationSlot(**c, row.str("slot_name"));
-          }
-        }
-        if (!anyActive) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-    }
+    dropRunSlots(req.source, prefix, 5000);
     connect::ExportedSnapshotOptions so;
     so.slotName = prefix + std::to_string(std::time(nullptr) % 100000000);
     auto exported = connect::ExportedSnapshot::create(req.source, so);

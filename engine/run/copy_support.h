@@ -65,6 +65,10 @@ core::Status runScript(TargetConnection& t, const std::string& script);
 core::Status runPostData(std::vector<TargetConnection*> conns, const std::string& script);
 std::vector<std::string> splitStatements(const std::string& script);
 
+/// Drops every inactive replication slot whose name starts with `prefix`,
+/// waiting up to `waitMs` for slots still held by a dying connection.
+void dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs);
+
 /// Keeps a PostgreSQL exported snapshot alive while workers import it.
 struct SnapshotHolder {
   std::unique_ptr<connect::ExportedSnapshot> exported;
