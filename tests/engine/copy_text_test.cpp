@@ -1,0 +1,57 @@
+// The copy's value encodings and script splitting (no server needed).
+
+#include <gtest/gtest.h>
+
+#include "copy/copy_text.h"
+#include "run/copy_support.h"
+
+namespace ferry {
+namespace {
+
+TEST(CopyText, PgCopyFieldsRoundTrip) {
+  const std::vector<std::optional<std::string>> values = {
+      std::string("plain"), std::nullopt, std::string(""), std::string("tab\there"), std::string("line\nbreak\r"),
+      std::string("back\\slash"), std::string("\\N"), std::string("é😀")};
+  std::string line;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) line += '\t';
+    copy::appendPgCopyField(line, values[i] ? std::optional<std::string_view>(*values[i]) : std::nullopt);
+  }
+  EXPECT_EQ(line.find('\n'), std::string::npos);  // one line per row
+  copy::TextRow parsed;
+  copy::parsePgCopyLine(line, parsed);
+  ASSERT_EQ(parsed.size(), values.size());
+  for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(parsed[i], values[i]) << i;
+}
+
+TEST(CopyText, PgCopyEscapesFromTheServer) {
+  copy::TextRow parsed;
+  copy::parsePgCopyLine("a\\bb\\fc\\vd\t\\101\\x41\\\\", parsed);
+  ASSERT_EQ(parsed.size(), 2u);
+  EXPECT_EQ(parsed[0], std::string("a\bb\fc\vd"));
+  EXPECT_EQ(parsed[1], std::string("AA\\"));
+}
+
+TEST(CopyText, MySqlLiterals) {
+  std::string out;
+  copy::appendMySqlLiteral(out, std::string_view("it's \\ ok"), false);
+  EXPECT_EQ(out, "'it''s \\ ok'");  // the session sets NO_BACKSLASH_ESCAPES
+  out.clear();
+  copy::appendMySqlLiteral(out, std::string_view("\x00\xff", 2), true);
+  EXPECT_EQ(out, "X'00FF'");
+  out.clear();
+  copy::appendMySqlLiteral(out, std::nullopt, true);
+  EXPECT_EQ(out, "NULL");
+}
+
+TEST(CopyText, ScriptsSplitOutsideQuotesAndComments) {
+  const auto parts = run::splitStatements(
+      "-- header; with a semicolon\nCREATE TABLE \"a;b\" (x text DEFAULT 'x;''y');\n"
+      "COMMENT ON TABLE t IS 'semi;colon';\n-- trailing comment only\n");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0], "CREATE TABLE \"a;b\" (x text DEFAULT 'x;''y')");
+  EXPECT_EQ(parts[1], "COMMENT ON TABLE t IS 'semi;colon'");
+}
+
+}  // namespace
+}  // namespace ferry
