@@ -28,6 +28,22 @@ std::string keyText(const TableJob& job, const ValueRow& row) {
   return core::join(parts, ",");
 }
 
+/// One converted row in the target's form: a COPY text line (PostgreSQL) or a
+/// parenthesised VALUES tuple (MySQL).
+void appendRow(std::string& out, const TableJob& job, const std::vector<std::optional<std::string>>& row, bool pg) {
+  if (!pg) out += '(';
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i) out += pg ? "\t" : ", ";
+    const auto value = row[i] ? std::optional<std::string_view>(*row[i]) : std::nullopt;
+    if (pg) {
+      appendPgCopyField(out, value);
+    } else {
+      appendMySqlLiteral(out, value, job.columns[i].targetBinary);
+    }
+  }
+  out += pg ? "\n" : ")";
+}
+
 std::string targetColumns(const TableJob& job) {
   std::vector<std::string> cols;
   for (const auto& c : job.columns) cols.push_back(ddl::quoteIdent(job.targetEngine, c.targetName));
@@ -178,12 +194,8 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
   auto writeOne = [&](const ValueRow& source) -> core::Status {
     // Row mode: each row in its own savepoint (PostgreSQL) or statement (MySQL).
     std::string row;
+    appendRow(row, job, converted, pg);
     if (pg) {
-      for (size_t i = 0; i < converted.size(); ++i) {
-        if (i) row += '\t';
-        appendPgCopyField(row, converted[i] ? std::optional<std::string_view>(*converted[i]) : std::nullopt);
-      }
-      row += '\n';
       FERRY_TRY(ctx.pgTarget->exec("SAVEPOINT ferry_row"));
       auto in = ctx.pgTarget->beginCopyIn(copySql);
       core::Status st = in ? in->write(row) : core::Status(in.error());
@@ -199,13 +211,6 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
       }
       FERRY_TRY(ctx.pgTarget->exec("RELEASE SAVEPOINT ferry_row"));
     } else {
-      row = "(";
-      for (size_t i = 0; i < converted.size(); ++i) {
-        if (i) row += ", ";
-        appendMySqlLiteral(row, converted[i] ? std::optional<std::string_view>(*converted[i]) : std::nullopt,
-                           job.columns[i].targetBinary);
-      }
-      row += ")";
       auto st = ctx.myTarget->exec(insertHead + row);
       if (!st.ok()) {
         if (ctx.onReject) ctx.onReject({job.label(), keyText(job, source), "", "", st.error().message()});
@@ -231,21 +236,8 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
       return {};
     }
     if (rowMode) return writeOne(row);
-    if (pg) {
-      for (size_t i = 0; i < converted.size(); ++i) {
-        if (i) buffer += '\t';
-        appendPgCopyField(buffer, converted[i] ? std::optional<std::string_view>(*converted[i]) : std::nullopt);
-      }
-      buffer += '\n';
-    } else {
-      buffer += batchRows ? ", (" : "(";
-      for (size_t i = 0; i < converted.size(); ++i) {
-        if (i) buffer += ", ";
-        appendMySqlLiteral(buffer, converted[i] ? std::optional<std::string_view>(*converted[i]) : std::nullopt,
-                           job.columns[i].targetBinary);
-      }
-      buffer += ")";
-    }
+    if (!pg && batchRows) buffer += ", ";
+    appendRow(buffer, job, converted, pg);
     ++batchRows;
     ++counts.rowsWritten;
     ++sinceProgress;

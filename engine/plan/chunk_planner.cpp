@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "ddl/quoting.h"
 
 namespace ferry::plan {
 
@@ -84,29 +85,11 @@ std::vector<Chunk> planWhole(const TableStats& stats) {
 
 namespace {
 
-std::string quoteIdent(model::Engine engine, const std::string& ident) {
-  const char q = engine == model::Engine::PostgreSQL ? '"' : '`';
-  std::string out(1, q);
-  for (char c : ident) {
-    if (c == q) out += q;
-    out += c;
-  }
-  return out + q;
-}
-
-std::string literal(const std::string& value, bool numeric) {
-  if (numeric) return value;
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
+std::string literal(const std::string& value, bool numeric) { return numeric ? value : ddl::quoteLiteral(value); }
 
 std::string tuple(model::Engine engine, const std::vector<std::string>& cols) {
   std::vector<std::string> q;
-  for (const auto& c : cols) q.push_back(quoteIdent(engine, c));
+  for (const auto& c : cols) q.push_back(ddl::quoteIdent(engine, c));
   return cols.size() == 1 ? q[0] : "(" + core::join(q, ", ") + ")";
 }
 

@@ -71,7 +71,8 @@ std::vector<Chunk> planWhole(const TableStats& stats);
 /// The WHERE condition selecting a chunk's rows on `engine`, e.g.
 /// `"id" >= 1 AND "id" < 100001` or `("a", "b") >= (1, 'x')`; "TRUE" for a
 /// whole-table chunk. `numeric[i]` says whether key column i compares as a number
-/// (unquoted literal) or as text.
+/// (unquoted literal) or as text. Text literals only double their quotes: MySQL
+/// sessions that run these predicates set NO_BACKSLASH_ESCAPES.
 std::string chunkPredicate(model::Engine engine, const std::vector<std::string>& keyColumns,
                            const std::vector<bool>& numeric, const Chunk& chunk);
 

@@ -154,10 +154,8 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // 4. One snapshot for all workers.
   setPhase(*m_impl, "snapshot");
   std::vector<WorkerConnections> workers(static_cast<size_t>(jobs));
-  auto previous = st.loadSnapshot();
-  if (!previous) return std::move(previous).error();
   SnapshotHolder snapshot;
-  auto snap = takeSnapshot(req, runId, *previous ? &**previous : nullptr, workers, snapshot);
+  auto snap = takeSnapshot(req, runId, workers, snapshot);
   if (!snap) return std::move(snap).error();
   FERRY_TRY(st.saveSnapshot(*snap));
   {

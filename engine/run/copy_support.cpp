@@ -127,7 +127,6 @@ void SnapshotHolder::release(const connect::ConnectionSpec& source, bool keep) {
 }
 
 core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
-                                               const state::SnapshotInfo* previous,
                                                std::vector<WorkerConnections>& workers, SnapshotHolder& holder) {
   state::SnapshotInfo info;
   info.capturedAt = std::chrono::system_clock::now();
@@ -137,7 +136,6 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
     // the kill came between creating and recording it): every slot of this run
     // goes before a new one is made.
     const std::string prefix = "ferry_" + runId.substr(0, 12) + "_";
-    (void)previous;
     dropRunSlots(req.source, prefix, 5000);
     connect::ExportedSnapshotOptions so;
     so.slotName = prefix + std::to_string(std::time(nullptr) % 100000000);
@@ -163,6 +161,8 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
   for (auto& w : workers) {
     auto c = MySqlConnection::open(req.source);
     if (!c) return std::move(c).error().context("source");
+    // Chunk predicates quote text keys by doubling quotes only (plan::chunkPredicate).
+    FERRY_TRY((*c)->exec("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')"));
     w.mySource = std::move(*c);
   }
   const bool maria = workers.front().mySource->flavour() == model::Engine::MariaDB;

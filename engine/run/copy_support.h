@@ -80,7 +80,6 @@ struct SnapshotHolder {
 
 /// Opens every worker's source connection inside one snapshot and returns its position.
 core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
-                                               const state::SnapshotInfo* previous,
                                                std::vector<WorkerConnections>& workers, SnapshotHolder& holder);
 std::string describeSnapshot(const state::SnapshotInfo& s);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/text.h"
+#include "ddl/quoting.h"
 #include "typemap/mapper_internal.h"
 
 namespace ferry::typemap {
@@ -27,19 +28,15 @@ void addOption(ColumnMapping& m, const char* key) {
 
 std::string who(const model::Table& t, const model::Column& c) { return t.name + "." + c.name; }
 
-std::string quoteIdent(model::Engine target, std::string_view name) {
-  if (target == model::Engine::PostgreSQL) return "\"" + core::replaceAll(std::string(name), "\"", "\"\"") + "\"";
-  return "`" + core::replaceAll(std::string(name), "`", "``") + "`";
-}
+// The target's quoting rules live in ddl/ (one definition for the generators
+// and the mapper): MySQL scripts run with NO_BACKSLASH_ESCAPES, so a literal
+// only doubles its quotes.
+std::string quoteIdent(model::Engine target, std::string_view name) { return ddl::quoteIdent(target, name); }
 
-std::string quoteLiteral(model::Engine target, std::string_view value) {
-  std::string s = core::replaceAll(std::string(value), "'", "''");
-  if (target != model::Engine::PostgreSQL) s = core::replaceAll(s, "\\", "\\\\");
-  return "'" + s + "'";
-}
+std::string quoteLiteral(model::Engine, std::string_view value) { return ddl::quoteLiteral(value); }
 
 std::string quoteQualified(model::Engine target, std::string_view schema, std::string_view name) {
-  return quoteIdent(target, schema) + "." + quoteIdent(target, name);
+  return ddl::qualified(target, schema, name);
 }
 
 bool isMySqlIntegerBase(const std::string& b) {
