@@ -5,25 +5,13 @@
 #include <sstream>
 
 #include "assess/assessment.h"
+#include "core/text.h"
 
 namespace ferry::assess {
 
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& s) { return core::htmlEscape(s); }
 
 const char* color(typemap::Severity s) {
   switch (s) {

@@ -39,7 +39,7 @@ int runCli(int argc, char** argv) {
       "URLs: postgresql://user[:password]@host[:port]/db[?sslmode=verify-full&sslrootcert=ca.pem]\n"
       "      mysql://user[:password]@host[:port]/[db][?ssl-mode=REQUIRED&ssl-ca=ca.pem]  (also mariadb://)\n"
       "Passwords not in the URL come from PGPASSWORD / MYSQL_PWD, ~/.pgpass / ~/.my.cnf [client], or a prompt.\n"
-      "Exit codes: 0 ok, 1 error, 2 usage.",
+      "Exit codes: 0 ok, 1 error, 2 usage, 3 differences found (verify, repair).",
       "ferry"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ferry 0.1.0");
@@ -52,6 +52,7 @@ int runCli(int argc, char** argv) {
   addDdlCommand(app, exitCode);
   addDiffCommand(app, exitCode);
   addCopyCommand(app, exitCode);
+  addVerifyCommands(app, exitCode);
   app.parse_complete_callback([&verbose] {
     if (verbose) core::setLogLevel(core::LogLevel::Debug);
   });

@@ -17,7 +17,7 @@ class App;
 
 namespace ferry::cli {
 
-enum ExitCode : int { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
+enum ExitCode : int { kExitOk = 0, kExitError = 1, kExitUsage = 2, kExitDifferences = 3 };
 
 int runCli(int argc, char** argv);
 
@@ -38,5 +38,6 @@ void addAssessCommand(CLI::App& app, int& exitCode);
 void addDdlCommand(CLI::App& app, int& exitCode);
 void addDiffCommand(CLI::App& app, int& exitCode);
 void addCopyCommand(CLI::App& app, int& exitCode);
+void addVerifyCommands(CLI::App& app, int& exitCode);  // verify and repair
 
 }  // namespace ferry::cli

@@ -23,6 +23,8 @@ std::string percentEncode(std::string_view in);
 /// Shell-style match with '*' (any run) and '?' (one character); case-sensitive
 /// unless ignoreCase.
 bool globMatch(std::string_view pattern, std::string_view text, bool ignoreCase = false);
+/// &, <, >, " as HTML entities.
+std::string htmlEscape(std::string_view s);
 /// "1.5 MB", "12 kB": for human output.
 std::string humanBytes(long long bytes);
 

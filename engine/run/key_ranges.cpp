@@ -1,0 +1,39 @@
+#include "run/key_ranges.h"
+
+#include "core/text.h"
+#include "ddl/quoting.h"
+
+namespace ferry::run {
+
+core::Result<std::vector<plan::Chunk>> planKeyRanges(const copy::TableJob& job, const plan::TableStats& stats,
+                                                     const plan::ChunkLimits& limits, const SourceQuery& query) {
+  const std::int64_t perChunk = plan::rowsPerChunk(stats, limits);
+  const model::Engine e = job.sourceEngine;
+  const std::string table = ddl::qualified(e, job.sourceSchema, job.sourceTable);
+  if (job.keyColumns.empty() || stats.rows <= perChunk) return plan::planWhole(stats);
+  if (job.integerKey) {
+    const std::string k = ddl::quoteIdent(e, job.keyColumns.front());
+    auto r = query("SELECT MIN(" + k + ") AS lo, MAX(" + k + ") AS hi, COUNT(*) AS n FROM " + table);
+    if (!r) return std::move(r).error().context("planning " + job.label());
+    if (r->row(0).isNull("lo")) return plan::planWhole(stats);
+    return plan::planIntegerRanges(r->row(0).i64("lo"), r->row(0).i64("hi"), {r->row(0).i64("n"), stats.bytes}, limits);
+  }
+  // Keyset boundaries: every perChunk-th key in key order, in one pass.
+  std::vector<std::string> keys;
+  for (const auto& k : job.keyColumns) keys.push_back(ddl::quoteIdent(e, k));
+  const std::string keyList = core::join(keys, ", ");
+  const std::string sql = "SELECT " + keyList + " FROM (SELECT " + keyList + ", ROW_NUMBER() OVER (ORDER BY " + keyList +
+                          ") AS ferry_rn FROM " + table + ") ferry_s WHERE MOD(ferry_rn, " + std::to_string(perChunk) +
+                          ") = 0 ORDER BY ferry_rn";
+  auto r = query(sql);
+  if (!r) return std::move(r).error().context("planning " + job.label());
+  std::vector<plan::KeyBound> bounds;
+  for (std::size_t i = 0; i < r->size(); ++i) {
+    plan::KeyBound b;
+    for (std::size_t c = 0; c < keys.size(); ++c) b.values.push_back(r->at(i, c).value_or(""));
+    bounds.push_back(std::move(b));
+  }
+  return plan::planFromBoundaries(bounds, stats);
+}
+
+}  // namespace ferry::run
