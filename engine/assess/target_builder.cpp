@@ -33,7 +33,7 @@ public:
 
   ddl::TargetModel build() {
     for (const auto& s : m_source.schemas) {
-      const std::string targetSchema = name(s.name, "schema", s.name, "");
+      const std::string targetSchema = name(m_project.targetSchemaName(s.name), "schema", s.name, "");
       std::vector<const model::Table*> tables;
       for (const auto& t : s.tables) {
         if (t.kind == model::TableKind::Partition) continue;  // rows arrive through the parent

@@ -42,6 +42,7 @@ nlohmann::json Project::toJson() const {
     rules.push_back(std::move(jr));
   }
   j["tables"] = rules;
+  if (!schemaMap.empty()) j["schema_map"] = schemaMap;
   return j;
 }
 
@@ -80,8 +81,10 @@ core::Result<Project> Project::fromJson(const nlohmann::json& j) {
     for (const auto& r : j.value("tables", nlohmann::json::array())) {
       p.tableRules.push_back({r.at("pattern").get<std::string>(), r.value("exclude", false), r.value("rename", "")});
     }
+    p.schemaMap = j.value("schema_map", std::map<std::string, std::string>{});
     p.extra = j;
-    for (const char* known : {"ferry_project", "name", "source", "target", "schemas", "notes", "mapping", "tables"}) {
+    for (const char* known :
+         {"ferry_project", "name", "source", "target", "schemas", "notes", "mapping", "tables", "schema_map"}) {
       p.extra.erase(known);
     }
     return p;
@@ -98,6 +101,11 @@ bool Project::includesTable(const std::string& schema, const std::string& table)
     if (r.renameTo.empty() && core::globMatch(r.pattern, full)) included = !r.exclude;
   }
   return included;
+}
+
+std::string Project::targetSchemaName(const std::string& schema) const {
+  const auto it = schemaMap.find(schema);
+  return it == schemaMap.end() || it->second.empty() ? schema : it->second;
 }
 
 std::string Project::targetTableName(const std::string& schema, const std::string& table) const {

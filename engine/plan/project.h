@@ -4,6 +4,7 @@
 /// keeps passwords in the OS keychain. Keys this version does not know are kept
 /// as they were, so a newer project file survives being opened and saved.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,8 @@ struct Project {
   std::vector<ColumnOverride> columnOverrides;
   std::vector<TypeOverride> typeOverrides;
   std::vector<TableRule> tableRules;
+  /// Source schema → target schema ("schema_map" in the file); unlisted schemas keep their name.
+  std::map<std::string, std::string> schemaMap;
   nlohmann::json extra = nlohmann::json::object();  ///< unknown keys, kept verbatim
 
   nlohmann::json toJson() const;
@@ -62,6 +65,8 @@ struct Project {
 
   /// Whether a source table takes part (after the table rules).
   bool includesTable(const std::string& schema, const std::string& table) const;
+  /// The target schema of a source schema (the schema map, or the same name).
+  std::string targetSchemaName(const std::string& schema) const;
   /// The target name of a source table (a rename rule, or the same name).
   std::string targetTableName(const std::string& schema, const std::string& table) const;
   const ColumnOverride* columnOverride(const std::string& schema, const std::string& table,

@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "ddl/quoting.h"
+#include "typemap/type_mapper.h"
 
 namespace ferry::verify {
 
@@ -47,7 +48,13 @@ core::Result<std::vector<VerifyJob>> buildVerifyJobs(const model::Catalog& sourc
         return core::Error(core::ErrorKind::Internal, "no assessment for column " + job.label() + "." + col.sourceName);
       }
       const std::string& targetType = it->second->mapping.targetType;
-      job.classes.push_back(classify(a.targetEngine, targetType));
+      ValueClass cls = classify(a.targetEngine, targetType);
+      // MariaDB's JSON is LONGTEXT with CHECK json_valid: kept as text on a MySQL
+      // target, but still a document — compared as JSON, so key order never counts.
+      const model::Table* st = source.table(job.copy.sourceSchema, job.copy.sourceTable);
+      const model::Column* sc = st ? st->column(col.sourceName) : nullptr;
+      if (cls == ValueClass::Text && sc && typemap::isMariaDbJsonColumn(*st, *sc)) cls = ValueClass::Json;
+      job.classes.push_back(cls);
       // The target is read like the copy reads a MySQL source: FLOAT exactly, BIT as bytes.
       const std::string q = ddl::quoteIdent(a.targetEngine, col.targetName);
       std::string expr = q;
