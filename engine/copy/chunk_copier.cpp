@@ -274,12 +274,19 @@ core::Status ensureMarksTable(connect::PgConnection* pg, connect::MySqlConnectio
 core::Result<ChunkCounts> copyChunk(const TableJob& job, std::int64_t chunkId, const plan::Chunk& chunk,
                                     CopierContext& ctx) {
   for (bool rowMode : {false, true}) {
+    // MariaDB 10.6+ loads an empty table in "bulk insert" mode when unique and
+    // FK checks are off, and then a failed statement rolls back every earlier
+    // insert of the transaction into that table, not just itself (measured on
+    // 10.11: rows counted as written vanished). Row mode, whose point is to
+    // survive failed rows, turns unique checks back on for its transaction.
+    if (rowMode && ctx.myTarget) FERRY_TRY(ctx.myTarget->exec("SET SESSION unique_checks = 1"));
     FERRY_TRY(exec(ctx, ctx.pgTarget ? "BEGIN" : "START TRANSACTION"));
     auto counts = job.path == DataPath::PgBinary && !rowMode ? copyBinary(job, chunk, ctx)
                                                              : copyText(job, chunk, ctx, rowMode);
     if (counts) {
       auto mark = exec(ctx, markInsert(job, ctx.runId, chunkId, counts->rowsWritten));
       if (mark.ok()) mark = exec(ctx, "COMMIT");
+      if (mark.ok() && rowMode && ctx.myTarget) mark = ctx.myTarget->exec("SET SESSION unique_checks = 0");
       if (mark.ok()) return counts;
       (void)exec(ctx, "ROLLBACK");
       return std::move(mark).error().context("recording chunk " + std::to_string(chunkId) + " of " + job.label());

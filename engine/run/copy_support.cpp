@@ -346,7 +346,9 @@ Stage stageOf(const std::string& statement, bool mysql) {
 }
 
 /// Runs `statements` on the connections, each statement once, in parallel.
-core::Status runParallel(std::vector<TargetConnection*>& conns, const std::vector<std::string>& statements) {
+/// `bestEffort`: a failed statement is logged as a warning and the rest go on.
+core::Status runParallel(std::vector<TargetConnection*>& conns, const std::vector<std::string>& statements,
+                         bool bestEffort = false) {
   std::atomic<size_t> next{0};
   std::mutex errorMutex;
   std::optional<Error> firstError;
@@ -370,7 +372,9 @@ core::Status runParallel(std::vector<TargetConnection*>& conns, const std::vecto
           } else {
             st = c->my->exec(statements[i]);
           }
-          if (!st) {
+          if (!st && bestEffort) {
+            core::log(core::LogLevel::Warning, statements[i] + ": " + st.error().oneLine() + " — going on without it");
+          } else if (!st) {
             std::lock_guard lock(errorMutex);
             if (!firstError) firstError = st.error();
             return;
@@ -410,7 +414,9 @@ core::Status analyzeTables(std::vector<TargetConnection*> conns, const std::vect
                                             rt->job.targetTable);
     statements.push_back((pg ? "ANALYZE " : "ANALYZE TABLE ") + name);
   }
-  return runParallel(conns, statements);
+  // Statistics only guide the planner: a table ANALYZE cannot handle (PostgreSQL
+  // 15 fails on numeric values beyond double's range) keeps the copy going.
+  return runParallel(conns, statements, /*bestEffort=*/true);
 }
 
 }  // namespace ferry::run

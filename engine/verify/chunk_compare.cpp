@@ -246,9 +246,13 @@ std::string serverHashSql(const VerifyJob& job, bool sourceSide, const std::stri
     return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + core::join(exprs, ", ") +
            ")::text), 1, 15))::bit(60)::bigint), 0) FROM " + table + " WHERE " + predicate;
   }
-  std::vector<std::string> nulls;
-  for (const auto& x : exprs) nulls.push_back("ISNULL(" + x + ")");
-  return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTRING(MD5(CONCAT_WS('#', " + core::join(exprs, ", ") +
+  // Bytes, not characters: columns of different character sets cannot be concatenated as text.
+  std::vector<std::string> nulls, bytes;
+  for (const auto& x : exprs) {
+    nulls.push_back("ISNULL(" + x + ")");
+    bytes.push_back("CAST(" + x + " AS BINARY)");
+  }
+  return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTRING(MD5(CONCAT_WS('#', " + core::join(bytes, ", ") +
          ", CONCAT(" + core::join(nulls, ", ") + "))), 1, 15), 16, 10) AS UNSIGNED)), 0) FROM " + table + " WHERE " +
          predicate;
 }
