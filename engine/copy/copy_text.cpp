@@ -29,61 +29,79 @@ int hexValue(char c) {
 
 }  // namespace
 
-void parsePgCopyLine(std::string_view line, TextRow& fields) {
-  fields.clear();
-  std::string cur;
-  bool isNull = false;
-  auto flush = [&] {
-    if (isNull) {
-      fields.emplace_back(std::nullopt);
-    } else {
-      fields.emplace_back(std::move(cur));
+namespace {
+
+/// Undoes the COPY escapes of one field into `out`; runs without a backslash are
+/// appended whole.
+void unescapeField(std::string_view raw, std::string& out) {
+  out.clear();
+  size_t i = 0;
+  while (i < raw.size()) {
+    const size_t bs = raw.find('\\', i);
+    if (bs == std::string_view::npos) {
+      out.append(raw.substr(i));
+      return;
     }
-    cur.clear();
-    isNull = false;
-  };
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '\t') {
-      flush();
-      continue;
+    out.append(raw.substr(i, bs - i));
+    i = bs + 1;
+    if (i >= raw.size()) {
+      out += '\\';
+      return;
     }
-    if (c != '\\' || i + 1 >= line.size()) {
-      cur += c;
-      continue;
-    }
-    const char e = line[++i];
+    const char e = raw[i++];
     switch (e) {
-      case 'N': isNull = true; break;
-      case 'b': cur += '\b'; break;
-      case 'f': cur += '\f'; break;
-      case 'n': cur += '\n'; break;
-      case 'r': cur += '\r'; break;
-      case 't': cur += '\t'; break;
-      case 'v': cur += '\v'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'v': out += '\v'; break;
       case 'x': {
         int v = 0;
         int digits = 0;
-        while (digits < 2 && i + 1 < line.size() && hexValue(line[i + 1]) >= 0) {
-          v = v * 16 + hexValue(line[++i]);
+        while (digits < 2 && i < raw.size() && hexValue(raw[i]) >= 0) {
+          v = v * 16 + hexValue(raw[i++]);
           ++digits;
         }
-        cur += static_cast<char>(v);
+        out += static_cast<char>(v);
         break;
       }
       default:
         if (e >= '0' && e <= '7') {
           int v = e - '0';
-          for (int k = 0; k < 2 && i + 1 < line.size() && line[i + 1] >= '0' && line[i + 1] <= '7'; ++k) {
-            v = v * 8 + (line[++i] - '0');
-          }
-          cur += static_cast<char>(v);
+          for (int k = 0; k < 2 && i < raw.size() && raw[i] >= '0' && raw[i] <= '7'; ++k) v = v * 8 + (raw[i++] - '0');
+          out += static_cast<char>(v);
         } else {
-          cur += e;  // \\ and any other escaped character stand for themselves
+          out += e;  // \\ and any other escaped character stand for themselves
         }
     }
   }
-  flush();
+}
+
+}  // namespace
+
+void parsePgCopyLine(std::string_view line, TextRow& fields) {
+  // Fields are split on tabs (a tab inside a value is always escaped as \t) and
+  // written into the strings already in `fields`, so their buffers are reused
+  // from row to row instead of allocated per value.
+  size_t used = 0;
+  size_t i = 0;
+  while (true) {
+    size_t end = line.find('\t', i);
+    if (end == std::string_view::npos) end = line.size();
+    const std::string_view raw = line.substr(i, end - i);
+    if (used == fields.size()) fields.emplace_back();
+    auto& f = fields[used++];
+    if (raw == "\\N") {
+      f.reset();
+    } else {
+      if (!f) f.emplace();
+      unescapeField(raw, *f);
+    }
+    if (end == line.size()) break;
+    i = end + 1;
+  }
+  fields.resize(used);
 }
 
 void appendMySqlLiteral(std::string& out, std::optional<std::string_view> value, bool binary) {

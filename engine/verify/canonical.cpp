@@ -119,7 +119,8 @@ void canonicalBool(std::string_view in, std::string& out) {
 /// Appends ".ffffff" from a fraction's digits (padded or cut to six).
 void appendMicros(std::string& out, std::string_view frac) {
   out += '.';
-  for (size_t i = 0; i < 6; ++i) out += i < frac.size() ? frac[i] : '0';
+  out.append(frac.substr(0, 6));
+  if (frac.size() < 6) out.append(6 - frac.size(), '0');
 }
 
 struct Clock {
@@ -251,10 +252,28 @@ bool parseDateTime(std::string_view s, DateTime& t) {
   return true;
 }
 
+void append2(std::string& out, int v) {
+  out += static_cast<char>('0' + v / 10);
+  out += static_cast<char>('0' + v % 10);
+}
+
 void appendDateTime(std::string& out, std::int64_t y, unsigned m, unsigned d, int hh, int mm, int ss) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d", static_cast<long long>(y), m, d, hh, mm, ss);
-  out += buf;
+  if (y >= 0 && y <= 9999) {
+    append2(out, static_cast<int>(y / 100));
+    append2(out, static_cast<int>(y % 100));
+  } else {
+    out += std::to_string(y);
+  }
+  out += '-';
+  append2(out, static_cast<int>(m));
+  out += '-';
+  append2(out, static_cast<int>(d));
+  out += 'T';
+  append2(out, hh);
+  out += ':';
+  append2(out, mm);
+  out += ':';
+  append2(out, ss);
 }
 
 bool specialTemporal(std::string_view s, std::string& out) {

@@ -1,5 +1,6 @@
 #include "verify/chunk_compare.h"
 
+#include <charconv>
 #include <unordered_map>
 
 #include "copy/copy_text.h"
@@ -15,62 +16,74 @@ constexpr std::int64_t kAdmitRows = 1000;  // throttle granularity
 
 /// One row reduced to what comparison needs.
 struct Digest {
-  std::string matchKey;                ///< canonical key values, unit-separated
-  std::vector<std::uint64_t> hashes;   ///< per column, canonical value hash
-  std::vector<std::string> rawKey;     ///< the key as this side printed it
-  std::string display;                 ///< "id=17"
+  std::string matchKey;               ///< canonical key values, unit-separated
+  std::vector<std::uint64_t> hashes;  ///< per column, canonical value hash
+  std::string rawKey;                 ///< the key as this side printed it, unit-separated
 };
+
+std::vector<std::string> splitKey(const std::string& rawKey) { return core::split(rawKey, '\x1f'); }
+
+/// "id=17" / "a=1,b=x" from a unit-separated raw key.
+std::string displayKey(const std::vector<std::string>& names, const std::string& rawKey) {
+  const auto values = splitKey(rawKey);
+  std::string s;
+  for (size_t k = 0; k < names.size() && k < values.size(); ++k) {
+    if (k) s += ',';
+    s += names[k] + "=" + values[k];
+  }
+  return s;
+}
 
 class Digester {
 public:
-  Digester(const VerifyJob& job, bool source) : m_job(job), m_source(source) {}
+  Digester(const VerifyJob& job, bool source) : m_job(job), m_source(source) {
+    m_isKey.assign(job.copy.columns.size(), false);
+    for (const int k : job.copy.keyIndexes) m_isKey[static_cast<size_t>(k)] = true;
+    m_keyCanon.resize(job.copy.keyIndexes.size());
+  }
 
   void digest(const TextValues& in, Digest& d) {
     const auto& cols = m_job.copy.columns;
     d.hashes.resize(cols.size());
-    m_canon.resize(cols.size());
-    m_null.assign(cols.size(), false);
     for (size_t i = 0; i < cols.size() && i < in.size(); ++i) {
       std::optional<std::string_view> v = in[i];
       if (m_source && cols[i].conversion != typemap::ConversionId::Identity) {
         auto converted = typemap::convertValue(cols[i].conversion, in[i], cols[i].conversionContext);
         if (!converted) {
           // The copy rejected this value: it cannot equal anything on the target.
-          m_canon[i] = "!" + std::string(in[i].value_or(""));
-          d.hashes[i] = hashValue(m_canon[i]);
-          continue;
+          m_canon = "!" + std::string(in[i].value_or(""));
+          v = m_canon;
+        } else {
+          m_converted = std::move(*converted);
+          if (in[i] && !m_converted) ++convertedValues;
+          v = m_converted ? std::optional<std::string_view>(*m_converted) : std::nullopt;
+          if (v) {
+            canonicalize(m_job.classes[i], *v, m_canon);
+            v = m_canon;
+          }
         }
-        m_converted = std::move(*converted);
-        if (in[i] && !m_converted) ++convertedValues;
-        if (!m_converted) {
-          m_null[i] = true;
-          d.hashes[i] = hashValue(std::nullopt);
-          continue;
-        }
-        canonicalize(m_job.classes[i], *m_converted, m_canon[i]);
-      } else if (!v) {
-        m_null[i] = true;
-        d.hashes[i] = hashValue(std::nullopt);
-        continue;
-      } else {
-        canonicalize(m_job.classes[i], *v, m_canon[i]);
+      } else if (v && m_job.classes[i] != ValueClass::Text) {
+        canonicalize(m_job.classes[i], *v, m_canon);
+        v = m_canon;
       }
-      d.hashes[i] = hashValue(m_canon[i]);
+      d.hashes[i] = hashValue(v);  // text is hashed in place, without a copy
+      if (m_isKey[i]) setKey(i, v);
     }
     d.matchKey.clear();
     d.rawKey.clear();
-    d.display.clear();
     const auto& keyIdx = m_job.copy.keyIndexes;
     for (size_t k = 0; k < keyIdx.size(); ++k) {
       const auto i = static_cast<size_t>(keyIdx[k]);
       if (k) {
         d.matchKey += '\x1f';
-        d.display += ',';
+        d.rawKey += '\x1f';
       }
-      d.matchKey += m_null[i] ? std::string("\x00N", 2) : m_canon[i];
-      const std::string raw = i < in.size() && in[i] ? std::string(*in[i]) : "NULL";
-      d.rawKey.push_back(raw);
-      d.display += (m_source ? m_job.copy.keyColumns[k] : m_job.targetKey[k]) + "=" + raw;
+      d.matchKey += m_keyCanon[k];
+      if (i < in.size() && in[i]) {
+        d.rawKey.append(*in[i]);
+      } else {
+        d.rawKey += "NULL";
+      }
     }
   }
 
@@ -87,10 +100,20 @@ public:
   std::int64_t convertedValues = 0;
 
 private:
+  void setKey(size_t column, std::optional<std::string_view> v) {
+    const auto& keyIdx = m_job.copy.keyIndexes;
+    for (size_t k = 0; k < keyIdx.size(); ++k) {
+      if (static_cast<size_t>(keyIdx[k]) == column) {
+        m_keyCanon[k] = v ? std::string(*v) : std::string("\x00N", 2);
+      }
+    }
+  }
+
   const VerifyJob& m_job;
   bool m_source;
-  std::vector<std::string> m_canon;
-  std::vector<bool> m_null;
+  std::vector<bool> m_isKey;
+  std::vector<std::string> m_keyCanon;
+  std::string m_canon;
   std::optional<std::string> m_converted;
 };
 
@@ -131,24 +154,137 @@ std::vector<std::string> changedColumns(const VerifyJob& job, const std::vector<
   return cols;
 }
 
-core::Status compareByKey(const VerifyJob& job, const plan::Chunk& chunk, CompareContext& ctx, ChunkOutcome& out) {
-  struct Entry {
-    std::vector<std::uint64_t> hashes;
-    std::vector<std::string> rawKey;
-    std::string display;
+bool parseKey(const std::string& canonicalKey, std::int64_t& v) {
+  auto [p, ec] = std::from_chars(canonicalKey.data(), canonicalKey.data() + canonicalKey.size(), v);
+  return ec == std::errc() && p == canonicalKey.data() + canonicalKey.size();
+}
+
+/// Single integer key: both sides stream the chunk in key order (integers sort
+/// the same on both engines) and are merged; no row goes through a hash table
+/// (measured: the table's lookups were a quarter of the client's time).
+/// `ordered` turns false when a key does not fit 64 bits (BIGINT UNSIGNED) or
+/// rows arrive out of order: the caller then compares by hash table.
+core::Status compareOrdered(const VerifyJob& job, const plan::Chunk& chunk, CompareContext& ctx, ChunkOutcome& out,
+                            bool& ordered) {
+  ordered = true;
+  const std::size_t width = job.copy.columns.size();
+  std::vector<std::int64_t> keys;
+  std::vector<std::uint64_t> pool;
+  keys.reserve(static_cast<std::size_t>(std::max<std::int64_t>(chunk.estimatedRows, 1024)));
+  pool.reserve(keys.capacity() * width);
+  Digester src(job, true);
+  Digest d;
+  std::int64_t sinceAdmit = 0;
+  std::int64_t sourceRows = 0;
+  auto notOrdered = [&] {
+    ordered = false;
+    return core::Error(core::ErrorKind::Cancelled, "keys out of order");
   };
+  const std::string srcOrder = " ORDER BY " + ddl::quoteIdent(job.copy.sourceEngine, job.copy.keyColumns.front());
+  const std::string tgtOrder = " ORDER BY " + ddl::quoteIdent(job.copy.targetEngine, job.targetKey.front());
+  auto st = streamRows(ctx.source, job.copy.selectSql(sourcePredicate(job, chunk)) + srcOrder,
+                       [&](const TextValues& row) -> core::Status {
+                         src.digest(row, d);
+                         ++sourceRows;
+                         std::int64_t k = 0;
+                         if (!parseKey(d.matchKey, k) || (!keys.empty() && k <= keys.back())) return notOrdered();
+                         keys.push_back(k);
+                         pool.insert(pool.end(), d.hashes.begin(), d.hashes.end());
+                         return admit(ctx, sinceAdmit);
+                       });
+  if (!ordered) return {};
+  FERRY_TRY(st);
+  flushProgress(ctx, sinceAdmit);
+  auto hashesAt = [&](std::size_t row) {
+    return std::vector<std::uint64_t>(pool.begin() + static_cast<std::ptrdiff_t>(row * width),
+                                      pool.begin() + static_cast<std::ptrdiff_t>((row + 1) * width));
+  };
+  std::vector<Difference> diffs;
+  auto missing = [&](std::size_t row) {
+    Difference diff;
+    diff.kind = DiffKind::Missing;
+    diff.key = job.copy.keyColumns.front() + "=" + std::to_string(keys[row]);
+    diff.sourceKey = {std::to_string(keys[row])};
+    diff.matchKey = std::to_string(keys[row]);
+    diff.digest = hashesAt(row);
+    diffs.push_back(std::move(diff));
+  };
+  Digester tgt(job, false);
+  std::size_t next = 0;
+  std::int64_t targetRows = 0;
+  std::int64_t last = 0;
+  st = streamRows(ctx.target, job.targetSelect(targetPredicate(job, chunk)) + tgtOrder,
+                  [&](const TextValues& row) -> core::Status {
+                    tgt.digest(row, d);
+                    ++targetRows;
+                    std::int64_t k = 0;
+                    if (!parseKey(d.matchKey, k) || (targetRows > 1 && k <= last)) return notOrdered();
+                    last = k;
+                    while (next < keys.size() && keys[next] < k) missing(next++);
+                    if (next == keys.size() || keys[next] != k) {
+                      Difference diff;
+                      diff.kind = DiffKind::Extra;
+                      diff.key = displayKey(job.targetKey, d.rawKey);
+                      diff.targetKey = splitKey(d.rawKey);
+                      diff.matchKey = d.matchKey;
+                      diff.digest = d.hashes;
+                      diffs.push_back(std::move(diff));
+                      return {};
+                    }
+                    const auto* mine = pool.data() + next * width;
+                    if (!std::equal(d.hashes.begin(), d.hashes.end(), mine)) {
+                      Difference diff;
+                      diff.kind = DiffKind::Changed;
+                      diff.key = job.copy.keyColumns.front() + "=" + std::to_string(k);
+                      diff.columns = changedColumns(job, hashesAt(next), d.hashes);
+                      diff.sourceKey = {std::to_string(k)};
+                      diff.targetKey = splitKey(d.rawKey);
+                      diff.matchKey = d.matchKey;
+                      diffs.push_back(std::move(diff));
+                    }
+                    ++next;
+                    return {};
+                  });
+  if (!ordered) return {};
+  FERRY_TRY(st);
+  while (next < keys.size()) missing(next++);
+  out.sourceRows += sourceRows;
+  out.targetRows += targetRows;
+  out.convertedValues += src.convertedValues;
+  for (auto& diff : diffs) addDifference(out, std::move(diff), ctx.maxDifferences);
+  return {};
+}
+
+core::Status compareByKey(const VerifyJob& job, const plan::Chunk& chunk, CompareContext& ctx, ChunkOutcome& out) {
+  // Source rows by canonical key; their column hashes in one flat pool.
+  struct Entry {
+    std::size_t at;      ///< first column hash in `pool`
+    std::string rawKey;  ///< short keys fit the string's own buffer: no allocation
+  };
+  const std::size_t width = job.copy.columns.size();
   std::unordered_map<std::string, Entry> source;
+  source.reserve(static_cast<std::size_t>(std::max<std::int64_t>(chunk.estimatedRows, 1024)));
+  std::vector<std::uint64_t> pool;
   Digester src(job, true);
   Digest d;
   std::int64_t sinceAdmit = 0;
   FERRY_TRY(streamRows(ctx.source, job.copy.selectSql(sourcePredicate(job, chunk)), [&](const TextValues& row) {
     src.digest(row, d);
     ++out.sourceRows;
-    source.insert_or_assign(d.matchKey, Entry{d.hashes, d.rawKey, d.display});
+    auto [it, fresh] = source.try_emplace(d.matchKey, Entry{pool.size(), d.rawKey});
+    if (fresh) {
+      pool.insert(pool.end(), d.hashes.begin(), d.hashes.end());
+    } else {
+      std::copy(d.hashes.begin(), d.hashes.end(), pool.begin() + static_cast<std::ptrdiff_t>(it->second.at));
+    }
     return admit(ctx, sinceAdmit);
   }));
   flushProgress(ctx, sinceAdmit);
   out.convertedValues += src.convertedValues;
+  auto hashesAt = [&](std::size_t at) {
+    return std::vector<std::uint64_t>(pool.begin() + static_cast<std::ptrdiff_t>(at),
+                                      pool.begin() + static_cast<std::ptrdiff_t>(at + width));
+  };
   Digester tgt(job, false);
   FERRY_TRY(streamRows(ctx.target, job.targetSelect(targetPredicate(job, chunk)), [&](const TextValues& row) -> core::Status {
     tgt.digest(row, d);
@@ -157,20 +293,20 @@ core::Status compareByKey(const VerifyJob& job, const plan::Chunk& chunk, Compar
     if (it == source.end()) {
       Difference diff;
       diff.kind = DiffKind::Extra;
-      diff.key = d.display;
-      diff.targetKey = d.rawKey;
+      diff.key = displayKey(job.targetKey, d.rawKey);
+      diff.targetKey = splitKey(d.rawKey);
       diff.matchKey = d.matchKey;
       diff.digest = d.hashes;
       addDifference(out, std::move(diff), ctx.maxDifferences);
       return {};
     }
-    if (it->second.hashes != d.hashes) {
+    if (!std::equal(d.hashes.begin(), d.hashes.end(), pool.begin() + static_cast<std::ptrdiff_t>(it->second.at))) {
       Difference diff;
       diff.kind = DiffKind::Changed;
-      diff.key = it->second.display;
-      diff.columns = changedColumns(job, it->second.hashes, d.hashes);
-      diff.sourceKey = it->second.rawKey;
-      diff.targetKey = d.rawKey;
+      diff.key = displayKey(job.copy.keyColumns, it->second.rawKey);
+      diff.columns = changedColumns(job, hashesAt(it->second.at), d.hashes);
+      diff.sourceKey = splitKey(it->second.rawKey);
+      diff.targetKey = splitKey(d.rawKey);
       diff.matchKey = d.matchKey;
       addDifference(out, std::move(diff), ctx.maxDifferences);
     }
@@ -181,10 +317,10 @@ core::Status compareByKey(const VerifyJob& job, const plan::Chunk& chunk, Compar
   for (auto& [key, e] : source) {
     Difference diff;
     diff.kind = DiffKind::Missing;
-    diff.key = e.display;
-    diff.sourceKey = e.rawKey;
+    diff.key = displayKey(job.copy.keyColumns, e.rawKey);
+    diff.sourceKey = splitKey(e.rawKey);
     diff.matchKey = key;
-    diff.digest = std::move(e.hashes);
+    diff.digest = hashesAt(e.at);
     addDifference(out, std::move(diff), ctx.maxDifferences);
   }
   return {};
@@ -235,7 +371,13 @@ core::Status compareKeyless(const VerifyJob& job, CompareContext& ctx, ChunkOutc
   return collect(ctx.target, tgtSql, tgt2, false);
 }
 
-std::string serverHashSql(const VerifyJob& job, bool sourceSide, const std::string& predicate) {
+/// One aggregate per chunk and side: the row count and sums of fast 64-bit
+/// (PostgreSQL hashtextextended) or 2×32-bit (MariaDB CRC32 + CRC32C) hashes of
+/// each row's text. A pre-filter only: equal sums end the chunk's check, a
+/// difference (or a hash that differs between server builds) sends the chunk
+/// to row digests, which decide.
+std::string serverHashSql(const VerifyJob& job, bool sourceSide, const std::string& predicate,
+                          const SideConnection& side) {
   const model::Engine e = sourceSide ? job.copy.sourceEngine : job.copy.targetEngine;
   std::vector<std::string> exprs;
   for (size_t i = 0; i < job.copy.columns.size(); ++i) {
@@ -243,8 +385,8 @@ std::string serverHashSql(const VerifyJob& job, bool sourceSide, const std::stri
   }
   const std::string table = sourceSide ? job.sourceTableSql() : job.targetTableSql();
   if (e == model::Engine::PostgreSQL) {
-    return "SELECT count(*), coalesce(sum(('x' || substr(md5(ROW(" + core::join(exprs, ", ") +
-           ")::text), 1, 15))::bit(60)::bigint), 0) FROM " + table + " WHERE " + predicate;
+    return "SELECT count(*), coalesce(sum(hashtextextended(ROW(" + core::join(exprs, ", ") + ")::text, 0)), 0) FROM " +
+           table + " WHERE " + predicate;
   }
   // Bytes, not characters: columns of different character sets cannot be concatenated as text.
   std::vector<std::string> nulls, bytes;
@@ -252,16 +394,20 @@ std::string serverHashSql(const VerifyJob& job, bool sourceSide, const std::stri
     nulls.push_back("ISNULL(" + x + ")");
     bytes.push_back("CAST(" + x + " AS BINARY)");
   }
-  return "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTRING(MD5(CONCAT_WS('#', " + core::join(bytes, ", ") +
-         ", CONCAT(" + core::join(nulls, ", ") + "))), 1, 15), 16, 10) AS UNSIGNED)), 0) FROM " + table + " WHERE " +
-         predicate;
+  const std::string row = "CONCAT_WS('#', " + core::join(bytes, ", ") + ", CONCAT(" + core::join(nulls, ", ") + "))";
+  const bool crc32c = e == model::Engine::MariaDB && side.my && side.my->serverVersion().atLeast(10, 8);
+  const std::string sums = crc32c ? "COALESCE(SUM(CRC32(" + row + ")), 0), COALESCE(SUM(CRC32C(" + row + ")), 0)"
+                                  : "COALESCE(SUM(CAST(CONV(SUBSTRING(MD5(" + row + "), 1, 15), 16, 10) AS UNSIGNED)), 0)";
+  return "SELECT COUNT(*), " + sums + " FROM " + table + " WHERE " + predicate;
 }
 
 core::Result<std::pair<std::int64_t, std::string>> serverHash(const SideConnection& side, const std::string& sql) {
   auto r = side.pg ? side.pg->query(sql) : side.my->query(sql);
   if (!r) return std::move(r).error();
   if (r->empty()) return core::Error(core::ErrorKind::Internal, "checksum query returned no row");
-  return std::pair<std::int64_t, std::string>(std::stoll(r->at(0, 0).value_or("0")), r->at(0, 1).value_or("0"));
+  std::string sums;
+  for (std::size_t c = 1; c < r->columns().size(); ++c) sums += r->at(0, c).value_or("0") + "/";
+  return std::pair<std::int64_t, std::string>(std::stoll(r->at(0, 0).value_or("0")), sums);
 }
 
 }  // namespace
@@ -313,9 +459,9 @@ core::Result<ChunkOutcome> compareChunk(const VerifyJob& job, const plan::Chunk&
   }
   const bool server = ctx.mode == HashMode::Server || (ctx.mode == HashMode::Auto && job.serverHashable);
   if (server && job.serverHashable) {
-    auto s = serverHash(ctx.source, serverHashSql(job, true, sourcePredicate(job, chunk)));
+    auto s = serverHash(ctx.source, serverHashSql(job, true, sourcePredicate(job, chunk), ctx.source));
     if (!s) return std::move(s).error().context("source checksum of " + job.label());
-    auto t = serverHash(ctx.target, serverHashSql(job, false, targetPredicate(job, chunk)));
+    auto t = serverHash(ctx.target, serverHashSql(job, false, targetPredicate(job, chunk), ctx.target));
     if (!t) return std::move(t).error().context("target checksum of " + job.label());
     if (ctx.onRows) ctx.onRows(s->first);
     if (*s == *t) {
@@ -325,6 +471,11 @@ core::Result<ChunkOutcome> compareChunk(const VerifyJob& job, const plan::Chunk&
       return out;
     }
     out.drilled = true;
+  }
+  if (job.copy.integerKey) {
+    bool ordered = false;
+    FERRY_TRY(compareOrdered(job, chunk, ctx, out, ordered));
+    if (ordered) return out;
   }
   FERRY_TRY(compareByKey(job, chunk, ctx, out));
   return out;
