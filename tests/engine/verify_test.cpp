@@ -256,5 +256,90 @@ INSTANTIATE_TEST_SUITE_P(AllPairs, Verify,
                                            Pair{"pg_to_my", Side::Pg, Side::My, "ferry_t_vdst4"}),
                          [](const auto& param) { return std::string(param.param.name); });
 
+/// Two identical PostgreSQL databases with one table, for the live-data and CLI tests.
+void identicalPgPair(const std::string& a, const std::string& b) {
+  for (const auto& db : {a, b}) {
+    test::recreatePgDatabase(db);
+    test::psql(db, "CREATE TABLE t (id int PRIMARY KEY, v text); "
+                   "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 2000) g");
+  }
+}
+
+TEST(VerifyLive, AChunkThatDiffersIsCheckedAgainBeforeItIsReported) {
+  identicalPgPair("ferry_t_vlive_a", "ferry_t_vlive_b");
+  test::psql("ferry_t_vlive_b", "UPDATE t SET v = 'not yet replicated' WHERE id = 5");
+  run::VerifyRequest req;
+  req.source = test::pgSpec("ferry_t_vlive_a");
+  req.target = test::pgSpec("ferry_t_vlive_b");
+  req.options.jobs = 2;
+  req.options.limits.maxRows = 500;
+  req.options.live.recheckRounds = 2;
+  req.options.live.sourcePosition = "0/ABC";
+  std::vector<std::string> waitedFor;
+  // The change-capture phase would wait until the target applied the source up
+  // to the position; here "applying" is putting the row right.
+  req.options.live.waitUntilApplied = [&](const std::string& position, std::stop_token) -> core::Status {
+    waitedFor.push_back(position);
+    test::psql("ferry_t_vlive_b", "UPDATE t SET v = 'v5' WHERE id = 5");
+    return {};
+  };
+  {
+    run::VerifyRun vr(req);
+    auto r = vr.run({});
+    ASSERT_TRUE(r.ok()) << r.error().oneLine();
+    EXPECT_TRUE(r->identical()) << verify::renderText(*r);
+    EXPECT_EQ(r->tables.at(0).chunksRechecked, 1);
+    EXPECT_EQ(waitedFor, std::vector<std::string>{"0/ABC"});
+  }
+  // A difference that stays after every re-check is reported.
+  test::psql("ferry_t_vlive_b", "UPDATE t SET v = 'really different' WHERE id = 700");
+  req.options.live.waitUntilApplied = nullptr;
+  run::VerifyRun vr(req);
+  auto r = vr.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  ASSERT_EQ(describe(r->tables.at(0)), std::vector<std::string>{"changed id=700 [v]"});
+  EXPECT_EQ(r->tables.at(0).chunksRechecked, 2);
+}
+
+TEST(VerifyCli, ExitCodesJsonReportAndRepair) {
+  identicalPgPair("ferry_t_vcli_a", "ferry_t_vcli_b");
+  const std::string args = " --source '" + test::pgUrl("ferry_t_vcli_a") + "' --target '" + test::pgUrl("ferry_t_vcli_b") + "'";
+  const std::string bin = FERRY_BINARY;
+  std::string out;
+  EXPECT_EQ(test::runCommand(bin + " verify" + args, &out), 0) << out;
+  test::psql("ferry_t_vcli_b", "DELETE FROM t WHERE id = 1999; UPDATE t SET v = NULL WHERE id = 3");
+  const std::string html = "/tmp/ferry-verify-cli-report.html";
+  std::remove(html.c_str());
+  const std::string json = "/tmp/ferry-verify-cli.json";
+  EXPECT_EQ(test::runCommand("(" + bin + " verify --json --report " + html + args + " >" + json + " 2>/dev/null)", &out), 3)
+      << out;
+  std::string text;
+  ASSERT_EQ(test::runCommand("cat " + json, &text), 0);
+  const auto j = nlohmann::json::parse(text);
+  EXPECT_FALSE(j.at("identical").get<bool>());
+  const auto& t = j.at("tables").at(0);
+  EXPECT_EQ(t.at("schema"), "public");
+  EXPECT_EQ(t.at("table"), "t");
+  EXPECT_EQ(t.at("status"), "mismatch");
+  EXPECT_EQ(t.at("source_rows"), 2000);
+  EXPECT_EQ(t.at("target_rows"), 1999);
+  std::set<std::string> diffs;
+  for (const auto& d : t.at("differences")) {
+    diffs.insert(d.at("kind").get<std::string>() + " " + d.at("key").get<std::string>() + " " +
+                 core::join(d.at("columns").get<std::vector<std::string>>(), ","));
+  }
+  EXPECT_EQ(diffs, (std::set<std::string>{"changed id=3 v", "missing id=1999 "}));
+  std::string page;
+  ASSERT_EQ(test::runCommand("cat " + html, &page), 0);
+  EXPECT_NE(page.find("Differences found"), std::string::npos);
+  EXPECT_NE(page.find("id=1999"), std::string::npos);
+  EXPECT_EQ(test::runCommand(bin + " repair" + args, &out), 0) << out;
+  EXPECT_NE(out.find("1 rows deleted, 2 inserted"), std::string::npos) << out;
+  EXPECT_EQ(test::runCommand(bin + " verify" + args, &out), 0) << out;
+  // A wrong URL is an error (1), not a difference.
+  EXPECT_EQ(test::runCommand(bin + " verify --source 'postgresql://ferry@127.0.0.1:1/x' --target '" +
+                                 test::pgUrl("ferry_t_vcli_b") + "'", &out), 1) << out;
+}
+
 }  // namespace
 }  // namespace ferry
