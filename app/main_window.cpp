@@ -23,6 +23,7 @@
 #include "app/placeholder_page.h"
 #include "app/run_page.h"
 #include "app/schema_browser_page.h"
+#include "app/verify_page.h"
 
 namespace ferry::app {
 
@@ -45,11 +46,7 @@ const PageInfo kPages[] = {
                        "foreign keys, checks, triggers, sequence values) — and splits every table into key-range chunks "
                        "for the copy.<br><br>The DDL shown is the DDL that runs; an edit you make is kept and marked.")},
     {"run", QT_TRANSLATE_NOOP("MainWindow", "Run"), ""},
-    {"verify", QT_TRANSLATE_NOOP("MainWindow", "Verify"),
-     QT_TRANSLATE_NOOP("MainWindow",
-                       "Compares row counts and chunked checksums over normalised values on both sides, repeated while "
-                       "CDC keeps the target current.<br><br>A mismatch names the table and the key range down to the "
-                       "rows; repair re-copies only those.")},
+    {"verify", QT_TRANSLATE_NOOP("MainWindow", "Verify"), ""},
     {"cutover", QT_TRANSLATE_NOOP("MainWindow", "Cutover"),
      QT_TRANSLATE_NOOP("MainWindow",
                        "When the lag is under the threshold: pauses writes on the source, drains, verifies the changed "
@@ -148,6 +145,19 @@ void MainWindow::buildPages() {
       page = m_run;
       connect(m_run, &RunPage::finished, this, [this](bool ok) {
         statusBar()->showMessage(ok ? tr("Copy finished.") : tr("The copy did not finish."), 8000);
+      });
+    } else if (QLatin1String(p.name) == QLatin1String("verify")) {
+      m_verify = new VerifyPage(
+          m_bridge, m_passwords,
+          [this](preflight::Role r) -> std::optional<connect::ConnectionSpec> {
+            ConnectionEditor* editor = r == preflight::Role::Source ? m_source : m_target;
+            if (editor->isBlank()) return std::nullopt;
+            return editor->spec();
+          },
+          [this] { return collectProject(); });
+      page = m_verify;
+      connect(m_verify, &VerifyPage::finished, this, [this](bool ok) {
+        statusBar()->showMessage(ok ? tr("Verification finished.") : tr("The verification did not finish."), 8000);
       });
     } else {
       page = new PlaceholderPage(title, tr(p.plan));

@@ -21,6 +21,7 @@ class EngineBridge;
 class PasswordStore;
 class RunPage;
 class SchemaBrowserPage;
+class VerifyPage;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -52,6 +53,7 @@ public:
   SchemaBrowserPage* schemaBrowser() const { return m_schema; }
   AssessmentPage* assessmentPage() const { return m_assessment; }
   RunPage* runPage() const { return m_run; }
+  VerifyPage* verifyPage() const { return m_verify; }
   EngineBridge* bridge() const { return m_bridge; }
 
 protected:
@@ -78,6 +80,7 @@ private:
   SchemaBrowserPage* m_schema = nullptr;
   AssessmentPage* m_assessment = nullptr;
   RunPage* m_run = nullptr;
+  VerifyPage* m_verify = nullptr;
   QLabel* m_busy = nullptr;
   plan::Project m_project;
   QString m_path;

@@ -1,5 +1,6 @@
 #include "app/bridge/engine_bridge.h"
 
+#include <mutex>
 #include <thread>
 
 #include <QFutureWatcher>
@@ -14,6 +15,9 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<CatalogOutcome>();
   qRegisterMetaType<AssessmentOutcome>();
   qRegisterMetaType<CopyOutcome>();
+  qRegisterMetaType<VerifyOutcome>();
+  qRegisterMetaType<RepairOutcome>();
+  qRegisterMetaType<RowPairOutcome>();
   // 4 threads: source and target tests plus two catalog loads may run at once;
   // each holds one connection, so more would only queue on the servers.
   m_pool.setMaxThreadCount(4);
@@ -33,8 +37,33 @@ struct EngineBridge::CopyJob {
   }
 };
 
+/// One verification: the run (its progress and flow control are thread-safe),
+/// the thread that drives run() and later repair(), and a lock so a rowPair()
+/// on the pool never shares the run's worker connections with them.
+struct EngineBridge::VerifyJob {
+  std::unique_ptr<run::VerifyRun> run;
+  std::jthread thread;
+  std::mutex connections;
+  bool busy = false;      ///< GUI thread only: run() or repair() in flight
+  bool released = false;  ///< GUI thread only: forget the job once its thread is done
+  void stop() {
+    thread.request_stop();
+    run->flow().resume();  // a throttled run must see the stop
+  }
+  ~VerifyJob() {
+    if (thread.joinable()) {
+      stop();
+      thread.join();
+    }
+  }
+};
+
 EngineBridge::~EngineBridge() {
   m_copies.clear();  // stops and joins running copies while `this` still exists
+  // Stop every verification first: a rowPair() task waiting for a run's lock
+  // must get it before the pool is waited for.
+  for (auto& entry : m_verifies) entry.second->stop();
+  m_verifies.clear();
   m_pool.waitForDone();
 }
 
@@ -217,6 +246,142 @@ bool EngineBridge::cancelCopy(quint64 copyId) {
 bool EngineBridge::isCopyPaused(quint64 copyId) const {
   const CopyJob* job = copyJob(copyId);
   return job && job->run->flow().paused();
+}
+
+quint64 EngineBridge::startVerify(run::VerifyRequest request) {
+  const quint64 id = m_nextId++;
+  auto job = std::make_shared<VerifyJob>();
+  job->run = std::make_unique<run::VerifyRun>(std::move(request));
+  job->busy = true;
+  VerifyJob* raw = job.get();
+  ++m_pending;
+  emit pendingChanged(m_pending);
+  job->thread = std::jthread([this, id, raw](std::stop_token stop) {
+    VerifyOutcome out;
+    {
+      std::lock_guard lock(raw->connections);
+      auto result = raw->run->run(stop);
+      out.last = raw->run->progress();
+      if (result) {
+        out.report = std::move(*result);
+      } else {
+        out.error = result.error();
+        out.last.phase = "failed";
+      }
+    }
+    // Queued: runs on the GUI thread; dropped if the bridge is gone by then.
+    QMetaObject::invokeMethod(
+        this,
+        [this, id, out = std::move(out)] {
+          endVerifyWork(id);
+          emit verifyFinished(id, out);
+        },
+        Qt::QueuedConnection);
+  });
+  m_verifies.emplace(id, std::move(job));
+  return id;
+}
+
+std::shared_ptr<EngineBridge::VerifyJob> EngineBridge::verifyJob(quint64 verifyId) const {
+  auto it = m_verifies.find(verifyId);
+  return it == m_verifies.end() ? nullptr : it->second;
+}
+
+void EngineBridge::endVerifyWork(quint64 verifyId) {
+  auto it = m_verifies.find(verifyId);
+  if (it == m_verifies.end()) return;
+  it->second->thread.join();  // it posted this as its last act: the join is immediate
+  it->second->busy = false;
+  --m_pending;
+  emit pendingChanged(m_pending);
+  if (it->second->released) {
+    auto job = std::move(it->second);
+    m_verifies.erase(it);
+    dropVerifyJob(std::move(job));
+  }
+}
+
+void EngineBridge::dropVerifyJob(std::shared_ptr<VerifyJob> job) {
+  // The run closes its worker connections as it dies, which talks to the
+  // servers: let a pool thread do it, never the GUI thread.
+  m_pool.start([job = std::move(job)]() mutable { job.reset(); });
+}
+
+std::optional<run::VerifyProgress> EngineBridge::verifyProgress(quint64 verifyId) const {
+  auto job = verifyJob(verifyId);
+  if (!job) return std::nullopt;
+  return job->run->progress();
+}
+
+bool EngineBridge::cancelVerify(quint64 verifyId) {
+  auto job = verifyJob(verifyId);
+  if (!job || !job->busy) return false;
+  job->stop();
+  return true;
+}
+
+bool EngineBridge::isVerifyBusy(quint64 verifyId) const {
+  auto job = verifyJob(verifyId);
+  return job && job->busy;
+}
+
+quint64 EngineBridge::fetchRowPair(quint64 verifyId, const std::string& table, const verify::Difference& difference) {
+  auto job = verifyJob(verifyId);
+  if (!job || job->released) return 0;
+  auto work = [job, table, difference]() -> RowPairOutcome {
+    RowPairOutcome out;
+    std::lock_guard lock(job->connections);  // waits while the run verifies or repairs
+    auto pair = job->run->rowPair(table, difference);
+    if (pair) {
+      out.pair = std::move(*pair);
+    } else {
+      out.error = pair.error();
+    }
+    return out;
+  };
+  return start<RowPairOutcome>(std::move(work), [this](quint64 id, const RowPairOutcome& o) { emit rowPairFetched(id, o); });
+}
+
+bool EngineBridge::startRepair(quint64 verifyId, verify::VerifyReport report) {
+  auto job = verifyJob(verifyId);
+  if (!job || job->busy || job->released) return false;
+  job->busy = true;
+  ++m_pending;
+  emit pendingChanged(m_pending);
+  VerifyJob* raw = job.get();
+  job->thread = std::jthread([this, verifyId, raw, report = std::move(report)](std::stop_token stop) {
+    RepairOutcome out;
+    {
+      std::lock_guard lock(raw->connections);
+      auto done = raw->run->repair(report, stop);
+      if (done) {
+        out.repairs = std::move(*done);
+      } else {
+        out.error = done.error();
+      }
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, verifyId, out = std::move(out)] {
+          endVerifyWork(verifyId);
+          emit repairFinished(verifyId, out);
+        },
+        Qt::QueuedConnection);
+  });
+  return true;
+}
+
+void EngineBridge::releaseVerify(quint64 verifyId) {
+  auto it = m_verifies.find(verifyId);
+  if (it == m_verifies.end()) return;
+  if (it->second->busy) {
+    it->second->released = true;
+    it->second->stop();
+    return;
+  }
+  auto job = std::move(it->second);
+  m_verifies.erase(it);
+  dropVerifyJob(std::move(job));
 }
 
 }  // namespace ferry::app

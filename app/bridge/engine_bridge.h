@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <QMetaType>
 #include <QObject>
@@ -20,6 +22,7 @@
 #include "model/catalog.h"
 #include "preflight/preflight.h"
 #include "run/copy_run.h"
+#include "run/verify_run.h"
 
 namespace ferry::app {
 
@@ -69,6 +72,26 @@ struct CopyOutcome {
   run::CopyProgress last;
 };
 
+/// How a verification ended: the report, or the error (one line, never a
+/// password); `last` is the final progress either way.
+struct VerifyOutcome {
+  std::optional<core::Error> error;
+  std::optional<verify::VerifyReport> report;
+  run::VerifyProgress last;
+};
+
+/// What a repair did per table, or why it stopped.
+struct RepairOutcome {
+  std::optional<core::Error> error;
+  std::vector<run::TableRepair> repairs;
+};
+
+/// Both sides of one differing row (VerifyRun::rowPair).
+struct RowPairOutcome {
+  std::optional<core::Error> error;
+  std::optional<verify::RowPair> pair;
+};
+
 class EngineBridge : public QObject {
   Q_OBJECT
 public:
@@ -99,6 +122,26 @@ public:
   bool cancelCopy(quint64 copyId);
   bool isCopyPaused(quint64 copyId) const;
 
+  /// Starts a verification on its own thread; verifyFinished() reports the end.
+  /// The finished run stays open (its worker connections) for rowPair() and
+  /// repairVerified() until releaseVerify(); the id names it in those calls.
+  quint64 startVerify(run::VerifyRequest request);
+  /// The verification's current progress; nullopt for an unknown id.
+  std::optional<run::VerifyProgress> verifyProgress(quint64 verifyId) const;
+  /// Asks a running verification or repair to stop; its finished signal follows.
+  bool cancelVerify(quint64 verifyId);
+  /// True while the run verifies or repairs (rowPair waits for it meanwhile).
+  bool isVerifyBusy(quint64 verifyId) const;
+  /// Fetches both sides of one difference of a finished verification on the
+  /// pool; rowPairFetched() carries the request id returned. 0: unknown run.
+  quint64 fetchRowPair(quint64 verifyId, const std::string& table, const verify::Difference& difference);
+  /// Repairs the differing rows of `report` (from that run) on the run's own
+  /// thread; repairFinished() follows. Verify again (a new run) to prove it.
+  bool startRepair(quint64 verifyId, verify::VerifyReport report);
+  /// Forgets a run and closes its connections off the GUI thread; a busy run
+  /// is stopped first and forgotten once it ends.
+  void releaseVerify(quint64 verifyId);
+
   /// Number of requests still running (tests and the status bar use it).
   int pending() const { return m_pending; }
 
@@ -107,6 +150,9 @@ signals:
   void catalogLoaded(quint64 requestId, const ferry::app::CatalogOutcome& outcome);
   void assessmentFinished(quint64 requestId, const ferry::app::AssessmentOutcome& outcome);
   void copyFinished(quint64 copyId, const ferry::app::CopyOutcome& outcome);
+  void verifyFinished(quint64 verifyId, const ferry::app::VerifyOutcome& outcome);
+  void repairFinished(quint64 verifyId, const ferry::app::RepairOutcome& outcome);
+  void rowPairFetched(quint64 requestId, const ferry::app::RowPairOutcome& outcome);
   /// Emitted when pending() changes, for busy indicators.
   void pendingChanged(int pending);
 
@@ -118,8 +164,16 @@ private:
   CopyJob* copyJob(quint64 copyId) const;
   void onCopyDone(quint64 copyId, CopyOutcome outcome);
 
+  struct VerifyJob;
+  std::shared_ptr<VerifyJob> verifyJob(quint64 verifyId) const;
+  /// The job's thread posted its last act: join it, then forget a released job.
+  void endVerifyWork(quint64 verifyId);
+  void dropVerifyJob(std::shared_ptr<VerifyJob> job);
+
   QThreadPool m_pool;
   std::map<quint64, std::unique_ptr<CopyJob>> m_copies;
+  /// Shared with pool tasks (rowPair) that may outlive a release.
+  std::map<quint64, std::shared_ptr<VerifyJob>> m_verifies;
   quint64 m_nextId = 1;
   int m_pending = 0;
 };
@@ -130,3 +184,6 @@ Q_DECLARE_METATYPE(ferry::app::ConnectionTestOutcome)
 Q_DECLARE_METATYPE(ferry::app::CatalogOutcome)
 Q_DECLARE_METATYPE(ferry::app::AssessmentOutcome)
 Q_DECLARE_METATYPE(ferry::app::CopyOutcome)
+Q_DECLARE_METATYPE(ferry::app::VerifyOutcome)
+Q_DECLARE_METATYPE(ferry::app::RepairOutcome)
+Q_DECLARE_METATYPE(ferry::app::RowPairOutcome)
