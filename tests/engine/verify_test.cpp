@@ -301,6 +301,30 @@ TEST(VerifyLive, AChunkThatDiffersIsCheckedAgainBeforeItIsReported) {
   EXPECT_EQ(r->tables.at(0).chunksRechecked, 2);
 }
 
+TEST(VerifySample, ASampleChecksSomeChunksButCountsStayExact) {
+  identicalPgPair("ferry_t_vsample_a", "ferry_t_vsample_b");
+  run::VerifyRequest req;
+  req.source = test::pgSpec("ferry_t_vsample_a");
+  req.target = test::pgSpec("ferry_t_vsample_b");
+  req.options.jobs = 2;
+  req.options.limits.maxRows = 100;  // 20 chunks
+  req.options.samplePercent = 30;
+  test::psql("ferry_t_vsample_b", "DELETE FROM t WHERE id = 2000");
+  run::VerifyRun vr(req);
+  auto r = vr.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  const auto& t = r->tables.at(0);
+  EXPECT_TRUE(t.sampled);
+  EXPECT_GT(t.chunksTotal, 0);
+  EXPECT_LT(t.chunksTotal, 20);
+  EXPECT_LT(t.rowsChecked, 2000);
+  // Whatever the sample, the exact counts expose the missing row.
+  EXPECT_EQ(t.sourceRows, 2000);
+  EXPECT_EQ(t.targetRows, 1999);
+  EXPECT_EQ(t.status, TableStatus::Mismatch);
+  EXPECT_FALSE(r->identical());
+}
+
 TEST(VerifyCli, ExitCodesJsonReportAndRepair) {
   identicalPgPair("ferry_t_vcli_a", "ferry_t_vcli_b");
   const std::string args = " --source '" + test::pgUrl("ferry_t_vcli_a") + "' --target '" + test::pgUrl("ferry_t_vcli_b") + "'";
