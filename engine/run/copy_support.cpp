@@ -207,9 +207,33 @@ std::string boundJson(const std::optional<plan::KeyBound>& b) {
   return b ? nlohmann::json(b->values).dump() : std::string("null");
 }
 
-std::optional<plan::KeyBound> parseBound(const std::string& text) {
-  if (text.empty() || text == "null") return std::nullopt;
-  return plan::KeyBound{nlohmann::json::parse(text).get<std::vector<std::string>>()};
+/// A ctid bound as the state stores it: the JSON string "(page,0)".
+std::string pageJson(std::int64_t page) { return nlohmann::json("(" + std::to_string(page) + ",0)").dump(); }
+
+/// The state's bounds back into a chunk: key values (an array), a ctid page (a
+/// string) or an open end (null).
+plan::Chunk chunkFromState(const state::ChunkState& c) {
+  plan::Chunk chunk;
+  chunk.ordinal = static_cast<int>(c.ordinal);
+  const auto parse = [](const std::string& text) {
+    return text.empty() ? nlohmann::json() : nlohmann::json::parse(text);
+  };
+  const nlohmann::json lower = parse(c.lowerBoundJson);
+  const nlohmann::json upper = parse(c.upperBoundJson);
+  const auto page = [](const nlohmann::json& j) {  // "(1200,0)" -> 1200
+    const auto text = j.get<std::string>();
+    return std::stoll(text.substr(1, text.find(',') - 1));
+  };
+  if (lower.is_string()) {
+    chunk.kind = plan::ChunkKind::CtidRange;
+    chunk.lowerPage = page(lower);
+    chunk.upperPage = upper.is_string() ? page(upper) : 0;
+    return chunk;
+  }
+  if (lower.is_array()) chunk.lower = plan::KeyBound{lower.get<std::vector<std::string>>()};
+  if (upper.is_array()) chunk.upper = plan::KeyBound{upper.get<std::vector<std::string>>()};
+  chunk.kind = chunk.lower || chunk.upper ? plan::ChunkKind::KeyRange : plan::ChunkKind::Whole;
+  return chunk;
 }
 
 core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const copy::TableJob& job,
@@ -218,7 +242,18 @@ core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const cop
   const std::int64_t perChunk = plan::rowsPerChunk(stats, limits);
   const model::Engine e = job.sourceEngine;
   const std::string table = ddl::qualified(e, job.sourceSchema, job.sourceTable);
-  // No key: one stream (a keyless chunk cannot be told apart on the target).
+  // No key on PostgreSQL: ranges of heap pages. Every worker reads the one
+  // exported snapshot, in which a row's ctid does not change; a TID range scan
+  // (PostgreSQL 14) reads just those pages. MySQL: one stream.
+  if (job.keyColumns.empty() && w.pgSource && w.pgSource->serverVersion().atLeast(14)) {
+    auto r = sourceQuery(w, "SELECT pg_relation_size(" + ddl::quoteLiteral(table) +
+                                "::regclass) AS bytes, current_setting('block_size')::bigint AS page");
+    if (!r) return std::move(r).error().context("planning " + job.label());
+    const std::int64_t pageBytes = std::max<std::int64_t>(1, r->row(0).i64("page"));
+    const std::int64_t pages = r->row(0).i64("bytes") / pageBytes;
+    if (pages * pageBytes <= limits.maxBytes && job.estimatedRows <= limits.maxRows) return plan::planWhole(stats);
+    return plan::planCtidRanges(pages, stats, limits, pageBytes);
+  }
   if (job.keyColumns.empty() || job.estimatedRows <= perChunk) return plan::planWhole(stats);
   if (job.integerKey) {
     const std::string k = ddl::quoteIdent(e, job.keyColumns.front());
@@ -279,8 +314,13 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
       state::ChunkState s;
       s.tableId = rt->stateId;
       s.ordinal = c.ordinal;
-      s.lowerBoundJson = boundJson(c.lower);
-      s.upperBoundJson = boundJson(c.upper);
+      if (c.kind == plan::ChunkKind::CtidRange) {
+        s.lowerBoundJson = pageJson(c.lowerPage);
+        s.upperBoundJson = c.upperPage > 0 ? pageJson(c.upperPage) : "null";
+      } else {
+        s.lowerBoundJson = boundJson(c.lower);
+        s.upperBoundJson = boundJson(c.upper);
+      }
       cs.push_back(std::move(s));
     }
     auto chunkIds = st.addChunks(cs);
@@ -311,12 +351,7 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
     if (c.status != state::ChunkStatus::Done && marked.count(c.id)) {
       FERRY_TRY(st.markChunkDone(c.id, c.counts));
     } else if (c.status != state::ChunkStatus::Done) {
-      plan::Chunk chunk;
-      chunk.ordinal = c.ordinal;
-      chunk.lower = parseBound(c.lowerBoundJson);
-      chunk.upper = parseBound(c.upperBoundJson);
-      chunk.kind = rt.job.keyColumns.empty() ? plan::ChunkKind::Whole : plan::ChunkKind::KeyRange;
-      queue.push_back({&rt, c.id, chunk});
+      queue.push_back({&rt, c.id, chunkFromState(c)});
       continue;
     }
     ++rt.chunksDone;

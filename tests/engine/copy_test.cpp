@@ -227,5 +227,25 @@ TEST_F(Copy, WritesDuringTheCopyStayOutOfTheSnapshot) {
   EXPECT_LT(pos, std::stoll(fields[1])) << "snapshot " << s.final.snapshot << ", after the writes " << after;
 }
 
+TEST_F(Copy, KeylessPostgresTableIsCopiedInCtidRangesExactlyOnce) {
+  test::recreatePgDatabase("ferry_t_copy_ctid");
+  // Identical rows (only their number tells them apart) and holes left by a delete.
+  test::psql("ferry_t_copy_ctid", "CREATE TABLE heap (a int, b text); "
+                                  "INSERT INTO heap SELECT g % 997, repeat('y', g % 40) FROM generate_series(1, 60000) g; "
+                                  "INSERT INTO heap SELECT a, b FROM heap WHERE a < 10; "
+                                  "DELETE FROM heap WHERE a BETWEEN 100 AND 140");
+  test::psql("ferry_t_copy_ctid", "VACUUM ANALYZE heap");
+  test::recreatePgDatabase("ferry_t_copy_ctid_dst");
+  auto req = request(test::pgSpec("ferry_t_copy_ctid"), test::pgSpec("ferry_t_copy_ctid_dst"), tempState("ctid"));
+  req.options.limits.maxRows = 5000;
+  run::CopyRun copy(req);
+  auto r = copy.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  ASSERT_EQ(r->final.tables.size(), 1u);
+  EXPECT_GE(r->final.tables[0].chunksTotal, 10);  // ~58,000 rows in chunks of ~5,000
+  const std::string multiset = "SELECT count(*) || '|' || md5(string_agg(a || ':' || b, ',' ORDER BY a, b)) FROM heap";
+  EXPECT_EQ(core::trim(test::psql("ferry_t_copy_ctid_dst", multiset)), core::trim(test::psql("ferry_t_copy_ctid", multiset)));
+}
+
 }  // namespace
 }  // namespace ferry
