@@ -281,14 +281,18 @@ void RunPage::apply(const run::CopyProgress& p) {
   std::int64_t rows = 0;
   std::int64_t estimated = 0;
   for (const auto& t : p.tables) {
-    const bool copied = t.status == "copied";
+    const bool copied = t.dataCopied();
     rows += copied ? t.rowsWritten : std::max(t.rowsRead, t.rowsWritten);
     estimated += copied ? t.rowsWritten : std::max(t.estimatedRows, t.rowsRead);
     const QString name = q(t.schema) + QLatin1Char('.') + q(t.table);
     QString& before = m_tableStatus[name];
-    if (before != q(t.status) && (t.status == "copied" || t.status == "failed")) {
+    // A table's index builds start right after its last chunk: a poll may see
+    // "indexing" or "indexed" without ever seeing "copied".
+    const bool wasCopied = before == QLatin1String("copied") || before == QLatin1String("indexing") ||
+                           before == QLatin1String("indexed");
+    if (before != q(t.status) && ((copied && !wasCopied) || t.status == "failed")) {
       m_last.elapsedSeconds = p.elapsedSeconds;
-      log(t.status == "copied" ? tr("%1 copied: %2 rows").arg(name, number(t.rowsWritten)) : tr("%1 failed").arg(name),
+      log(copied ? tr("%1 copied: %2 rows").arg(name, number(t.rowsWritten)) : tr("%1 failed").arg(name),
           t.status == "failed");
     }
     before = q(t.status);

@@ -80,7 +80,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= static_cast<int>(m_rows.size())) return {};
   const Row& row = m_rows[static_cast<size_t>(index.row())];
   const auto& t = row.progress;
-  const bool copied = t.status == "copied";
+  const bool copied = t.dataCopied();
   // Rows streamed so far (committed rows lag by a chunk); the written count once done.
   const std::int64_t rows = copied ? t.rowsWritten : std::max(t.rowsRead, t.rowsWritten);
   if (role == widgets::ProgressDelegate::FractionRole && index.column() == RowsColumn) {

@@ -58,11 +58,13 @@ std::vector<Chunk> planFromBoundaries(const std::vector<KeyBound>& boundaries, c
   return out;
 }
 
-std::vector<Chunk> planCtidRanges(std::int64_t pages, const TableStats& stats, const ChunkLimits& limits) {
+std::vector<Chunk> planCtidRanges(std::int64_t pages, const TableStats& stats, const ChunkLimits& limits,
+                                  std::int64_t pageBytes) {
   if (pages <= 0) return planWhole(stats);
-  const std::int64_t perChunk = rowsPerChunk(stats, limits);
+  const std::int64_t byBytes = std::max<std::int64_t>(1, limits.maxBytes / std::max<std::int64_t>(1, pageBytes));
   const std::int64_t rowsPerPage = stats.rows > 0 ? std::max<std::int64_t>(1, stats.rows / pages) : 1;
-  const std::int64_t pagesPerChunk = std::max<std::int64_t>(1, perChunk / rowsPerPage);
+  const std::int64_t byRows = std::max<std::int64_t>(1, std::max<std::int64_t>(1, limits.maxRows) / rowsPerPage);
+  const std::int64_t pagesPerChunk = std::min(byBytes, byRows);
   std::vector<Chunk> out;
   for (std::int64_t start = 0; start < pages; start += pagesPerChunk) {
     Chunk c;

@@ -61,9 +61,13 @@ std::vector<Chunk> planIntegerRanges(std::int64_t min, std::int64_t max, const T
 /// every rowsPerChunk() rows (keyset paging); chunk i covers [b[i-1], b[i]).
 std::vector<Chunk> planFromBoundaries(const std::vector<KeyBound>& boundaries, const TableStats& stats);
 
-/// PostgreSQL table without a key: ranges of heap pages (ctid), sized by the
-/// table's bytes per page. The last chunk is open above (rows appended later).
-std::vector<Chunk> planCtidRanges(std::int64_t pages, const TableStats& stats, const ChunkLimits& limits);
+/// PostgreSQL table without a key: ranges of heap pages (ctid) of `pages`
+/// pages of `pageBytes` each. A chunk holds at most limits.maxBytes of pages and
+/// about limits.maxRows rows (stats.rows spread evenly over the pages). The
+/// first chunk starts at page 0 and the last is open above. Only valid inside
+/// one snapshot: an UPDATE or VACUUM FULL moves rows to other pages.
+std::vector<Chunk> planCtidRanges(std::int64_t pages, const TableStats& stats, const ChunkLimits& limits,
+                                  std::int64_t pageBytes = 8192);
 
 /// A table with no usable key on MySQL: one stream.
 std::vector<Chunk> planWhole(const TableStats& stats);

@@ -1,11 +1,14 @@
-// The copy orchestrator: state, snapshot, planning, workers, post-data.
+// The copy orchestrator: state, snapshot, planning, workers (chunks and each
+// finished table's index builds), the post-data that waits for every table.
 
 #include "run/copy_run.h"
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -19,6 +22,7 @@
 #include "ddl/quoting.h"
 #include "run/assessment_run.h"
 #include "run/copy_support.h"
+#include "run/post_data.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -62,7 +66,10 @@ CopyProgress CopyRun::progress() const {
     tp.chunksDone = t->chunksDone.load();
     tp.chunksTotal = t->chunksTotal;
     tp.seconds = t->seconds.load();
+    const auto post = t->postStage.load();
     tp.status = t->failed ? "failed"
+                : post == TableRuntime::PostStage::Indexed ? "indexed"
+                : post == TableRuntime::PostStage::Indexing ? "indexing"
                 : tp.chunksDone == tp.chunksTotal && tp.chunksTotal > 0 ? "copied"
                 : tp.rowsRead > 0 || tp.chunksDone > 0 ? "copying"
                                                       : "pending";
@@ -80,6 +87,150 @@ void setPhase(CopyRun::Impl& impl, const std::string& phase) {
   std::lock_guard lock(impl.mutex);
   impl.phase = phase;
   core::log(core::LogLevel::Info, "copy: " + phase);
+}
+
+/// One unit of work for the copy workers: a chunk, or a step of the post-data
+/// of a table whose chunks are all in.
+struct Task {
+  enum class Kind { Chunk, Build, Attach, Analyze };
+  Kind kind = Kind::Chunk;
+  TableRuntime* table = nullptr;
+  std::int64_t chunkId = 0;
+  plan::Chunk chunk;
+  std::string sql;  ///< Build: its statement
+};
+
+/// What follows a table's finished `done` step: after its last chunk each index
+/// build (its own task, so one table's indexes build in parallel), after the last
+/// build its attaches (one task: each takes the table's lock), then ANALYZE
+/// (which would wait for the builds' locks anyway).
+std::vector<Task> tasksAfter(TableRuntime& t, Task::Kind done) {
+  if (done == Task::Kind::Chunk && !t.builds.empty()) {
+    std::vector<Task> next;
+    t.buildsLeft = static_cast<int>(t.builds.size());
+    for (const auto& b : t.builds) next.push_back({Task::Kind::Build, &t, 0, {}, b});
+    return next;
+  }
+  if ((done == Task::Kind::Chunk || done == Task::Kind::Build) && !t.attaches.empty()) {
+    return {Task{Task::Kind::Attach, &t, 0, {}, {}}};
+  }
+  if (done != Task::Kind::Analyze) return {Task{Task::Kind::Analyze, &t, 0, {}, {}}};
+  return {};
+}
+
+/// The workers' shared queue. Workers wait instead of exiting while a task in
+/// flight may still queue more (a table's post-data follows its last chunk).
+struct Pool {
+  std::mutex mutex;
+  std::condition_variable_any changed;
+  std::deque<Task> queue;
+  int inFlight = 0;  ///< tasks being run
+  int running = 0;   ///< workers not yet exited
+  std::optional<Error> firstError;
+};
+
+/// Everything copyOneChunk needs besides the chunk.
+struct ChunkEnv {
+  const CopyOptions& options;
+  const std::string& runId;
+  copy::FlowControl& flow;
+  state::RunStateStore& state;
+  std::function<void(TableRuntime&, std::int64_t, const copy::Reject&)> recordReject;
+};
+
+/// Copies one chunk (retrying deadlocks) and records it in the run state.
+core::Status copyOneChunk(WorkerConnections& w, TableRuntime& t, const Task& task, ChunkEnv& env, std::stop_token stop) {
+  if (!t.began.exchange(true)) t.startedNs = std::chrono::steady_clock::now().time_since_epoch().count();
+  copy::CopierContext ctx;
+  ctx.pgSource = w.pgSource.get();
+  ctx.mySource = w.mySource.get();
+  ctx.pgTarget = w.target.pg.get();
+  ctx.myTarget = w.target.my.get();
+  ctx.flow = &env.flow;
+  ctx.stop = stop;
+  ctx.onError = env.options.onError;
+  ctx.runId = env.runId;
+  ctx.onReject = [&, chunk = task.chunkId](const copy::Reject& r) { env.recordReject(t, chunk, r); };
+  std::int64_t live = 0;       // rows this chunk already showed in the live progress
+  std::int64_t liveBytes = 0;  // and bytes
+  ctx.onProgress = [&](std::int64_t rows, std::int64_t bytes) {
+    live += rows;
+    liveBytes += bytes;
+    t.rowsRead += rows;
+    t.bytes += bytes;
+  };
+  (void)env.state.markChunkRunning(task.chunkId);
+  auto counts = copy::copyChunk(t.job, task.chunkId, task.chunk, ctx);
+  // A deadlock or serialization failure rolled the chunk back whole:
+  // copy it again (3 attempts, with a short pause for the other party).
+  for (int attempt = 1; !counts && counts.error().retryable() && attempt < 3 && !stop.stop_requested(); ++attempt) {
+    core::log(core::LogLevel::Warning, t.job.label() + " chunk " + std::to_string(task.chunkId) + ": " +
+                                           counts.error().oneLine() + " — retrying");
+    t.rowsRead -= live;
+    t.bytes -= liveBytes;
+    live = 0;
+    liveBytes = 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+    counts = copy::copyChunk(t.job, task.chunkId, task.chunk, ctx);
+  }
+  if (!counts) {
+    t.rowsRead -= live;
+    t.bytes -= liveBytes;
+    (void)env.state.markChunkFailed(task.chunkId, counts.error().oneLine());
+    if (counts.error().kind() != ErrorKind::Cancelled) t.failed = true;
+    return counts.error();
+  }
+  t.rowsRead += counts->rowsRead - live;
+  t.rowsWritten += counts->rowsWritten;
+  t.rowsRejected += counts->rowsRejected;
+  t.bytes += counts->bytes - liveBytes;
+  (void)env.state.markChunkDone(task.chunkId, {counts->rowsRead, counts->rowsWritten, counts->rowsRejected, counts->bytes});
+  const auto started = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(t.startedNs.load()));
+  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return {};
+}
+
+/// Runs one post-data step of a table on connection `index`.
+core::Status runTableStep(PostDataRunner& runner, std::size_t index, const Task& task, std::stop_token stop) {
+  TableRuntime& t = *task.table;
+  auto none = TableRuntime::PostStage::None;
+  t.postStage.compare_exchange_strong(none, TableRuntime::PostStage::Indexing);
+  switch (task.kind) {
+    case Task::Kind::Build: return runner.run(index, task.sql);
+    case Task::Kind::Attach:
+      for (const auto& sql : t.attaches) {
+        if (stop.stop_requested()) return Error(ErrorKind::Cancelled, "copy stopped");
+        FERRY_TRY(runner.run(index, sql));
+      }
+      return {};
+    case Task::Kind::Analyze: {
+      const std::string table = ddl::qualified(t.job.targetEngine, t.job.targetSchema, t.job.targetTable);
+      // Statistics only guide the planner: a table ANALYZE cannot handle (PostgreSQL
+      // 15 fails on numeric values beyond double's range) keeps the copy going.
+      if (auto analyzed = runner.run(index, analyzeStatement(t.job.targetEngine, table)); !analyzed) {
+        if (stop.stop_requested()) return analyzed;
+        core::log(core::LogLevel::Warning, "ANALYZE " + table + ": " + analyzed.error().oneLine() + " — going on without it");
+      }
+      t.postStage = TableRuntime::PostStage::Indexed;
+      return {};
+    }
+    case Task::Kind::Chunk: break;
+  }
+  return Error(ErrorKind::Internal, "a chunk is not a post-data step");
+}
+
+/// Waits until every worker of `pool` exited; on a stop, cancels the post-data
+/// statements in flight until they are gone (a long index build must not hold
+/// it up; repeated, because a statement may start just after a cancel).
+void awaitWorkers(Pool& pool, PostDataRunner& runner, std::stop_token stop) {
+  std::unique_lock lock(pool.mutex);
+  if (pool.changed.wait(lock, stop, [&] { return pool.running == 0; })) return;
+  // 200 ms: often enough that a stop feels immediate, rare enough to cost nothing.
+  while (!pool.changed.wait_for(lock, std::chrono::milliseconds(200), [&] { return pool.running == 0; })) {
+    lock.unlock();
+    runner.cancelRunning();
+    lock.lock();
+  }
 }
 
 }  // namespace
@@ -107,12 +258,17 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   if (!catalog) return std::move(catalog).error().context("source");
   auto jobs0 = copy::buildJobs(*catalog, *assessment);
   if (!jobs0) return std::move(jobs0).error();
+  PostDataScope scope;
+  scope.target = req.target.engine;
   for (auto& job : *jobs0) {
+    const std::string targetName = ddl::qualified(job.targetEngine, job.targetSchema, job.targetTable);
+    scope.allTables.insert(targetName);
     if (!opt.tablePatterns.empty() &&
         std::none_of(opt.tablePatterns.begin(), opt.tablePatterns.end(),
                      [&](const std::string& p) { return core::globMatch(p, job.label()); })) {
       continue;
     }
+    scope.copiedTables.insert(targetName);
     auto t = std::make_unique<TableRuntime>();
     t->job = std::move(job);
     std::lock_guard lock(m_impl->mutex);  // progress() may be reading the list
@@ -146,6 +302,22 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
       }
     }
   }
+  // Post-data: each table's own statements run as soon as its last chunk is in.
+  PostDataPlan postData;
+  if (!opt.dataOnly) {
+    postData = planPostData(script.postData, scope);
+    for (auto& t : m_impl->tables) {
+      auto it = postData.tables.find(ddl::qualified(t->job.targetEngine, t->job.targetSchema, t->job.targetTable));
+      if (it == postData.tables.end()) continue;
+      t->builds = std::move(it->second.builds);
+      t->attaches = std::move(it->second.attaches);
+    }
+    if (!postData.skipped.empty()) {
+      core::log(core::LogLevel::Info, "post-data: " + std::to_string(postData.skipped.size()) +
+                                          " statements left out: their tables (or a foreign key's other end) are "
+                                          "not in this run's --tables");
+    }
+  }
   FERRY_TRY(copy::ensureMarksTable(admin->pg.get(), admin->my.get()));
   auto runInfo = st.loadRun();
   if (!runInfo) return std::move(runInfo).error();
@@ -162,23 +334,29 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     std::lock_guard lock(m_impl->mutex);
     m_impl->snapshotText = describeSnapshot(*snap);
   }
+  std::vector<TargetConnection*> targets;
   for (auto& w : workers) {
     auto t = openTarget(req.target);
     if (!t) return std::move(t).error().context("target");
     FERRY_TRY(prepareTargetSession(*t));
-    w.pgTarget = std::move(t->pg);
-    w.myTarget = std::move(t->my);
+    w.target = std::move(*t);
+    targets.push_back(&w.target);
+  }
+  PostDataRunner runner(targets, *admin, opt.resume);
+  FERRY_TRY(runner.prepare());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    for (const auto& s : postData.session) FERRY_TRY(runner.run(i, s));
   }
 
   // 5. Chunks: planned once, then read back from the state on resume.
   setPhase(*m_impl, "planning");
-  std::deque<PendingChunk> queue;
-  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, queue, *admin, runId));
+  std::deque<PendingChunk> chunks;
+  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId));
 
-  // 6. Workers.
+  // 6. Workers: chunks, largest tables first; a table whose last chunk is in
+  // has its post-data steps queued in front, so its indexes build while other
+  // tables are still being copied.
   setPhase(*m_impl, "copying");
-  std::optional<Error> firstError;
-  std::mutex queueMutex;
   std::stop_source abortAll;
   std::stop_callback forward(stop, [&] { abortAll.request_stop(); });
   const std::string rejectPath = opt.rejectPath.empty() ? opt.statePath + ".rejects.jsonl" : opt.rejectPath;
@@ -199,108 +377,87 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     rec.reason = r.reason;
     (void)st.addReject(rec);
   };
+  ChunkEnv env{opt, runId, m_flow, st, recordReject};
+  Pool pool;
+  for (auto& c : chunks) pool.queue.push_back({Task::Kind::Chunk, c.table, c.chunkId, std::move(c.chunk), {}});
+  // Resume: tables whose chunks were all copied before go straight to post-data.
+  for (auto& t : m_impl->tables) {
+    if (t->chunksDone != t->chunksTotal) continue;
+    auto next = tasksAfter(*t, Task::Kind::Chunk);
+    for (auto it = next.rbegin(); it != next.rend(); ++it) pool.queue.push_front(std::move(*it));
+  }
+  auto worker = [&](std::size_t index) {
+    const std::stop_token token = abortAll.get_token();
+    while (true) {
+      Task task;
+      {
+        std::unique_lock lock(pool.mutex);
+        pool.changed.wait(lock, token, [&] { return !pool.queue.empty() || pool.inFlight == 0; });
+        if (token.stop_requested() || pool.queue.empty()) break;
+        task = std::move(pool.queue.front());
+        pool.queue.pop_front();
+        ++pool.inFlight;
+      }
+      TableRuntime& t = *task.table;
+      const bool chunk = task.kind == Task::Kind::Chunk;
+      core::Status status = chunk ? copyOneChunk(workers[index], t, task, env, token)
+                                  : runTableStep(runner, index, task, token);
+      std::vector<Task> next;
+      if (status && chunk && ++t.chunksDone == t.chunksTotal) next = tasksAfter(t, task.kind);
+      if (status && task.kind == Task::Kind::Build && --t.buildsLeft == 0) next = tasksAfter(t, task.kind);
+      if (status && (task.kind == Task::Kind::Attach || task.kind == Task::Kind::Analyze)) next = tasksAfter(t, task.kind);
+      {
+        std::lock_guard lock(pool.mutex);
+        --pool.inFlight;
+        for (auto it = next.rbegin(); it != next.rend(); ++it) pool.queue.push_front(std::move(*it));
+        if (!status) {
+          // A statement cancelled because the run was already stopping is not the cause.
+          if (!pool.firstError && (chunk || !token.stop_requested())) {
+            pool.firstError = chunk ? status.error() : core::Error(status.error()).context("post-data DDL on the target");
+          }
+          abortAll.request_stop();
+        }
+      }
+      pool.changed.notify_all();
+      if (!status) break;
+    }
+    {
+      std::lock_guard lock(pool.mutex);
+      --pool.running;
+    }
+    pool.changed.notify_all();
+  };
   {
     std::vector<std::jthread> threads;
-    for (auto& w : workers) {
-      threads.emplace_back([&, wp = &w] {
-        while (!abortAll.get_token().stop_requested()) {
-          PendingChunk task;
-          {
-            std::lock_guard lock(queueMutex);
-            if (queue.empty()) return;
-            task = queue.front();
-            queue.pop_front();
-          }
-          TableRuntime& t = *task.table;
-          if (!t.began.exchange(true)) {
-            t.startedNs = std::chrono::steady_clock::now().time_since_epoch().count();
-          }
-          copy::CopierContext ctx;
-          ctx.pgSource = wp->pgSource.get();
-          ctx.mySource = wp->mySource.get();
-          ctx.pgTarget = wp->pgTarget.get();
-          ctx.myTarget = wp->myTarget.get();
-          ctx.flow = &m_flow;
-          ctx.stop = abortAll.get_token();
-          ctx.onError = opt.onError;
-          ctx.runId = runId;
-          ctx.onReject = [&, chunk = task.chunkId](const copy::Reject& r) { recordReject(t, chunk, r); };
-          std::int64_t live = 0;       // rows this chunk already showed in the live progress
-          std::int64_t liveBytes = 0;  // and bytes
-          ctx.onProgress = [&](std::int64_t rows, std::int64_t bytes) {
-            live += rows;
-            liveBytes += bytes;
-            t.rowsRead += rows;
-            t.bytes += bytes;
-          };
-          (void)st.markChunkRunning(task.chunkId);
-          auto counts = copy::copyChunk(t.job, task.chunkId, task.chunk, ctx);
-          // A deadlock or serialization failure rolled the chunk back whole:
-          // copy it again (3 attempts, with a short pause for the other party).
-          for (int attempt = 1; !counts && counts.error().retryable() && attempt < 3 &&
-                                !abortAll.get_token().stop_requested();
-               ++attempt) {
-            core::log(core::LogLevel::Warning, t.job.label() + " chunk " + std::to_string(task.chunkId) +
-                                                   ": " + counts.error().oneLine() + " — retrying");
-            t.rowsRead -= live;
-            t.bytes -= liveBytes;
-            live = 0;
-            liveBytes = 0;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
-            counts = copy::copyChunk(t.job, task.chunkId, task.chunk, ctx);
-          }
-          if (!counts) {
-            t.rowsRead -= live;
-            t.bytes -= liveBytes;
-            (void)st.markChunkFailed(task.chunkId, counts.error().oneLine());
-            if (counts.error().kind() != ErrorKind::Cancelled) t.failed = true;
-            std::lock_guard lock(queueMutex);
-            if (!firstError) firstError = counts.error();
-            abortAll.request_stop();
-            return;
-          }
-          t.rowsRead += counts->rowsRead - live;
-          t.rowsWritten += counts->rowsWritten;
-          t.rowsRejected += counts->rowsRejected;
-          t.bytes += counts->bytes - liveBytes;
-          (void)st.markChunkDone(task.chunkId, {counts->rowsRead, counts->rowsWritten, counts->rowsRejected, counts->bytes});
-          ++t.chunksDone;
-          const auto started = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(t.startedNs.load()));
-          t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        }
-      });
-    }
+    pool.running = static_cast<int>(workers.size());
+    for (std::size_t i = 0; i < workers.size(); ++i) threads.emplace_back(worker, i);
+    awaitWorkers(pool, runner, abortAll.get_token());
   }
+  std::optional<Error> firstError = pool.firstError;
   snapshot.release(req.source, opt.keepSlot || firstError.has_value() || stop.stop_requested());
 
-  if (firstError || stop.stop_requested()) {
+  auto failed = [&](Error e) {
     setPhase(*m_impl, "failed");
     (void)st.setRunStatus(state::RunStatus::Failed);
-    Error e = firstError ? *firstError : Error(ErrorKind::Cancelled, "copy stopped");
     if (e.kind() == ErrorKind::Cancelled) {
-      e = Error(ErrorKind::Cancelled, "copy stopped before the end",
-                "Run the same command with --resume to finish the remaining chunks.");
-    } else {
-      e.withHint(e.hint() + (e.hint().empty() ? "" : " ") + "The state is kept: fix the cause and run again with --resume.");
+      return Error(ErrorKind::Cancelled, "copy stopped before the end",
+                   "Run the same command with --resume to finish: finished chunks are not copied again.");
     }
+    e.withHint(e.hint() + (e.hint().empty() ? "" : " ") + "The state is kept: fix the cause and run again with --resume.");
     return e;
+  };
+  if (firstError || stop.stop_requested()) {
+    return failed(firstError ? *firstError : Error(ErrorKind::Cancelled, "copy stopped"));
   }
 
-  // 7. Keys, indexes, constraints, sequence values, statistics.
+  // 7. What waits for every table: statements of no single table, foreign keys,
+  // their validation, sequence values.
   setPhase(*m_impl, "indexing");
-  std::vector<TargetConnection> targets(workers.size());
-  std::vector<TargetConnection*> targetPtrs;
-  for (size_t i = 0; i < workers.size(); ++i) {
-    targets[i].pg = std::move(workers[i].pgTarget);
-    targets[i].my = std::move(workers[i].myTarget);
-    targetPtrs.push_back(&targets[i]);
+  if (auto done = runFinalPostData(runner, postData, abortAll.get_token()); !done) {
+    Error e = std::move(done).error();
+    if (e.kind() != ErrorKind::Cancelled) e.context("post-data DDL on the target");
+    return failed(std::move(e));
   }
-  if (!opt.dataOnly) {
-    if (auto ddlStatus = runPostData(targetPtrs, script.postData); !ddlStatus) {
-      return std::move(ddlStatus).error().context("post-data DDL on the target");
-    }
-  }
-  FERRY_TRY(analyzeTables(targetPtrs, m_impl->tables));
   (void)st.setRunStatus(state::RunStatus::Copied);
   setPhase(*m_impl, "done");
   CopySummary summary;

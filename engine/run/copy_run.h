@@ -53,7 +53,12 @@ struct TableProgress {
   int chunksDone = 0;
   int chunksTotal = 0;
   double seconds = 0;
-  std::string status;  ///< pending, copying, copied, failed
+  /// pending, copying, copied (every chunk in), indexing (its own indexes,
+  /// constraints and ANALYZE are running), indexed (those are done; foreign keys
+  /// and sequence values follow once every table is), failed
+  std::string status;
+  /// Every row is in: copied, indexing or indexed.
+  bool dataCopied() const { return status == "copied" || status == "indexing" || status == "indexed"; }
 };
 
 /// One immutable picture of the run, polled by the CLI and the GUI.

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "ddl/quoting.h"
+#include "run/key_ranges.h"
 
 namespace ferry::run {
 
@@ -207,43 +208,53 @@ std::string boundJson(const std::optional<plan::KeyBound>& b) {
   return b ? nlohmann::json(b->values).dump() : std::string("null");
 }
 
-std::optional<plan::KeyBound> parseBound(const std::string& text) {
-  if (text.empty() || text == "null") return std::nullopt;
-  return plan::KeyBound{nlohmann::json::parse(text).get<std::vector<std::string>>()};
+/// A ctid bound as the state stores it: the JSON string "(page,0)".
+std::string pageJson(std::int64_t page) { return nlohmann::json("(" + std::to_string(page) + ",0)").dump(); }
+
+/// The state's bounds back into a chunk: key values (an array), a ctid page (a
+/// string) or an open end (null).
+plan::Chunk chunkFromState(const state::ChunkState& c) {
+  plan::Chunk chunk;
+  chunk.ordinal = static_cast<int>(c.ordinal);
+  const auto parse = [](const std::string& text) {
+    return text.empty() ? nlohmann::json() : nlohmann::json::parse(text);
+  };
+  const nlohmann::json lower = parse(c.lowerBoundJson);
+  const nlohmann::json upper = parse(c.upperBoundJson);
+  const auto page = [](const nlohmann::json& j) {  // "(1200,0)" -> 1200
+    const auto text = j.get<std::string>();
+    return std::stoll(text.substr(1, text.find(',') - 1));
+  };
+  if (lower.is_string()) {
+    chunk.kind = plan::ChunkKind::CtidRange;
+    chunk.lowerPage = page(lower);
+    chunk.upperPage = upper.is_string() ? page(upper) : 0;
+    return chunk;
+  }
+  if (lower.is_array()) chunk.lower = plan::KeyBound{lower.get<std::vector<std::string>>()};
+  if (upper.is_array()) chunk.upper = plan::KeyBound{upper.get<std::vector<std::string>>()};
+  chunk.kind = chunk.lower || chunk.upper ? plan::ChunkKind::KeyRange : plan::ChunkKind::Whole;
+  return chunk;
 }
 
 core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const copy::TableJob& job,
                                                  const plan::ChunkLimits& limits) {
   const plan::TableStats stats{job.estimatedRows, job.estimatedBytes};
-  const std::int64_t perChunk = plan::rowsPerChunk(stats, limits);
   const model::Engine e = job.sourceEngine;
   const std::string table = ddl::qualified(e, job.sourceSchema, job.sourceTable);
-  // No key: one stream (a keyless chunk cannot be told apart on the target).
-  if (job.keyColumns.empty() || job.estimatedRows <= perChunk) return plan::planWhole(stats);
-  if (job.integerKey) {
-    const std::string k = ddl::quoteIdent(e, job.keyColumns.front());
-    auto r = sourceQuery(w, "SELECT MIN(" + k + ") AS lo, MAX(" + k + ") AS hi, COUNT(*) AS n FROM " + table);
+  // No key on PostgreSQL: ranges of heap pages. Every worker reads the one
+  // exported snapshot, in which a row's ctid does not change; a TID range scan
+  // (PostgreSQL 14) reads just those pages. MySQL: one stream.
+  if (job.keyColumns.empty() && w.pgSource && w.pgSource->serverVersion().atLeast(14)) {
+    auto r = sourceQuery(w, "SELECT pg_relation_size(" + ddl::quoteLiteral(table) +
+                                "::regclass) AS bytes, current_setting('block_size')::bigint AS page");
     if (!r) return std::move(r).error().context("planning " + job.label());
-    if (r->row(0).isNull("lo")) return plan::planWhole(stats);
-    return plan::planIntegerRanges(r->row(0).i64("lo"), r->row(0).i64("hi"), {r->row(0).i64("n"), job.estimatedBytes},
-                                   limits);
+    const std::int64_t pageBytes = std::max<std::int64_t>(1, r->row(0).i64("page"));
+    const std::int64_t pages = r->row(0).i64("bytes") / pageBytes;
+    if (pages * pageBytes <= limits.maxBytes && job.estimatedRows <= limits.maxRows) return plan::planWhole(stats);
+    return plan::planCtidRanges(pages, stats, limits, pageBytes);
   }
-  // Keyset boundaries: every perChunk-th key in key order, in one pass.
-  std::vector<std::string> keys;
-  for (const auto& k : job.keyColumns) keys.push_back(ddl::quoteIdent(e, k));
-  const std::string keyList = core::join(keys, ", ");
-  const std::string sql = "SELECT " + keyList + " FROM (SELECT " + keyList + ", ROW_NUMBER() OVER (ORDER BY " + keyList +
-                          ") AS ferry_rn FROM " + table + ") ferry_s WHERE MOD(ferry_rn, " + std::to_string(perChunk) +
-                          ") = 0 ORDER BY ferry_rn";
-  auto r = sourceQuery(w, sql);
-  if (!r) return std::move(r).error().context("planning " + job.label());
-  std::vector<plan::KeyBound> bounds;
-  for (std::size_t i = 0; i < r->size(); ++i) {
-    plan::KeyBound b;
-    for (std::size_t c = 0; c < keys.size(); ++c) b.values.push_back(r->at(i, c).value_or(""));
-    bounds.push_back(std::move(b));
-  }
-  return plan::planFromBoundaries(bounds, stats);
+  return planKeyRanges(job, stats, limits, [&](const std::string& sql) { return sourceQuery(w, sql); });
 }
 
 }  // namespace
@@ -279,8 +290,13 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
       state::ChunkState s;
       s.tableId = rt->stateId;
       s.ordinal = c.ordinal;
-      s.lowerBoundJson = boundJson(c.lower);
-      s.upperBoundJson = boundJson(c.upper);
+      if (c.kind == plan::ChunkKind::CtidRange) {
+        s.lowerBoundJson = pageJson(c.lowerPage);
+        s.upperBoundJson = c.upperPage > 0 ? pageJson(c.upperPage) : "null";
+      } else {
+        s.lowerBoundJson = boundJson(c.lower);
+        s.upperBoundJson = boundJson(c.upper);
+      }
       cs.push_back(std::move(s));
     }
     auto chunkIds = st.addChunks(cs);
@@ -311,12 +327,7 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
     if (c.status != state::ChunkStatus::Done && marked.count(c.id)) {
       FERRY_TRY(st.markChunkDone(c.id, c.counts));
     } else if (c.status != state::ChunkStatus::Done) {
-      plan::Chunk chunk;
-      chunk.ordinal = c.ordinal;
-      chunk.lower = parseBound(c.lowerBoundJson);
-      chunk.upper = parseBound(c.upperBoundJson);
-      chunk.kind = rt.job.keyColumns.empty() ? plan::ChunkKind::Whole : plan::ChunkKind::KeyRange;
-      queue.push_back({&rt, c.id, chunk});
+      queue.push_back({&rt, c.id, chunkFromState(c)});
       continue;
     }
     ++rt.chunksDone;
@@ -324,99 +335,6 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
     rt.rowsRead += c.counts.rowsRead;
   }
   return {};
-}
-
-namespace {
-
-enum class Stage { Session, Build, Attach, ForeignKey, Validate, Finish };
-
-Stage stageOf(const std::string& statement, bool mysql) {
-  const std::string u = core::toUpper(statement.substr(0, 200));
-  if (core::startsWith(u, "SET ")) return Stage::Session;
-  if (core::startsWith(u, "CREATE UNIQUE INDEX") || core::startsWith(u, "CREATE INDEX")) return Stage::Build;
-  if (u.find(" FOREIGN KEY ") != std::string::npos) return Stage::ForeignKey;
-  if (u.find("VALIDATE CONSTRAINT") != std::string::npos) return Stage::Validate;
-  if (core::startsWith(u, "SELECT SETVAL") || u.find(" RESTART WITH ") != std::string::npos ||
-      u.find("AUTO_INCREMENT =") != std::string::npos) {
-    return Stage::Finish;
-  }
-  // MySQL: one ALTER TABLE per table adds its keys, indexes and checks.
-  if (mysql && core::startsWith(u, "ALTER TABLE")) return Stage::Build;
-  return Stage::Attach;
-}
-
-/// Runs `statements` on the connections, each statement once, in parallel.
-/// `bestEffort`: a failed statement is logged as a warning and the rest go on.
-core::Status runParallel(std::vector<TargetConnection*>& conns, const std::vector<std::string>& statements,
-                         bool bestEffort = false) {
-  std::atomic<size_t> next{0};
-  std::mutex errorMutex;
-  std::optional<Error> firstError;
-  {
-    std::vector<std::jthread> threads;
-    for (auto* c : conns) {
-      threads.emplace_back([&, c] {
-        for (size_t i = next++; i < statements.size(); i = next++) {
-          {
-            std::lock_guard lock(errorMutex);
-            if (firstError) return;
-          }
-          // MySQL statements that answer with rows (ANALYZE TABLE) must have them read,
-          // or the connection reports "commands out of sync" on its next statement.
-          core::Status st;
-          if (c->pg) {
-            st = c->pg->exec(statements[i]);
-          } else if (core::startsWith(statements[i], "ANALYZE")) {
-            auto r = c->my->query(statements[i]);
-            if (!r) st = r.error();
-          } else {
-            st = c->my->exec(statements[i]);
-          }
-          if (!st && bestEffort) {
-            core::log(core::LogLevel::Warning, statements[i] + ": " + st.error().oneLine() + " — going on without it");
-          } else if (!st) {
-            std::lock_guard lock(errorMutex);
-            if (!firstError) firstError = st.error();
-            return;
-          }
-        }
-      });
-    }
-  }
-  if (firstError) return *firstError;
-  return {};
-}
-
-}  // namespace
-
-core::Status runPostData(std::vector<TargetConnection*> conns, const std::string& script) {
-  if (conns.empty()) return Error(ErrorKind::Internal, "no target connection for post-data");
-  const bool mysql = conns.front()->my != nullptr;
-  std::map<Stage, std::vector<std::string>> stages;
-  for (auto& stmt : splitStatements(script)) stages[stageOf(stmt, mysql)].push_back(std::move(stmt));
-  for (const auto& s : stages[Stage::Session]) {
-    for (auto* c : conns) FERRY_TRY(c->pg ? c->pg->exec(s) : c->my->exec(s));
-  }
-  FERRY_TRY(runParallel(conns, stages[Stage::Build]));
-  FERRY_TRY(runParallel(conns, stages[Stage::Attach]));
-  std::vector<TargetConnection*> one{conns.front()};
-  FERRY_TRY(runParallel(one, stages[Stage::ForeignKey]));
-  FERRY_TRY(runParallel(conns, stages[Stage::Validate]));
-  return runParallel(conns, stages[Stage::Finish]);
-}
-
-core::Status analyzeTables(std::vector<TargetConnection*> conns, const std::vector<std::unique_ptr<TableRuntime>>& tables) {
-  if (conns.empty()) return {};
-  const bool pg = conns.front()->pg != nullptr;
-  std::vector<std::string> statements;
-  for (const auto& rt : tables) {
-    const std::string name = ddl::qualified(pg ? model::Engine::PostgreSQL : model::Engine::MySQL, rt->job.targetSchema,
-                                            rt->job.targetTable);
-    statements.push_back((pg ? "ANALYZE " : "ANALYZE TABLE ") + name);
-  }
-  // Statistics only guide the planner: a table ANALYZE cannot handle (PostgreSQL
-  // 15 fails on numeric values beyond double's range) keeps the copy going.
-  return runParallel(conns, statements, /*bestEffort=*/true);
 }
 
 }  // namespace ferry::run

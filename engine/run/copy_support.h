@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "connect/mysql/mysql_connection.h"
@@ -19,11 +20,15 @@
 
 namespace ferry::run {
 
+struct TargetConnection {
+  std::unique_ptr<connect::PgConnection> pg;
+  std::unique_ptr<connect::MySqlConnection> my;
+};
+
 struct WorkerConnections {
   std::unique_ptr<connect::PgConnection> pgSource;
   std::unique_ptr<connect::MySqlConnection> mySource;
-  std::unique_ptr<connect::PgConnection> pgTarget;
-  std::unique_ptr<connect::MySqlConnection> myTarget;
+  TargetConnection target;
 };
 
 struct TableRuntime {
@@ -36,18 +41,20 @@ struct TableRuntime {
   std::atomic<bool> began{false};
   std::atomic<std::int64_t> startedNs{0};  ///< steady-clock time of this run's first chunk
   std::atomic<double> seconds{0};
+
+  // Post-data of this table (run/post_data.h), run by the copy workers once
+  // its last chunk is in: builds in parallel, then attaches, then ANALYZE.
+  enum class PostStage { None, Indexing, Indexed };
+  std::vector<std::string> builds;
+  std::vector<std::string> attaches;
+  std::atomic<int> buildsLeft{0};
+  std::atomic<PostStage> postStage{PostStage::None};
 };
 
 struct PendingChunk {
   TableRuntime* table;
   std::int64_t chunkId;
   plan::Chunk chunk;
-};
-
-
-struct TargetConnection {
-  std::unique_ptr<connect::PgConnection> pg;
-  std::unique_ptr<connect::MySqlConnection> my;
 };
 
 core::Result<TargetConnection> openTarget(const connect::ConnectionSpec& spec);
@@ -57,12 +64,6 @@ core::Result<TargetConnection> openTarget(const connect::ConnectionSpec& spec);
 core::Status prepareTargetSession(TargetConnection& t);
 /// Runs a DDL script statement by statement (split outside quotes and comments).
 core::Status runScript(TargetConnection& t, const std::string& script);
-/// Runs the post-data script on several connections at once, in stages: index
-/// builds (any order, in parallel — PostgreSQL index builds of one table do not
-/// block each other), constraints attached to them, foreign keys (one at a
-/// time: each locks two tables), their validation (in parallel), then sequence
-/// values. The statements are those of the script, only their order changes.
-core::Status runPostData(std::vector<TargetConnection*> conns, const std::string& script);
 std::vector<std::string> splitStatements(const std::string& script);
 
 /// Drops every inactive replication slot whose name starts with `prefix`,
@@ -89,7 +90,5 @@ std::string describeSnapshot(const state::SnapshotInfo& s);
 core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
                         std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
                         std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId);
-
-core::Status analyzeTables(std::vector<TargetConnection*> conns, const std::vector<std::unique_ptr<TableRuntime>>& tables);
 
 }  // namespace ferry::run

@@ -69,6 +69,17 @@ TEST(ChunkPlanner, BoundariesAndCtid) {
   EXPECT_EQ(ctid[0].upperPage, 400);
   EXPECT_EQ(ctid[1].lowerPage, 400);
   EXPECT_EQ(ctid[2].upperPage, 0);  // open above
+  for (const auto& c : ctid) EXPECT_EQ(c.kind, ChunkKind::CtidRange);
+
+  // Sized by bytes too: 64 MB of 8 kB pages, whatever the rows (none known).
+  const auto big = plan::planCtidRanges(100'000, {0, 0}, {}, 8192);
+  ASSERT_EQ(big.size(), 13u);
+  EXPECT_EQ(big[1].lowerPage, 8192);
+  EXPECT_EQ(big[12].lowerPage, 12 * 8192);
+  EXPECT_EQ(big[12].upperPage, 0);
+  plan::ChunkLimits small;
+  small.maxBytes = 1 << 20;  // 32 pages of 32 kB
+  EXPECT_EQ(plan::planCtidRanges(100, {100, 3'276'800}, small, 32768)[0].upperPage, 32);
 }
 
 TEST(ChunkPlanner, Predicates) {

@@ -223,7 +223,7 @@ void RunPageTest::copyRunsWithoutBlockingTheGui() {
   QVERIFY2(m_page->lastProgress().phase == "copying", m_page->lastProgress().phase.c_str());
   auto copiedTables = [&] {
     int n = 0;
-    for (int r = 0; r < m_page->model()->rowCount(); ++r) n += m_page->model()->tableAt(r).status == "copied" ? 1 : 0;
+    for (int r = 0; r < m_page->model()->rowCount(); ++r) n += m_page->model()->tableAt(r).dataCopied() ? 1 : 0;
     return n;
   };
   // Wait (not assert a timing) until the chart has a line of some seconds too.
@@ -285,9 +285,9 @@ void RunPageTest::copyRunsWithoutBlockingTheGui() {
   QCOMPARE(source.size(), model->rowCount());
   for (int r = 0; r < model->rowCount(); ++r) {
     const auto& t = model->tableAt(r);
-    QCOMPARE(QString::fromStdString(t.status), QStringLiteral("copied"));
+    QCOMPARE(QString::fromStdString(t.status), QStringLiteral("indexed"));
     QCOMPARE(t.rowsWritten, source.value(QString::fromStdString(t.table)));
-    QCOMPARE(model->index(r, ferry::app::RunTableModel::StatusColumn).data().toString(), QStringLiteral("copied"));
+    QCOMPARE(model->index(r, ferry::app::RunTableModel::StatusColumn).data().toString(), QStringLiteral("indexed"));
   }
   QString big;
   QVERIFY(psql(QLatin1String(kTargetDb), QStringLiteral("SELECT COUNT(*) FROM %1.big").arg(QLatin1String(kSourceDb)), &big));

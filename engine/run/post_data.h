@@ -1,0 +1,99 @@
+#pragma once
+// Internal to the copy orchestrator (run/copy_run.cpp): the post-data script
+// taken apart so that a table's index builds start as soon as its last chunk is
+// in, while other tables are still being copied, and the statements that must
+// wait for every table (foreign keys, their validation, sequence values).
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "run/copy_support.h"
+
+namespace ferry::run {
+
+/// What one table needs once its last chunk is in: its index builds (each on
+/// its own connection, in parallel: PostgreSQL builds of one table do not block
+/// each other; a MySQL table has one ALTER TABLE), then the constraints attached
+/// to them and its checks (one connection, in script order).
+struct TablePostData {
+  std::vector<std::string> builds;
+  std::vector<std::string> attaches;
+};
+
+/// Which tables the statements may touch: a statement is attributed to a table
+/// by the exact qualified name ddl::qualified() gives its target table.
+struct PostDataScope {
+  model::Engine target = model::Engine::PostgreSQL;
+  std::set<std::string> allTables;     ///< every table the project copies
+  std::set<std::string> copiedTables;  ///< the tables this run copies (--tables)
+  bool subset() const { return copiedTables.size() < allTables.size(); }
+};
+
+struct PostDataPlan {
+  std::vector<std::string> session;              ///< SET …: every connection, before the copy
+  std::map<std::string, TablePostData> tables;  ///< by qualified target name
+  /// Builds and attaches that name no table of the project: run after every
+  /// table is copied (full runs only).
+  std::vector<std::string> otherBuilds;
+  std::vector<std::string> otherAttaches;
+  std::vector<std::string> foreignKeys;  ///< one at a time: each locks two tables
+  std::vector<std::string> validates;    ///< in parallel
+  std::vector<std::string> finish;       ///< sequence values, identity restarts, AUTO_INCREMENT
+  /// Left out because they concern a table this run does not copy (or, for a
+  /// foreign key, whose other end it does not copy).
+  std::vector<std::string> skipped;
+};
+
+/// Splits the post-data script. A subset run (--tables) keeps only the
+/// statements of its tables, foreign keys only when both ends are copied in this
+/// run, and statements it cannot attribute to any table are left out.
+PostDataPlan planPostData(const std::string& script, const PostDataScope& scope);
+
+std::string analyzeStatement(model::Engine target, const std::string& qualifiedTable);
+
+/// Runs post-data statements on the workers' target connections. A statement in
+/// flight can be interrupted from another thread (cancelRunning) so that a stop
+/// does not wait for a long index build. On a resumed run, an object the
+/// interrupted run had already made ("already exists", by SQLSTATE or error
+/// number) is logged as already present and is not an error: the DDL statements
+/// are atomic, so an object that exists is complete.
+class PostDataRunner {
+public:
+  /// `control` is an idle connection to the same target, used only to cancel.
+  PostDataRunner(std::vector<TargetConnection*> conns, TargetConnection& control, bool resuming);
+  ~PostDataRunner();
+  PostDataRunner(const PostDataRunner&) = delete;
+  PostDataRunner& operator=(const PostDataRunner&) = delete;
+
+  /// Reads each connection's server-side id (needed to cancel its statements).
+  core::Status prepare();
+  /// Runs one statement on connection `index`.
+  core::Status run(size_t index, const std::string& sql);
+  /// Cancels the statements running on the connections now (pg_cancel_backend,
+  /// KILL QUERY). Call from the thread that coordinates the workers.
+  void cancelRunning();
+  /// Runs each statement once, on up to `maxConnections` connections in
+  /// parallel; stops at the first error or when `stop` is requested.
+  core::Status runParallel(const std::vector<std::string>& statements, std::stop_token stop, size_t maxConnections = 0);
+
+  size_t size() const { return m_conns.size(); }
+  bool mysql() const { return m_conns.front()->my != nullptr; }
+
+private:
+  std::vector<TargetConnection*> m_conns;
+  TargetConnection& m_control;
+  bool m_resuming;
+  std::vector<std::int64_t> m_serverIds;                   ///< backend pid / CONNECTION_ID()
+  std::unique_ptr<std::atomic<bool>[]> m_busy;             ///< a statement runs on connection i
+};
+
+/// The statements of `plan` that wait for every table: the unattributed ones,
+/// foreign keys, their validation, sequence values. Stops at the first error.
+core::Status runFinalPostData(PostDataRunner& runner, const PostDataPlan& plan, std::stop_token stop);
+
+}  // namespace ferry::run

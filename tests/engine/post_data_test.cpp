@@ -1,0 +1,125 @@
+// The post-data script taken apart per table (run/post_data.h), on the golden
+// scripts the DDL generators write.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ddl/quoting.h"
+#include "run/post_data.h"
+
+namespace ferry {
+namespace {
+
+std::string golden(const std::string& name) {
+  std::ifstream in(std::string(FERRY_SOURCE_DIR) + "/tests/golden/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string pg(const std::string& schema, const std::string& table) {
+  return ddl::qualified(model::Engine::PostgreSQL, schema, table);
+}
+
+run::PostDataScope pgScope() {
+  run::PostDataScope scope;
+  scope.allTables = {pg("Mixed Case", "Order Lines"), pg("shop", "all_types"), pg("shop", "customers"),
+                     pg("shop", "orders"), pg("shop", "sessions")};
+  scope.copiedTables = scope.allTables;
+  return scope;
+}
+
+TEST(PostData, EveryPostgresStatementGoesToItsTableOrAfterAllTables) {
+  const auto plan = run::planPostData(golden("pg_fixture_to_postgresql_post_data.sql"), pgScope());
+  EXPECT_TRUE(plan.session.empty());
+  ASSERT_EQ(plan.tables.size(), 5u);
+  const auto& customers = plan.tables.at(pg("shop", "customers"));
+  ASSERT_EQ(customers.builds.size(), 2u);
+  EXPECT_EQ(customers.builds[0], "CREATE UNIQUE INDEX \"customers_pkey\" ON \"shop\".\"customers\" (\"customer_id\")");
+  ASSERT_EQ(customers.attaches.size(), 3u);  // two keys attached, one check
+  EXPECT_NE(customers.attaches[2].find("CHECK"), std::string::npos);
+  const auto& lines = plan.tables.at(pg("Mixed Case", "Order Lines"));
+  EXPECT_EQ(lines.builds.size(), 1u);
+  EXPECT_EQ(lines.attaches.size(), 1u);
+  EXPECT_EQ(plan.tables.at(pg("shop", "sessions")).builds.size(), 3u);  // gin, partial, INCLUDE
+  EXPECT_EQ(plan.tables.at(pg("shop", "sessions")).attaches.size(), 0u);
+  EXPECT_EQ(plan.tables.at(pg("shop", "orders")).builds.size(), 2u);
+  EXPECT_EQ(plan.tables.at(pg("shop", "orders")).attaches.size(), 2u);
+  EXPECT_EQ(plan.foreignKeys.size(), 2u);
+  EXPECT_EQ(plan.validates.size(), 2u);
+  ASSERT_EQ(plan.finish.size(), 2u);  // an identity restart and a setval
+  EXPECT_TRUE(plan.otherBuilds.empty());
+  EXPECT_TRUE(plan.otherAttaches.empty());
+  EXPECT_TRUE(plan.skipped.empty());
+}
+
+TEST(PostData, ASubsetRunKeepsItsTablesAndForeignKeysWithBothEndsCopied) {
+  auto scope = pgScope();
+  scope.copiedTables = {pg("shop", "customers"), pg("shop", "orders")};
+  const auto plan = run::planPostData(golden("pg_fixture_to_postgresql_post_data.sql"), scope);
+  ASSERT_EQ(plan.tables.size(), 2u);
+  EXPECT_TRUE(plan.tables.count(pg("shop", "orders")));
+  ASSERT_EQ(plan.foreignKeys.size(), 1u);  // orders → customers; sessions → customers is left out
+  EXPECT_NE(plan.foreignKeys[0].find("\"orders_customer_fk\""), std::string::npos);
+  ASSERT_EQ(plan.validates.size(), 1u);
+  EXPECT_NE(plan.validates[0].find("\"orders_customer_fk\""), std::string::npos);
+  ASSERT_EQ(plan.finish.size(), 2u);  // customers' identity, and the sequence (no table)
+  // 3 + 4 statements of the tables left out, a foreign key and its VALIDATE.
+  EXPECT_EQ(plan.skipped.size(), 2u + 2u + 3u + 2u);
+
+  scope.copiedTables = {pg("shop", "orders")};
+  const auto alone = run::planPostData(golden("pg_fixture_to_postgresql_post_data.sql"), scope);
+  EXPECT_TRUE(alone.foreignKeys.empty());
+  EXPECT_TRUE(alone.validates.empty());
+  ASSERT_EQ(alone.finish.size(), 1u);
+  EXPECT_NE(alone.finish[0].find("setval"), std::string::npos);
+}
+
+TEST(PostData, UnknownStatementsRunAfterEveryTableInFullRunsOnly) {
+  const std::string script =
+      "CREATE INDEX \"x\" ON \"other\".\"t\" (\"a\");\n"
+      "COMMENT ON TABLE \"shop\".\"orders\" IS 'a; b';\n"
+      "CREATE INDEX \"o\" ON \"shop\".\"orders\" (\"a\");\n";
+  auto scope = pgScope();
+  auto plan = run::planPostData(script, scope);
+  EXPECT_EQ(plan.otherBuilds.size(), 1u);
+  EXPECT_EQ(plan.otherAttaches.size(), 1u);
+  EXPECT_EQ(plan.tables.at(pg("shop", "orders")).builds.size(), 1u);
+  scope.copiedTables = {pg("shop", "orders")};
+  plan = run::planPostData(script, scope);
+  EXPECT_TRUE(plan.otherBuilds.empty());
+  EXPECT_TRUE(plan.otherAttaches.empty());
+  EXPECT_EQ(plan.skipped.size(), 2u);
+}
+
+TEST(PostData, MariaDbTablesHaveOneAlterEach) {
+  run::PostDataScope scope;
+  scope.target = model::Engine::MariaDB;
+  for (const char* t : {"actor", "address", "category", "city", "country", "customer", "film", "film_actor",
+                        "film_category", "film_text", "inventory", "language", "payment", "rental", "staff", "store"}) {
+    scope.allTables.insert(ddl::qualified(model::Engine::MariaDB, "sakila", t));
+  }
+  scope.copiedTables = scope.allTables;
+  const auto plan = run::planPostData(golden("sakila_to_mariadb_post_data.sql"), scope);
+  EXPECT_EQ(plan.session.size(), 2u);  // SET NAMES, sql_mode
+  const auto& rental = plan.tables.at("`sakila`.`rental`");
+  ASSERT_EQ(rental.builds.size(), 1u);
+  EXPECT_NE(rental.builds[0].find("ADD CONSTRAINT `rental_date` UNIQUE"), std::string::npos);
+  EXPECT_TRUE(rental.attaches.empty());
+  EXPECT_EQ(plan.foreignKeys.size(), 22u);
+  EXPECT_TRUE(plan.validates.empty());
+  EXPECT_EQ(plan.finish.size(), 13u);  // AUTO_INCREMENT per table
+  EXPECT_TRUE(plan.otherBuilds.empty());
+  EXPECT_TRUE(plan.otherAttaches.empty());
+
+  scope.copiedTables = {"`sakila`.`film`", "`sakila`.`language`", "`sakila`.`actor`"};
+  const auto subset = run::planPostData(golden("sakila_to_mariadb_post_data.sql"), scope);
+  EXPECT_EQ(subset.tables.size(), 2u);  // language has no index
+  EXPECT_EQ(subset.foreignKeys.size(), 2u);  // film → language, twice
+  EXPECT_EQ(subset.finish.size(), 3u);
+}
+
+}  // namespace
+}  // namespace ferry
