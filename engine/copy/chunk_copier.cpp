@@ -1,6 +1,8 @@
 #include "copy/chunk_copier.h"
 
 #include "copy/copy_text.h"
+#include "copy/mysql_loader.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "ddl/quoting.h"
 #include "typemap/value_converter.h"
@@ -168,6 +170,7 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
   const std::string copySql = "COPY " + table + " (" + targetColumns(job) + ") FROM STDIN";
   const std::string insertHead = "INSERT INTO " + table + " (" + targetColumns(job) + ") VALUES ";
   std::optional<connect::PgCopyIn> copyIn;
+  std::unique_ptr<MySqlPipeLoad> load;  // MySQL: LOAD DATA LOCAL INFILE, rows in COPY text format
   std::string buffer;
   std::size_t batchRows = 0;
   std::int64_t sinceProgress = 0;
@@ -177,6 +180,8 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
     if (buffer.empty()) return {};
     if (pg) {
       FERRY_TRY(copyIn->write(buffer));
+    } else if (load) {
+      FERRY_TRY(load->write(buffer));
     } else {
       FERRY_TRY(ctx.myTarget->exec(insertHead + buffer));
     }
@@ -227,6 +232,22 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
     if (!in) return std::move(in).error();
     copyIn.emplace(std::move(*in));
   }
+  if (!pg && !rowMode && ctx.mysqlLoadData && ctx.mysqlLoadData->load()) {
+    auto started = MySqlPipeLoad::begin(*ctx.myTarget, table, targetColumns(job));
+    if (started) {
+      load = std::move(*started);
+    } else if (MySqlPipeLoad::refused(started.error())) {
+      // Said once per run; every worker then loads with multi-row INSERT.
+      if (ctx.mysqlLoadData->exchange(false)) {
+        core::log(core::LogLevel::Warning,
+                  "the target refuses LOAD DATA LOCAL INFILE (" + started.error().message() +
+                      "): loading with multi-row INSERT instead, which is slower. For the fast path: "
+                      "SET GLOBAL local_infile = ON on the target.");
+      }
+    } else {
+      return std::move(started).error();
+    }
+  }
   auto st = readRows(job, chunk, ctx, [&](const ValueRow& row) -> core::Status {
     ++counts.rowsRead;
     auto ok = converter.convert(row, converted);
@@ -236,8 +257,8 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
       return {};
     }
     if (rowMode) return writeOne(row);
-    if (!pg && batchRows) buffer += ", ";
-    appendRow(buffer, job, converted, pg);
+    if (!pg && !load && batchRows) buffer += ", ";
+    appendRow(buffer, job, converted, pg || load != nullptr);
     ++batchRows;
     ++counts.rowsWritten;
     ++sinceProgress;
@@ -247,7 +268,20 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
   if (st.ok()) st = flushRows();
   if (!st.ok()) {
     if (copyIn) (void)copyIn->abort("chunk failed");
+    if (load) load->abort();
     return std::move(st).error();
+  }
+  if (load) {
+    FERRY_TRY(load->finish());
+    // LOAD DATA downgrades some refusals to warnings even in strict mode (a
+    // truncated row, a wrong count of fields): never accept one silently — the
+    // chunk fails and row mode (strict INSERTs) isolates the row.
+    auto w = ctx.myTarget->query("SHOW WARNINGS LIMIT 1");
+    if (!w) return std::move(w).error();
+    if (!w->empty()) {
+      return core::Error(core::ErrorKind::Data, job.label() + ": LOAD DATA warned: " + w->at(0, 2).value_or("") +
+                                                    " (code " + w->at(0, 1).value_or("") + ")");
+    }
   }
   if (copyIn) {
     auto fin = copyIn->finish();

@@ -5,6 +5,7 @@
 /// same transaction — so a chunk's rows and its mark commit together or not at
 /// all, and a crash at any moment never leaves a half-copied chunk behind.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <stop_token>
@@ -53,6 +54,9 @@ struct CopierContext {
   OnError onError = OnError::Stop;
   std::string runId;
   std::function<void(const Reject&)> onReject;
+  /// MySQL targets: load through LOAD DATA LOCAL INFILE while this is true (shared
+  /// by the run's workers; the first refusal turns it off for all). nullptr: INSERT.
+  std::atomic<bool>* mysqlLoadData = nullptr;
   /// Called as rows flow (rows, bytes since the last call), for live progress.
   std::function<void(std::int64_t, std::int64_t)> onProgress;
 };

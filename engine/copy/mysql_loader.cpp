@@ -43,10 +43,16 @@ core::Result<std::unique_ptr<MySqlPipeLoad>> MySqlPipeLoad::begin(connect::MySql
                   ("ferry-load-" + std::to_string(getpid()) + "-" + std::to_string(g_counter++) + ".pipe"))
                      .string();
   if (mkfifo(load->m_path.c_str(), 0600) != 0) return ioError("cannot create the pipe " + load->m_path);
-  // The format is LOAD DATA's default (tab, newline, backslash escapes, \N);
-  // the session's NO_BACKSLASH_ESCAPES does not change how the file is read.
+  // The format is COPY text: tab, newline, backslash escapes, \N. Spelled out
+  // in hex because NO_BACKSLASH_ESCAPES (the loading session's mode) empties the
+  // default ESCAPED BY — measured: "\t" then arrives as two characters. Bytes
+  // are taken as they are (CHARACTER SET binary): the values are already UTF-8
+  // text or raw bytes for binary columns, and a multi-byte reading of a BLOB's
+  // bytes could swallow a separator.
   const std::string sql = "LOAD DATA LOCAL INFILE " + ddl::quoteLiteral(load->m_path) + " INTO TABLE " +
-                          qualifiedTable + " CHARACTER SET utf8mb4 (" + columnList + ")";
+                          qualifiedTable +
+                          " CHARACTER SET binary FIELDS TERMINATED BY 0x09 ESCAPED BY 0x5C LINES TERMINATED BY 0x0A (" +
+                          columnList + ")";
   MySqlPipeLoad* self = load.get();
   load->m_loader = std::jthread([self, &conn, sql] {
     auto st = conn.exec(sql);
@@ -125,10 +131,12 @@ void MySqlPipeLoad::abort() {
 }
 
 bool MySqlPipeLoad::refused(const core::Error& e) {
-  // 1148 ER_NOT_ALLOWED_COMMAND (MariaDB, MySQL 5.7), 3948 ER_CLIENT_LOCAL_FILES_DISABLED
-  // and 3950 (MySQL 8), 2068 CR_LOAD_DATA_LOCAL_INFILE_REJECTED (client side).
+  // 4166 ER_LOAD_INFILE_CAPABILITY_DISABLED (MariaDB 10.5+, measured on 10.11 with
+  // local_infile = OFF), 1148 ER_NOT_ALLOWED_COMMAND (older MariaDB, MySQL 5.7),
+  // 3948 ER_CLIENT_LOCAL_FILES_DISABLED and 3950 (MySQL 8), 2068
+  // CR_LOAD_DATA_LOCAL_INFILE_REJECTED (client side).
   const int c = e.vendorCode();
-  return c == 1148 || c == 3948 || c == 3950 || c == 2068;
+  return c == 4166 || c == 1148 || c == 3948 || c == 3950 || c == 2068;
 }
 
 }  // namespace ferry::copy

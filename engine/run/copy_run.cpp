@@ -136,6 +136,7 @@ struct ChunkEnv {
   copy::FlowControl& flow;
   state::RunStateStore& state;
   std::function<void(TableRuntime&, std::int64_t, const copy::Reject&)> recordReject;
+  std::atomic<bool> mysqlLoadData{true};  ///< turned off by the first refusal of LOAD DATA LOCAL
 };
 
 /// Copies one chunk (retrying deadlocks) and records it in the run state.
@@ -150,6 +151,7 @@ core::Status copyOneChunk(WorkerConnections& w, TableRuntime& t, const Task& tas
   ctx.stop = stop;
   ctx.onError = env.options.onError;
   ctx.runId = env.runId;
+  ctx.mysqlLoadData = &env.mysqlLoadData;
   ctx.onReject = [&, chunk = task.chunkId](const copy::Reject& r) { env.recordReject(t, chunk, r); };
   std::int64_t live = 0;       // rows this chunk already showed in the live progress
   std::int64_t liveBytes = 0;  // and bytes
@@ -209,7 +211,9 @@ core::Status runTableStep(PostDataRunner& runner, std::size_t index, const Task&
       // 15 fails on numeric values beyond double's range) keeps the copy going.
       if (auto analyzed = runner.run(index, analyzeStatement(t.job.targetEngine, table)); !analyzed) {
         if (stop.stop_requested()) return analyzed;
-        core::log(core::LogLevel::Warning, "ANALYZE " + table + ": " + analyzed.error().oneLine() + " — going on without it");
+        std::string why = analyzed.error().oneLine();
+        if (why.size() > 300) why = why.substr(0, 300) + "…";
+        core::log(core::LogLevel::Warning, "ANALYZE " + table + ": " + why + " — going on without it");
       }
       t.postStage = TableRuntime::PostStage::Indexed;
       return {};

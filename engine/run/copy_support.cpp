@@ -31,7 +31,9 @@ core::Result<TargetConnection> openTarget(const connect::ConnectionSpec& spec) {
     if (!c) return std::move(c).error();
     t.pg = std::move(*c);
   } else {
-    auto c = MySqlConnection::open(spec);
+    connect::MySqlOpenOptions options;
+    options.localInfile = true;  // the copier loads through LOAD DATA LOCAL INFILE when the server allows it
+    auto c = MySqlConnection::open(spec, options);
     if (!c) return std::move(c).error();
     t.my = std::move(*c);
   }

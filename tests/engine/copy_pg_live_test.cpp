@@ -1,6 +1,7 @@
 // A PostgreSQL source written to during the copy: the target holds exactly the
 // exported snapshot, and the slot's consistent point (where change capture will
-// start) precedes the writes.
+// start) precedes the writes. MySQL targets: LOAD DATA LOCAL INFILE, and the
+// fallback to INSERT when the server refuses it.
 
 #include <gtest/gtest.h>
 
@@ -58,6 +59,60 @@ TEST(CopyPgLive, WritesDuringTheCopyStayOutOfTheSnapshot) {
   EXPECT_LE(lsn(s.final.snapshot.substr(at + 4)), lsn(before)) << s.final.snapshot << " vs writes at " << before;
   // The slot was dropped (no --keep-slot): nothing holds WAL on the source.
   EXPECT_EQ(core::trim(test::psql("postgres", "SELECT count(*) FROM pg_replication_slots WHERE database = 'ferry_t_copy_pglive'")), "0");
+}
+
+std::int64_t comLoad() {
+  return std::stoll(core::split(core::trim(test::mariadb("", "SHOW GLOBAL STATUS LIKE 'Com_load'")), '\t').at(1));
+}
+
+/// Restores local_infile whatever the test does.
+struct LocalInfileOff {
+  LocalInfileOff() { test::mariadb("", "SET GLOBAL local_infile = OFF"); }
+  ~LocalInfileOff() { test::mariadb("", "SET GLOBAL local_infile = ON"); }
+  LocalInfileOff(const LocalInfileOff&) = delete;
+  LocalInfileOff& operator=(const LocalInfileOff&) = delete;
+};
+
+TEST(CopyMySqlTarget, LoadsThroughLoadDataAndFallsBackToInsertWhenRefused) {
+  test::recreatePgDatabase("ferry_t_copy_load");
+  test::psql("ferry_t_copy_load", "CREATE TABLE t (id int PRIMARY KEY, v text, b bytea); "
+                                  "INSERT INTO t SELECT g, 'v' || g || E'\\t\\\\ é', sha256(g::text::bytea) "
+                                  "FROM generate_series(1, 5000) g; ANALYZE");
+  const std::string cmd = std::string(FERRY_BINARY) + " copy --source '" + test::pgUrl("ferry_t_copy_load") +
+                          "' --target '" + test::mysqlUrl() + "' --project /tmp/ferry-copy-load.ferry.json --chunk-rows 1000";
+  test::runCommand("echo '{\"ferry_project\": 1, \"schema_map\": {\"public\": \"ferry_t_copy_load\"}}' > /tmp/ferry-copy-load.ferry.json");
+  auto check = [&](const std::string& label) {
+    EXPECT_EQ(core::trim(test::mariadb("ferry_t_copy_load", "SET SESSION group_concat_max_len = 1000000; "
+                                                            "SELECT COUNT(*), SUM(LENGTH(v)), MD5(GROUP_CONCAT(MD5(v), MD5(b) "
+                                                            "ORDER BY id SEPARATOR '')) FROM t")),
+              core::trim(test::psql("ferry_t_copy_load", "SELECT count(*) || E'\\t' || sum(octet_length(v)) || E'\\t' || "
+                                                         "md5(string_agg(md5(v) || md5(b), '' ORDER BY id)) FROM t")))
+        << label;
+  };
+  // The server allows LOCAL INFILE (the sandbox's setting): every chunk is one LOAD DATA.
+  test::mariadb("", "DROP DATABASE IF EXISTS ferry_t_copy_load");
+  const std::int64_t before = comLoad();
+  std::string out;
+  std::remove("/tmp/ferry-copy-load-1.state");
+  ASSERT_EQ(test::runCommand(cmd + " --state /tmp/ferry-copy-load-1.state", &out), 0) << out;
+  EXPECT_EQ(comLoad() - before, 5);
+  EXPECT_EQ(out.find("refuses LOAD DATA"), std::string::npos) << out;
+  check("LOAD DATA");
+  // Refused by the server: detected, said once, and the copy loads with INSERT.
+  {
+    LocalInfileOff off;
+    test::mariadb("", "DROP DATABASE IF EXISTS ferry_t_copy_load");
+    std::remove("/tmp/ferry-copy-load-2.state");
+    ASSERT_EQ(test::runCommand(cmd + " --state /tmp/ferry-copy-load-2.state", &out), 0) << out;
+  }
+  std::size_t said = 0;
+  for (std::size_t at = out.find("refuses LOAD DATA LOCAL INFILE"); at != std::string::npos;
+       at = out.find("refuses LOAD DATA LOCAL INFILE", at + 1)) {
+    ++said;
+  }
+  EXPECT_EQ(said, 1u) << out;
+  check("INSERT after the refusal");
+  test::mariadb("", "DROP DATABASE IF EXISTS ferry_t_copy_load");
 }
 
 }  // namespace
