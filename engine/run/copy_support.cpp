@@ -273,20 +273,30 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
     auto it = known.find(rt->job.label());
     if (it != known.end()) {
       rt->stateId = it->second.id;
-      continue;
+      // A table is recorded before its chunks (two transactions): a run killed
+      // in between left it without any, and it is planned now. Found under
+      // AddressSanitizer, whose slower start put a kill in that window: the
+      // resumed run then "finished" without copying the table.
+      state::ChunkFilter mine;
+      mine.tableId = rt->stateId;
+      auto recorded = st.listChunks(mine);
+      if (!recorded) return std::move(recorded).error();
+      if (!recorded->empty()) continue;
     }
     auto chunks = planTable(planner, rt->job, options.limits);
     if (!chunks) return std::move(chunks).error();
-    state::TableState ts;
-    ts.sourceSchema = rt->job.sourceSchema;
-    ts.sourceTable = rt->job.sourceTable;
-    ts.targetSchema = rt->job.targetSchema;
-    ts.targetTable = rt->job.targetTable;
-    ts.estimatedRows = rt->job.estimatedRows;
-    ts.keyColumnsJson = nlohmann::json(rt->job.keyColumns).dump();
-    auto ids = st.addTables({ts});
-    if (!ids) return std::move(ids).error();
-    rt->stateId = ids->front();
+    if (it == known.end()) {
+      state::TableState ts;
+      ts.sourceSchema = rt->job.sourceSchema;
+      ts.sourceTable = rt->job.sourceTable;
+      ts.targetSchema = rt->job.targetSchema;
+      ts.targetTable = rt->job.targetTable;
+      ts.estimatedRows = rt->job.estimatedRows;
+      ts.keyColumnsJson = nlohmann::json(rt->job.keyColumns).dump();
+      auto ids = st.addTables({ts});
+      if (!ids) return std::move(ids).error();
+      rt->stateId = ids->front();
+    }
     std::vector<state::ChunkState> cs;
     for (const auto& c : *chunks) {
       state::ChunkState s;

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "run/copy_run.h"
+#include "state/run_state_store.h"
 #include "support/test_support.h"
 
 namespace ferry {
@@ -113,6 +114,44 @@ TEST(CopyMySqlTarget, LoadsThroughLoadDataAndFallsBackToInsertWhenRefused) {
   EXPECT_EQ(said, 1u) << out;
   check("INSERT after the refusal");
   test::mariadb("", "DROP DATABASE IF EXISTS ferry_t_copy_load");
+}
+
+TEST(CopyResume, ATableRecordedWithoutItsChunksIsPlannedOnResume) {
+  // The state a run killed between recording a table and recording its chunks leaves.
+  test::recreatePgDatabase("ferry_t_copy_gap_src");
+  test::psql("ferry_t_copy_gap_src", "CREATE TABLE big (id int PRIMARY KEY, v text NOT NULL); "
+                                     "INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 3000) g; ANALYZE");
+  test::recreatePgDatabase("ferry_t_copy_gap_dst");
+  test::psql("ferry_t_copy_gap_dst", "CREATE TABLE big (id int NOT NULL, v text NOT NULL)");  // the pre-data ran
+  const std::string path = "/tmp/ferry-copy-test-gap.state";
+  std::remove(path.c_str());
+  {
+    auto st = state::RunStateStore::open(path, state::OpenMode::Create);
+    ASSERT_TRUE(st.ok()) << st.error().oneLine();
+    state::RunInfo info;
+    info.sourceUrl = test::pgSpec("ferry_t_copy_gap_src").toUrlWithoutPassword();
+    info.targetUrl = test::pgSpec("ferry_t_copy_gap_dst").toUrlWithoutPassword();
+    ASSERT_TRUE((*st)->createRun(info).ok());
+    state::TableState ts;
+    ts.sourceSchema = "public";
+    ts.sourceTable = "big";
+    ts.targetSchema = "public";
+    ts.targetTable = "big";
+    ts.keyColumnsJson = "[\"id\"]";
+    ASSERT_TRUE((*st)->addTables({ts}).ok());
+  }
+  run::CopyRequest req;
+  req.source = test::pgSpec("ferry_t_copy_gap_src");
+  req.target = test::pgSpec("ferry_t_copy_gap_dst");
+  req.options.statePath = path;
+  req.options.resume = true;
+  req.options.jobs = 2;
+  run::CopyRun copy(req);
+  auto r = copy.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  EXPECT_EQ(r->final.rowsWritten, 3000);
+  EXPECT_EQ(core::trim(test::psql("ferry_t_copy_gap_dst", "SELECT count(*) || '|' || md5(string_agg(v, ',' ORDER BY id)) FROM big")),
+            core::trim(test::psql("ferry_t_copy_gap_src", "SELECT count(*) || '|' || md5(string_agg(v, ',' ORDER BY id)) FROM big")));
 }
 
 }  // namespace
