@@ -32,11 +32,11 @@ std::string keyText(const TableJob& job, const ValueRow& row) {
 
 /// One converted row in the target's form: a COPY text line (PostgreSQL) or a
 /// parenthesised VALUES tuple (MySQL).
-void appendRow(std::string& out, const TableJob& job, const std::vector<std::optional<std::string>>& row, bool pg) {
+void appendRow(std::string& out, const TableJob& job, const ValueRow& row, bool pg) {
   if (!pg) out += '(';
   for (size_t i = 0; i < row.size(); ++i) {
     if (i) out += pg ? "\t" : ", ";
-    const auto value = row[i] ? std::optional<std::string_view>(*row[i]) : std::nullopt;
+    const auto& value = row[i];
     if (pg) {
       appendPgCopyField(out, value);
     } else {
@@ -52,17 +52,21 @@ std::string targetColumns(const TableJob& job) {
   return core::join(cols, ", ");
 }
 
-/// Converts one source row; nullopt when a value was rejected (and reported).
+/// Converts one source row; false when a value was rejected (and reported).
+/// The converted row views the source row (identity columns, no copy) or the
+/// converter's own storage, so it is valid until the next convert() and as long
+/// as the source row is.
 class RowConverter {
 public:
   RowConverter(const TableJob& job, CopierContext& ctx) : m_job(job), m_ctx(ctx) {}
 
-  core::Result<bool> convert(const ValueRow& in, std::vector<std::optional<std::string>>& out) {
+  core::Result<bool> convert(const ValueRow& in, ValueRow& out) {
     out.resize(in.size());
+    m_owned.resize(in.size());
     for (size_t i = 0; i < in.size(); ++i) {
       const ColumnJob& col = m_job.columns[i];
       if (col.conversion == typemap::ConversionId::Identity) {
-        out[i] = in[i] ? std::optional<std::string>(std::string(*in[i])) : std::nullopt;
+        out[i] = in[i];
         continue;
       }
       auto v = typemap::convertValue(col.conversion, in[i], col.conversionContext);
@@ -78,7 +82,12 @@ public:
         if (m_ctx.onReject) m_ctx.onReject(r);
         return false;
       }
-      out[i] = std::move(*v);
+      if (*v) {
+        m_owned[i] = std::move(**v);
+        out[i] = std::string_view(m_owned[i]);
+      } else {
+        out[i] = std::nullopt;
+      }
     }
     return true;
   }
@@ -86,6 +95,7 @@ public:
 private:
   const TableJob& m_job;
   CopierContext& m_ctx;
+  std::vector<std::string> m_owned;  ///< converted values of the current row
 };
 
 core::Status exec(CopierContext& ctx, const std::string& sql) {
@@ -164,7 +174,7 @@ core::Result<ChunkCounts> copyBinary(const TableJob& job, const plan::Chunk& chu
 core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk, CopierContext& ctx, bool rowMode) {
   ChunkCounts counts;
   RowConverter converter(job, ctx);
-  std::vector<std::optional<std::string>> converted;
+  ValueRow converted;
   const bool pg = ctx.pgTarget != nullptr;
   const std::string table = ddl::qualified(job.targetEngine, job.targetSchema, job.targetTable);
   const std::string copySql = "COPY " + table + " (" + targetColumns(job) + ") FROM STDIN";

@@ -7,15 +7,20 @@ void appendPgCopyField(std::string& out, std::optional<std::string_view> value) 
     out += "\\N";
     return;
   }
-  for (char c : *value) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
+  // Runs without a special character are appended whole: this is the copy's
+  // hottest loop (a push_back per byte cost a fifth of the MySQL → PostgreSQL
+  // path's client CPU).
+  const std::string_view v = *value;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (c != '\\' && c != '\t' && c != '\n' && c != '\r') continue;
+    out.append(v.data() + start, i - start);
+    out += '\\';
+    out += c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+    start = i + 1;
   }
+  out.append(v.data() + start, v.size() - start);
 }
 
 namespace {

@@ -1,12 +1,11 @@
 // Helpers of the copy orchestrator: target sessions and scripts, the snapshot,
-// chunk planning and resume, statistics.
+// chunk planning and resume.
 
 #include "run/copy_support.h"
 
 #include <ctime>
 #include <thread>
 #include <map>
-#include <mutex>
 #include <set>
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #pragma once
 // Internal helpers of the copy orchestrator (run/copy_run.cpp): target
-// connections and scripts, the snapshot, chunk planning, statistics.
+// connections and scripts, the snapshot, chunk planning (post-data: run/post_data.h).
 
 #include <atomic>
 #include <chrono>

@@ -22,6 +22,9 @@ TEST(CopyText, PgCopyFieldsRoundTrip) {
   copy::parsePgCopyLine(line, parsed);
   ASSERT_EQ(parsed.size(), values.size());
   for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(parsed[i], values[i]) << i;
+  std::string escaped = "x";
+  copy::appendPgCopyField(escaped, std::string_view("\\a\tbc\nd\r\\"));
+  EXPECT_EQ(escaped, "x\\\\a\\tbc\\nd\\r\\\\");
 }
 
 TEST(CopyText, PgCopyEscapesFromTheServer) {
