@@ -13,10 +13,13 @@ core::Result<std::vector<plan::Chunk>> planKeyRanges(const copy::TableJob& job, 
   if (job.keyColumns.empty() || stats.rows <= perChunk) return plan::planWhole(stats);
   if (job.integerKey) {
     const std::string k = ddl::quoteIdent(e, job.keyColumns.front());
-    auto r = query("SELECT MIN(" + k + ") AS lo, MAX(" + k + ") AS hi, COUNT(*) AS n FROM " + table);
+    // The key's ends come from its index at once; the row count stays the
+    // estimate (an exact COUNT(*) scanned the whole table, 0.2-0.5 s per 3 M rows,
+    // only to size the ranges a little better).
+    auto r = query("SELECT MIN(" + k + ") AS lo, MAX(" + k + ") AS hi FROM " + table);
     if (!r) return std::move(r).error().context("planning " + job.label());
     if (r->row(0).isNull("lo")) return plan::planWhole(stats);
-    return plan::planIntegerRanges(r->row(0).i64("lo"), r->row(0).i64("hi"), {r->row(0).i64("n"), stats.bytes}, limits);
+    return plan::planIntegerRanges(r->row(0).i64("lo"), r->row(0).i64("hi"), stats, limits);
   }
   // Keyset boundaries: every perChunk-th key in key order, in one pass.
   std::vector<std::string> keys;
