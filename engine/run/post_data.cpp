@@ -156,7 +156,11 @@ PostDataPlan planPostData(const std::string& script, const PostDataScope& scope)
   const bool mysql = scope.target != model::Engine::PostgreSQL;
   const bool subset = scope.subset();
   PostDataPlan plan;
-  std::set<std::string> keptForeignKeys;  // table + '\n' + constraint
+  std::map<std::string, std::string> keptForeignKeys;  // table + '\n' + constraint → referenced table
+  auto rowsOf = [&](const std::string& table) {
+    const auto it = scope.estimatedRows.find(table);
+    return it == scope.estimatedRows.end() ? std::int64_t{-1} : it->second;
+  };
   for (auto& statement : splitStatements(script)) {
     const Parsed p = parseStatement(statement, mysql);
     const bool copied = scope.copiedTables.count(p.table) > 0;
@@ -178,21 +182,34 @@ PostDataPlan planPostData(const std::string& script, const PostDataScope& scope)
       case Stage::ForeignKey: {
         const bool keep = !subset || (copied && scope.copiedTables.count(p.referenced) > 0);
         if (keep) {
-          keptForeignKeys.insert(p.table + "\n" + p.constraint);
+          keptForeignKeys[p.table + "\n" + p.constraint] = p.referenced;
           plan.foreignKeys.push_back(std::move(statement));
         } else {
           plan.skipped.push_back(std::move(statement));
         }
         break;
       }
-      case Stage::Validate:
+      case Stage::Validate: {
         // Validates the foreign key added just before it in the script.
-        if (!subset || keptForeignKeys.count(p.table + "\n" + p.constraint) > 0) {
+        const auto fk = keptForeignKeys.find(p.table + "\n" + p.constraint);
+        if (!subset || fk != keptForeignKeys.end()) {
+          // PostgreSQL checks a foreign key with one anti-join and picks a hash
+          // join that reads the whole referenced table — right after the load that
+          // first read also sets every row's hint bits. When the referencing table
+          // is much smaller, probing the referenced key's index per row touches a
+          // fraction of it (docs/copy.md), so the planner is told so.
+          const std::int64_t child = rowsOf(p.table);
+          const std::int64_t parent = fk == keptForeignKeys.end() ? -1 : rowsOf(fk->second);
+          if (!mysql && child >= 0 && parent > 0 && child * 4 < parent) {
+            statement = "SET enable_hashjoin = off; SET enable_mergejoin = off; " + statement +
+                        "; RESET enable_hashjoin; RESET enable_mergejoin";
+          }
           plan.validates.push_back(std::move(statement));
         } else {
           plan.skipped.push_back(std::move(statement));
         }
         break;
+      }
       case Stage::Finish:
         // Sequences belong to no table: setting one to the source's value is
         // right whatever this run copies.

@@ -31,6 +31,7 @@ struct PostDataScope {
   model::Engine target = model::Engine::PostgreSQL;
   std::set<std::string> allTables;     ///< every table the project copies
   std::set<std::string> copiedTables;  ///< the tables this run copies (--tables)
+  std::map<std::string, std::int64_t> estimatedRows;  ///< by qualified target name (the source's estimate)
   bool subset() const { return copiedTables.size() < allTables.size(); }
 };
 

@@ -77,6 +77,20 @@ TEST(PostData, ASubsetRunKeepsItsTablesAndForeignKeysWithBothEndsCopied) {
   EXPECT_NE(alone.finish[0].find("setval"), std::string::npos);
 }
 
+TEST(PostData, AForeignKeyFromASmallTableIsValidatedByIndexProbes) {
+  auto scope = pgScope();
+  scope.estimatedRows = {{pg("shop", "customers"), 3'000'000}, {pg("shop", "orders"), 100'000},
+                         {pg("shop", "sessions"), 2'000'000}};
+  const auto plan = run::planPostData(golden("pg_fixture_to_postgresql_post_data.sql"), scope);
+  ASSERT_EQ(plan.validates.size(), 2u);
+  // orders (100 k) → customers (3 M): hash and merge joins off for that statement only.
+  EXPECT_EQ(plan.validates[0],
+            "SET enable_hashjoin = off; SET enable_mergejoin = off; ALTER TABLE \"shop\".\"orders\" VALIDATE CONSTRAINT "
+            "\"orders_customer_fk\"; RESET enable_hashjoin; RESET enable_mergejoin");
+  // sessions (2 M) → customers (3 M): not much smaller, the planner decides.
+  EXPECT_EQ(plan.validates[1], "ALTER TABLE \"shop\".\"sessions\" VALIDATE CONSTRAINT \"sessions_customer_id_fkey\"");
+}
+
 TEST(PostData, UnknownStatementsRunAfterEveryTableInFullRunsOnly) {
   const std::string script =
       "CREATE INDEX \"x\" ON \"other\".\"t\" (\"a\");\n"
