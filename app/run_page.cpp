@@ -31,9 +31,6 @@ namespace {
 QString q(const std::string& s) { return QString::fromStdString(s); }
 QString number(std::int64_t n) { return QLocale().toString(static_cast<qlonglong>(n)); }
 
-/// Rates are averaged over this many seconds of polls: bytes move once per
-/// committed chunk, so a shorter window makes MB/s jump between 0 and peaks.
-constexpr double kRateWindowSeconds = 3.0;
 /// The chart keeps the last 10 minutes: long enough to see a trend, short
 /// enough that a day-long run does not grow the series without bound.
 constexpr double kChartWindowSeconds = 600.0;
@@ -181,7 +178,7 @@ void RunPage::start() {
   m_model->clear();
   m_chart->clear();
   m_log->clear();
-  m_history.clear();
+  m_rates.clear();
   m_tableStatus.clear();
   m_last = run::CopyProgress{};
   m_rowsDone = 0;
@@ -300,15 +297,9 @@ void RunPage::apply(const run::CopyProgress& p) {
   m_last = p;
   m_rowsDone = rows;
 
-  m_history.push_back({p.elapsedSeconds, rows, p.bytes});
-  while (m_history.size() > 2 && m_history.front().seconds < p.elapsedSeconds - kRateWindowSeconds) m_history.pop_front();
-  double rowRate = 0;
-  double mbRate = 0;
-  const double dt = m_history.back().seconds - m_history.front().seconds;
-  if (dt > 0) {
-    rowRate = static_cast<double>(m_history.back().rows - m_history.front().rows) / dt;
-    mbRate = static_cast<double>(m_history.back().bytes - m_history.front().bytes) / 1e6 / dt;
-  }
+  m_rates.add(p.elapsedSeconds, rows, p.bytes);
+  double rowRate = m_rates.rate(0);
+  double mbRate = m_rates.rate(1) / 1e6;
   if (p.phase == "done" && p.elapsedSeconds > 0) {  // the whole run's average, not the last seconds'
     rowRate = static_cast<double>(rows) / p.elapsedSeconds;
     mbRate = static_cast<double>(p.bytes) / 1e6 / p.elapsedSeconds;

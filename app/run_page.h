@@ -6,7 +6,6 @@
 /// and a log. The run state sits next to the project file (`<project>.state`), or
 /// in the temp folder while the project is unsaved, so a stopped run resumes.
 
-#include <deque>
 #include <functional>
 #include <optional>
 
@@ -15,6 +14,7 @@
 #include <QWidget>
 
 #include "app/bridge/engine_bridge.h"
+#include "widgets/rate_window.h"
 
 class QCheckBox;
 class QComboBox;
@@ -128,12 +128,7 @@ private:
   run::CopyProgress m_last;
   std::int64_t m_rowsDone = 0;
   QHash<QString, QString> m_tableStatus;  ///< for the log: status at the previous poll
-  struct Sample {
-    double seconds;
-    std::int64_t rows;
-    std::int64_t bytes;
-  };
-  std::deque<Sample> m_history;  ///< the last few seconds of totals, for the rates
+  widgets::RateWindow m_rates{3.0};  ///< rows and bytes over the last 3 s of polls (a chunk moves at once)
 };
 
 }  // namespace ferry::app

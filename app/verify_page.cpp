@@ -36,9 +36,6 @@ namespace {
 QString q(const std::string& s) { return QString::fromStdString(s); }
 QString number(std::int64_t n) { return QLocale().toString(static_cast<qlonglong>(n)); }
 
-/// rows/s is averaged over this many seconds of polls: a chunk's rows arrive
-/// in bursts of a thousand (the throttle's granularity).
-constexpr double kRateWindowSeconds = 3.0;
 /// The chart keeps the last 10 minutes, as on the Run page.
 constexpr double kChartWindowSeconds = 600.0;
 
@@ -168,7 +165,7 @@ void VerifyPage::start() {
   m_rowPair->clear();
   m_chart->clear();
   m_log->clear();
-  m_history.clear();
+  m_rates.clear();
   m_report.reset();
   m_last = run::VerifyProgress{};
   m_timeOffset = 0;
@@ -200,7 +197,7 @@ void VerifyPage::send(run::VerifyRequest request) {
   m_decided.clear();
   m_verifyId = m_bridge->startVerify(std::move(request));
   m_busy = true;
-  m_history.clear();
+  m_rates.clear();
   m_spinner->start();
   m_poller->start();
   updateButtons();
@@ -303,11 +300,8 @@ void VerifyPage::apply(const run::VerifyProgress& p) {
   }
   m_last = p;
 
-  m_history.push_back({p.elapsedSeconds, p.rowsChecked});
-  while (m_history.size() > 2 && m_history.front().seconds < p.elapsedSeconds - kRateWindowSeconds) m_history.pop_front();
-  double rate = 0;
-  const double dt = m_history.back().seconds - m_history.front().seconds;
-  if (dt > 0) rate = static_cast<double>(m_history.back().rows - m_history.front().rows) / dt;
+  m_rates.add(p.elapsedSeconds, p.rowsChecked);
+  const double rate = m_rates.rate();
   const bool checking = p.phase == "checking" || p.phase == "done";
   if (checking && !m_repairing) {
     const double x = m_timeOffset + p.elapsedSeconds;

@@ -7,7 +7,6 @@
 /// shows them side by side. Repair re-copies exactly the differing rows, then
 /// verifies again; the result can be saved as the HTML report.
 
-#include <deque>
 #include <functional>
 #include <optional>
 
@@ -16,6 +15,7 @@
 #include <QWidget>
 
 #include "app/bridge/engine_bridge.h"
+#include "widgets/rate_window.h"
 
 class QCheckBox;
 class QComboBox;
@@ -154,11 +154,7 @@ private:
   QSet<QString> m_decided;      ///< tables whose outcome this run has logged
   QString m_shownTable;         ///< the table whose differences are listed
   double m_timeOffset = 0;      ///< chart seconds before this run (verify, repair, verify again)
-  struct Sample {
-    double seconds;
-    std::int64_t rows;
-  };
-  std::deque<Sample> m_history;  ///< the last few seconds of totals, for rows/s
+  widgets::RateWindow m_rates{3.0};  ///< rows checked over the last 3 s of polls (rows arrive in bursts)
 };
 
 }  // namespace ferry::app

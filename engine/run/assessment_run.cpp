@@ -1,10 +1,29 @@
 #include "run/assessment_run.h"
 
+#include <algorithm>
+#include <thread>
+
+#include "core/text.h"
 #include "run/data_scan_run.h"
 
 namespace ferry::run {
 
 core::Result<assess::Assessment> runAssessment(const AssessRequest& request, const OpenOptions& options) {
+  auto assessed = assessSource(request, options);
+  if (!assessed) return std::move(assessed).error();
+  return std::move(assessed->assessment);
+}
+
+bool tableSelected(const std::vector<std::string>& patterns, const std::string& label) {
+  return patterns.empty() ||
+         std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return core::globMatch(p, label); });
+}
+
+int workerCount(int requested) {
+  return requested > 0 ? requested : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+core::Result<AssessedSource> assessSource(const AssessRequest& request, const OpenOptions& options) {
   introspect::IntrospectOptions what;
   what.schemas = !request.schemas.empty() ? request.schemas : request.project.schemas;
   auto catalog = inspect(request.source, what, options);
@@ -18,9 +37,9 @@ core::Result<assess::Assessment> runAssessment(const AssessRequest& request, con
     target.version = info->version;
   }
   auto a = assess::assess(*catalog, target, request.project);
-  if (!a || !request.scanData) return a;
-  FERRY_TRY(scanSourceData(request.source, *catalog, *a, request.scan, options));
-  return a;
+  if (!a) return std::move(a).error();
+  if (request.scanData) FERRY_TRY(scanSourceData(request.source, *catalog, *a, request.scan, options));
+  return AssessedSource{std::move(*catalog), std::move(*a)};
 }
 
 core::Result<SchemaDiffResult> runSchemaDiff(const AssessRequest& request, const OpenOptions& options) {

@@ -27,6 +27,19 @@ struct AssessRequest {
 
 core::Result<assess::Assessment> runAssessment(const AssessRequest& request, const OpenOptions& options = {});
 
+/// The source catalog and its assessment, read once: what the copy and the
+/// verifier both plan from.
+struct AssessedSource {
+  model::Catalog catalog;
+  assess::Assessment assessment;
+};
+core::Result<AssessedSource> assessSource(const AssessRequest& request, const OpenOptions& options = {});
+
+/// True when `patterns` is empty or one of its globs matches `label` ("schema.table").
+bool tableSelected(const std::vector<std::string>& patterns, const std::string& label);
+/// The workers of a run: `requested`, or the number of cores when it is 0.
+int workerCount(int requested);
+
 struct SchemaDiffResult {
   assess::Assessment assessment;
   assess::SchemaDiff diff;

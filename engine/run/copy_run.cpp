@@ -242,7 +242,7 @@ void awaitWorkers(Pool& pool, PostDataRunner& runner, std::stop_token stop) {
 core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   const auto& req = m_request;
   const auto& opt = req.options;
-  const int jobs = opt.jobs > 0 ? opt.jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = workerCount(opt.jobs);
 
   // 1. Run state.
   auto store = state::RunStateStore::open(opt.statePath, opt.resume ? state::OpenMode::Resume : state::OpenMode::Create);
@@ -254,13 +254,9 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   areq.source = req.source;
   areq.target = req.target;
   areq.project = req.project;
-  auto assessment = runAssessment(areq);
-  if (!assessment) return std::move(assessment).error();
-  introspect::IntrospectOptions what;
-  what.schemas = req.project.schemas;
-  auto catalog = inspect(req.source, what);
-  if (!catalog) return std::move(catalog).error().context("source");
-  auto jobs0 = copy::buildJobs(*catalog, *assessment);
+  auto assessed = assessSource(areq);
+  if (!assessed) return std::move(assessed).error();
+  auto jobs0 = copy::buildJobs(assessed->catalog, assessed->assessment);
   if (!jobs0) return std::move(jobs0).error();
   PostDataScope scope;
   scope.target = req.target.engine;
@@ -268,11 +264,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     const std::string targetName = ddl::qualified(job.targetEngine, job.targetSchema, job.targetTable);
     scope.allTables.insert(targetName);
     scope.estimatedRows[targetName] = job.estimatedRows;
-    if (!opt.tablePatterns.empty() &&
-        std::none_of(opt.tablePatterns.begin(), opt.tablePatterns.end(),
-                     [&](const std::string& p) { return core::globMatch(p, job.label()); })) {
-      continue;
-    }
+    if (!tableSelected(opt.tablePatterns, job.label())) continue;
     scope.copiedTables.insert(targetName);
     auto t = std::make_unique<TableRuntime>();
     t->job = std::move(job);
@@ -293,7 +285,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   setPhase(*m_impl, "schema");
   auto admin = openTarget(req.target);
   if (!admin) return std::move(admin).error().context("target");
-  const ddl::Script script = ddl::generate(assessment->target);
+  const ddl::Script script = ddl::generate(assessed->assessment.target);
   if (!opt.resume) {
     state::RunInfo info;
     info.sourceUrl = req.source.toUrlWithoutPassword();

@@ -104,27 +104,19 @@ core::Result<verify::VerifyReport> VerifyRun::run(std::stop_token stop) {
   const auto& opt = req.options;
   Impl& im = *m_impl;
   im.started = std::chrono::steady_clock::now();
-  const int jobs = opt.jobs > 0 ? opt.jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs = workerCount(opt.jobs);
 
   // 1. What to compare, decided like the copy: assessment, then jobs.
   AssessRequest areq;
   areq.source = req.source;
   areq.target = req.target;
   areq.project = req.project;
-  auto assessment = runAssessment(areq);
-  if (!assessment) return std::move(assessment).error();
-  introspect::IntrospectOptions what;
-  what.schemas = req.project.schemas;
-  auto catalog = inspect(req.source, what);
-  if (!catalog) return std::move(catalog).error().context("source");
-  auto built = verify::buildVerifyJobs(*catalog, *assessment);
+  auto assessed = assessSource(areq);
+  if (!assessed) return std::move(assessed).error();
+  auto built = verify::buildVerifyJobs(assessed->catalog, assessed->assessment);
   if (!built) return std::move(built).error();
   for (auto& job : *built) {
-    if (!opt.tablePatterns.empty() &&
-        std::none_of(opt.tablePatterns.begin(), opt.tablePatterns.end(),
-                     [&](const std::string& p) { return core::globMatch(p, job.label()); })) {
-      continue;
-    }
+    if (!tableSelected(opt.tablePatterns, job.label())) continue;
     verify::TableVerification t;
     t.schema = job.copy.sourceSchema;
     t.table = job.copy.sourceTable;

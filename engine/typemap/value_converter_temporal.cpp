@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/calendar.h"
 #include "typemap/converter_internal.h"
 
 namespace ferry::typemap::detail {
@@ -31,29 +32,6 @@ int num(std::string_view s, std::size_t pos, std::size_t n) {
   int v = 0;
   for (std::size_t i = pos; i < pos + n; ++i) v = v * 10 + (s[i] - '0');
   return v;
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civilFromDays(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2 ? 1 : 0;
 }
 
 /// The zero-date replacement for a MySQL DATE (time = false) or DATETIME value.
@@ -105,14 +83,14 @@ Converted timestamptzToUtc(std::string_view s) {
     }
     offsetSeconds = sign == '+' ? off : -off;
   }
-  std::int64_t secs = daysFromCivil(num(s, 0, 4), static_cast<unsigned>(num(s, 5, 2)), static_cast<unsigned>(num(s, 8, 2))) * 86400 +
+  std::int64_t secs = core::daysFromCivil(num(s, 0, 4), static_cast<unsigned>(num(s, 5, 2)), static_cast<unsigned>(num(s, 8, 2))) * 86400 +
                       num(s, 11, 2) * 3600 + num(s, 14, 2) * 60 + num(s, 17, 2) - offsetSeconds;
   std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
   std::int64_t rem = secs - days * 86400;
   std::int64_t y = 0;
   unsigned m = 0;
   unsigned d = 0;
-  civilFromDays(days, y, m, d);
+  core::civilFromDays(days, y, m, d);
   if (y < 1000 || y > 9999) return dataError("timestamp " + std::string(s) + " is outside MySQL's years 1000..9999 in UTC");
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(y), m, d, static_cast<int>(rem / 3600),

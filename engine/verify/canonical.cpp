@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/calendar.h"
 #include "core/text.h"
 
 namespace ferry::verify {
@@ -170,29 +171,6 @@ void canonicalTime(std::string_view in, std::string& out) {
   if (c.negative && out == "-00:00:00.000000") out.erase(0, 1);
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civilFromDays(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
 struct DateTime {
   std::int64_t year = 0;
   unsigned month = 0, day = 0;
@@ -298,13 +276,13 @@ void canonicalTimestamp(std::string_view in, std::string& out, bool withZone) {
   if (!withZone || t.offsetSeconds == 0 || !era.empty()) {
     appendDateTime(out, t.year, t.month, t.day, t.hour, t.minute, t.second);
   } else {
-    std::int64_t secs = daysFromCivil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second -
+    std::int64_t secs = core::daysFromCivil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second -
                         t.offsetSeconds;
     std::int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
     std::int64_t rem = secs - days * 86400;
     std::int64_t y;
     unsigned m, d;
-    civilFromDays(days, y, m, d);
+    core::civilFromDays(days, y, m, d);
     appendDateTime(out, y, m, d, static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
                    static_cast<int>(rem % 60));
   }
