@@ -23,6 +23,7 @@
 #include "run/assessment_run.h"
 #include "run/copy_support.h"
 #include "run/post_data.h"
+#include "run/pre_data.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -92,12 +93,13 @@ void setPhase(CopyRun::Impl& impl, const std::string& phase) {
 /// One unit of work for the copy workers: a chunk, or a step of the post-data
 /// of a table whose chunks are all in.
 struct Task {
-  enum class Kind { Chunk, Build, Attach, Analyze };
+  enum class Kind { Chunk, Build, Attach, Analyze, ForeignKey };
   Kind kind = Kind::Chunk;
   TableRuntime* table = nullptr;
   std::int64_t chunkId = 0;
   plan::Chunk chunk;
   std::string sql;  ///< Build: its statement
+  std::size_t foreignKey = 0;  ///< ForeignKey: its index in the post-data plan
 };
 
 /// What follows a table's finished `done` step: after its last chunk each index
@@ -218,7 +220,8 @@ core::Status runTableStep(PostDataRunner& runner, std::size_t index, const Task&
       t.postStage = TableRuntime::PostStage::Indexed;
       return {};
     }
-    case Task::Kind::Chunk: break;
+    case Task::Kind::Chunk:
+    case Task::Kind::ForeignKey: break;
   }
   return Error(ErrorKind::Internal, "a chunk is not a post-data step");
 }
@@ -293,11 +296,27 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     info.projectJson = req.project.toJson().dump();
     auto created = st.createRun(info);
     if (!created) return std::move(created).error();
-    if (!opt.dataOnly) {
-      if (auto ddlStatus = runScript(*admin, script.preData); !ddlStatus) {
-        return std::move(ddlStatus).error().context("pre-data DDL on the target");
-      }
+  }
+  // Pre-data: the statements of no table now; the tables on a thread of their
+  // own, in the copy's order, while the snapshot is taken and copying starts.
+  // A resumed run runs it again: what the interrupted run made is accepted.
+  std::unique_ptr<TableCreator> creator;
+  if (!opt.dataOnly) {
+    PreDataPlan pre = planPreData(script.preData, scope);
+    if (auto g = runGlobalPreData(*admin, pre, opt.resume || scope.subset()); !g) {
+      return std::move(g).error().context("pre-data DDL on the target");
     }
+    std::map<std::string, std::size_t> rank;
+    for (const auto& t : m_impl->tables) {
+      rank.emplace(ddl::qualified(t->job.targetEngine, t->job.targetSchema, t->job.targetTable), rank.size());
+    }
+    std::stable_sort(pre.tables.begin(), pre.tables.end(), [&](const auto& a, const auto& b) {
+      return (rank.count(a.first) ? rank[a.first] : rank.size()) < (rank.count(b.first) ? rank[b.first] : rank.size());
+    });
+    auto conn = openTarget(req.target);
+    if (!conn) return std::move(conn).error().context("target");
+    creator = std::make_unique<TableCreator>(std::move(*conn), opt.resume);
+    creator->start(std::move(pre.session), std::move(pre.tables));
   }
   // Post-data: each table's own statements run as soon as its last chunk is in.
   PostDataPlan postData;
@@ -383,6 +402,26 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   };
   ChunkEnv env{opt, runId, m_flow, st, recordReject};
   Pool pool;
+  // A foreign key between two tables of the run is added (and validated) once
+  // both have their indexes and statistics, while other tables are still being
+  // copied; the rest wait for every table (runFinalPostData).
+  std::vector<bool> foreignKeyQueued(postData.foreignKeys.size(), false);
+  std::map<std::string, TableRuntime*> byName;
+  for (auto& t : m_impl->tables) byName[ddl::qualified(t->job.targetEngine, t->job.targetSchema, t->job.targetTable)] = t.get();
+  auto readyForeignKeys = [&] {  // under pool.mutex
+    std::vector<Task> ready;
+    auto indexed = [&](const std::string& name) {
+      const auto it = byName.find(name);
+      return it != byName.end() && it->second->postStage == TableRuntime::PostStage::Indexed;
+    };
+    for (std::size_t i = 0; i < postData.foreignKeys.size(); ++i) {
+      const auto& fk = postData.foreignKeys[i];
+      if (foreignKeyQueued[i] || !indexed(fk.table) || !indexed(fk.referenced)) continue;
+      foreignKeyQueued[i] = true;
+      ready.push_back({Task::Kind::ForeignKey, byName[fk.table], 0, {}, {}, i});
+    }
+    return ready;
+  };
   for (auto& c : chunks) pool.queue.push_back({Task::Kind::Chunk, c.table, c.chunkId, std::move(c.chunk), {}});
   // Resume: tables whose chunks were all copied before go straight to post-data.
   for (auto& t : m_impl->tables) {
@@ -404,8 +443,18 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
       }
       TableRuntime& t = *task.table;
       const bool chunk = task.kind == Task::Kind::Chunk;
-      core::Status status = chunk ? copyOneChunk(workers[index], t, task, env, token)
-                                  : runTableStep(runner, index, task, token);
+      core::Status status;
+      if (chunk && creator) {
+        const std::string name = ddl::qualified(t.job.targetEngine, t.job.targetSchema, t.job.targetTable);
+        if (auto made = creator->waitFor(name, token); !made) {
+          status = std::move(made).error().context("pre-data DDL on the target (" + name + ")");
+        }
+      }
+      if (status) {
+        status = chunk                                 ? copyOneChunk(workers[index], t, task, env, token)
+                 : task.kind == Task::Kind::ForeignKey ? runner.runForeignKey(index, postData.foreignKeys[task.foreignKey])
+                                                       : runTableStep(runner, index, task, token);
+      }
       std::vector<Task> next;
       if (status && chunk && ++t.chunksDone == t.chunksTotal) next = tasksAfter(t, task.kind);
       if (status && task.kind == Task::Kind::Build && --t.buildsLeft == 0) next = tasksAfter(t, task.kind);
@@ -413,6 +462,9 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
       {
         std::lock_guard lock(pool.mutex);
         --pool.inFlight;
+        if (status && task.kind == Task::Kind::Analyze) {
+          for (auto& fk : readyForeignKeys()) next.push_back(std::move(fk));
+        }
         for (auto it = next.rbegin(); it != next.rend(); ++it) pool.queue.push_front(std::move(*it));
         if (!status) {
           // A statement cancelled because the run was already stopping is not the cause.
@@ -438,6 +490,11 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     awaitWorkers(pool, runner, abortAll.get_token());
   }
   std::optional<Error> firstError = pool.firstError;
+  if (creator && !firstError && !stop.stop_requested()) {
+    // Every table with a chunk was waited for; this reports a table left over.
+    if (auto made = creator->finish(); !made) firstError = std::move(made).error().context("pre-data DDL on the target");
+  }
+  if (creator) creator->stop();
   snapshot.release(req.source, opt.keepSlot || firstError.has_value() || stop.stop_requested());
 
   auto failed = [&](Error e) {
@@ -457,7 +514,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // 7. What waits for every table: statements of no single table, foreign keys,
   // their validation, sequence values.
   setPhase(*m_impl, "indexing");
-  if (auto done = runFinalPostData(runner, postData, abortAll.get_token()); !done) {
+  if (auto done = runFinalPostData(runner, postData, foreignKeyQueued, abortAll.get_token()); !done) {
     Error e = std::move(done).error();
     if (e.kind() != ErrorKind::Cancelled) e.context("post-data DDL on the target");
     return failed(std::move(e));

@@ -86,14 +86,6 @@ std::vector<std::string> splitStatements(const std::string& script) {
   return out;
 }
 
-core::Status runScript(TargetConnection& t, const std::string& script) {
-  for (const auto& stmt : splitStatements(script)) {
-    auto st = t.pg ? t.pg->exec(stmt) : t.my->exec(stmt);
-    if (!st) return std::move(st).error();
-  }
-  return {};
-}
-
 void dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs) {
   auto c = PgConnection::open(source);
   if (!c) return;

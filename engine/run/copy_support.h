@@ -62,8 +62,7 @@ core::Result<TargetConnection> openTarget(const connect::ConnectionSpec& spec);
 /// commits with its rows, so a lost commit is simply copied again), no FK or
 /// unique re-checks and literal quoting without backslashes (MySQL).
 core::Status prepareTargetSession(TargetConnection& t);
-/// Runs a DDL script statement by statement (split outside quotes and comments).
-core::Status runScript(TargetConnection& t, const std::string& script);
+/// A DDL script's statements (split outside quotes and comments).
 std::vector<std::string> splitStatements(const std::string& script);
 
 /// Drops every inactive replication slot whose name starts with `prefix`,

@@ -152,11 +152,41 @@ std::string headOf(const std::string& statement) {
 
 }  // namespace
 
+PreDataPlan planPreData(const std::string& script, const PostDataScope& scope) {
+  const char q = scope.target == model::Engine::PostgreSQL ? '"' : '`';
+  PreDataPlan plan;
+  std::map<std::string, std::size_t> index;  // table → position in plan.tables
+  for (auto& statement : splitStatements(script)) {
+    const std::string u = core::toUpper(statement.substr(0, 40));
+    if (core::startsWith(u, "SET ")) {
+      plan.session.push_back(std::move(statement));
+      continue;
+    }
+    // The shapes the generators write (tests/golden/*pre_data.sql).
+    std::size_t pos = 0;
+    for (std::string_view head : {"CREATE TABLE ", "CREATE UNLOGGED TABLE ", "COMMENT ON TABLE ", "COMMENT ON COLUMN "}) {
+      if (core::startsWith(u, head)) pos = head.size();
+    }
+    const auto name = pos > 0 ? qualifiedAt(statement, pos, q) : std::nullopt;
+    const std::string table = name ? std::string(name->text) : std::string();
+    if (table.empty() || scope.allTables.count(table) == 0) {
+      plan.global.push_back(std::move(statement));
+    } else if (scope.copiedTables.count(table) == 0) {
+      ++plan.skipped;
+    } else {
+      auto [it, added] = index.emplace(table, plan.tables.size());
+      if (added) plan.tables.emplace_back(table, std::vector<std::string>{});
+      plan.tables[it->second].second.push_back(std::move(statement));
+    }
+  }
+  return plan;
+}
+
 PostDataPlan planPostData(const std::string& script, const PostDataScope& scope) {
   const bool mysql = scope.target != model::Engine::PostgreSQL;
   const bool subset = scope.subset();
   PostDataPlan plan;
-  std::map<std::string, std::string> keptForeignKeys;  // table + '\n' + constraint → referenced table
+  std::map<std::string, std::size_t> keptForeignKeys;  // table + '\n' + constraint → plan.foreignKeys index
   auto rowsOf = [&](const std::string& table) {
     const auto it = scope.estimatedRows.find(table);
     return it == scope.estimatedRows.end() ? std::int64_t{-1} : it->second;
@@ -182,8 +212,8 @@ PostDataPlan planPostData(const std::string& script, const PostDataScope& scope)
       case Stage::ForeignKey: {
         const bool keep = !subset || (copied && scope.copiedTables.count(p.referenced) > 0);
         if (keep) {
-          keptForeignKeys[p.table + "\n" + p.constraint] = p.referenced;
-          plan.foreignKeys.push_back(std::move(statement));
+          keptForeignKeys[p.table + "\n" + p.constraint] = plan.foreignKeys.size();
+          plan.foreignKeys.push_back({p.table, p.referenced, std::move(statement), {}});
         } else {
           plan.skipped.push_back(std::move(statement));
         }
@@ -199,12 +229,16 @@ PostDataPlan planPostData(const std::string& script, const PostDataScope& scope)
           // is much smaller, probing the referenced key's index per row touches a
           // fraction of it (docs/copy.md), so the planner is told so.
           const std::int64_t child = rowsOf(p.table);
-          const std::int64_t parent = fk == keptForeignKeys.end() ? -1 : rowsOf(fk->second);
+          const std::int64_t parent = fk == keptForeignKeys.end() ? -1 : rowsOf(plan.foreignKeys[fk->second].referenced);
           if (!mysql && child >= 0 && parent > 0 && child * 4 < parent) {
             statement = "SET enable_hashjoin = off; SET enable_mergejoin = off; " + statement +
                         "; RESET enable_hashjoin; RESET enable_mergejoin";
           }
-          plan.validates.push_back(std::move(statement));
+          if (fk != keptForeignKeys.end() && plan.foreignKeys[fk->second].validate.empty()) {
+            plan.foreignKeys[fk->second].validate = std::move(statement);
+          } else {
+            plan.validates.push_back(std::move(statement));
+          }
         } else {
           plan.skipped.push_back(std::move(statement));
         }
@@ -322,11 +356,28 @@ core::Status PostDataRunner::runParallel(const std::vector<std::string>& stateme
   return {};
 }
 
-core::Status runFinalPostData(PostDataRunner& runner, const PostDataPlan& plan, std::stop_token stop) {
+core::Status PostDataRunner::runForeignKey(std::size_t index, const ForeignKeyStep& fk) {
+  {
+    std::lock_guard lock(m_foreignKeyMutex);
+    FERRY_TRY(run(index, fk.add));
+  }
+  return fk.validate.empty() ? core::Status{} : run(index, fk.validate);
+}
+
+core::Status runFinalPostData(PostDataRunner& runner, const PostDataPlan& plan, const std::vector<bool>& added,
+                              std::stop_token stop) {
   FERRY_TRY(runner.runParallel(plan.otherBuilds, stop));
   FERRY_TRY(runner.runParallel(plan.otherAttaches, stop));
-  FERRY_TRY(runner.runParallel(plan.foreignKeys, stop, 1));
-  FERRY_TRY(runner.runParallel(plan.validates, stop));
+  std::vector<std::string> adds;
+  std::vector<std::string> validates;
+  for (std::size_t i = 0; i < plan.foreignKeys.size(); ++i) {
+    if (i < added.size() && added[i]) continue;
+    adds.push_back(plan.foreignKeys[i].add);
+    if (!plan.foreignKeys[i].validate.empty()) validates.push_back(plan.foreignKeys[i].validate);
+  }
+  validates.insert(validates.end(), plan.validates.begin(), plan.validates.end());
+  FERRY_TRY(runner.runParallel(adds, stop, 1));
+  FERRY_TRY(runner.runParallel(validates, stop));
   return runner.runParallel(plan.finish, stop);
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <stop_token>
 #include <string>
@@ -35,6 +36,13 @@ struct PostDataScope {
   bool subset() const { return copiedTables.size() < allTables.size(); }
 };
 
+struct ForeignKeyStep {
+  std::string table;       ///< the referencing table, qualified
+  std::string referenced;  ///< the referenced table, qualified
+  std::string add;         ///< ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY …
+  std::string validate;    ///< PostgreSQL: ALTER TABLE … VALIDATE CONSTRAINT …; else empty
+};
+
 struct PostDataPlan {
   std::vector<std::string> session;              ///< SET …: every connection, before the copy
   std::map<std::string, TablePostData> tables;  ///< by qualified target name
@@ -42,13 +50,31 @@ struct PostDataPlan {
   /// table is copied (full runs only).
   std::vector<std::string> otherBuilds;
   std::vector<std::string> otherAttaches;
-  std::vector<std::string> foreignKeys;  ///< one at a time: each locks two tables
-  std::vector<std::string> validates;    ///< in parallel
+  /// One at a time (each locks two tables); their validations in parallel. A
+  /// foreign key between two tables of the run is added as soon as both have
+  /// their indexes and statistics, while other tables are still being copied.
+  std::vector<ForeignKeyStep> foreignKeys;
+  std::vector<std::string> validates;  ///< VALIDATEs that follow no foreign key of the script
   std::vector<std::string> finish;       ///< sequence values, identity restarts, AUTO_INCREMENT
   /// Left out because they concern a table this run does not copy (or, for a
   /// foreign key, whose other end it does not copy).
   std::vector<std::string> skipped;
 };
+
+/// The pre-data script taken apart: session settings, statements of no single
+/// table (schemas, types, domains, sequences), and each table's own statements
+/// (its CREATE TABLE and COMMENT ONs), so that a table is created just before its
+/// first chunk while the snapshot is taken and other tables are copied.
+struct PreDataPlan {
+  std::vector<std::string> session;  ///< SET …: on every connection that runs the script
+  std::vector<std::string> global;   ///< before any table
+  std::vector<std::pair<std::string, std::vector<std::string>>> tables;  ///< by qualified target name, script order
+  std::size_t skipped = 0;  ///< statements of tables this run does not copy (--tables)
+};
+
+/// A subset run (--tables) keeps only the statements of its tables (and every
+/// statement of no table).
+PreDataPlan planPreData(const std::string& script, const PostDataScope& scope);
 
 /// Splits the post-data script. A subset run (--tables) keeps only the
 /// statements of its tables, foreign keys only when both ends are copied in this
@@ -82,6 +108,11 @@ public:
   /// parallel; stops at the first error or when `stop` is requested.
   core::Status runParallel(const std::vector<std::string>& statements, std::stop_token stop, size_t maxConnections = 0);
 
+  /// Adds one foreign key on connection `index` (one ADD at a time across
+  /// threads: two locking the same pair of tables in opposite order could
+  /// deadlock), then validates it.
+  core::Status runForeignKey(size_t index, const ForeignKeyStep& fk);
+
   size_t size() const { return m_conns.size(); }
   bool mysql() const { return m_conns.front()->my != nullptr; }
 
@@ -91,10 +122,13 @@ private:
   bool m_resuming;
   std::vector<std::int64_t> m_serverIds;                   ///< backend pid / CONNECTION_ID()
   std::unique_ptr<std::atomic<bool>[]> m_busy;             ///< a statement runs on connection i
+  std::mutex m_foreignKeyMutex;
 };
 
 /// The statements of `plan` that wait for every table: the unattributed ones,
-/// foreign keys, their validation, sequence values. Stops at the first error.
-core::Status runFinalPostData(PostDataRunner& runner, const PostDataPlan& plan, std::stop_token stop);
+/// the foreign keys not added yet (`added[i]` for plan.foreignKeys[i]), their
+/// validation, sequence values. Stops at the first error.
+core::Status runFinalPostData(PostDataRunner& runner, const PostDataPlan& plan, const std::vector<bool>& added,
+                              std::stop_token stop);
 
 }  // namespace ferry::run

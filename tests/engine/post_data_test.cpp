@@ -47,8 +47,12 @@ TEST(PostData, EveryPostgresStatementGoesToItsTableOrAfterAllTables) {
   EXPECT_EQ(plan.tables.at(pg("shop", "sessions")).attaches.size(), 0u);
   EXPECT_EQ(plan.tables.at(pg("shop", "orders")).builds.size(), 2u);
   EXPECT_EQ(plan.tables.at(pg("shop", "orders")).attaches.size(), 2u);
-  EXPECT_EQ(plan.foreignKeys.size(), 2u);
-  EXPECT_EQ(plan.validates.size(), 2u);
+  ASSERT_EQ(plan.foreignKeys.size(), 2u);
+  EXPECT_TRUE(plan.validates.empty());  // each follows its foreign key
+  for (const auto& fk : plan.foreignKeys) {
+    EXPECT_NE(fk.validate.find("VALIDATE CONSTRAINT"), std::string::npos) << fk.add;
+    EXPECT_EQ(fk.referenced, "\"shop\".\"customers\"");
+  }
   ASSERT_EQ(plan.finish.size(), 2u);  // an identity restart and a setval
   EXPECT_TRUE(plan.otherBuilds.empty());
   EXPECT_TRUE(plan.otherAttaches.empty());
@@ -62,9 +66,10 @@ TEST(PostData, ASubsetRunKeepsItsTablesAndForeignKeysWithBothEndsCopied) {
   ASSERT_EQ(plan.tables.size(), 2u);
   EXPECT_TRUE(plan.tables.count(pg("shop", "orders")));
   ASSERT_EQ(plan.foreignKeys.size(), 1u);  // orders → customers; sessions → customers is left out
-  EXPECT_NE(plan.foreignKeys[0].find("\"orders_customer_fk\""), std::string::npos);
-  ASSERT_EQ(plan.validates.size(), 1u);
-  EXPECT_NE(plan.validates[0].find("\"orders_customer_fk\""), std::string::npos);
+  EXPECT_NE(plan.foreignKeys[0].add.find("\"orders_customer_fk\""), std::string::npos);
+  EXPECT_EQ(plan.foreignKeys[0].table, "\"shop\".\"orders\"");
+  EXPECT_NE(plan.foreignKeys[0].validate.find("VALIDATE CONSTRAINT \"orders_customer_fk\""), std::string::npos);
+  EXPECT_TRUE(plan.validates.empty());
   ASSERT_EQ(plan.finish.size(), 2u);  // customers' identity, and the sequence (no table)
   // 3 + 4 statements of the tables left out, a foreign key and its VALIDATE.
   EXPECT_EQ(plan.skipped.size(), 2u + 2u + 3u + 2u);
@@ -82,13 +87,13 @@ TEST(PostData, AForeignKeyFromASmallTableIsValidatedByIndexProbes) {
   scope.estimatedRows = {{pg("shop", "customers"), 3'000'000}, {pg("shop", "orders"), 100'000},
                          {pg("shop", "sessions"), 2'000'000}};
   const auto plan = run::planPostData(golden("pg_fixture_to_postgresql_post_data.sql"), scope);
-  ASSERT_EQ(plan.validates.size(), 2u);
+  ASSERT_EQ(plan.foreignKeys.size(), 2u);
   // orders (100 k) → customers (3 M): hash and merge joins off for that statement only.
-  EXPECT_EQ(plan.validates[0],
+  EXPECT_EQ(plan.foreignKeys[0].validate,
             "SET enable_hashjoin = off; SET enable_mergejoin = off; ALTER TABLE \"shop\".\"orders\" VALIDATE CONSTRAINT "
             "\"orders_customer_fk\"; RESET enable_hashjoin; RESET enable_mergejoin");
   // sessions (2 M) → customers (3 M): not much smaller, the planner decides.
-  EXPECT_EQ(plan.validates[1], "ALTER TABLE \"shop\".\"sessions\" VALIDATE CONSTRAINT \"sessions_customer_id_fkey\"");
+  EXPECT_EQ(plan.foreignKeys[1].validate, "ALTER TABLE \"shop\".\"sessions\" VALIDATE CONSTRAINT \"sessions_customer_id_fkey\"");
 }
 
 TEST(PostData, UnknownStatementsRunAfterEveryTableInFullRunsOnly) {
@@ -133,6 +138,44 @@ TEST(PostData, MariaDbTablesHaveOneAlterEach) {
   EXPECT_EQ(subset.tables.size(), 2u);  // language has no index
   EXPECT_EQ(subset.foreignKeys.size(), 2u);  // film → language, twice
   EXPECT_EQ(subset.finish.size(), 3u);
+}
+
+TEST(PreData, EachTableIsCreatedOnItsOwnAfterTheStatementsOfNoTable) {
+  const auto plan = run::planPreData(golden("pg_fixture_to_postgresql_pre_data.sql"), pgScope());
+  EXPECT_EQ(plan.session.size(), 2u);  // client_encoding, standard_conforming_strings
+  // 2 schemas, 3 types, 2 domains, 4 sequences
+  ASSERT_EQ(plan.global.size(), 11u);
+  EXPECT_NE(plan.global[0].find("CREATE SCHEMA IF NOT EXISTS \"shop\""), std::string::npos);
+  ASSERT_EQ(plan.tables.size(), 5u);
+  EXPECT_EQ(plan.tables[0].first, pg("Mixed Case", "Order Lines"));
+  EXPECT_EQ(plan.tables[1].first, pg("shop", "all_types"));
+  ASSERT_EQ(plan.tables[1].second.size(), 3u);  // CREATE TABLE and its two COMMENT ONs
+  EXPECT_EQ(plan.tables[1].second[1], "COMMENT ON TABLE \"shop\".\"all_types\" IS 'one column per type'");
+  EXPECT_EQ(plan.tables[4].first, pg("shop", "sessions"));  // CREATE UNLOGGED TABLE
+  EXPECT_EQ(plan.skipped, 0u);
+
+  auto scope = pgScope();
+  scope.copiedTables = {pg("shop", "orders")};
+  const auto subset = run::planPreData(golden("pg_fixture_to_postgresql_pre_data.sql"), scope);
+  EXPECT_EQ(subset.global.size(), 11u);
+  ASSERT_EQ(subset.tables.size(), 1u);
+  EXPECT_EQ(subset.tables[0].first, pg("shop", "orders"));
+  EXPECT_EQ(subset.skipped, 4u + 2u);  // four other tables, all_types' comments
+}
+
+TEST(PreData, MariaDbTablesAndTheDatabaseStatement) {
+  run::PostDataScope scope;
+  scope.target = model::Engine::MariaDB;
+  scope.allTables = {"`sakila`.`actor`", "`sakila`.`film`"};
+  scope.copiedTables = {"`sakila`.`film`"};
+  const auto plan = run::planPreData(golden("sakila_to_mariadb_pre_data.sql"), scope);
+  EXPECT_EQ(plan.session.size(), 2u);  // SET NAMES, sql_mode
+  // CREATE DATABASE, and the 14 tables this project does not name
+  ASSERT_EQ(plan.global.size(), 15u);
+  EXPECT_NE(plan.global[0].find("CREATE DATABASE IF NOT EXISTS `sakila`"), std::string::npos);
+  ASSERT_EQ(plan.tables.size(), 1u);
+  EXPECT_EQ(plan.tables[0].first, "`sakila`.`film`");
+  EXPECT_EQ(plan.skipped, 1u);  // actor
 }
 
 }  // namespace

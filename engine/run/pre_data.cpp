@@ -1,0 +1,117 @@
+// The pre-data of a copy: statements of no table first, then the tables created
+// on a thread of their own while the copy starts (run/pre_data.h).
+
+#include "run/pre_data.h"
+
+#include "core/log.h"
+
+namespace ferry::run {
+
+using core::Error;
+using core::ErrorKind;
+
+namespace {
+
+core::Status execOn(TargetConnection& c, const std::string& sql) { return c.pg ? c.pg->exec(sql) : c.my->exec(sql); }
+
+std::string headOf(const std::string& statement) {
+  std::string one;
+  for (char ch : statement.substr(0, 120)) one += ch == '\n' ? ' ' : ch;
+  return one + (statement.size() > 120 ? "…" : "");
+}
+
+/// Runs `sql`; an "already exists" answer is logged and accepted when `tolerate`.
+core::Status runTolerant(TargetConnection& c, const std::string& sql, bool tolerate) {
+  auto st = execOn(c, sql);
+  if (st.ok() || !tolerate || !preDataObjectExists(c, st.error())) return st;
+  core::log(core::LogLevel::Info, "pre-data: already present on the target: " + headOf(sql));
+  return {};
+}
+
+}  // namespace
+
+bool preDataObjectExists(const TargetConnection& c, const Error& e) {
+  if (c.pg) {
+    const std::string& s = e.sqlState();
+    return s == "42P07" || s == "42710" || s == "42P06";
+  }
+  return e.vendorCode() == 1050 || e.vendorCode() == 1007;
+}
+
+core::Status runGlobalPreData(TargetConnection& admin, const PreDataPlan& plan, bool tolerateExisting) {
+  for (const auto& s : plan.session) FERRY_TRY(execOn(admin, s));
+  for (const auto& s : plan.global) FERRY_TRY(runTolerant(admin, s, tolerateExisting));
+  return {};
+}
+
+TableCreator::TableCreator(TargetConnection conn, bool tolerateExisting)
+    : m_conn(std::move(conn)), m_tolerateExisting(tolerateExisting) {}
+
+TableCreator::~TableCreator() { stop(); }
+
+void TableCreator::start(std::vector<std::string> session,
+                         std::vector<std::pair<std::string, std::vector<std::string>>> tables) {
+  {
+    std::lock_guard lock(m_mutex);
+    for (const auto& t : tables) m_pending.insert(t.first);
+    m_done = false;
+  }
+  m_thread = std::jthread([this, session = std::move(session), tables = std::move(tables)](std::stop_token stop) mutable {
+    createAll(stop, std::move(session), std::move(tables));
+  });
+}
+
+void TableCreator::createAll(std::stop_token stop, std::vector<std::string> session,
+                             std::vector<std::pair<std::string, std::vector<std::string>>> tables) {
+  auto fail = [&](Error e) {
+    std::lock_guard lock(m_mutex);
+    m_error = std::move(e);
+    m_done = true;
+    m_changed.notify_all();
+  };
+  for (const auto& s : session) {
+    if (auto st = execOn(m_conn, s); !st) return fail(std::move(st).error());
+  }
+  for (const auto& [table, statements] : tables) {
+    if (stop.stop_requested()) return fail(Error(ErrorKind::Cancelled, "copy stopped"));
+    for (const auto& s : statements) {
+      if (auto st = runTolerant(m_conn, s, m_tolerateExisting); !st) {
+        Error e = std::move(st).error();
+        if (preDataObjectExists(m_conn, e)) {
+          e.withHint("The target has a table of that name already. Copy into an empty target, drop the table, "
+                     "or copy into the existing tables with --data-only.");
+        }
+        return fail(std::move(e));
+      }
+    }
+    std::lock_guard lock(m_mutex);
+    m_pending.erase(table);
+    m_changed.notify_all();
+  }
+  std::lock_guard lock(m_mutex);
+  m_done = true;
+  m_changed.notify_all();
+}
+
+core::Status TableCreator::waitFor(const std::string& table, std::stop_token stop) {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, stop, [&] { return m_pending.count(table) == 0 || m_done; });
+  if (m_pending.count(table) == 0) return {};
+  if (m_error) return *m_error;
+  return Error(ErrorKind::Cancelled, "copy stopped");
+}
+
+core::Status TableCreator::finish() {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] { return m_done || !m_thread.joinable(); });
+  if (m_error) return *m_error;
+  return {};
+}
+
+void TableCreator::stop() {
+  if (!m_thread.joinable()) return;
+  m_thread.request_stop();
+  m_thread.join();
+}
+
+}  // namespace ferry::run
