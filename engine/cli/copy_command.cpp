@@ -33,6 +33,7 @@ struct CopyArgs {
   std::string onError = "stop";
   bool dataOnly = false;
   bool keepSlot = false;
+  bool abandon = false;
   bool json = false;
   std::int64_t chunkRows = 0;
 };
@@ -58,9 +59,34 @@ void printLive(const run::CopyProgress& p, bool tty) {
   }
 }
 
+std::string statePathOf(const CopyArgs& args) {
+  return !args.statePath.empty() ? args.statePath
+         : !args.projectFile.empty() ? args.projectFile + ".state"
+                                     : "ferry-copy.state";
+}
+
+/// --abandon: drops the run's replication slots and marks it abandoned.
+int abandonCopy(const CopyArgs& args, const connect::ConnectionSpec& source) {
+  auto dropped = run::abandonCopyRun(source, statePathOf(args));
+  if (!dropped) return reportError(dropped.error(), args.json);
+  if (args.json) {
+    std::cout << nlohmann::json{{"abandoned", statePathOf(args)}, {"slots_dropped", *dropped}}.dump(2) << '\n';
+  } else {
+    std::printf("run in %s abandoned; %zu replication slot(s) dropped%s%s\n", statePathOf(args).c_str(),
+                dropped->size(), dropped->empty() ? "" : ": ", core::join(*dropped, ", ").c_str());
+  }
+  return kExitOk;
+}
+
 int runCopy(const CopyArgs& args) {
   auto source = specFromUrl(args.source, "source");
   if (!source) return reportError(source.error(), args.json);
+  if (args.abandon) return abandonCopy(args, *source);
+  if (args.target.empty()) {
+    return reportError(core::Error(core::ErrorKind::Usage, "--target is required",
+                                   "Give the target connection URL with --target (only --abandon works without one)."),
+                       args.json);
+  }
   auto target = specFromUrl(args.target, "target");
   if (!target) return reportError(target.error(), args.json);
   run::CopyRequest req;
@@ -73,9 +99,7 @@ int runCopy(const CopyArgs& args) {
   }
   req.options.jobs = args.jobs;
   req.options.tablePatterns = args.tables;
-  req.options.statePath = !args.statePath.empty() ? args.statePath
-                          : !args.projectFile.empty() ? args.projectFile + ".state"
-                                                      : "ferry-copy.state";
+  req.options.statePath = statePathOf(args);
   req.options.resume = args.resume;
   req.options.maxRowsPerSecond = args.maxRate;
   req.options.onError = args.onError == "skip" ? copy::OnError::Skip : copy::OnError::Stop;
@@ -147,7 +171,7 @@ void addCopyCommand(CLI::App& app, int& exitCode) {
   CLI::App* cmd = app.add_subcommand(
       "copy", "Copy the tables from one consistent snapshot with parallel workers; resumable after a crash");
   cmd->add_option("--source", args->source, "Source connection URL")->required();
-  cmd->add_option("--target", args->target, "Target connection URL")->required();
+  cmd->add_option("--target", args->target, "Target connection URL (required unless --abandon)");
   cmd->add_option("--project", args->projectFile, "Project file (mapping options, overrides, table rules)");
   cmd->add_option("--jobs", args->jobs, "Parallel workers, one connection each (default: the number of cores)");
   cmd->add_option("--tables", args->tables, "Only tables matching this schema.table glob; repeat for several");
@@ -157,7 +181,11 @@ void addCopyCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--on-error", args->onError, "stop (default) or skip: what a row that cannot be copied does")
       ->check(CLI::IsMember({"stop", "skip"}));
   cmd->add_flag("--data-only", args->dataOnly, "The target's tables exist: copy data only, run no DDL");
-  cmd->add_flag("--keep-slot", args->keepSlot, "PostgreSQL source: keep the replication slot for change capture");
+  cmd->add_flag("--keep-slot", args->keepSlot,
+                "PostgreSQL source: keep the replication slot for change capture when the copy finishes");
+  cmd->add_flag("--abandon", args->abandon,
+                "Give up the run in the state file: drop its replication slots on the source; it cannot be resumed")
+      ->excludes("--resume");
   cmd->add_option("--chunk-rows", args->chunkRows, "Rows per chunk (default 100000; chunks are also capped at 64 MB)");
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
   cmd->callback([args, &exitCode] { exitCode = runCopy(*args); });

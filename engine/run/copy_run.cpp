@@ -251,6 +251,14 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   auto store = state::RunStateStore::open(opt.statePath, opt.resume ? state::OpenMode::Resume : state::OpenMode::Create);
   if (!store) return std::move(store).error();
   auto& st = **store;
+  if (opt.resume) {
+    auto recorded = st.loadRun();
+    if (!recorded) return std::move(recorded).error();
+    if (recorded->status == state::RunStatus::Abandoned) {
+      return Error(ErrorKind::Usage, "the run in " + opt.statePath + " was abandoned",
+                   "Start a new run with another --state file (and an empty target).");
+    }
+  }
 
   // 2. What to copy: the assessment decides every target type and converter.
   AssessRequest areq;
@@ -343,6 +351,14 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   setPhase(*m_impl, "snapshot");
   std::vector<WorkerConnections> workers(static_cast<size_t>(jobs));
   SnapshotHolder snapshot;
+  // Whatever way the run ends, its slot goes unless --keep-slot and the copy
+  // finished: a failed run is resumed from a new snapshot, and a forgotten slot
+  // makes the source keep its WAL.
+  struct SlotRelease {
+    SnapshotHolder& holder;
+    const connect::ConnectionSpec& source;
+    ~SlotRelease() { holder.release(source, false); }
+  } slotRelease{snapshot, req.source};
   auto snap = takeSnapshot(req, runId, workers, snapshot);
   if (!snap) return std::move(snap).error();
   FERRY_TRY(st.saveSnapshot(*snap));
@@ -495,16 +511,18 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     if (auto made = creator->finish(); !made) firstError = std::move(made).error().context("pre-data DDL on the target");
   }
   if (creator) creator->stop();
-  snapshot.release(req.source, opt.keepSlot || firstError.has_value() || stop.stop_requested());
+  if (!firstError && !stop.stop_requested()) snapshot.release(req.source, opt.keepSlot);
 
   auto failed = [&](Error e) {
     setPhase(*m_impl, "failed");
     (void)st.setRunStatus(state::RunStatus::Failed);
     if (e.kind() == ErrorKind::Cancelled) {
       return Error(ErrorKind::Cancelled, "copy stopped before the end",
-                   "Run the same command with --resume to finish: finished chunks are not copied again.");
+                   "Run the same command with --resume to finish: finished chunks are not copied again "
+                   "(or give the run up with --abandon).");
     }
-    e.withHint(e.hint() + (e.hint().empty() ? "" : " ") + "The state is kept: fix the cause and run again with --resume.");
+    e.withHint(e.hint() + (e.hint().empty() ? "" : " ") +
+               "The state is kept: fix the cause and run again with --resume (or give the run up with --abandon).");
     return e;
   };
   if (firstError || stop.stop_requested()) {
@@ -527,6 +545,29 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   summary.rejectPath = summary.final.rowsRejected > 0 ? rejectPath : "";
   summary.lockMilliseconds = static_cast<double>(snap->globalReadLockMs);
   return summary;
+}
+
+core::Result<std::vector<std::string>> abandonCopyRun(const connect::ConnectionSpec& source,
+                                                      const std::string& statePath) {
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto info = (*store)->loadRun();
+  if (!info) return std::move(info).error();
+  std::vector<std::string> dropped;
+  if (source.engine == model::Engine::PostgreSQL) {
+    auto probe = PgConnection::open(source);  // a clear error for a wrong URL, instead of nothing dropped
+    if (!probe) return std::move(probe).error().context("source");
+    dropped = dropRunSlots(source, runSlotPrefix(info->runId), 5000);
+    auto left = (*probe)->query("SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE $1",
+                                {runSlotPrefix(info->runId) + "%"});
+    if (!left) return std::move(left).error();
+    if (!left->empty()) {
+      return Error(ErrorKind::Data, "replication slot " + left->row(0).str("slot_name") + " of this run is still in use",
+                   "Stop the ferry process that holds it (or wait for it to end), then run --abandon again.");
+    }
+  }
+  FERRY_TRY((*store)->setRunStatus(state::RunStatus::Abandoned));
+  return dropped;
 }
 
 }  // namespace ferry::run

@@ -99,4 +99,11 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
+/// Gives up the run recorded in `statePath`: drops every replication slot it
+/// made on a PostgreSQL `source` (a kept or forgotten slot makes the source
+/// keep its WAL) and marks the run abandoned, so it cannot be resumed. The
+/// target is left as it is. Returns the slots dropped.
+core::Result<std::vector<std::string>> abandonCopyRun(const connect::ConnectionSpec& source,
+                                                      const std::string& statePath);
+
 }  // namespace ferry::run

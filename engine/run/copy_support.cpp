@@ -86,15 +86,16 @@ std::vector<std::string> splitStatements(const std::string& script) {
   return out;
 }
 
-void dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs) {
+std::vector<std::string> dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs) {
+  std::vector<std::string> dropped;
   auto c = PgConnection::open(source);
-  if (!c) return;
+  if (!c) return dropped;
   // A killed client's walsender may take a moment to notice and exit; its slot
   // stays "active" until then and cannot be dropped.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(waitMs);
   while (true) {
     auto slots = (*c)->query("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name LIKE $1", {prefix + "%"});
-    if (!slots || slots->empty()) return;
+    if (!slots || slots->empty()) return dropped;
     bool anyActive = false;
     for (auto row : *slots) {
       if (row.boolean("active")) {
@@ -102,21 +103,25 @@ void dropRunSlots(const connect::ConnectionSpec& source, const std::string& pref
       } else if (auto st = connect::dropReplicationSlot(**c, row.str("slot_name")); !st) {
         core::log(core::LogLevel::Warning, "could not drop replication slot " + row.str("slot_name") + ": " +
                                                st.error().oneLine());
+      } else {
+        dropped.push_back(row.str("slot_name"));
       }
     }
-    if (!anyActive || std::chrono::steady_clock::now() >= deadline) return;
+    if (!anyActive || std::chrono::steady_clock::now() >= deadline) return dropped;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
+
+std::string runSlotPrefix(const std::string& runId) { return "ferry_" + runId.substr(0, 12) + "_"; }
 
 void SnapshotHolder::release(const connect::ConnectionSpec& source, bool keep) {
   if (exported) {
     exported->release();
     exported.reset();
   }
-  if (slotName.empty() || keep) return;
+  if (slotName.empty()) return;
   // This run's slot, and any a killed attempt of the same run left behind.
-  dropRunSlots(source, slotName.substr(0, slotName.rfind('_') + 1), 5000);
+  if (!keep) dropRunSlots(source, slotName.substr(0, slotName.rfind('_') + 1), 5000);
   slotName.clear();
 }
 
@@ -129,7 +134,7 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
     // A killed run can leave its slot behind (even one it never recorded, when
     // the kill came between creating and recording it): every slot of this run
     // goes before a new one is made.
-    const std::string prefix = "ferry_" + runId.substr(0, 12) + "_";
+    const std::string prefix = runSlotPrefix(runId);
     dropRunSlots(req.source, prefix, 5000);
     connect::ExportedSnapshotOptions so;
     so.slotName = prefix + std::to_string(std::time(nullptr) % 100000000);
@@ -230,8 +235,16 @@ plan::Chunk chunkFromState(const state::ChunkState& c) {
   return chunk;
 }
 
+/// The source heap's filenode (it changes when the table is rewritten).
+core::Result<std::int64_t> sourceFilenode(WorkerConnections& w, const std::string& table) {
+  auto r = sourceQuery(w, "SELECT pg_relation_filenode(" + ddl::quoteLiteral(table) + "::regclass) AS filenode");
+  if (!r) return std::move(r).error();
+  return r->row(0).i64("filenode");
+}
+
+/// `filenode`: set for a table split into ctid ranges.
 core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const copy::TableJob& job,
-                                                 const plan::ChunkLimits& limits) {
+                                                 const plan::ChunkLimits& limits, std::optional<std::int64_t>& filenode) {
   const plan::TableStats stats{job.estimatedRows, job.estimatedBytes};
   const model::Engine e = job.sourceEngine;
   const std::string table = ddl::qualified(e, job.sourceSchema, job.sourceTable);
@@ -240,14 +253,39 @@ core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const cop
   // (PostgreSQL 14) reads just those pages. MySQL: one stream.
   if (job.keyColumns.empty() && w.pgSource && w.pgSource->serverVersion().atLeast(14)) {
     auto r = sourceQuery(w, "SELECT pg_relation_size(" + ddl::quoteLiteral(table) +
-                                "::regclass) AS bytes, current_setting('block_size')::bigint AS page");
+                                "::regclass) AS bytes, current_setting('block_size')::bigint AS page, "
+                                "pg_relation_filenode(" + ddl::quoteLiteral(table) + "::regclass) AS filenode");
     if (!r) return std::move(r).error().context("planning " + job.label());
     const std::int64_t pageBytes = std::max<std::int64_t>(1, r->row(0).i64("page"));
     const std::int64_t pages = r->row(0).i64("bytes") / pageBytes;
     if (pages * pageBytes <= limits.maxBytes && job.estimatedRows <= limits.maxRows) return plan::planWhole(stats);
+    filenode = r->row(0).i64("filenode");
     return plan::planCtidRanges(pages, stats, limits, pageBytes);
   }
   return planKeyRanges(job, stats, limits, [&](const std::string& sql) { return sourceQuery(w, sql); });
+}
+
+/// Resume of a table split into ctid ranges: the rows must still be on the
+/// pages the ranges were planned on. A rewrite (VACUUM FULL, CLUSTER, TRUNCATE,
+/// some ALTER TABLEs) gives the heap a new filenode and moves them.
+core::Status checkCtidChunksStillValid(state::RunStateStore& st, WorkerConnections& w, const TableRuntime& t,
+                                       const std::vector<state::ChunkState>& chunks) {
+  const bool ctid = !chunks.front().lowerBoundJson.empty() && chunks.front().lowerBoundJson.front() == '"';
+  const bool unfinished = std::any_of(chunks.begin(), chunks.end(),
+                                      [](const auto& c) { return c.status != state::ChunkStatus::Done; });
+  if (!ctid || !unfinished || !w.pgSource) return {};
+  auto recorded = st.sourceFilenode(t.stateId);
+  if (!recorded) return std::move(recorded).error();
+  if (!*recorded) return {};  // a state file written before filenodes were recorded
+  auto now = sourceFilenode(w, ddl::qualified(t.job.sourceEngine, t.job.sourceSchema, t.job.sourceTable));
+  if (!now) return std::move(now).error().context("checking " + t.job.label() + " on the source");
+  if (*now == **recorded) return {};
+  return Error(ErrorKind::Data,
+               t.job.label() + " was rewritten on the source (VACUUM FULL, CLUSTER, TRUNCATE or an ALTER TABLE that "
+                               "rewrites it) after the interrupted run split it into ranges of heap pages: its rows "
+                               "moved to other pages, so finishing those ranges would lose or duplicate rows",
+               "Start a new run: empty the target's tables (or use a new target database) and run ferry copy without "
+               "--resume, with a new --state file.");
 }
 
 }  // namespace
@@ -272,9 +310,13 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
       mine.tableId = rt->stateId;
       auto recorded = st.listChunks(mine);
       if (!recorded) return std::move(recorded).error();
-      if (!recorded->empty()) continue;
+      if (!recorded->empty()) {
+        FERRY_TRY(checkCtidChunksStillValid(st, planner, *rt, *recorded));
+        continue;
+      }
     }
-    auto chunks = planTable(planner, rt->job, options.limits);
+    std::optional<std::int64_t> filenode;
+    auto chunks = planTable(planner, rt->job, options.limits, filenode);
     if (!chunks) return std::move(chunks).error();
     if (it == known.end()) {
       state::TableState ts;
@@ -304,6 +346,7 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
     }
     auto chunkIds = st.addChunks(cs);
     if (!chunkIds) return std::move(chunkIds).error();
+    if (filenode) FERRY_TRY(st.setSourceFilenode(rt->stateId, *filenode));
   }
 
   // Chunks a killed run left "running" are pending again; the target's marks

@@ -66,8 +66,11 @@ core::Status prepareTargetSession(TargetConnection& t);
 std::vector<std::string> splitStatements(const std::string& script);
 
 /// Drops every inactive replication slot whose name starts with `prefix`,
-/// waiting up to `waitMs` for slots still held by a dying connection.
-void dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs);
+/// waiting up to `waitMs` for slots still held by a dying connection; returns
+/// the names dropped.
+std::vector<std::string> dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs);
+/// Every slot of a run is named with this prefix.
+std::string runSlotPrefix(const std::string& runId);
 
 /// Keeps a PostgreSQL exported snapshot alive while workers import it.
 struct SnapshotHolder {

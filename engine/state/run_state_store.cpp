@@ -107,6 +107,7 @@ core::Result<std::unique_ptr<RunStateStore>> RunStateStore::open(const std::stri
   if (mode == OpenMode::Resume) FERRY_TRY(checkFormat(conn));
   FERRY_TRY(conn.exec(sql::kPragmas, "setting the journal mode"));
   if (mode == OpenMode::Create) FERRY_TRY(createSchema(conn));
+  FERRY_TRY(conn.exec(sql::kCreateSourceRelations, "adding the source_relations table"));
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(db).value();
   return std::unique_ptr<RunStateStore>(new RunStateStore(std::move(impl)));
@@ -286,6 +287,24 @@ core::Status RunStateStore::setTableStatus(std::int64_t tableId, TableStatus sta
     return db.fileError(core::ErrorKind::Data, "has no table with id " + std::to_string(tableId));
   }
   return {};
+}
+
+core::Status RunStateStore::setSourceFilenode(std::int64_t tableId, std::int64_t filenode) {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(upsert, db, sql::kUpsertSourceFilenode);
+  return upsert.bind(1, tableId).bind(2, filenode).run();
+}
+
+core::Result<std::optional<std::int64_t>> RunStateStore::sourceFilenode(std::int64_t tableId) const {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(select, db, sql::kSelectSourceFilenode);
+  select.bind(1, tableId);
+  auto row = select.step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{select.int64(0)};
 }
 
 }  // namespace ferry::state

@@ -83,6 +83,10 @@ public:
   /// Sets a table's status; stamps startedAt on copying (first time only) and
   /// finishedAt on copied, indexed and failed.
   core::Status setTableStatus(std::int64_t tableId, TableStatus status);
+  /// PostgreSQL tables chunked by ctid: the source heap's filenode when the
+  /// chunks were planned (a resumed run refuses to go on if it changed).
+  core::Status setSourceFilenode(std::int64_t tableId, std::int64_t filenode);
+  core::Result<std::optional<std::int64_t>> sourceFilenode(std::int64_t tableId) const;
   /// Chunks ordered by table id then ordinal.
   core::Result<std::vector<ChunkState>> listChunks(const ChunkFilter& filter = {}) const;
 

@@ -81,6 +81,21 @@ CREATE TABLE rejects (
 CREATE INDEX rejects_by_table ON rejects (table_id);
 )sql";
 
+/// Added after version 1 shipped: created on every open (IF NOT EXISTS), so a
+/// version-1 file gains it. The source heap a table's ctid chunks were planned
+/// on: a rewrite (VACUUM FULL, CLUSTER) gives the table a new filenode and
+/// moves its rows to other pages.
+inline constexpr const char* kCreateSourceRelations = R"sql(
+CREATE TABLE IF NOT EXISTS source_relations (
+  table_id INTEGER PRIMARY KEY REFERENCES copy_tables (id),
+  filenode INTEGER NOT NULL
+)
+)sql";
+inline constexpr const char* kUpsertSourceFilenode =
+    "INSERT INTO source_relations (table_id, filenode) VALUES (?1, ?2)"
+    " ON CONFLICT (table_id) DO UPDATE SET filenode = excluded.filenode";
+inline constexpr const char* kSelectSourceFilenode = "SELECT filenode FROM source_relations WHERE table_id = ?1";
+
 inline constexpr const char* kInsertVersion =
     "INSERT INTO schema_version (application, version) VALUES (?1, ?2)";
 inline constexpr const char* kHasVersionTable =

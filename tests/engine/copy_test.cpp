@@ -258,6 +258,89 @@ TEST_F(Copy, KeylessPostgresTableIsCopiedInCtidRangesExactlyOnce) {
   EXPECT_EQ(core::trim(test::psql("ferry_t_copy_ctid_dst", multiset)), core::trim(test::psql("ferry_t_copy_ctid", multiset)));
 }
 
+TEST_F(Copy, ResumedCtidRangesGoOnUnlessTheSourceTableWasRewritten) {
+  const std::string src = "ferry_t_copy_ctid_rw";
+  const std::string dst = "ferry_t_copy_ctid_rw_dst";
+  test::recreatePgDatabase(src);
+  test::psql(src, "CREATE TABLE heap (a int, b text); "
+                  "INSERT INTO heap SELECT g % 997, repeat('z', g % 30) FROM generate_series(1, 40000) g; "
+                  "DELETE FROM heap WHERE a < 300");
+  test::psql(src, "VACUUM ANALYZE heap");
+  const std::string multiset = "SELECT count(*) || '|' || md5(string_agg(a || ':' || b, ',' ORDER BY a, b)) FROM heap";
+  // Stops the copy once two of its ~6 ranges are in.
+  auto stopped = [&](const std::string& state) {
+    test::recreatePgDatabase(dst);
+    auto req = request(test::pgSpec(src), test::pgSpec(dst), state);
+    req.options.limits.maxRows = 5000;
+    req.options.maxRowsPerSecond = 8000;
+    std::stop_source stopper;
+    run::CopyRun copy(req);
+    std::jthread watcher([&](std::stop_token done) {
+      for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
+        const auto p = copy.progress();
+        if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      stopper.request_stop();
+    });
+    auto r = copy.run(stopper.get_token());
+    EXPECT_FALSE(r.ok()) << "the copy ended before it was stopped";
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().kind(), core::ErrorKind::Cancelled) << r.error().oneLine();
+    }
+    req.options.resume = true;
+    req.options.maxRowsPerSecond = 0;
+    return req;
+  };
+  {
+    auto req = stopped(tempState("ctid-resume"));
+    run::CopyRun resumed(req);
+    auto r = resumed.run({});
+    ASSERT_TRUE(r.ok()) << r.error().oneLine();
+    EXPECT_EQ(core::trim(test::psql(dst, multiset)), core::trim(test::psql(src, multiset)));
+  }
+  {
+    auto req = stopped(tempState("ctid-rewritten"));
+    test::psql(src, "VACUUM FULL heap");  // every row moves
+    run::CopyRun resumed(req);
+    auto r = resumed.run({});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().oneLine().find("was rewritten on the source"), std::string::npos) << r.error().oneLine();
+    EXPECT_NE(r.error().hint().find("without --resume"), std::string::npos) << r.error().hint();
+  }
+}
+
+TEST_F(Copy, AbandonDropsTheKeptSlotAndTheRunCannotBeResumed) {
+  const std::string src = "ferry_t_copy_src7";
+  test::recreatePgDatabase(src);
+  test::psql(src, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100)");
+  test::recreatePgDatabase("ferry_t_copy_dst7");
+  const std::string state = tempState("abandon");
+  auto req = request(test::pgSpec(src), test::pgSpec("ferry_t_copy_dst7"), state);
+  req.options.keepSlot = true;
+  {
+    run::CopyRun copy(req);
+    auto r = copy.run({});
+    ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  }
+  const std::string slots = "SELECT count(*) FROM pg_replication_slots WHERE database = '" + src + "'";
+  ASSERT_EQ(core::trim(test::psql("postgres", slots)), "1");  // kept for change capture
+
+  std::string out;
+  ASSERT_EQ(test::runCommand(std::string(FERRY_BINARY) + " copy --abandon --json --source '" + test::pgUrl(src) +
+                                 "' --state " + state, &out), 0) << out;
+  const auto j = nlohmann::json::parse(out.substr(out.find('{')));
+  ASSERT_EQ(j["slots_dropped"].size(), 1u) << out;
+  EXPECT_EQ(j["slots_dropped"][0].get<std::string>().rfind("ferry_", 0), 0u) << out;
+  EXPECT_EQ(core::trim(test::psql("postgres", slots)), "0");
+
+  req.options.resume = true;
+  run::CopyRun again(req);
+  auto r = again.run({});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().oneLine().find("was abandoned"), std::string::npos) << r.error().oneLine();
+}
+
 TEST_F(Copy, KilledDuringPostDataResumesToEveryIndexAndConstraint) {
   const std::string src = "ferry_t_copy_src3";
   const std::string dst = "ferry_t_copy_dst3";
@@ -336,6 +419,51 @@ TEST_F(Copy, TablesSubsetRunsPostDataOfItsTablesOnly) {
   EXPECT_EQ(core::trim(test::psql(dst, "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint "
                                        "WHERE connamespace = 'public'::regnamespace")),
             "child_pkey,other_pkey,other_v_check,other_w_fkey");
+
+  // A second subset into the same target creates only its own table.
+  auto second = request(test::pgSpec(src), test::pgSpec(dst), tempState("subset2"));
+  second.options.tablePatterns = {"public.parent"};
+  run::CopyRun copy2(second);
+  auto r2 = copy2.run({});
+  ASSERT_TRUE(r2.ok()) << r2.error().oneLine();
+  EXPECT_EQ(count(true, dst, "parent"), 100);
+  EXPECT_EQ(count(true, dst, "child"), 100);
+  EXPECT_EQ(count(true, dst, "other"), 100);
+}
+
+TEST_F(Copy, ATableTheTargetHasAlreadyStopsTheRunAndResumeCreatesTheRest) {
+  const std::string src = "ferry_t_copy_src6";
+  const std::string dst = "ferry_t_copy_dst6";
+  test::recreatePgDatabase(src);
+  test::psql(src, "CREATE TABLE big (id int PRIMARY KEY, v text); INSERT INTO big SELECT g, 'v' || g FROM generate_series(1, 30000) g; "
+                  "CREATE TABLE mid (id int PRIMARY KEY, w int); INSERT INTO mid SELECT g, g FROM generate_series(1, 5000) g; "
+                  "CREATE TABLE tiny (id int PRIMARY KEY); INSERT INTO tiny SELECT generate_series(1, 10); ANALYZE");
+  test::recreatePgDatabase(dst);
+  // Not made by ferry: a fresh run must not copy into it.
+  test::psql(dst, "CREATE TABLE mid (something_else text); INSERT INTO mid VALUES ('keep me')");
+  auto req = request(test::pgSpec(src), test::pgSpec(dst), tempState("predata"));
+  req.options.limits.maxRows = 2000;
+  {
+    run::CopyRun copy(req);
+    auto r = copy.run({});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().oneLine().find("\"public\".\"mid\""), std::string::npos) << r.error().oneLine();
+    EXPECT_NE(r.error().oneLine().find("already exists"), std::string::npos) << r.error().oneLine();
+    EXPECT_NE(r.error().hint().find("--data-only"), std::string::npos) << r.error().hint();
+  }
+  EXPECT_EQ(core::trim(test::psql(dst, "SELECT something_else FROM mid")), "keep me");
+  // A failed run leaves no replication slot behind: its resume takes a new snapshot.
+  EXPECT_EQ(core::trim(test::psql("postgres", "SELECT count(*) FROM pg_replication_slots WHERE database = '" + src + "'")), "0");
+  test::psql(dst, "DROP TABLE mid");
+  req.options.resume = true;
+  run::CopyRun resumed(req);
+  auto r = resumed.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  for (const char* table : {"big", "mid", "tiny"}) {
+    const std::string sql = std::string("SELECT count(*) || '|' || md5(string_agg(t::text, ',' ORDER BY id)) FROM ") + table + " t";
+    EXPECT_EQ(core::trim(test::psql(dst, sql)), core::trim(test::psql(src, sql))) << table;
+  }
+  EXPECT_EQ(schemaObjects(dst), schemaObjects(src));
 }
 
 TEST_F(Copy, ResumingAFinishedRunFindsItsPostDataPresent) {

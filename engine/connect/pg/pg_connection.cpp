@@ -140,6 +140,16 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::open(const ConnectionS
     PGconn* conn = PQconnectdbParams(keys.data(), values.data(), 0);
     if (conn == nullptr) return Error(ErrorKind::Internal, "libpq could not allocate a connection");
     if (PQstatus(conn) == CONNECTION_OK) {
+      // Server notices go to the log instead of libpq's stderr: a WARNING is
+      // shown, a NOTICE ("schema … already exists, skipping") only when debugging.
+      PQsetNoticeProcessor(
+          conn,
+          [](void*, const char* message) {
+            const std::string text = core::trim(message);
+            core::log(core::startsWith(text, "WARNING:") ? core::LogLevel::Warning : core::LogLevel::Debug,
+                      "PostgreSQL: " + text);
+          },
+          nullptr);
       auto c = std::unique_ptr<PgConnection>(new PgConnection(conn, spec));
       if (c->serverVersion().major < kMinimumMajor) {
         return Error(ErrorKind::ServerTooOld,
