@@ -64,6 +64,7 @@ RunPage::RunPage(EngineBridge* bridge, PasswordStore* passwords, SpecProvider sp
     log(rate > 0 ? tr("max rate set to %1 rows/s").arg(number(rate)) : tr("max rate removed (unlimited)"));
   });
   connect(m_bridge, &EngineBridge::copyFinished, this, &RunPage::onFinished);
+  connect(m_bridge, &EngineBridge::copyAbandoned, this, &RunPage::onAbandoned);
   updateButtons();
   refreshStatePath();
 }
@@ -132,17 +133,40 @@ void RunPage::updateButtons() {
   for (QWidget* w : std::initializer_list<QWidget*>{m_jobs, m_onError, m_dataOnly, m_resumePrevious}) w->setEnabled(!running);
 }
 
-bool RunPage::discardOldState(const QString& path) {
+bool RunPage::confirmStartOver(const QString& path) {
+  m_abandonPrevious = false;
   if (!QFile::exists(path)) return true;
   const auto answer = QMessageBox::question(
       this, tr("Start a new run"),
-      tr("A previous run's state is in %1.\n\nStart over and delete it? (Tick \"Resume previous run\" to continue it instead.)")
+      tr("A previous run's state is in %1.\n\nStart over? The previous run is given up: its replication slots on "
+         "the source are dropped and its state is deleted. (Tick \"Resume previous run\" to continue it instead.)")
           .arg(QDir::toNativeSeparators(path)),
       QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
   if (answer != QMessageBox::Yes) return false;
-  for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral(".rejects.jsonl")})
-    QFile::remove(path + suffix);
+  m_abandonPrevious = true;
   return true;
+}
+
+void RunPage::onAbandoned(quint64 requestId, const AbandonOutcome& outcome) {
+  if (requestId != m_abandonId || !m_afterAbandon) return;
+  m_abandonId = 0;
+  if (outcome.error) {
+    log(tr("could not give up the previous run cleanly: %1 — check pg_replication_slots on the source for slots "
+           "named ferry_… it may have left")
+            .arg(QString::fromStdString(outcome.error->oneLine())),
+        true);
+  } else {
+    QStringList names;
+    for (const auto& n : outcome.slotsDropped) names << QString::fromStdString(n);
+    log(names.isEmpty() ? tr("previous run given up (it had no replication slot left)")
+                        : tr("previous run given up: dropped replication slot %1").arg(names.join(QStringLiteral(", "))));
+  }
+  for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral(".rejects.jsonl")})
+    QFile::remove(m_runStatePath + suffix);
+  m_abandonPrevious = false;
+  auto request = std::move(*m_afterAbandon);
+  m_afterAbandon.reset();
+  send(std::move(request));
 }
 
 void RunPage::start() {
@@ -160,7 +184,7 @@ void RunPage::start() {
     setError(tr("No previous run to resume: %1 does not exist.").arg(QDir::toNativeSeparators(path)));
     return;
   }
-  if (!resumeRun && !discardOldState(path)) return;
+  if (!resumeRun && !confirmStartOver(path)) return;
 
   run::CopyRequest request;
   request.source = *source;
@@ -205,6 +229,12 @@ void RunPage::start() {
 }
 
 void RunPage::send(run::CopyRequest request) {
+  if (m_abandonPrevious) {
+    log(tr("giving up the previous run: dropping its replication slots"));
+    m_afterAbandon = std::move(request);
+    m_abandonId = m_bridge->abandonCopy(m_afterAbandon->source, m_runStatePath.toStdString());
+    return;
+  }
   m_resolving = false;
   m_copyId = m_bridge->startCopy(std::move(request));
   m_poller->start();

@@ -91,7 +91,8 @@ private:
   void updateButtons();
   void refreshStatePath();
   void updateRejects(std::int64_t rejected);
-  bool discardOldState(const QString& path);
+  bool confirmStartOver(const QString& path);
+  void onAbandoned(quint64 requestId, const AbandonOutcome& outcome);
 
   EngineBridge* m_bridge;
   PasswordStore* m_passwords;
@@ -122,6 +123,11 @@ private:
   QTimer* m_poller = nullptr;
 
   quint64 m_copyId = 0;
+  /// Starting over: the previous run is abandoned (its replication slots
+  /// dropped) and its state deleted before the new run starts.
+  bool m_abandonPrevious = false;
+  quint64 m_abandonId = 0;
+  std::optional<run::CopyRequest> m_afterAbandon;
   bool m_resolving = false;
   bool m_paused = false;
   QString m_runStatePath;  ///< the running (or last) run's state file

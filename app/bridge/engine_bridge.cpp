@@ -15,6 +15,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<CatalogOutcome>();
   qRegisterMetaType<AssessmentOutcome>();
   qRegisterMetaType<CopyOutcome>();
+  qRegisterMetaType<AbandonOutcome>();
   qRegisterMetaType<VerifyOutcome>();
   qRegisterMetaType<RepairOutcome>();
   qRegisterMetaType<RowPairOutcome>();
@@ -194,6 +195,21 @@ quint64 EngineBridge::startCopy(run::CopyRequest request) {
   });
   m_copies.emplace(id, std::move(job));
   return id;
+}
+
+quint64 EngineBridge::abandonCopy(const connect::ConnectionSpec& source, const std::string& statePath) {
+  auto work = [source, statePath]() -> AbandonOutcome {
+    AbandonOutcome out;
+    auto dropped = run::abandonCopyRun(source, statePath);
+    if (dropped) {
+      out.slotsDropped = std::move(*dropped);
+    } else {
+      out.error = dropped.error();
+    }
+    return out;
+  };
+  return start<AbandonOutcome>(std::move(work),
+                               [this](quint64 id, const AbandonOutcome& out) { emit copyAbandoned(id, out); });
 }
 
 void EngineBridge::onCopyDone(quint64 copyId, CopyOutcome outcome) {

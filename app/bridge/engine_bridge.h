@@ -80,6 +80,12 @@ struct VerifyOutcome {
   run::VerifyProgress last;
 };
 
+/// The replication slots an abandoned run had on its source, or why not.
+struct AbandonOutcome {
+  std::optional<core::Error> error;
+  std::vector<std::string> slotsDropped;
+};
+
 /// What a repair did per table, or why it stopped.
 struct RepairOutcome {
   std::optional<core::Error> error;
@@ -121,6 +127,9 @@ public:
   /// Asks the run to stop; copyFinished() follows once its workers are out.
   bool cancelCopy(quint64 copyId);
   bool isCopyPaused(quint64 copyId) const;
+  /// Gives up the run recorded in `statePath` on the pool (run::abandonCopyRun:
+  /// drops its replication slots); copyAbandoned() reports the end.
+  quint64 abandonCopy(const connect::ConnectionSpec& source, const std::string& statePath);
 
   /// Starts a verification on its own thread; verifyFinished() reports the end.
   /// The finished run stays open (its worker connections) for rowPair() and
@@ -150,6 +159,7 @@ signals:
   void catalogLoaded(quint64 requestId, const ferry::app::CatalogOutcome& outcome);
   void assessmentFinished(quint64 requestId, const ferry::app::AssessmentOutcome& outcome);
   void copyFinished(quint64 copyId, const ferry::app::CopyOutcome& outcome);
+  void copyAbandoned(quint64 requestId, const ferry::app::AbandonOutcome& outcome);
   void verifyFinished(quint64 verifyId, const ferry::app::VerifyOutcome& outcome);
   void repairFinished(quint64 verifyId, const ferry::app::RepairOutcome& outcome);
   void rowPairFetched(quint64 requestId, const ferry::app::RowPairOutcome& outcome);
@@ -184,6 +194,7 @@ Q_DECLARE_METATYPE(ferry::app::ConnectionTestOutcome)
 Q_DECLARE_METATYPE(ferry::app::CatalogOutcome)
 Q_DECLARE_METATYPE(ferry::app::AssessmentOutcome)
 Q_DECLARE_METATYPE(ferry::app::CopyOutcome)
+Q_DECLARE_METATYPE(ferry::app::AbandonOutcome)
 Q_DECLARE_METATYPE(ferry::app::VerifyOutcome)
 Q_DECLARE_METATYPE(ferry::app::RepairOutcome)
 Q_DECLARE_METATYPE(ferry::app::RowPairOutcome)

@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QFont>
 #include <QLabel>
+#include <QMessageBox>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QUrl>
@@ -31,6 +32,7 @@
 #include "app/run_page.h"
 #include "app/run_table_model.h"
 #include "connect/connection_spec.h"
+#include "run/copy_run.h"
 #include "widgets/live_chart.h"
 
 using ferry::app::MainWindow;
@@ -70,6 +72,7 @@ private slots:
   void wrongTargetPasswordIsOneRedLine();
   void copyRunsWithoutBlockingTheGui();
   void rejectedRowShowsTheRejectFile();
+  void startingOverGivesUpThePreviousRun();
   void cleanup();
 
 private:
@@ -324,6 +327,66 @@ void RunPageTest::rejectedRowShowsTheRejectFile() {
   shoot(QStringLiteral("32-run-rejects"));
   removeState();
   child<QComboBox>(m_page, "onError")->setCurrentIndex(0);
+}
+
+void RunPageTest::startingOverGivesUpThePreviousRun() {
+  // A previous run from a PostgreSQL source that kept its replication slot (as
+  // a killed run does): starting over must drop it, not just forget it.
+  const QString src = QStringLiteral("ferry_t_gui_abandon_src");
+  const QString dst = QStringLiteral("ferry_t_gui_abandon_dst");
+  recreatePg(src);
+  recreatePg(dst);
+  QVERIFY(psql(src, QStringLiteral("CREATE TABLE t (id int PRIMARY KEY, v text); "
+                                   "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 500) g")));
+  auto source = ferry::connect::ConnectionSpec::parse(m_pgUrl.toStdString());
+  QVERIFY(source.ok());
+  source->database = src.toStdString();
+  auto target = ferry::connect::ConnectionSpec::parse(m_pgUrl.toStdString());
+  QVERIFY(target.ok());
+  target->database = dst.toStdString();
+  m_window->sourceEditor()->setSpec(*source);
+  m_window->targetEditor()->setSpec(*target);
+  removeState();
+  {
+    ferry::run::CopyRequest previous;
+    previous.source = *source;
+    previous.target = *target;
+    previous.options.statePath = m_page->statePath().toStdString();
+    previous.options.keepSlot = true;
+    ferry::run::CopyRun copy(previous);
+    auto r = copy.run({});
+    QVERIFY2(r.ok(), r.ok() ? "" : r.error().oneLine().c_str());
+  }
+  const QString slotCount = QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE database = '%1'").arg(src);
+  QString n;
+  QVERIFY(psql(QStringLiteral("ferry"), slotCount, &n));
+  QCOMPARE(n.trimmed(), QStringLiteral("1"));
+  recreatePg(dst);
+
+  bool asked = false;
+  QTimer answer;
+  answer.setInterval(20);
+  connect(&answer, &QTimer::timeout, this, [&] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box) return;
+    asked = box->text().contains(QStringLiteral("replication slots"));
+    box->button(QMessageBox::Yes)->click();
+    answer.stop();
+  });
+  answer.start();
+  QSignalSpy finished(m_page, &RunPage::finished);
+  QTest::mouseClick(child<QPushButton>(m_page, "startButton"), Qt::LeftButton);
+  QVERIFY(asked);
+  QVERIFY(finished.wait(60000));
+  QVERIFY2(finished.first().first().toBool(), qPrintable(m_page->errorText()));
+  QVERIFY2(m_page->logText().contains(QStringLiteral("previous run given up: dropped replication slot ferry_")),
+           qPrintable(m_page->logText()));
+  QVERIFY(psql(QStringLiteral("ferry"), slotCount, &n));
+  QCOMPARE(n.trimmed(), QStringLiteral("0"));
+  QVERIFY(psql(dst, QStringLiteral("SELECT count(*) FROM public.t"), &n));
+  QCOMPARE(n.trimmed(), QStringLiteral("500"));
+  shoot(QStringLiteral("34-run-started-over"));
+  removeState();
 }
 
 void RunPageTest::cleanup() {
