@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli/cli_app.h"
+#include "cli/live_wait.h"
 #include "core/text.h"
 #include "run/copy_run.h"
 
@@ -110,30 +111,16 @@ int runCopy(const CopyArgs& args) {
   run::CopyRun copyRun(req);
   std::signal(SIGINT, onSigint);
   std::signal(SIGTERM, onSigint);
-  std::stop_source stop;
-  std::optional<core::Result<run::CopySummary>> result;
-  std::atomic<bool> finished{false};
-  std::jthread worker([&] {
-    result.emplace(copyRun.run(stop.get_token()));
-    finished = true;
-  });
   const bool tty = isatty(STDERR_FILENO) != 0;
-  int ticks = 0;
-  while (!finished) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));  // 4 Hz, as DESIGN.md asks of pollers
-    if (g_interrupted && !stop.stop_requested()) {
-      std::fprintf(stderr, "\nferry: stopping after the chunks in flight; run again with --resume to finish\n");
-      stop.request_stop();
-    }
-    // A terminal gets a live line 4 times a second; a log gets one line every 5 s.
-    if (tty || ++ticks % 20 == 0) printLive(copyRun.progress(), tty);
-  }
-  worker.join();
+  auto result = waitWithProgress<core::Result<run::CopySummary>>(
+      [&](std::stop_token stop) { return copyRun.run(stop); }, tty, g_interrupted,
+      [] { std::fprintf(stderr, "\nferry: stopping after the chunks in flight; run again with --resume to finish\n"); },
+      [&](bool terminal) { printLive(copyRun.progress(), terminal); });
   if (tty) std::fprintf(stderr, "\n");
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (!*result) return reportError(result->error(), args.json);
-  const auto& s = result->value();
+  if (!result) return reportError(result.error(), args.json);
+  const auto& s = result.value();
   if (args.json) {
     nlohmann::json tables = nlohmann::json::array();
     for (const auto& t : s.final.tables) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/cli_app.h"
+#include "cli/live_wait.h"
 #include "core/text.h"
 #include "run/verify_run.h"
 
@@ -81,23 +82,12 @@ void printLive(const run::VerifyProgress& p, bool tty) {
 
 /// Runs one verification with a live line on stderr; Ctrl-C stops it.
 core::Result<verify::VerifyReport> verifyOnce(run::VerifyRun& vr) {
-  std::stop_source stop;
-  std::optional<core::Result<verify::VerifyReport>> result;
-  std::atomic<bool> finished{false};
-  std::jthread worker([&] {
-    result.emplace(vr.run(stop.get_token()));
-    finished = true;
-  });
   const bool tty = isatty(STDERR_FILENO) != 0;
-  int ticks = 0;
-  while (!finished) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    if (g_interrupted && !stop.stop_requested()) stop.request_stop();
-    if (tty || ++ticks % 20 == 0) printLive(vr.progress(), tty);
-  }
-  worker.join();
+  auto result = waitWithProgress<core::Result<verify::VerifyReport>>(
+      [&](std::stop_token stop) { return vr.run(stop); }, tty, g_interrupted, [] {},
+      [&](bool terminal) { printLive(vr.progress(), terminal); });
   if (tty) std::fprintf(stderr, "\r\033[K");
-  return std::move(*result);
+  return result;
 }
 
 int finish(const verify::VerifyReport& report, const VerifyArgs& args, const nlohmann::json* repairs) {

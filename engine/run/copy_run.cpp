@@ -309,6 +309,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // own, in the copy's order, while the snapshot is taken and copying starts.
   // A resumed run runs it again: what the interrupted run made is accepted.
   std::unique_ptr<TableCreator> creator;
+  std::function<void()> createTables = [] {};
   if (!opt.dataOnly) {
     PreDataPlan pre = planPreData(script.preData, scope);
     if (auto g = runGlobalPreData(*admin, pre, opt.resume || scope.subset()); !g) {
@@ -324,7 +325,9 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     auto conn = openTarget(req.target);
     if (!conn) return std::move(conn).error().context("target");
     creator = std::make_unique<TableCreator>(std::move(*conn), opt.resume);
-    creator->start(std::move(pre.session), std::move(pre.tables));
+    createTables = [&creator, pre = std::move(pre)]() mutable {
+      creator->start(std::move(pre.session), std::move(pre.tables));
+    };
   }
   // Post-data: each table's own statements run as soon as its last chunk is in.
   PostDataPlan postData;
@@ -361,6 +364,12 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   } slotRelease{snapshot, req.source};
   auto snap = takeSnapshot(req, runId, workers, snapshot);
   if (!snap) return std::move(snap).error();
+  // The tables are created once the snapshot is taken, not before: a logical
+  // slot waits until the transactions running when it starts have ended, and
+  // when source and target share a server the creator's CREATE TABLEs made the
+  // snapshot take 0.23-0.42 s instead of 0.08-0.15 s (bench/copy); a MySQL
+  // source's FLUSH TABLES WITH READ LOCK would wait for them likewise.
+  createTables();
   FERRY_TRY(st.saveSnapshot(*snap));
   {
     std::lock_guard lock(m_impl->mutex);
