@@ -111,6 +111,20 @@ std::vector<Task> tasksAfter(TableRuntime& t, Task::Kind done) {
     std::vector<Task> next;
     t.buildsLeft = static_cast<int>(t.builds.size());
     for (const auto& b : t.builds) next.push_back({Task::Kind::Build, &t, 0, {}, b});
+    // The index of the key the chunks were cut by goes last: the rows arrived in
+    // that key's order, so its sort is nearly free, while any other index needs a
+    // real one (benchmark: narrow's key 0.8 s, its qty index 1.4-1.7 s). The
+    // longer build starts first and the chain ends sooner.
+    if (!t.job.keyColumns.empty()) {
+      std::vector<std::string> cols;
+      for (const auto& k : t.job.keyColumns) {
+        const auto col = std::find_if(t.job.columns.begin(), t.job.columns.end(),
+                                      [&](const auto& c) { return c.sourceName == k; });
+        cols.push_back(ddl::quoteIdent(t.job.targetEngine, col != t.job.columns.end() ? col->targetName : k));
+      }
+      const std::string onKey = "(" + core::join(cols, ", ") + ")";
+      std::stable_partition(next.begin(), next.end(), [&](const Task& b) { return !core::endsWith(b.sql, onKey); });
+    }
     return next;
   }
   if ((done == Task::Kind::Chunk || done == Task::Kind::Build) && !t.attaches.empty()) {
@@ -446,15 +460,25 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   std::vector<bool> foreignKeyQueued(postData.foreignKeys.size(), false);
   std::map<std::string, TableRuntime*> byName;
   for (auto& t : m_impl->tables) byName[ddl::qualified(t->job.targetEngine, t->job.targetSchema, t->job.targetTable)] = t.get();
+  // The referencing table must be finished (its ANALYZE would conflict with the
+  // foreign key's locks); the referenced one needs only its keys: validating
+  // takes a ROW SHARE lock on it, which its ANALYZE does not conflict with, so
+  // the two run side by side (the benchmark's wide → narrow validation, 0.36 s,
+  // had waited for narrow's ANALYZE, 0.2 s, at the very end of the run).
   auto readyForeignKeys = [&] {  // under pool.mutex
     std::vector<Task> ready;
-    auto indexed = [&](const std::string& name) {
+    auto table = [&](const std::string& name) -> TableRuntime* {
       const auto it = byName.find(name);
-      return it != byName.end() && it->second->postStage == TableRuntime::PostStage::Indexed;
+      return it == byName.end() ? nullptr : it->second;
     };
     for (std::size_t i = 0; i < postData.foreignKeys.size(); ++i) {
       const auto& fk = postData.foreignKeys[i];
-      if (foreignKeyQueued[i] || !indexed(fk.table) || !indexed(fk.referenced)) continue;
+      const TableRuntime* child = table(fk.table);
+      const TableRuntime* parent = table(fk.referenced);
+      if (foreignKeyQueued[i] || !child || !parent || child->postStage != TableRuntime::PostStage::Indexed ||
+          !parent->keysAttached) {
+        continue;
+      }
       foreignKeyQueued[i] = true;
       ready.push_back({Task::Kind::ForeignKey, byName[fk.table], 0, {}, {}, i});
     }
@@ -503,8 +527,15 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
       {
         std::lock_guard lock(pool.mutex);
         --pool.inFlight;
-        if (status && task.kind == Task::Kind::Analyze) {
-          for (auto& fk : readyForeignKeys()) next.push_back(std::move(fk));
+        const bool analyzeNext =
+            std::any_of(next.begin(), next.end(), [](const Task& n) { return n.kind == Task::Kind::Analyze; });
+        if (analyzeNext) t.keysAttached = true;
+        if (status && (analyzeNext || task.kind == Task::Kind::Analyze)) {
+          // In front of the table's ANALYZE: a foreign key's ADD locks the
+          // referenced table, so it goes first, and its validation then runs
+          // beside the ANALYZE.
+          auto ready = readyForeignKeys();
+          next.insert(next.begin(), std::make_move_iterator(ready.begin()), std::make_move_iterator(ready.end()));
         }
         for (auto it = next.rbegin(); it != next.rend(); ++it) pool.queue.push_front(std::move(*it));
         if (!status) {

@@ -49,6 +49,7 @@ struct TableRuntime {
   std::vector<std::string> attaches;
   std::atomic<int> buildsLeft{0};
   std::atomic<PostStage> postStage{PostStage::None};
+  std::atomic<bool> keysAttached{false};  ///< its keys exist (only its ANALYZE may be left)
 };
 
 struct PendingChunk {
