@@ -333,8 +333,9 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     if (!created) return std::move(created).error();
   }
   // Pre-data: the statements of no table now; the tables on a thread of their
-  // own, in the copy's order, while the snapshot is taken and copying starts.
-  // A resumed run runs it again: what the interrupted run made is accepted.
+  // own, in the copy's order, once the snapshot is taken, while chunks are
+  // planned and copied (run/pre_data.h). A resumed run runs it again: what the
+  // interrupted run made is accepted.
   std::unique_ptr<TableCreator> creator;
   std::function<void()> createTables = [] {};
   if (!opt.dataOnly) {

@@ -1,9 +1,9 @@
 #pragma once
 // Internal to the copy orchestrator (run/copy_run.cpp): the pre-data script run
 // while the copy starts. The statements of no table (schemas, types, sequences)
-// run first; then a creator thread, on its own target connection, creates the
-// tables in the copy's order while the snapshot is taken and the first chunks
-// are copied, and a worker waits for a table before its first chunk. Creating
+// run first; then, once the snapshot is taken, a creator thread on its own
+// target connection creates the tables in the copy's order while the first
+// chunks are copied, and a worker waits for a table before its first chunk. Creating
 // the benchmark's 203 tables one after the other took 0.5-0.8 s in which one
 // core had nothing to do (docs/copy.md).
 
