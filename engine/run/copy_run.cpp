@@ -390,6 +390,12 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     const connect::ConnectionSpec& source;
     ~SlotRelease() { holder.release(source, false); }
   } slotRelease{snapshot, req.source};
+  std::optional<state::SnapshotInfo> previousSnapshot;  // a resumed run: the interrupted run's
+  if (opt.resume) {
+    auto previous = st.loadSnapshot();
+    if (!previous) return std::move(previous).error();
+    previousSnapshot = *previous;
+  }
   auto snap = takeSnapshot(req, runId, workers, snapshot);
   if (!snap) return std::move(snap).error();
   // The tables are created once the snapshot is taken, not before: a logical
@@ -421,6 +427,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   setPhase(*m_impl, "planning");
   std::deque<PendingChunk> chunks;
   FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId));
+  FERRY_TRY(checkSourceSinceSnapshot(st, workers.front(), m_impl->tables, previousSnapshot, *snap));
   // A table that cannot be split (keyless on MySQL) and is bigger than half a
   // chunk starts first (longest task first): in size order the benchmark's
   // keyless table was the last task, one 0.8 s stream while the other worker

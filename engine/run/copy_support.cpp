@@ -383,4 +383,62 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
   return {};
 }
 
+core::Status checkSourceSinceSnapshot(state::RunStateStore& st, WorkerConnections& w,
+                                      const std::vector<std::unique_ptr<TableRuntime>>& tables,
+                                      const std::optional<state::SnapshotInfo>& old, const state::SnapshotInfo& now) {
+  const std::string advice =
+      "Rows changed since then in the chunks copied before are stale on the target: run ferry verify (and ferry "
+      "repair) once the copy is done, or start fresh (empty the target, delete the state file, run without --resume).";
+  if (!w.pgSource) {
+    if (!old || old->binlogFile.empty()) return {};
+    if (old->binlogFile == now.binlogFile && old->binlogPosition == now.binlogPosition) {
+      core::log(core::LogLevel::Info, "resume: the source's binlog has not moved since the interrupted run's snapshot (" +
+                                          now.binlogFile + ":" + std::to_string(now.binlogPosition) +
+                                          "): the resumed copy is exact");
+      return {};
+    }
+    core::log(core::LogLevel::Warning,
+              "resume: the source server wrote to its binlog since the interrupted run's snapshot (" + old->binlogFile +
+                  ":" + std::to_string(old->binlogPosition) + " → " + now.binlogFile + ":" +
+                  std::to_string(now.binlogPosition) + "); the unfinished chunks are copied from a new snapshot. " +
+                  advice);
+    return {};
+  }
+  auto stats = w.pgSource->query(
+      "SELECT schemaname, relname, n_tup_ins + n_tup_upd + n_tup_del AS changes FROM pg_stat_user_tables");
+  if (!stats) return std::move(stats).error().context("reading the source's table statistics");
+  std::map<std::string, std::int64_t> byLabel;
+  for (auto row : *stats) byLabel[row.str("schemaname") + "." + row.str("relname")] = row.i64("changes");
+  std::map<std::int64_t, std::int64_t> current;
+  for (const auto& t : tables) {
+    const auto it = byLabel.find(t->job.label());
+    if (it != byLabel.end()) current[t->stateId] = it->second;
+  }
+  if (old) {
+    auto recorded = st.sourceChanges();
+    if (!recorded) return std::move(recorded).error();
+    std::vector<std::string> changed;
+    std::size_t compared = 0;
+    for (const auto& t : tables) {
+      const auto was = recorded->find(t->stateId);
+      const auto is = current.find(t->stateId);
+      if (was == recorded->end() || is == current.end()) continue;
+      ++compared;
+      if (was->second != is->second) changed.push_back(t->job.label());
+    }
+    if (!changed.empty()) {
+      const std::size_t shown = std::min<std::size_t>(changed.size(), 5);
+      core::log(core::LogLevel::Warning,
+                "resume: " + std::to_string(changed.size()) + " source table(s) changed since the interrupted run's snapshot (" +
+                    core::join(std::vector<std::string>(changed.begin(), changed.begin() + static_cast<long>(shown)), ", ") +
+                    (changed.size() > shown ? ", …" : "") + "); the unfinished chunks are copied from a new snapshot. " +
+                    advice);
+    } else if (compared > 0) {
+      core::log(core::LogLevel::Info, "resume: the source tables' statistics show no change since the interrupted "
+                                      "run's snapshot: the resumed copy is exact");
+    }
+  }
+  return st.setSourceChanges(current);
+}
+
 }  // namespace ferry::run

@@ -94,4 +94,14 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
                         std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
                         std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId);
 
+/// After planning: what the source looked like at the snapshot, and on a
+/// resumed run whether it changed since the interrupted run's snapshot (`old`),
+/// said in the log. PostgreSQL: pg_stat_user_tables' inserted + updated +
+/// deleted rows per table (the statistics lag by up to a few seconds); MySQL:
+/// the binlog position, which any write on the server moves. A change means
+/// rows of chunks copied from the old snapshot may be stale on the target.
+core::Status checkSourceSinceSnapshot(state::RunStateStore& st, WorkerConnections& w,
+                                      const std::vector<std::unique_ptr<TableRuntime>>& tables,
+                                      const std::optional<state::SnapshotInfo>& old, const state::SnapshotInfo& now);
+
 }  // namespace ferry::run

@@ -107,7 +107,7 @@ core::Result<std::unique_ptr<RunStateStore>> RunStateStore::open(const std::stri
   if (mode == OpenMode::Resume) FERRY_TRY(checkFormat(conn));
   FERRY_TRY(conn.exec(sql::kPragmas, "setting the journal mode"));
   if (mode == OpenMode::Create) FERRY_TRY(createSchema(conn));
-  FERRY_TRY(conn.exec(sql::kCreateSourceRelations, "adding the source_relations table"));
+  FERRY_TRY(conn.exec(sql::kCreateSourceTables, "adding the source_tables table"));
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(db).value();
   return std::unique_ptr<RunStateStore>(new RunStateStore(std::move(impl)));
@@ -304,7 +304,33 @@ core::Result<std::optional<std::int64_t>> RunStateStore::sourceFilenode(std::int
   auto row = select.step();
   if (!row.ok()) return std::move(row).error();
   if (!*row) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>{select.int64(0)};
+  return select.optionalInt64(0);
+}
+
+core::Status RunStateStore::setSourceChanges(const std::map<std::int64_t, std::int64_t>& changesByTable) {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  auto tx = detail::Transaction::begin(db);
+  if (!tx.ok()) return std::move(tx).error();
+  for (const auto& [tableId, changes] : changesByTable) {
+    FERRY_STATE_PREPARE(upsert, db, sql::kUpsertSourceChanges);
+    FERRY_TRY(upsert.bind(1, tableId).bind(2, changes).run());
+  }
+  return (*tx)->commit();
+}
+
+core::Result<std::map<std::int64_t, std::int64_t>> RunStateStore::sourceChanges() const {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(select, db, sql::kSelectSourceChanges);
+  std::map<std::int64_t, std::int64_t> out;
+  while (true) {
+    auto row = select.step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    out[select.int64(0)] = select.int64(1);
+  }
+  return out;
 }
 
 }  // namespace ferry::state

@@ -87,6 +87,10 @@ public:
   /// chunks were planned (a resumed run refuses to go on if it changed).
   core::Status setSourceFilenode(std::int64_t tableId, std::int64_t filenode);
   core::Result<std::optional<std::int64_t>> sourceFilenode(std::int64_t tableId) const;
+  /// PostgreSQL sources: rows inserted + updated + deleted per table id, as the
+  /// statistics counted them when the snapshot was taken (replaced on resume).
+  core::Status setSourceChanges(const std::map<std::int64_t, std::int64_t>& changesByTable);
+  core::Result<std::map<std::int64_t, std::int64_t>> sourceChanges() const;
   /// Chunks ordered by table id then ordinal.
   core::Result<std::vector<ChunkState>> listChunks(const ChunkFilter& filter = {}) const;
 

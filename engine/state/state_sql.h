@@ -82,19 +82,27 @@ CREATE INDEX rejects_by_table ON rejects (table_id);
 )sql";
 
 /// Added after version 1 shipped: created on every open (IF NOT EXISTS), so a
-/// version-1 file gains it. The source heap a table's ctid chunks were planned
-/// on: a rewrite (VACUUM FULL, CLUSTER) gives the table a new filenode and
-/// moves its rows to other pages.
-inline constexpr const char* kCreateSourceRelations = R"sql(
-CREATE TABLE IF NOT EXISTS source_relations (
+/// version-1 file gains it. Per table, what the source looked like when the
+/// chunks were planned: the heap's filenode for ctid chunks (a rewrite such as
+/// VACUUM FULL or CLUSTER gives the table a new one and moves its rows), and
+/// PostgreSQL's count of inserted + updated + deleted rows (a resumed run tells
+/// from it whether the source changed since).
+inline constexpr const char* kCreateSourceTables = R"sql(
+CREATE TABLE IF NOT EXISTS source_tables (
   table_id INTEGER PRIMARY KEY REFERENCES copy_tables (id),
-  filenode INTEGER NOT NULL
+  filenode INTEGER,
+  changes  INTEGER
 )
 )sql";
 inline constexpr const char* kUpsertSourceFilenode =
-    "INSERT INTO source_relations (table_id, filenode) VALUES (?1, ?2)"
+    "INSERT INTO source_tables (table_id, filenode) VALUES (?1, ?2)"
     " ON CONFLICT (table_id) DO UPDATE SET filenode = excluded.filenode";
-inline constexpr const char* kSelectSourceFilenode = "SELECT filenode FROM source_relations WHERE table_id = ?1";
+inline constexpr const char* kSelectSourceFilenode = "SELECT filenode FROM source_tables WHERE table_id = ?1";
+inline constexpr const char* kUpsertSourceChanges =
+    "INSERT INTO source_tables (table_id, changes) VALUES (?1, ?2)"
+    " ON CONFLICT (table_id) DO UPDATE SET changes = excluded.changes";
+inline constexpr const char* kSelectSourceChanges =
+    "SELECT table_id, changes FROM source_tables WHERE changes IS NOT NULL";
 
 inline constexpr const char* kInsertVersion =
     "INSERT INTO schema_version (application, version) VALUES (?1, ?2)";

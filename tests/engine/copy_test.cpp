@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
 #include "connect/pg/pg_connection.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "run/copy_run.h"
 #include "support/test_support.h"
@@ -308,6 +310,101 @@ TEST_F(Copy, ResumedCtidRangesGoOnUnlessTheSourceTableWasRewritten) {
     EXPECT_NE(r.error().oneLine().find("was rewritten on the source"), std::string::npos) << r.error().oneLine();
     EXPECT_NE(r.error().hint().find("without --resume"), std::string::npos) << r.error().hint();
   }
+}
+
+TEST_F(Copy, ResumeSaysWhetherTheSourceChangedSinceTheInterruptedSnapshot) {
+  const std::string src = "ferry_t_copy_since";
+  const std::string dst = "ferry_t_copy_since_dst";
+  test::recreatePgDatabase(src);
+  test::psql(src, "CREATE TABLE t (id int PRIMARY KEY, v text); "
+                  "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 20000) g");
+  // Stops the copy once two of its ten chunks are in, then resumes it; `between`
+  // runs on the source in the meantime. Returns the resumed run's log.
+  auto stopAndResume = [&](const std::string& name, const std::string& between) {
+    test::recreatePgDatabase(dst);
+    auto req = request(test::pgSpec(src), test::pgSpec(dst), tempState(name));
+    req.options.limits.maxRows = 2000;
+    req.options.maxRowsPerSecond = 6000;
+    std::stop_source stopper;
+    {
+      run::CopyRun copy(req);
+      std::jthread watcher([&](std::stop_token done) {
+        for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
+          const auto p = copy.progress();
+          if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        stopper.request_stop();
+      });
+      EXPECT_FALSE(copy.run(stopper.get_token()).ok()) << "the copy ended before it was stopped";
+    }
+    if (!between.empty()) test::psql(src, between);  // psql's backend flushes its statistics as it exits
+    std::vector<std::string> lines;
+    std::mutex m;
+    core::setLogSink([&](core::LogLevel level, std::string_view line) {
+      std::lock_guard lock(m);
+      lines.push_back((level == core::LogLevel::Warning ? "W " : "I ") + std::string(line));
+    });
+    req.options.resume = true;
+    req.options.maxRowsPerSecond = 0;
+    run::CopyRun resumed(req);
+    auto r = resumed.run({});
+    core::setLogSink({});
+    EXPECT_TRUE(r.ok()) << r.error().oneLine();
+    return core::join(lines, "\n");
+  };
+  const std::string quiet = stopAndResume("since-quiet", "");
+  EXPECT_NE(quiet.find("I resume: the source tables' statistics show no change"), std::string::npos) << quiet;
+  EXPECT_EQ(quiet.find("W resume:"), std::string::npos) << quiet;
+
+  const std::string changed = stopAndResume("since-changed", "UPDATE t SET v = 'changed' WHERE id = 5");
+  EXPECT_NE(changed.find("W resume: 1 source table(s) changed since the interrupted run's snapshot (public.t)"),
+            std::string::npos)
+      << changed;
+  EXPECT_NE(changed.find("ferry verify"), std::string::npos) << changed;
+  // Row 5 was in a chunk copied before the update: stale, as the warning says.
+  EXPECT_EQ(core::trim(test::psql(dst, "SELECT v FROM t WHERE id = 5")), "v5");
+  EXPECT_EQ(count(true, dst, "t"), 20000);
+
+  // A MariaDB source: any write moves the binlog position the snapshot recorded.
+  test::recreateMySqlDatabase("ferry_t_copy_since_my");
+  test::mariadb("ferry_t_copy_since_my", "CREATE TABLE t (id int PRIMARY KEY, v varchar(20)); "
+                                         "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_20000");
+  test::recreatePgDatabase(dst);
+  auto req = request(test::mysqlSpec("ferry_t_copy_since_my"), test::pgSpec(dst), tempState("since-my"));
+  req.options.limits.maxRows = 2000;
+  req.options.maxRowsPerSecond = 6000;
+  {
+    std::stop_source stopper;
+    run::CopyRun copy(req);
+    std::jthread watcher([&](std::stop_token done) {
+      for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
+        const auto p = copy.progress();
+        if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      stopper.request_stop();
+    });
+    EXPECT_FALSE(copy.run(stopper.get_token()).ok()) << "the copy ended before it was stopped";
+  }
+  test::mariadb("ferry_t_copy_since_my", "UPDATE t SET v = 'changed' WHERE id = 5");
+  std::vector<std::string> lines;
+  std::mutex m;
+  core::setLogSink([&](core::LogLevel level, std::string_view line) {
+    std::lock_guard lock(m);
+    if (level == core::LogLevel::Warning) lines.emplace_back(line);
+  });
+  req.options.resume = true;
+  req.options.maxRowsPerSecond = 0;
+  run::CopyRun resumed(req);
+  auto r = resumed.run({});
+  core::setLogSink({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  const std::string warnings = core::join(lines, "\n");
+  EXPECT_NE(warnings.find("resume: the source server wrote to its binlog since the interrupted run's snapshot"),
+            std::string::npos)
+      << warnings;
+  EXPECT_EQ(count(true, dst, "ferry_t_copy_since_my.t"), 20000);
 }
 
 TEST_F(Copy, AbandonDropsTheKeptSlotAndTheRunCannotBeResumed) {
