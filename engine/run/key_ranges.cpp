@@ -5,11 +5,20 @@
 
 namespace ferry::run {
 
-core::Result<std::vector<plan::Chunk>> planKeyRanges(const copy::TableJob& job, const plan::TableStats& stats,
+core::Result<std::vector<plan::Chunk>> planKeyRanges(const copy::TableJob& job, const plan::TableStats& known,
                                                      const plan::ChunkLimits& limits, const SourceQuery& query) {
-  const std::int64_t perChunk = plan::rowsPerChunk(stats, limits);
   const model::Engine e = job.sourceEngine;
   const std::string table = ddl::qualified(e, job.sourceSchema, job.sourceTable);
+  plan::TableStats stats = known;
+  if (!job.keyColumns.empty() && stats.rows <= 0 && stats.bytes > limits.maxBytes / 8) {
+    // No row estimate (a PostgreSQL table never analysed has reltuples -1) but
+    // megabytes of data: without a count the whole table would be one chunk,
+    // one stream however large it is.
+    auto n = query("SELECT COUNT(*) AS n FROM " + table);
+    if (!n) return std::move(n).error().context("counting the rows of " + job.label());
+    stats.rows = n->row(0).i64("n");
+  }
+  const std::int64_t perChunk = plan::rowsPerChunk(stats, limits);
   if (job.keyColumns.empty() || stats.rows <= perChunk) return plan::planWhole(stats);
   if (job.integerKey) {
     const std::string k = ddl::quoteIdent(e, job.keyColumns.front());

@@ -18,6 +18,8 @@ namespace ferry::run {
 using SourceQuery = std::function<core::Result<connect::QueryResult>(const std::string& sql)>;
 
 /// `job` must have a key. A table within one chunk's rows is one whole chunk.
+/// `stats` are the source's estimates; a table without a row estimate but with
+/// more than an eighth of a chunk's bytes is counted first.
 core::Result<std::vector<plan::Chunk>> planKeyRanges(const copy::TableJob& job, const plan::TableStats& stats,
                                                      const plan::ChunkLimits& limits, const SourceQuery& query);
 

@@ -317,7 +317,8 @@ TEST_F(Copy, ResumeSaysWhetherTheSourceChangedSinceTheInterruptedSnapshot) {
   const std::string dst = "ferry_t_copy_since_dst";
   test::recreatePgDatabase(src);
   test::psql(src, "CREATE TABLE t (id int PRIMARY KEY, v text); "
-                  "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 20000) g");
+                  "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 20000) g; "
+                  "ANALYZE t");  // the row estimate the chunks are planned from
   // Stops the copy once two of its ten chunks are in, then resumes it; `between`
   // runs on the source in the meantime. Returns the resumed run's log.
   auto stopAndResume = [&](const std::string& name, const std::string& between) {
@@ -369,7 +370,8 @@ TEST_F(Copy, ResumeSaysWhetherTheSourceChangedSinceTheInterruptedSnapshot) {
   // A MariaDB source: any write moves the binlog position the snapshot recorded.
   test::recreateMySqlDatabase("ferry_t_copy_since_my");
   test::mariadb("ferry_t_copy_since_my", "CREATE TABLE t (id int PRIMARY KEY, v varchar(20)); "
-                                         "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_20000");
+                                         "INSERT INTO t SELECT seq, CONCAT('v', seq) FROM seq_1_to_20000; "
+                                         "ANALYZE TABLE t");  // the row estimate the chunks are planned from
   test::recreatePgDatabase(dst);
   auto req = request(test::mysqlSpec("ferry_t_copy_since_my"), test::pgSpec(dst), tempState("since-my"));
   req.options.limits.maxRows = 2000;
@@ -405,6 +407,22 @@ TEST_F(Copy, ResumeSaysWhetherTheSourceChangedSinceTheInterruptedSnapshot) {
             std::string::npos)
       << warnings;
   EXPECT_EQ(count(true, dst, "ferry_t_copy_since_my.t"), 20000);
+}
+
+TEST_F(Copy, ATableNeverAnalysedIsStillSplitIntoChunks) {
+  const std::string src = "ferry_t_copy_noanalyze";
+  test::recreatePgDatabase(src);
+  test::psql(src, "CREATE TABLE t (id bigint PRIMARY KEY, v text) WITH (autovacuum_enabled = off); "
+                  "INSERT INTO t SELECT g, repeat('x', 40) FROM generate_series(1, 300000) g");
+  ASSERT_EQ(core::trim(test::psql(src, "SELECT reltuples < 0 FROM pg_class WHERE relname = 't'")), "t");
+  test::recreatePgDatabase("ferry_t_copy_noanalyze_dst");
+  auto req = request(test::pgSpec(src), test::pgSpec("ferry_t_copy_noanalyze_dst"), tempState("noanalyze"));
+  run::CopyRun copy(req);
+  auto r = copy.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  ASSERT_EQ(r->final.tables.size(), 1u);
+  EXPECT_EQ(r->final.tables[0].chunksTotal, 3);  // 300,000 rows by 100,000, counted
+  EXPECT_EQ(count(true, "ferry_t_copy_noanalyze_dst", "t"), 300000);
 }
 
 TEST_F(Copy, AbandonDropsTheKeptSlotAndTheRunCannotBeResumed) {
