@@ -484,7 +484,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
       const TableRuntime* child = table(fk.table);
       const TableRuntime* parent = table(fk.referenced);
       if (foreignKeyQueued[i] || !child || !parent || child->postStage != TableRuntime::PostStage::Indexed ||
-          !parent->keysAttached) {
+          !(parent->keysAttached || parent->postStage == TableRuntime::PostStage::Indexed)) {
         continue;
       }
       foreignKeyQueued[i] = true;
