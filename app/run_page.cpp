@@ -20,6 +20,7 @@
 
 #include "app/password_store.h"
 #include "app/run_table_model.h"
+#include "core/log.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/live_chart.h"
 #include "widgets/severity_icon.h"
@@ -65,6 +66,15 @@ RunPage::RunPage(EngineBridge* bridge, PasswordStore* passwords, SpecProvider sp
   });
   connect(m_bridge, &EngineBridge::copyFinished, this, &RunPage::onFinished);
   connect(m_bridge, &EngineBridge::copyAbandoned, this, &RunPage::onAbandoned);
+  // While a run is on: the engine's warnings, and what a resumed run says of the source.
+  connect(m_bridge, &EngineBridge::engineMessage, this, [this](int level, const QString& text) {
+    if (!isRunning() && m_abandonId == 0) return;
+    if (level >= static_cast<int>(core::LogLevel::Warning)) {
+      log(tr("warning: %1").arg(text), true);
+    } else if (level == static_cast<int>(core::LogLevel::Info) && text.startsWith(QLatin1String("resume:"))) {
+      log(text);
+    }
+  });
   updateButtons();
   refreshStatePath();
 }

@@ -6,6 +6,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "core/log.h"
 #include "run/session.h"
 
 namespace ferry::app {
@@ -22,6 +23,17 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   // 4 threads: source and target tests plus two catalog loads may run at once;
   // each holds one connection, so more would only queue on the servers.
   m_pool.setMaxThreadCount(4);
+  // The engine's log goes to this bridge instead of stderr. The sink runs under
+  // the log's lock, so resetting it in the destructor waits for a call in
+  // flight; a queued call to a destroyed bridge is dropped by Qt.
+  core::setLogSink([this](core::LogLevel level, std::string_view line) {
+    QMetaObject::invokeMethod(
+        this,
+        [this, level = static_cast<int>(level), text = QString::fromUtf8(line.data(), static_cast<int>(line.size()))] {
+          emit engineMessage(level, text);
+        },
+        Qt::QueuedConnection);
+  });
 }
 
 /// One running copy: the run (its progress and flow control are thread-safe)
@@ -60,6 +72,7 @@ struct EngineBridge::VerifyJob {
 };
 
 EngineBridge::~EngineBridge() {
+  core::setLogSink({});
   m_copies.clear();  // stops and joins running copies while `this` still exists
   // Stop every verification first: a rowPair() task waiting for a run's lock
   // must get it before the pool is waited for.

@@ -163,6 +163,10 @@ signals:
   void verifyFinished(quint64 verifyId, const ferry::app::VerifyOutcome& outcome);
   void repairFinished(quint64 verifyId, const ferry::app::RepairOutcome& outcome);
   void rowPairFetched(quint64 requestId, const ferry::app::RowPairOutcome& outcome);
+  /// A line the engine logged (core::log) on any thread, delivered on the GUI
+  /// thread: the Run page shows the warnings ("LOAD DATA LOCAL INFILE refused…",
+  /// "resume: 2 source tables changed…") that the command line prints to stderr.
+  void engineMessage(int level, const QString& text);
   /// Emitted when pending() changes, for busy indicators.
   void pendingChanged(int pending);
 

@@ -25,6 +25,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <thread>
 
 #include "gui_test_support.h"
 #include "app/connection_editor.h"
@@ -32,6 +33,7 @@
 #include "app/run_page.h"
 #include "app/run_table_model.h"
 #include "connect/connection_spec.h"
+#include "core/log.h"
 #include "run/copy_run.h"
 #include "widgets/live_chart.h"
 
@@ -240,6 +242,13 @@ void RunPageTest::copyRunsWithoutBlockingTheGui() {
         static_cast<long long>(m_page->rowsDone()));
   QVERIFY(copied >= 4 && copied < m_page->model()->rowCount());
   QCOMPARE(m_page->model()->rowCount(), 22);
+  // An engine warning logged on a worker thread shows in the page's log.
+  std::thread([] { ferry::core::log(ferry::core::LogLevel::Warning, "test: a warning from a worker thread"); }).join();
+  maxGap = qMax(maxGap, waitMeasuring([&] {
+    return m_page->logText().contains(QStringLiteral("warning: test: a warning from a worker thread"));
+  }, 5000));
+  QVERIFY2(m_page->logText().contains(QStringLiteral("warning: test: a warning from a worker thread")),
+           qPrintable(m_page->logText()));
   shoot(QStringLiteral("30-run-progress"));
 
   // Pause: once the batches in flight are in, no row moves for a second.
