@@ -180,8 +180,12 @@ core::Status copyOneChunk(WorkerConnections& w, TableRuntime& t, const Task& tas
   (void)env.state.markChunkRunning(task.chunkId);
   auto counts = copy::copyChunk(t.job, task.chunkId, task.chunk, ctx);
   // A deadlock or serialization failure rolled the chunk back whole:
-  // copy it again (3 attempts, with a short pause for the other party).
-  for (int attempt = 1; !counts && counts.error().retryable() && attempt < 3 && !stop.stop_requested(); ++attempt) {
+  // copy it again (3 attempts, with a short pause for the other party). A lost
+  // connection is not retried on the same dead connection: the run stops and
+  // --resume copies the chunk again on new ones.
+  for (int attempt = 1; !counts && counts.error().retryable() && !counts.error().breaksConnection() && attempt < 3 &&
+                        !stop.stop_requested();
+       ++attempt) {
     core::log(core::LogLevel::Warning, t.job.label() + " chunk " + std::to_string(task.chunkId) + ": " +
                                            counts.error().oneLine() + " — retrying");
     t.rowsRead -= live;

@@ -425,6 +425,48 @@ TEST_F(Copy, ATableNeverAnalysedIsStillSplitIntoChunks) {
   EXPECT_EQ(count(true, "ferry_t_copy_noanalyze_dst", "t"), 300000);
 }
 
+TEST_F(Copy, ConnectionsKilledMidCopyFailTheRunAndResumeLosesNothing) {
+  const std::string src = "ferry_t_copy_gone";
+  const std::string dst = "ferry_t_copy_gone_dst";
+  test::recreatePgDatabase(src);
+  test::psql(src, "CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL); "
+                  "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 30000) g; ANALYZE t");
+  const std::string rows = "SELECT count(*) || '|' || md5(string_agg(v, ',' ORDER BY id)) FROM t";
+  // The target's sessions go away (as when its server restarts), then the source's.
+  for (const std::string& victim : {dst, src}) {
+    test::recreatePgDatabase(dst);
+    auto req = request(test::pgSpec(src), test::pgSpec(dst), tempState("gone-" + victim));
+    req.options.limits.maxRows = 2000;
+    req.options.maxRowsPerSecond = 6000;
+    {
+      run::CopyRun copy(req);
+      std::jthread killer([&](std::stop_token done) {
+        for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
+          const auto p = copy.progress();
+          if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        test::psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + victim +
+                                   "' AND pid <> pg_backend_pid()");
+      });
+      auto r = copy.run({});
+      ASSERT_FALSE(r.ok()) << victim << ": the copy ended before its connections were killed";
+      EXPECT_EQ(r.error().kind(), core::ErrorKind::ConnectionLost) << victim << ": " << r.error().oneLine();
+      EXPECT_NE(r.error().hint().find("--resume"), std::string::npos) << r.error().hint();
+    }
+    const std::int64_t partial = count(true, dst, "t");
+    EXPECT_LT(partial, 30000) << victim;
+    req.options.resume = true;
+    req.options.maxRowsPerSecond = 0;
+    run::CopyRun resumed(req);
+    auto r = resumed.run({});
+    ASSERT_TRUE(r.ok()) << victim << ": " << r.error().oneLine();
+    EXPECT_EQ(core::trim(test::psql(dst, rows)), core::trim(test::psql(src, rows))) << victim;
+  }
+  EXPECT_EQ(core::trim(test::psql("postgres", "SELECT count(*) FROM pg_replication_slots WHERE database = '" + src + "'")),
+            "0");
+}
+
 TEST_F(Copy, AbandonDropsTheKeptSlotAndTheRunCannotBeResumed) {
   const std::string src = "ferry_t_copy_src7";
   test::recreatePgDatabase(src);
