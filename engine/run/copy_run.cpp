@@ -227,9 +227,9 @@ core::Status runTableStep(PostDataRunner& runner, std::size_t index, const Task&
   switch (task.kind) {
     case Task::Kind::Build:
       if (!runner.mysql()) {
-        return runner.run(index, (copyGoingOn ? "SET max_parallel_maintenance_workers = 0; "
-                                              : "RESET max_parallel_maintenance_workers; ") +
-                                     task.sql);
+        return runner.run(index, task.sql,
+                          copyGoingOn ? "SET max_parallel_maintenance_workers = 0; "
+                                      : "RESET max_parallel_maintenance_workers; ");
       }
       return runner.run(index, task.sql);
     case Task::Kind::Attach:
@@ -242,7 +242,7 @@ core::Status runTableStep(PostDataRunner& runner, std::size_t index, const Task&
       const std::string table = ddl::qualified(t.job.targetEngine, t.job.targetSchema, t.job.targetTable);
       // Statistics only guide the planner: a table ANALYZE cannot handle (PostgreSQL
       // 15 fails on numeric values beyond double's range) keeps the copy going.
-      if (auto analyzed = runner.run(index, analyzeStatement(t.job.targetEngine, table)); !analyzed) {
+      if (auto analyzed = runner.runSession(index, analyzeStatement(t.job.targetEngine, table)); !analyzed) {
         if (stop.stop_requested()) return analyzed;
         std::string why = analyzed.error().oneLine();
         if (why.size() > 300) why = why.substr(0, 300) + "…";
@@ -290,6 +290,8 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
                    "Start a new run with another --state file (and an empty target).");
     }
   }
+  auto journal = DdlJournal::open(st, opt.resume);
+  if (!journal) return std::move(journal).error();
 
   // 2. What to copy: the assessment decides every target type and converter.
   AssessRequest areq;
@@ -344,7 +346,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   std::function<void()> createTables = [] {};
   if (!opt.dataOnly) {
     PreDataPlan pre = planPreData(script.preData, scope);
-    if (auto g = runGlobalPreData(*admin, pre, opt.resume || scope.subset()); !g) {
+    if (auto g = runGlobalPreData(*admin, pre, **journal, scope.subset()); !g) {
       return std::move(g).error().context("pre-data DDL on the target");
     }
     std::map<std::string, std::size_t> rank;
@@ -356,7 +358,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     });
     auto conn = openTarget(req.target);
     if (!conn) return std::move(conn).error().context("target");
-    creator = std::make_unique<TableCreator>(std::move(*conn), opt.resume);
+    creator = std::make_unique<TableCreator>(std::move(*conn), **journal);
     createTables = [&creator, pre = std::move(pre)]() mutable {
       creator->start(std::move(pre.session), std::move(pre.tables));
     };
@@ -421,10 +423,10 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     w.target = std::move(*t);
     targets.push_back(&w.target);
   }
-  PostDataRunner runner(targets, *admin, opt.resume);
+  PostDataRunner runner(targets, *admin, **journal);
   FERRY_TRY(runner.prepare());
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    for (const auto& s : postData.session) FERRY_TRY(runner.run(i, s));
+    for (const auto& s : postData.session) FERRY_TRY(runner.runSession(i, s));
   }
 
   // 5. Chunks: planned once, then read back from the state on resume.

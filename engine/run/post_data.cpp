@@ -144,12 +144,6 @@ bool alreadyPresent(TargetConnection& c, const std::string& statement, const Err
   return code == 1061 || code == 1826 || code == 1068;
 }
 
-std::string headOf(const std::string& statement) {
-  std::string one;
-  for (char ch : statement.substr(0, 160)) one += ch == '\n' ? ' ' : ch;
-  return one + (statement.size() > 160 ? "…" : "");
-}
-
 }  // namespace
 
 PreDataPlan planPreData(const std::string& script, const PostDataScope& scope) {
@@ -262,8 +256,8 @@ std::string analyzeStatement(model::Engine target, const std::string& qualifiedT
   return (target == model::Engine::PostgreSQL ? "ANALYZE " : "ANALYZE TABLE ") + qualifiedTable;
 }
 
-PostDataRunner::PostDataRunner(std::vector<TargetConnection*> conns, TargetConnection& control, bool resuming)
-    : m_conns(std::move(conns)), m_control(control), m_resuming(resuming),
+PostDataRunner::PostDataRunner(std::vector<TargetConnection*> conns, TargetConnection& control, DdlJournal& journal)
+    : m_conns(std::move(conns)), m_control(control), m_journal(journal),
       m_serverIds(m_conns.size(), 0), m_busy(std::make_unique<std::atomic<bool>[]>(m_conns.size())) {}
 
 PostDataRunner::~PostDataRunner() = default;
@@ -282,7 +276,16 @@ core::Status PostDataRunner::prepare() {
   return {};
 }
 
-core::Status PostDataRunner::run(std::size_t index, const std::string& sql) {
+core::Status PostDataRunner::run(std::size_t index, const std::string& sql, std::string_view prefix) {
+  TargetConnection& c = *m_conns[index];
+  m_busy[index] = true;
+  auto st = m_journal.run(
+      c, sql, [&](const Error& e) { return alreadyPresent(c, sql, e); }, "post-data", prefix);
+  m_busy[index] = false;
+  return st;
+}
+
+core::Status PostDataRunner::runSession(std::size_t index, const std::string& sql) {
   TargetConnection& c = *m_conns[index];
   m_busy[index] = true;
   core::Status st;
@@ -296,9 +299,7 @@ core::Status PostDataRunner::run(std::size_t index, const std::string& sql) {
     st = c.my->exec(sql);
   }
   m_busy[index] = false;
-  if (st.ok() || !m_resuming || !alreadyPresent(c, sql, st.error())) return st;
-  core::log(core::LogLevel::Info, "post-data: already present from the interrupted run: " + headOf(sql));
-  return {};
+  return st;
 }
 
 void PostDataRunner::cancelRunning() {

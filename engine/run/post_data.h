@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "run/copy_support.h"
+#include "run/ddl_journal.h"
 
 namespace ferry::run {
 
@@ -85,22 +86,26 @@ std::string analyzeStatement(model::Engine target, const std::string& qualifiedT
 
 /// Runs post-data statements on the workers' target connections. A statement in
 /// flight can be interrupted from another thread (cancelRunning) so that a stop
-/// does not wait for a long index build. On a resumed run, an object the
-/// interrupted run had already made ("already exists", by SQLSTATE or error
-/// number) is logged as already present and is not an error: the DDL statements
-/// are atomic, so an object that exists is complete.
+/// does not wait for a long index build. On a resumed run, a statement the
+/// interrupted run finished is skipped, and one it had started whose object
+/// exists ("already exists", by SQLSTATE or error number) is logged as already
+/// present: the DDL statements are atomic, so an object that exists is complete.
 class PostDataRunner {
 public:
   /// `control` is an idle connection to the same target, used only to cancel.
-  PostDataRunner(std::vector<TargetConnection*> conns, TargetConnection& control, bool resuming);
+  /// `journal` records each statement in the run state (run/ddl_journal.h).
+  PostDataRunner(std::vector<TargetConnection*> conns, TargetConnection& control, DdlJournal& journal);
   ~PostDataRunner();
   PostDataRunner(const PostDataRunner&) = delete;
   PostDataRunner& operator=(const PostDataRunner&) = delete;
 
   /// Reads each connection's server-side id (needed to cancel its statements).
   core::Status prepare();
-  /// Runs one statement on connection `index`.
-  core::Status run(size_t index, const std::string& sql);
+  /// Runs one statement of the script on connection `index`, recorded in the
+  /// journal (after `prefix`: session settings that are not part of it).
+  core::Status run(size_t index, const std::string& sql, std::string_view prefix = {});
+  /// Runs a statement that is not recorded: session settings, ANALYZE.
+  core::Status runSession(size_t index, const std::string& sql);
   /// Cancels the statements running on the connections now (pg_cancel_backend,
   /// KILL QUERY). Call from the thread that coordinates the workers.
   void cancelRunning();
@@ -119,7 +124,7 @@ public:
 private:
   std::vector<TargetConnection*> m_conns;
   TargetConnection& m_control;
-  bool m_resuming;
+  DdlJournal& m_journal;
   std::vector<std::int64_t> m_serverIds;                   ///< backend pid / CONNECTION_ID()
   std::unique_ptr<std::atomic<bool>[]> m_busy;             ///< a statement runs on connection i
   std::mutex m_foreignKeyMutex;

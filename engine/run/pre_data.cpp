@@ -14,20 +14,6 @@ namespace {
 
 core::Status execOn(TargetConnection& c, const std::string& sql) { return c.pg ? c.pg->exec(sql) : c.my->exec(sql); }
 
-std::string headOf(const std::string& statement) {
-  std::string one;
-  for (char ch : statement.substr(0, 120)) one += ch == '\n' ? ' ' : ch;
-  return one + (statement.size() > 120 ? "…" : "");
-}
-
-/// Runs `sql`; an "already exists" answer is logged and accepted when `tolerate`.
-core::Status runTolerant(TargetConnection& c, const std::string& sql, bool tolerate) {
-  auto st = execOn(c, sql);
-  if (st.ok() || !tolerate || !preDataObjectExists(c, st.error())) return st;
-  core::log(core::LogLevel::Info, "pre-data: already present on the target: " + headOf(sql));
-  return {};
-}
-
 }  // namespace
 
 bool preDataObjectExists(const TargetConnection& c, const Error& e) {
@@ -38,14 +24,14 @@ bool preDataObjectExists(const TargetConnection& c, const Error& e) {
   return e.vendorCode() == 1050 || e.vendorCode() == 1007;
 }
 
-core::Status runGlobalPreData(TargetConnection& admin, const PreDataPlan& plan, bool tolerateExisting) {
+core::Status runGlobalPreData(TargetConnection& admin, const PreDataPlan& plan, DdlJournal& journal, bool anyExisting) {
   for (const auto& s : plan.session) FERRY_TRY(execOn(admin, s));
-  for (const auto& s : plan.global) FERRY_TRY(runTolerant(admin, s, tolerateExisting));
+  const auto exists = [&](const Error& e) { return preDataObjectExists(admin, e); };
+  for (const auto& s : plan.global) FERRY_TRY(journal.run(admin, s, exists, "pre-data", {}, anyExisting));
   return {};
 }
 
-TableCreator::TableCreator(TargetConnection conn, bool tolerateExisting)
-    : m_conn(std::move(conn)), m_tolerateExisting(tolerateExisting) {}
+TableCreator::TableCreator(TargetConnection conn, DdlJournal& journal) : m_conn(std::move(conn)), m_journal(journal) {}
 
 TableCreator::~TableCreator() { stop(); }
 
@@ -74,10 +60,11 @@ void TableCreator::createAll(std::stop_token stop, std::vector<std::string> sess
   }
   for (const auto& [table, statements] : tables) {
     if (stop.stop_requested()) return fail(Error(ErrorKind::Cancelled, "copy stopped"));
+    const auto exists = [&](const Error& e) { return preDataObjectExists(m_conn, e); };
     for (const auto& s : statements) {
-      if (auto st = runTolerant(m_conn, s, m_tolerateExisting); !st) {
+      if (auto st = m_journal.run(m_conn, s, exists, "pre-data"); !st) {
         Error e = std::move(st).error();
-        if (preDataObjectExists(m_conn, e)) {
+        if (preDataObjectExists(m_conn, e) && e.hint().empty()) {
           e.withHint("The target has a table of that name already. Copy into an empty target, drop the table, "
                      "or copy into the existing tables with --data-only.");
         }

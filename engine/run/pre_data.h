@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "run/copy_support.h"
+#include "run/ddl_journal.h"
 #include "run/post_data.h"
 
 namespace ferry::run {
@@ -27,16 +28,17 @@ namespace ferry::run {
 /// MariaDB 1050 table or sequence, 1007 database).
 bool preDataObjectExists(const TargetConnection& c, const core::Error& e);
 
-/// Runs the session settings and the statements of no table on `admin`.
-/// `tolerateExisting` (a resumed run, or a --tables run after another one): an
-/// object that exists already is logged, not an error.
-core::Status runGlobalPreData(TargetConnection& admin, const PreDataPlan& plan, bool tolerateExisting);
+/// Runs the session settings and the statements of no table on `admin`,
+/// recorded in `journal`. `anyExisting` (a --tables run, which may follow
+/// another into the same target): a schema, type or sequence that exists
+/// already is logged, not an error.
+core::Status runGlobalPreData(TargetConnection& admin, const PreDataPlan& plan, DdlJournal& journal, bool anyExisting);
 
 class TableCreator {
 public:
-  /// `tolerateExisting` (a resumed run only): a table that exists is the one the
-  /// interrupted run created (its chunks are told apart by their marks).
-  TableCreator(TargetConnection conn, bool tolerateExisting);
+  /// Each statement is recorded in `journal`: on a resumed run a table the
+  /// interrupted run created is kept (its chunks are told apart by their marks).
+  TableCreator(TargetConnection conn, DdlJournal& journal);
   ~TableCreator();
   TableCreator(const TableCreator&) = delete;
   TableCreator& operator=(const TableCreator&) = delete;
@@ -56,7 +58,7 @@ private:
                  std::vector<std::pair<std::string, std::vector<std::string>>> tables);
 
   TargetConnection m_conn;
-  bool m_tolerateExisting;
+  DdlJournal& m_journal;
   std::mutex m_mutex;
   std::condition_variable_any m_changed;
   std::set<std::string> m_pending;  ///< given, not yet created

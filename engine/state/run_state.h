@@ -18,6 +18,9 @@ using TimePoint = std::chrono::system_clock::time_point;
 enum class RunStatus { Planned, Copying, Copied, Failed, Abandoned };
 enum class TableStatus { Pending, Copying, Copied, Indexed, Failed };
 enum class ChunkStatus { Pending, Running, Done, Failed };
+/// A DDL statement of the run: started (it may or may not have committed when
+/// the run was killed) or done.
+enum class DdlStatus { Started, Done };
 /// The source engine whose snapshot position is recorded. MySQL and MariaDB
 /// share the binlog fields but differ in GTID syntax, so both are kept.
 enum class SnapshotEngine { PostgreSQL, MySQL, MariaDB };

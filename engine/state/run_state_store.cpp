@@ -108,7 +108,16 @@ core::Result<std::unique_ptr<RunStateStore>> RunStateStore::open(const std::stri
   FERRY_TRY(conn.exec(sql::kPragmas, "setting the journal mode"));
   if (mode == OpenMode::Create) FERRY_TRY(createSchema(conn));
   FERRY_TRY(conn.exec(sql::kCreateSourceTables, "adding the source_tables table"));
+  bool journalKept = true;
+  if (mode == OpenMode::Resume) {
+    FERRY_STATE_PREPARE(has, conn, sql::kHasDdlSteps);
+    auto row = has.step();
+    if (!row.ok()) return std::move(row).error();
+    journalKept = *row && has.int64(0) > 0;
+  }
+  FERRY_TRY(conn.exec(sql::kCreateDdlSteps, "adding the ddl_steps table"));
   auto impl = std::make_unique<Impl>();
+  impl->ddlJournalKept = journalKept;
   impl->db = std::move(db).value();
   return std::unique_ptr<RunStateStore>(new RunStateStore(std::move(impl)));
 }
@@ -332,5 +341,37 @@ core::Result<std::map<std::int64_t, std::int64_t>> RunStateStore::sourceChanges(
   }
   return out;
 }
+
+core::Status RunStateStore::markDdl(const std::string& statement, DdlStatus status) {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(upsert, db, sql::kUpsertDdlStep);
+  return upsert.bind(1, std::string_view(statement))
+      .bind(2, std::string_view(status == DdlStatus::Done ? "done" : "started"))
+      .run();
+}
+
+core::Status RunStateStore::forgetDdl(const std::string& statement) {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(del, db, sql::kDeleteDdlStep);
+  return del.bind(1, std::string_view(statement)).run();
+}
+
+core::Result<std::map<std::string, DdlStatus>> RunStateStore::ddlSteps() const {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(select, db, sql::kSelectDdlSteps);
+  std::map<std::string, DdlStatus> out;
+  while (true) {
+    auto row = select.step();
+    if (!row.ok()) return std::move(row).error();
+    if (!*row) break;
+    out[select.text(0)] = select.text(1) == "done" ? DdlStatus::Done : DdlStatus::Started;
+  }
+  return out;
+}
+
+bool RunStateStore::ddlJournalKept() const { return m_impl->ddlJournalKept; }
 
 }  // namespace ferry::state

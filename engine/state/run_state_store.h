@@ -91,6 +91,14 @@ public:
   /// statistics counted them when the snapshot was taken (replaced on resume).
   core::Status setSourceChanges(const std::map<std::int64_t, std::int64_t>& changesByTable);
   core::Result<std::map<std::int64_t, std::int64_t>> sourceChanges() const;
+  /// DDL statements of the run (pre- and post-data) as they start and end.
+  core::Status markDdl(const std::string& statement, DdlStatus status);
+  /// A statement that failed without effect is not "started" any more.
+  core::Status forgetDdl(const std::string& statement);
+  core::Result<std::map<std::string, DdlStatus>> ddlSteps() const;
+  /// False for a state file written before DDL statements were recorded: a
+  /// resumed run then accepts any "already exists" answer, as it used to.
+  bool ddlJournalKept() const;
   /// Chunks ordered by table id then ordinal.
   core::Result<std::vector<ChunkState>> listChunks(const ChunkFilter& filter = {}) const;
 

@@ -15,6 +15,8 @@ struct RunStateStore::Impl {
   /// Serializes every call: the connection is opened SQLITE_OPEN_NOMUTEX and
   /// shared by all workers.
   std::mutex mutex;
+  /// False for a file written before the ddl_steps table existed.
+  bool ddlJournalKept = true;
 };
 
 }  // namespace ferry::state

@@ -104,6 +104,24 @@ inline constexpr const char* kUpsertSourceChanges =
 inline constexpr const char* kSelectSourceChanges =
     "SELECT table_id, changes FROM source_tables WHERE changes IS NOT NULL";
 
+/// Also added after version 1 (IF NOT EXISTS on every open): each DDL statement
+/// of the run as it starts and as it ends, so that a resumed run skips what the
+/// interrupted run finished and accepts "already exists" only for what it had
+/// started (an object someone else made meanwhile is not taken for ours).
+inline constexpr const char* kCreateDdlSteps = R"sql(
+CREATE TABLE IF NOT EXISTS ddl_steps (
+  statement TEXT PRIMARY KEY,
+  status    TEXT NOT NULL CHECK (status IN ('started', 'done'))
+)
+)sql";
+inline constexpr const char* kHasDdlSteps =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'ddl_steps'";
+inline constexpr const char* kUpsertDdlStep =
+    "INSERT INTO ddl_steps (statement, status) VALUES (?1, ?2)"
+    " ON CONFLICT (statement) DO UPDATE SET status = excluded.status";
+inline constexpr const char* kSelectDdlSteps = "SELECT statement, status FROM ddl_steps";
+inline constexpr const char* kDeleteDdlStep = "DELETE FROM ddl_steps WHERE statement = ?1";
+
 inline constexpr const char* kInsertVersion =
     "INSERT INTO schema_version (application, version) VALUES (?1, ?2)";
 inline constexpr const char* kHasVersionTable =

@@ -122,7 +122,7 @@ TEST(CopyResume, ATableRecordedWithoutItsChunksIsPlannedOnResume) {
   test::psql("ferry_t_copy_gap_src", "CREATE TABLE big (id int PRIMARY KEY, v text NOT NULL); "
                                      "INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 3000) g; ANALYZE");
   test::recreatePgDatabase("ferry_t_copy_gap_dst");
-  test::psql("ferry_t_copy_gap_dst", "CREATE TABLE big (id int NOT NULL, v text NOT NULL)");  // the pre-data ran
+  // No table on the target and none in the state's DDL journal: the resumed run creates it.
   const std::string path = "/tmp/ferry-copy-test-gap.state";
   std::remove(path.c_str());
   {

@@ -19,6 +19,7 @@ namespace {
 
 using state::ChunkState;
 using state::ChunkStatus;
+using state::DdlStatus;
 using state::OpenMode;
 using state::RunStateStore;
 using state::TableState;
@@ -316,6 +317,35 @@ TEST_F(StateTest, ResumeTurnsRunningChunksBackToPendingAndKeepsDone) {
   // A retried chunk counts its attempts.
   ASSERT_TRUE(store->markChunkRunning((*chunks)[1].id).ok());
   EXPECT_EQ((*store->listChunks({std::nullopt, ChunkStatus::Running}))[0].attempts, 2);
+}
+
+TEST_F(StateTest, DdlStepsAndSourceFactsSurviveAReopen) {
+  {
+    auto store = planned(1, 1);
+    EXPECT_TRUE(store->ddlJournalKept());
+    ASSERT_TRUE(store->markDdl("CREATE TABLE a", DdlStatus::Started).ok());
+    ASSERT_TRUE(store->markDdl("CREATE TABLE a", DdlStatus::Done).ok());
+    ASSERT_TRUE(store->markDdl("CREATE INDEX i", DdlStatus::Started).ok());
+    ASSERT_TRUE(store->markDdl("CREATE INDEX j", DdlStatus::Started).ok());
+    ASSERT_TRUE(store->forgetDdl("CREATE INDEX j").ok());
+    auto tables = store->listTables();
+    ASSERT_TRUE(tables.ok());
+    const std::int64_t id = tables->front().id;
+    ASSERT_TRUE(store->setSourceFilenode(id, 16384).ok());
+    ASSERT_TRUE(store->setSourceChanges({{id, 42}}).ok());
+  }
+  auto store = open(OpenMode::Resume);
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->ddlJournalKept());
+  auto steps = store->ddlSteps();
+  ASSERT_TRUE(steps.ok());
+  ASSERT_EQ(steps->size(), 2u);
+  EXPECT_EQ(steps->at("CREATE TABLE a"), DdlStatus::Done);
+  EXPECT_EQ(steps->at("CREATE INDEX i"), DdlStatus::Started);
+  const std::int64_t id = store->listTables()->front().id;
+  EXPECT_EQ(store->sourceFilenode(id)->value_or(-1), 16384);
+  EXPECT_EQ(store->sourceChanges()->at(id), 42);
+  EXPECT_FALSE(store->sourceFilenode(id + 1)->has_value());
 }
 
 TEST_F(StateTest, FourThreadsMarkTenThousandChunksDone) {
