@@ -521,6 +521,13 @@ TEST(MySqlSnapshot, SharedSnapshotUnderBriefReadLock) {
   EXPECT_GT(shared->lockHeld.count(), 0);
   EXPECT_FALSE(shared->position.file.empty());
   EXPECT_FALSE(shared->position.gtidPosition.empty());
+  if (coordinator->flavour() == model::Engine::MariaDB) {
+    // Read under the lock; the same as the binlog's own answer for that file and position.
+    auto g = other->query("SELECT BINLOG_GTID_POS('" + shared->position.file + "', " +
+                          std::to_string(shared->position.position) + ") AS g");
+    ASSERT_TRUE(g.ok()) << g.error().oneLine();
+    EXPECT_EQ(shared->position.gtidPosition, g->row(0).str("g"));
+  }
 
   ASSERT_TRUE(other->exec("INSERT INTO ticks (note) VALUES ('shared-after')").ok());
   for (MySqlConnection* w : workers) {
