@@ -309,6 +309,9 @@ TEST_F(Copy, ResumedCtidRangesGoOnUnlessTheSourceTableWasRewritten) {
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().oneLine().find("was rewritten on the source"), std::string::npos) << r.error().oneLine();
     EXPECT_NE(r.error().hint().find("without --resume"), std::string::npos) << r.error().hint();
+    // Refused while planning, after its snapshot was taken: its slot is gone too.
+    EXPECT_EQ(core::trim(test::psql("postgres", "SELECT count(*) FROM pg_replication_slots WHERE database = '" + src + "'")),
+              "0");
   }
 }
 
