@@ -37,6 +37,19 @@ bool PasswordStore::keychainAvailable() {
 #endif
 }
 
+void PasswordStore::resolvePair(connect::ConnectionSpec source, connect::ConnectionSpec target,
+                                std::function<void(connect::ConnectionSpec, connect::ConnectionSpec)> done) {
+  // The first answer comes from a job or timer owned by this store, so `this`
+  // is alive when it arrives.
+  resolve(std::move(source), [this, target = std::move(target), done = std::move(done)](
+                                 connect::ConnectionSpec resolvedSource) mutable {
+    resolve(std::move(target), [source = std::move(resolvedSource), done = std::move(done)](
+                                   connect::ConnectionSpec resolvedTarget) mutable {
+      done(std::move(source), std::move(resolvedTarget));
+    });
+  });
+}
+
 void PasswordStore::resolve(connect::ConnectionSpec spec, std::function<void(connect::ConnectionSpec)> done) {
   if (spec.password && !spec.password->empty()) {
     done(std::move(spec));

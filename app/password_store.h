@@ -34,6 +34,10 @@ public:
   /// `done` on the GUI thread. The keychain is asked asynchronously and given
   /// at most a few seconds, so a hung secret service cannot stall a test.
   void resolve(connect::ConnectionSpec spec, std::function<void(connect::ConnectionSpec)> done);
+  /// The same for a source and a target, one after the other (a keychain
+  /// prompt at a time); `done` gets both on the GUI thread.
+  void resolvePair(connect::ConnectionSpec source, connect::ConnectionSpec target,
+                   std::function<void(connect::ConnectionSpec, connect::ConnectionSpec)> done);
 
   /// Remembers a password for this session only (in memory).
   void rememberForSession(const QString& key, const std::string& password);

@@ -179,16 +179,15 @@ void VerifyPage::start() {
   m_spinner->start();
   updateButtons();
   QPointer<VerifyPage> self(this);
-  // Passwords may come from the keychain (asynchronous): the source first, then the target.
-  m_passwords->resolve(request.source, [self, request](connect::ConnectionSpec resolvedSource) mutable {
-    if (self.isNull()) return;
-    request.source = std::move(resolvedSource);
-    self->m_passwords->resolve(request.target, [self, request](connect::ConnectionSpec resolvedTarget) mutable {
-      if (self.isNull()) return;
-      request.target = std::move(resolvedTarget);
-      self->send(std::move(request));
-    });
-  });
+  // Passwords may come from the keychain (asynchronous).
+  m_passwords->resolvePair(request.source, request.target,
+                           [self, request](connect::ConnectionSpec resolvedSource,
+                                           connect::ConnectionSpec resolvedTarget) mutable {
+                             if (self.isNull()) return;
+                             request.source = std::move(resolvedSource);
+                             request.target = std::move(resolvedTarget);
+                             self->send(std::move(request));
+                           });
 }
 
 void VerifyPage::send(run::VerifyRequest request) {

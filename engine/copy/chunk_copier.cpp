@@ -120,26 +120,10 @@ core::Status readRows(const TableJob& job, const plan::Chunk& chunk, CopierConte
     if (!r) return std::move(r).error();
     return {};
   }
-  TextRow fields;
-  ValueRow view;
-  std::string pending;
+  CopyTextRows rows;
   auto r = ctx.pgSource->copyOut("COPY (" + select + ") TO STDOUT", [&](std::string_view data) -> core::Status {
     bytes += static_cast<std::int64_t>(data.size());
-    // The server sends one row per message; keep it general anyway.
-    pending.append(data);
-    size_t start = 0;
-    size_t nl;
-    while ((nl = pending.find('\n', start)) != std::string::npos) {
-      parsePgCopyLine(std::string_view(pending).substr(start, nl - start), fields);
-      view.assign(fields.size(), std::nullopt);
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (fields[i]) view[i] = std::string_view(*fields[i]);
-      }
-      FERRY_TRY(onRow(view));
-      start = nl + 1;
-    }
-    pending.erase(0, start);
-    return {};
+    return rows.feed(data, onRow);
   });
   if (!r) return std::move(r).error();
   return {};
@@ -148,7 +132,7 @@ core::Status readRows(const TableJob& job, const plan::Chunk& chunk, CopierConte
 core::Result<ChunkCounts> copyBinary(const TableJob& job, const plan::Chunk& chunk, CopierContext& ctx) {
   ChunkCounts counts;
   const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.keyColumns, job.keyNumeric, chunk);
-  auto in = ctx.pgTarget->beginCopyIn("COPY " + ddl::qualified(job.targetEngine, job.targetSchema, job.targetTable) +
+  auto in = ctx.pgTarget->beginCopyIn("COPY " + job.qualifiedTarget() +
                                       " (" + targetColumns(job) + ") FROM STDIN (FORMAT binary)");
   if (!in) return std::move(in).error();
   auto out = ctx.pgSource->copyOut("COPY (" + job.selectSql(predicate) + ") TO STDOUT (FORMAT binary)",
@@ -176,7 +160,7 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
   RowConverter converter(job, ctx);
   ValueRow converted;
   const bool pg = ctx.pgTarget != nullptr;
-  const std::string table = ddl::qualified(job.targetEngine, job.targetSchema, job.targetTable);
+  const std::string table = job.qualifiedTarget();
   const std::string copySql = "COPY " + table + " (" + targetColumns(job) + ") FROM STDIN";
   const std::string insertHead = "INSERT INTO " + table + " (" + targetColumns(job) + ") VALUES ";
   std::optional<connect::PgCopyIn> copyIn;

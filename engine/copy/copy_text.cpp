@@ -132,4 +132,22 @@ void appendMySqlLiteral(std::string& out, std::optional<std::string_view> value,
   out += '\'';
 }
 
+core::Status CopyTextRows::feed(std::string_view data, const std::function<core::Status(const Row&)>& onRow) {
+  // The server sends one row per message; any cut is handled anyway.
+  m_pending.append(data);
+  std::size_t start = 0;
+  std::size_t nl;
+  while ((nl = m_pending.find('\n', start)) != std::string::npos) {
+    parsePgCopyLine(std::string_view(m_pending).substr(start, nl - start), m_fields);
+    m_view.assign(m_fields.size(), std::nullopt);
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+      if (m_fields[i]) m_view[i] = std::string_view(*m_fields[i]);
+    }
+    FERRY_TRY(onRow(m_view));
+    start = nl + 1;
+  }
+  m_pending.erase(0, start);
+  return {};
+}
+
 }  // namespace ferry::copy

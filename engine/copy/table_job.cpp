@@ -29,6 +29,8 @@ bool isBinaryTarget(const std::string& targetType) {
 
 }  // namespace
 
+std::string TableJob::qualifiedTarget() const { return ddl::qualified(targetEngine, targetSchema, targetTable); }
+
 std::string TableJob::selectSql(const std::string& predicate) const {
   std::vector<std::string> exprs;
   for (const auto& c : columns) exprs.push_back(c.selectExpr);

@@ -46,6 +46,9 @@ struct TableJob {
   model::Engine targetEngine = model::Engine::PostgreSQL;
 
   std::string label() const { return sourceSchema + "." + sourceTable; }
+  /// The target table as the DDL names it ("schema"."table" / `db`.`table`):
+  /// the key the pre- and post-data statements are attributed by.
+  std::string qualifiedTarget() const;
   /// SELECT of the chunk's rows on the source (column order = `columns`).
   std::string selectSql(const std::string& predicate) const;
 };

@@ -239,7 +239,7 @@ core::Status runTableStep(PostDataRunner& runner, std::size_t index, const Task&
       }
       return {};
     case Task::Kind::Analyze: {
-      const std::string table = ddl::qualified(t.job.targetEngine, t.job.targetSchema, t.job.targetTable);
+      const std::string table = t.job.qualifiedTarget();
       // Statistics only guide the planner: a table ANALYZE cannot handle (PostgreSQL
       // 15 fails on numeric values beyond double's range) keeps the copy going.
       if (auto analyzed = runner.runSession(index, analyzeStatement(t.job.targetEngine, table)); !analyzed) {
@@ -305,7 +305,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   PostDataScope scope;
   scope.target = req.target.engine;
   for (auto& job : *jobs0) {
-    const std::string targetName = ddl::qualified(job.targetEngine, job.targetSchema, job.targetTable);
+    const std::string targetName = job.qualifiedTarget();
     scope.allTables.insert(targetName);
     scope.estimatedRows[targetName] = job.estimatedRows;
     if (!tableSelected(opt.tablePatterns, job.label())) continue;
@@ -351,7 +351,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     }
     std::map<std::string, std::size_t> rank;
     for (const auto& t : m_impl->tables) {
-      rank.emplace(ddl::qualified(t->job.targetEngine, t->job.targetSchema, t->job.targetTable), rank.size());
+      rank.emplace(t->job.qualifiedTarget(), rank.size());
     }
     std::stable_sort(pre.tables.begin(), pre.tables.end(), [&](const auto& a, const auto& b) {
       return (rank.count(a.first) ? rank[a.first] : rank.size()) < (rank.count(b.first) ? rank[b.first] : rank.size());
@@ -368,7 +368,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   if (!opt.dataOnly) {
     postData = planPostData(script.postData, scope);
     for (auto& t : m_impl->tables) {
-      auto it = postData.tables.find(ddl::qualified(t->job.targetEngine, t->job.targetSchema, t->job.targetTable));
+      auto it = postData.tables.find(t->job.qualifiedTarget());
       if (it == postData.tables.end()) continue;
       t->builds = std::move(it->second.builds);
       t->attaches = std::move(it->second.attaches);
@@ -472,29 +472,39 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // both have their indexes and statistics, while other tables are still being
   // copied; the rest wait for every table (runFinalPostData).
   std::vector<bool> foreignKeyQueued(postData.foreignKeys.size(), false);
-  std::map<std::string, TableRuntime*> byName;
-  for (auto& t : m_impl->tables) byName[ddl::qualified(t->job.targetEngine, t->job.targetSchema, t->job.targetTable)] = t.get();
+  // Each foreign key's two ends, and the keys each table of the run takes part
+  // in: a table that gets ready looks at its own keys only.
+  std::vector<std::pair<TableRuntime*, TableRuntime*>> foreignKeyEnds(postData.foreignKeys.size(), {nullptr, nullptr});
+  std::map<const TableRuntime*, std::vector<std::size_t>> foreignKeysOf;
+  {
+    std::map<std::string, TableRuntime*> byName;
+    for (auto& t : m_impl->tables) byName[t->job.qualifiedTarget()] = t.get();
+    for (std::size_t i = 0; i < postData.foreignKeys.size(); ++i) {
+      const auto child = byName.find(postData.foreignKeys[i].table);
+      const auto parent = byName.find(postData.foreignKeys[i].referenced);
+      if (child == byName.end() || parent == byName.end()) continue;  // left for runFinalPostData
+      foreignKeyEnds[i] = {child->second, parent->second};
+      foreignKeysOf[child->second].push_back(i);
+      if (parent->second != child->second) foreignKeysOf[parent->second].push_back(i);
+    }
+  }
   // The referencing table must be finished (its ANALYZE would conflict with the
   // foreign key's locks); the referenced one needs only its keys: validating
   // takes a ROW SHARE lock on it, which its ANALYZE does not conflict with, so
   // the two run side by side (the benchmark's wide → narrow validation, 0.36 s,
   // had waited for narrow's ANALYZE, 0.2 s, at the very end of the run).
-  auto readyForeignKeys = [&] {  // under pool.mutex
+  auto readyForeignKeys = [&](const TableRuntime& changed) {  // under pool.mutex
     std::vector<Task> ready;
-    auto table = [&](const std::string& name) -> TableRuntime* {
-      const auto it = byName.find(name);
-      return it == byName.end() ? nullptr : it->second;
-    };
-    for (std::size_t i = 0; i < postData.foreignKeys.size(); ++i) {
-      const auto& fk = postData.foreignKeys[i];
-      const TableRuntime* child = table(fk.table);
-      const TableRuntime* parent = table(fk.referenced);
-      if (foreignKeyQueued[i] || !child || !parent || child->postStage != TableRuntime::PostStage::Indexed ||
+    const auto mine = foreignKeysOf.find(&changed);
+    if (mine == foreignKeysOf.end()) return ready;
+    for (const std::size_t i : mine->second) {
+      const auto [child, parent] = foreignKeyEnds[i];
+      if (foreignKeyQueued[i] || child->postStage != TableRuntime::PostStage::Indexed ||
           !(parent->keysAttached || parent->postStage == TableRuntime::PostStage::Indexed)) {
         continue;
       }
       foreignKeyQueued[i] = true;
-      ready.push_back({Task::Kind::ForeignKey, byName[fk.table], 0, {}, {}, i});
+      ready.push_back({Task::Kind::ForeignKey, child, 0, {}, {}, i});
     }
     return ready;
   };
@@ -524,7 +534,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
       const bool chunk = task.kind == Task::Kind::Chunk;
       core::Status status;
       if (chunk && creator) {
-        const std::string name = ddl::qualified(t.job.targetEngine, t.job.targetSchema, t.job.targetTable);
+        const std::string name = t.job.qualifiedTarget();
         if (auto made = creator->waitFor(name, token); !made) {
           status = std::move(made).error().context("pre-data DDL on the target (" + name + ")");
         }
@@ -548,7 +558,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
           // In front of the table's ANALYZE: a foreign key's ADD locks the
           // referenced table, so it goes first, and its validation then runs
           // beside the ANALYZE.
-          auto ready = readyForeignKeys();
+          auto ready = readyForeignKeys(t);
           next.insert(next.begin(), std::make_move_iterator(ready.begin()), std::make_move_iterator(ready.end()));
         }
         for (auto it = next.rbegin(); it != next.rend(); ++it) pool.queue.push_front(std::move(*it));

@@ -428,25 +428,9 @@ core::Status streamRows(const SideConnection& side, const std::string& sql,
     if (!r) return std::move(r).error();
     return {};
   }
-  copy::TextRow fields;
-  TextValues view;
-  std::string pending;
-  auto r = side.pg->copyOut("COPY (" + sql + ") TO STDOUT", [&](std::string_view data) -> core::Status {
-    pending.append(data);
-    size_t start = 0;
-    size_t nl;
-    while ((nl = pending.find('\n', start)) != std::string::npos) {
-      copy::parsePgCopyLine(std::string_view(pending).substr(start, nl - start), fields);
-      view.assign(fields.size(), std::nullopt);
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (fields[i]) view[i] = std::string_view(*fields[i]);
-      }
-      FERRY_TRY(onRow(view));
-      start = nl + 1;
-    }
-    pending.erase(0, start);
-    return {};
-  });
+  copy::CopyTextRows rows;
+  auto r = side.pg->copyOut("COPY (" + sql + ") TO STDOUT",
+                            [&](std::string_view data) { return rows.feed(data, onRow); });
   if (!r) return std::move(r).error();
   return {};
 }

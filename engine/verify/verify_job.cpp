@@ -18,9 +18,7 @@ bool convertsToNull(typemap::ConversionId id) {
 
 }  // namespace
 
-std::string VerifyJob::targetTableSql() const {
-  return ddl::qualified(copy.targetEngine, copy.targetSchema, copy.targetTable);
-}
+std::string VerifyJob::targetTableSql() const { return copy.qualifiedTarget(); }
 
 std::string VerifyJob::sourceTableSql() const {
   return ddl::qualified(copy.sourceEngine, copy.sourceSchema, copy.sourceTable);

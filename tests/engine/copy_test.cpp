@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -44,6 +45,26 @@ run::CopyRequest request(const connect::ConnectionSpec& source, const connect::C
 std::int64_t count(bool pg, const std::string& db, const std::string& table) {
   const std::string out = pg ? test::psql(db, "SELECT count(*) FROM " + table) : test::mariadb(db, "SELECT COUNT(*) FROM " + table);
   return std::stoll(core::trim(out));
+}
+
+/// Runs `req` until two chunks of its first table are in, then calls `then`
+/// from a watcher thread (by default: stops the run); returns the run's result.
+core::Result<run::CopySummary> runUntilTwoChunks(const run::CopyRequest& req, const std::function<void()>& then = {}) {
+  std::stop_source stopper;
+  run::CopyRun copy(req);
+  std::jthread watcher([&](std::stop_token done) {
+    for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
+      const auto p = copy.progress();
+      if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (then) {
+      then();
+    } else {
+      stopper.request_stop();
+    }
+  });
+  return copy.run(stopper.get_token());
 }
 
 class Copy : public ::testing::Test {
@@ -275,17 +296,7 @@ TEST_F(Copy, ResumedCtidRangesGoOnUnlessTheSourceTableWasRewritten) {
     auto req = request(test::pgSpec(src), test::pgSpec(dst), state);
     req.options.limits.maxRows = 5000;
     req.options.maxRowsPerSecond = 8000;
-    std::stop_source stopper;
-    run::CopyRun copy(req);
-    std::jthread watcher([&](std::stop_token done) {
-      for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
-        const auto p = copy.progress();
-        if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      stopper.request_stop();
-    });
-    auto r = copy.run(stopper.get_token());
+    auto r = runUntilTwoChunks(req);
     EXPECT_FALSE(r.ok()) << "the copy ended before it was stopped";
     if (!r.ok()) {
       EXPECT_EQ(r.error().kind(), core::ErrorKind::Cancelled) << r.error().oneLine();
@@ -329,19 +340,7 @@ TEST_F(Copy, ResumeSaysWhetherTheSourceChangedSinceTheInterruptedSnapshot) {
     auto req = request(test::pgSpec(src), test::pgSpec(dst), tempState(name));
     req.options.limits.maxRows = 2000;
     req.options.maxRowsPerSecond = 6000;
-    std::stop_source stopper;
-    {
-      run::CopyRun copy(req);
-      std::jthread watcher([&](std::stop_token done) {
-        for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
-          const auto p = copy.progress();
-          if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
-          std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        stopper.request_stop();
-      });
-      EXPECT_FALSE(copy.run(stopper.get_token()).ok()) << "the copy ended before it was stopped";
-    }
+    EXPECT_FALSE(runUntilTwoChunks(req).ok()) << "the copy ended before it was stopped";
     if (!between.empty()) test::psql(src, between);  // psql's backend flushes its statistics as it exits
     std::vector<std::string> lines;
     std::mutex m;
@@ -379,19 +378,7 @@ TEST_F(Copy, ResumeSaysWhetherTheSourceChangedSinceTheInterruptedSnapshot) {
   auto req = request(test::mysqlSpec("ferry_t_copy_since_my"), test::pgSpec(dst), tempState("since-my"));
   req.options.limits.maxRows = 2000;
   req.options.maxRowsPerSecond = 6000;
-  {
-    std::stop_source stopper;
-    run::CopyRun copy(req);
-    std::jthread watcher([&](std::stop_token done) {
-      for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
-        const auto p = copy.progress();
-        if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      stopper.request_stop();
-    });
-    EXPECT_FALSE(copy.run(stopper.get_token()).ok()) << "the copy ended before it was stopped";
-  }
+  EXPECT_FALSE(runUntilTwoChunks(req).ok()) << "the copy ended before it was stopped";
   test::mariadb("ferry_t_copy_since_my", "UPDATE t SET v = 'changed' WHERE id = 5");
   std::vector<std::string> lines;
   std::mutex m;
@@ -442,17 +429,10 @@ TEST_F(Copy, ConnectionsKilledMidCopyFailTheRunAndResumeLosesNothing) {
     req.options.limits.maxRows = 2000;
     req.options.maxRowsPerSecond = 6000;
     {
-      run::CopyRun copy(req);
-      std::jthread killer([&](std::stop_token done) {
-        for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
-          const auto p = copy.progress();
-          if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
-          std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
+      auto r = runUntilTwoChunks(req, [&] {
         test::psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + victim +
                                    "' AND pid <> pg_backend_pid()");
       });
-      auto r = copy.run({});
       ASSERT_FALSE(r.ok()) << victim << ": the copy ended before its connections were killed";
       EXPECT_EQ(r.error().kind(), core::ErrorKind::ConnectionLost) << victim << ": " << r.error().oneLine();
       EXPECT_NE(r.error().hint().find("--resume"), std::string::npos) << r.error().hint();
@@ -480,19 +460,7 @@ TEST_F(Copy, ResumeDoesNotAdoptAnIndexSomethingElseMadeMeanwhile) {
   auto req = request(test::pgSpec(src), test::pgSpec(dst), tempState("adopt"));
   req.options.limits.maxRows = 2000;
   req.options.maxRowsPerSecond = 6000;
-  {
-    std::stop_source stopper;
-    run::CopyRun copy(req);
-    std::jthread watcher([&](std::stop_token done) {
-      for (int i = 0; i < 3000 && !done.stop_requested(); ++i) {
-        const auto p = copy.progress();
-        if (!p.tables.empty() && p.tables[0].chunksDone >= 2) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      stopper.request_stop();
-    });
-    ASSERT_FALSE(copy.run(stopper.get_token()).ok()) << "the copy ended before it was stopped";
-  }
+  ASSERT_FALSE(runUntilTwoChunks(req).ok()) << "the copy ended before it was stopped";
   // Between the stop and the resume, someone makes an index of the name ferry will use, on another column.
   test::psql(dst, "CREATE INDEX t_qty ON t (id)");
   req.options.resume = true;

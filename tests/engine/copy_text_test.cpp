@@ -35,6 +35,24 @@ TEST(CopyText, PgCopyEscapesFromTheServer) {
   EXPECT_EQ(parsed[1], std::string("AA\\"));
 }
 
+TEST(CopyText, RowsCutAnywhereComeOutWhole) {
+  copy::CopyTextRows rows;
+  std::vector<std::string> seen;
+  auto onRow = [&](const copy::CopyTextRows::Row& row) -> core::Status {
+    std::string line;
+    for (const auto& f : row) line += (f ? std::string(*f) : std::string("NULL")) + "|";
+    seen.push_back(line);
+    return {};
+  };
+  for (std::string_view piece : {"1\ta\\tb\n2\t", "\\N\n", "3", "\tc\n"}) ASSERT_TRUE(rows.feed(piece, onRow).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"1|a\tb|", "2|NULL|", "3|c|"}));
+  // A row the callback refuses stops the feed with its error.
+  auto refused = rows.feed("4\td\n", [](const copy::CopyTextRows::Row&) -> core::Status {
+    return core::Error(core::ErrorKind::Data, "no");
+  });
+  EXPECT_FALSE(refused.ok());
+}
+
 TEST(CopyText, MySqlLiterals) {
   std::string out;
   copy::appendMySqlLiteral(out, std::string_view("it's \\ ok"), false);

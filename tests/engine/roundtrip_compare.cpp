@@ -2,6 +2,8 @@
 
 #include "roundtrip_support.h"
 
+#include "core/calendar.h"
+
 namespace ferry::rt {
 
 // ---------------------------------------------------------------------------
@@ -111,16 +113,6 @@ bool sameIeee(T a, T b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-/// Days since 1970-01-01 (proleptic Gregorian, astronomical years).
-std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 /// A parsed date / timestamp: an instant as (days, microseconds of the day) in UTC
 /// when an offset is present, or local otherwise; ±infinity kept as text.
 struct Instant {
@@ -165,7 +157,7 @@ std::optional<Instant> parseInstant(std::string s) {
   const int d = std::atoi(s.substr(pos + 4, 2).c_str());
   pos += 6;
   if (bc) y = 1 - y;
-  r.days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  r.days = core::daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   if (pos < s.size() && s[pos] == ' ') {
     ++pos;
     if (pos + 8 > s.size() || s[pos + 2] != ':' || s[pos + 5] != ':') return std::nullopt;

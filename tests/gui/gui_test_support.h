@@ -7,6 +7,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFont>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QString>
 #include <QTest>
 #include <QTimer>
@@ -70,5 +72,28 @@ inline qint64 measureGaps(const std::function<void()>& trigger, const std::funct
   ticker.stop();
   return maxGap;
 }
+
+/// Answers the next modal message box with `button`, as a user would, as soon
+/// as it shows (a modal box runs its own event loop, so the answer comes from a
+/// timer). text() is the box's text, empty while none was shown.
+class MessageBoxAnswer {
+public:
+  explicit MessageBoxAnswer(QMessageBox::StandardButton button) {
+    m_timer.setInterval(20);
+    QObject::connect(&m_timer, &QTimer::timeout, [this, button] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) return;
+      m_text = box->text();
+      box->button(button)->click();
+      m_timer.stop();
+    });
+    m_timer.start();
+  }
+  const QString& text() const { return m_text; }
+
+private:
+  QTimer m_timer;
+  QString m_text;
+};
 
 }  // namespace ferry::guitest

@@ -372,20 +372,10 @@ void RunPageTest::startingOverGivesUpThePreviousRun() {
   QCOMPARE(n.trimmed(), QStringLiteral("1"));
   recreatePg(dst);
 
-  bool asked = false;
-  QTimer answer;
-  answer.setInterval(20);
-  connect(&answer, &QTimer::timeout, this, [&] {
-    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-    if (!box) return;
-    asked = box->text().contains(QStringLiteral("replication slots"));
-    box->button(QMessageBox::Yes)->click();
-    answer.stop();
-  });
-  answer.start();
+  guitest::MessageBoxAnswer answer(QMessageBox::Yes);
   QSignalSpy finished(m_page, &RunPage::finished);
   QTest::mouseClick(child<QPushButton>(m_page, "startButton"), Qt::LeftButton);
-  QVERIFY(asked);
+  QVERIFY(answer.text().contains(QStringLiteral("replication slots")));
   QVERIFY(finished.wait(60000));
   QVERIFY2(finished.first().first().toBool(), qPrintable(m_page->errorText()));
   QVERIFY2(m_page->logText().contains(QStringLiteral("previous run given up: dropped replication slot ferry_")),

@@ -375,19 +375,9 @@ void VerifyPageTest::repairMakesEveryTableOk() {
   QSignalSpy repaired(m_page, &VerifyPage::repairFinished);
   QSignalSpy finished(m_page, &VerifyPage::finished);
   // The button asks first; answer Yes as a user would.
-  bool asked = false;
-  QTimer answer;
-  answer.setInterval(20);
-  connect(&answer, &QTimer::timeout, this, [&] {
-    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-    if (!box) return;
-    asked = box->text().contains(QStringLiteral("3 tables"));
-    box->button(QMessageBox::Yes)->click();
-    answer.stop();
-  });
-  answer.start();
+  guitest::MessageBoxAnswer answer(QMessageBox::Yes);
   QTest::mouseClick(child<QPushButton>(m_page, "repairButton"), Qt::LeftButton);
-  QVERIFY(asked);
+  QVERIFY(answer.text().contains(QStringLiteral("3 tables")));
   const qint64 gap = guitest::measureGaps({}, [&] { return !finished.isEmpty(); }, kVerifyTimeoutMs * 2);
   QCOMPARE(repaired.size(), 1);
   QVERIFY2(repaired.first().first().toBool(), qPrintable(m_page->errorText()));
