@@ -7,6 +7,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/log.h"
+#include "run/assessment_run.h"
 #include "run/session.h"
 
 namespace ferry::app {
@@ -157,8 +158,13 @@ quint64 EngineBridge::runAssessment(const AssessmentRequest& request) {
       // Every non-system schema: naming the mapped schemas would fail while they do not exist yet.
       auto target = run::inspect(*request.target, introspect::IntrospectOptions{});
       if (target) {
-        out.targetSpec.engine = target->engine;
-        out.targetSpec.version = target->serverVersion;
+        if (auto server = run::testConnection(*request.target); server) {
+          out.targetSpec = run::targetSpecOf(*server);
+        } else {
+          target = std::move(server).error();
+        }
+      }
+      if (target) {
         out.target = std::make_shared<const model::Catalog>(std::move(*target));
       } else {
         out.targetError = std::move(target).error().context("target");

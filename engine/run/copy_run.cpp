@@ -300,6 +300,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   areq.project = req.project;
   auto assessed = assessSource(areq);
   if (!assessed) return std::move(assessed).error();
+  FERRY_TRY(refuseCopyOntoSource(*assessed));
   auto jobs0 = copy::buildJobs(assessed->catalog, assessed->assessment);
   if (!jobs0) return std::move(jobs0).error();
   PostDataScope scope;
