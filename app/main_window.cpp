@@ -16,14 +16,14 @@
 
 #include <iterator>
 
-#include "app/assessment_page.h"
+#include "app/assessment/assessment_page.h"
 #include "app/bridge/engine_bridge.h"
-#include "app/connection_editor.h"
-#include "app/password_store.h"
+#include "app/connections/connection_editor.h"
+#include "app/connections/password_store.h"
 #include "app/placeholder_page.h"
-#include "app/run_page.h"
-#include "app/schema_browser_page.h"
-#include "app/verify_page.h"
+#include "app/run/run_page.h"
+#include "app/schema_browser/schema_browser_page.h"
+#include "app/verify/verify_page.h"
 
 namespace ferry::app {
 

@@ -15,9 +15,9 @@
 #include <QObject>
 #include <QThreadPool>
 
+#include "app/assessment/assessment_evaluation.h"
 #include "connect/connection_spec.h"
 #include "core/error.h"
-#include "app/assessment_evaluation.h"
 #include "introspect/introspector.h"
 #include "model/catalog.h"
 #include "preflight/preflight.h"

@@ -27,11 +27,11 @@
 #include <QTreeView>
 
 #include "gui_test_support.h"
-#include "app/assessment_page.h"
-#include "app/assessment_table_model.h"
-#include "app/connection_editor.h"
+#include "app/assessment/assessment_page.h"
+#include "app/assessment/assessment_table_model.h"
+#include "app/assessment/override_editor.h"
+#include "app/connections/connection_editor.h"
 #include "app/main_window.h"
-#include "app/override_editor.h"
 #include "connect/connection_spec.h"
 
 using ferry::app::AssessmentPage;

@@ -28,10 +28,10 @@
 #include <thread>
 
 #include "gui_test_support.h"
-#include "app/connection_editor.h"
+#include "app/connections/connection_editor.h"
 #include "app/main_window.h"
-#include "app/run_page.h"
-#include "app/run_table_model.h"
+#include "app/run/run_page.h"
+#include "app/run/run_table_model.h"
 #include "connect/connection_spec.h"
 #include "core/log.h"
 #include "run/copy_run.h"

@@ -27,11 +27,11 @@
 #include <stop_token>
 
 #include "gui_test_support.h"
-#include "app/connection_editor.h"
+#include "app/connections/connection_editor.h"
 #include "app/main_window.h"
-#include "app/verify_detail_models.h"
-#include "app/verify_page.h"
-#include "app/verify_table_model.h"
+#include "app/verify/verify_detail_models.h"
+#include "app/verify/verify_page.h"
+#include "app/verify/verify_table_model.h"
 #include "connect/connection_spec.h"
 #include "run/copy_run.h"
 #include "widgets/live_chart.h"

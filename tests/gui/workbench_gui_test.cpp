@@ -25,12 +25,12 @@
 
 #include "gui_test_support.h"
 #include "app/bridge/engine_bridge.h"
-#include "app/connection_editor.h"
+#include "app/connections/connection_editor.h"
+#include "app/connections/preflight_table.h"
 #include "app/main_window.h"
-#include "app/object_detail_view.h"
 #include "app/placeholder_page.h"
-#include "app/preflight_table.h"
-#include "app/schema_browser_page.h"
+#include "app/schema_browser/object_detail_view.h"
+#include "app/schema_browser/schema_browser_page.h"
 #include "connect/connection_spec.h"
 
 using ferry::app::ConnectionEditor;

@@ -19,8 +19,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
-#include "app/run_page.h"
-#include "app/run_table_model.h"
+#include "app/run/run_page.h"
+#include "app/run/run_table_model.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/live_chart.h"
 #include "widgets/progress_delegate.h"

@@ -1,4 +1,4 @@
-#include "app/override_editor.h"
+#include "app/assessment/override_editor.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -8,7 +8,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "app/assessment_evaluation.h"
+#include "app/assessment/assessment_evaluation.h"
 #include "widgets/severity_icon.h"
 
 namespace ferry::app {

@@ -5,7 +5,7 @@
 
 #include <QString>
 
-#include "app/assessment_evaluation.h"
+#include "app/assessment/assessment_evaluation.h"
 
 class QStandardItemModel;
 class QTableWidget;

@@ -15,7 +15,7 @@
 #include <QHash>
 #include <QWidget>
 
-#include "app/assessment_evaluation.h"
+#include "app/assessment/assessment_evaluation.h"
 #include "app/bridge/engine_bridge.h"
 
 class QComboBox;

@@ -9,7 +9,7 @@
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
 
-#include "app/assessment_evaluation.h"
+#include "app/assessment/assessment_evaluation.h"
 
 namespace ferry::app {
 

@@ -6,7 +6,7 @@
 
 #include <QWidget>
 
-#include "app/catalog_tree_model.h"
+#include "app/schema_browser/catalog_tree_model.h"
 
 class QLabel;
 class QTableWidget;

@@ -1,4 +1,4 @@
-#include "app/schema_browser_page.h"
+#include "app/schema_browser/schema_browser_page.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -12,9 +12,9 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
-#include "app/catalog_tree_model.h"
-#include "app/object_detail_view.h"
-#include "app/password_store.h"
+#include "app/connections/password_store.h"
+#include "app/schema_browser/catalog_tree_model.h"
+#include "app/schema_browser/object_detail_view.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/status_icon.h"
 

@@ -17,9 +17,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include "app/verify_detail_models.h"
-#include "app/verify_page.h"
-#include "app/verify_table_model.h"
+#include "app/verify/verify_detail_models.h"
+#include "app/verify/verify_page.h"
+#include "app/verify/verify_table_model.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/live_chart.h"
 #include "widgets/progress_delegate.h"

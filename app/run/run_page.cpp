@@ -1,4 +1,4 @@
-#include "app/run_page.h"
+#include "app/run/run_page.h"
 
 #include <algorithm>
 
@@ -18,8 +18,8 @@
 #include <QSpinBox>
 #include <QTimer>
 
-#include "app/password_store.h"
-#include "app/run_table_model.h"
+#include "app/connections/password_store.h"
+#include "app/run/run_table_model.h"
 #include "core/log.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/live_chart.h"

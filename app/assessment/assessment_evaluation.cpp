@@ -1,4 +1,4 @@
-#include "app/assessment_evaluation.h"
+#include "app/assessment/assessment_evaluation.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "app/preflight_table.h"
+#include "app/connections/preflight_table.h"
 
 #include <algorithm>
 

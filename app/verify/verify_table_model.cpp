@@ -1,4 +1,4 @@
-#include "app/verify_table_model.h"
+#include "app/verify/verify_table_model.h"
 
 #include <QBrush>
 #include <QFont>

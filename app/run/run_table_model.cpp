@@ -1,4 +1,4 @@
-#include "app/run_table_model.h"
+#include "app/run/run_table_model.h"
 
 #include <algorithm>
 #include <cmath>

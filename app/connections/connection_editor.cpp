@@ -1,4 +1,4 @@
-#include "app/connection_editor.h"
+#include "app/connections/connection_editor.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -12,8 +12,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "app/password_store.h"
-#include "app/preflight_table.h"
+#include "app/connections/password_store.h"
+#include "app/connections/preflight_table.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/status_icon.h"
 

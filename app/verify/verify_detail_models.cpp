@@ -1,4 +1,4 @@
-#include "app/verify_detail_models.h"
+#include "app/verify/verify_detail_models.h"
 
 #include <algorithm>
 

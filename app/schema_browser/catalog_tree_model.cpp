@@ -1,4 +1,4 @@
-#include "app/catalog_tree_model.h"
+#include "app/schema_browser/catalog_tree_model.h"
 
 #include <QLocale>
 #include <QStringList>

@@ -1,4 +1,4 @@
-#include "app/assessment_views.h"
+#include "app/assessment/assessment_views.h"
 
 #include <map>
 

@@ -1,4 +1,4 @@
-#include "app/object_detail_view.h"
+#include "app/schema_browser/object_detail_view.h"
 
 #include <QHeaderView>
 #include <QLabel>

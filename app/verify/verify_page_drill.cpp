@@ -5,9 +5,9 @@
 #include <QLocale>
 #include <QTableView>
 
-#include "app/verify_detail_models.h"
-#include "app/verify_page.h"
-#include "app/verify_table_model.h"
+#include "app/verify/verify_detail_models.h"
+#include "app/verify/verify_page.h"
+#include "app/verify/verify_table_model.h"
 #include "widgets/status_icon.h"
 
 namespace ferry::app {

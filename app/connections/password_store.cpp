@@ -1,4 +1,4 @@
-#include "app/password_store.h"
+#include "app/connections/password_store.h"
 
 #include <memory>
 

@@ -1,4 +1,4 @@
-#include "app/assessment_table_model.h"
+#include "app/assessment/assessment_table_model.h"
 
 #include <QBrush>
 #include <QFont>

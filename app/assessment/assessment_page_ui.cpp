@@ -15,10 +15,10 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
-#include "app/assessment_page.h"
-#include "app/assessment_table_model.h"
-#include "app/assessment_views.h"
-#include "app/override_editor.h"
+#include "app/assessment/assessment_page.h"
+#include "app/assessment/assessment_table_model.h"
+#include "app/assessment/assessment_views.h"
+#include "app/assessment/override_editor.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/severity_icon.h"
 #include "widgets/sql_editor.h"

@@ -1,4 +1,4 @@
-#include "app/verify_page.h"
+#include "app/verify/verify_page.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,10 +21,10 @@
 #include <QTableView>
 #include <QTimer>
 
-#include "app/password_store.h"
-#include "app/run_table_model.h"
-#include "app/verify_detail_models.h"
-#include "app/verify_table_model.h"
+#include "app/connections/password_store.h"
+#include "app/run/run_table_model.h"
+#include "app/verify/verify_detail_models.h"
+#include "app/verify/verify_table_model.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/live_chart.h"
 #include "widgets/status_icon.h"
