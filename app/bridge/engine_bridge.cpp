@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "run/assessment_run.h"
 #include "run/session.h"
+#include "run/state_path.h"
 
 namespace ferry::app {
 
@@ -18,6 +19,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<AssessmentOutcome>();
   qRegisterMetaType<CopyOutcome>();
   qRegisterMetaType<AbandonOutcome>();
+  qRegisterMetaType<StatePathOutcome>();
   qRegisterMetaType<VerifyOutcome>();
   qRegisterMetaType<RepairOutcome>();
   qRegisterMetaType<RowPairOutcome>();
@@ -229,6 +231,21 @@ quint64 EngineBridge::abandonCopy(const connect::ConnectionSpec& source, const s
   };
   return start<AbandonOutcome>(std::move(work),
                                [this](quint64 id, const AbandonOutcome& out) { emit copyAbandoned(id, out); });
+}
+
+quint64 EngineBridge::resolveStatePath(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target) {
+  auto work = [source, target]() -> StatePathOutcome {
+    StatePathOutcome out;
+    auto path = run::resolveStatePath(source, target, {});
+    if (path) {
+      out.path = std::move(*path);
+    } else {
+      out.error = path.error();
+    }
+    return out;
+  };
+  return start<StatePathOutcome>(std::move(work),
+                                 [this](quint64 id, const StatePathOutcome& out) { emit statePathResolved(id, out); });
 }
 
 void EngineBridge::onCopyDone(quint64 copyId, CopyOutcome outcome) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -24,6 +25,7 @@
 #include "run/copy_support.h"
 #include "run/post_data.h"
 #include "run/pre_data.h"
+#include "run/state_path.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -41,6 +43,7 @@ struct CopyRun::Impl {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::mutex rejectMutex;
   std::ofstream rejectFile;
+  std::string statePath;  ///< resolved once the servers are known
 };
 
 CopyRun::CopyRun(CopyRequest request) : m_request(std::move(request)), m_impl(std::make_unique<Impl>()) {
@@ -54,6 +57,7 @@ CopyProgress CopyRun::progress() const {
   std::lock_guard lock(m_impl->mutex);
   p.phase = m_impl->phase;
   p.snapshot = m_impl->snapshotText;
+  p.statePath = m_impl->statePath;
   p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_impl->started).count();
   for (const auto& t : m_impl->tables) {
     TableProgress tp;
@@ -278,22 +282,8 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   const auto& opt = req.options;
   const int jobs = workerCount(opt.jobs);
 
-  // 1. Run state.
-  auto store = state::RunStateStore::open(opt.statePath, opt.resume ? state::OpenMode::Resume : state::OpenMode::Create);
-  if (!store) return std::move(store).error();
-  auto& st = **store;
-  if (opt.resume) {
-    auto recorded = st.loadRun();
-    if (!recorded) return std::move(recorded).error();
-    if (recorded->status == state::RunStatus::Abandoned) {
-      return Error(ErrorKind::Usage, "the run in " + opt.statePath + " was abandoned",
-                   "Start a new run with another --state file (and an empty target).");
-    }
-  }
-  auto journal = DdlJournal::open(st, opt.resume);
-  if (!journal) return std::move(journal).error();
-
-  // 2. What to copy: the assessment decides every target type and converter.
+  // 1. What to copy: the assessment decides every target type and converter
+  // (and reads both servers' identities; nothing is written before it).
   AssessRequest areq;
   areq.source = req.source;
   areq.target = req.target;
@@ -301,6 +291,34 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   auto assessed = assessSource(areq);
   if (!assessed) return std::move(assessed).error();
   FERRY_TRY(refuseCopyOntoSource(*assessed));
+
+  // 2. Run state: the file given, or the one of this project / source and target.
+  std::string statePath = opt.statePath;
+  if (statePath.empty()) {
+    statePath = defaultStatePath(*assessed->sourceServer, *assessed->targetServer, opt.projectPath);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(statePath).parent_path(), ec);
+  }
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->statePath = statePath;
+  }
+  core::log(core::LogLevel::Info, "copy: run state " + statePath);
+  auto store = state::RunStateStore::open(statePath, opt.resume ? state::OpenMode::Resume : state::OpenMode::Create);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  if (opt.resume) {
+    auto recorded = st.loadRun();
+    if (!recorded) return std::move(recorded).error();
+    if (recorded->status == state::RunStatus::Abandoned) {
+      return Error(ErrorKind::Usage, "the run in " + statePath + " was abandoned",
+                   "Start a new run with another --state file (and an empty target).");
+    }
+  }
+  FERRY_TRY(checkRunServers(st, opt.resume, *assessed->sourceServer, *assessed->targetServer));
+  auto journal = DdlJournal::open(st, opt.resume);
+  if (!journal) return std::move(journal).error();
+
   auto jobs0 = copy::buildJobs(assessed->catalog, assessed->assessment);
   if (!jobs0) return std::move(jobs0).error();
   PostDataScope scope;
@@ -449,7 +467,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   setPhase(*m_impl, "copying");
   std::stop_source abortAll;
   std::stop_callback forward(stop, [&] { abortAll.request_stop(); });
-  const std::string rejectPath = opt.rejectPath.empty() ? opt.statePath + ".rejects.jsonl" : opt.rejectPath;
+  const std::string rejectPath = opt.rejectPath.empty() ? statePath + ".rejects.jsonl" : opt.rejectPath;
   auto recordReject = [&](TableRuntime& t, std::int64_t chunkId, const copy::Reject& r) {
     std::lock_guard lock(m_impl->rejectMutex);
     if (!m_impl->rejectFile.is_open()) m_impl->rejectFile.open(rejectPath, std::ios::app);
@@ -622,7 +640,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   setPhase(*m_impl, "done");
   CopySummary summary;
   summary.final = progress();
-  summary.statePath = opt.statePath;
+  summary.statePath = statePath;
   summary.rejectPath = summary.final.rowsRejected > 0 ? rejectPath : "";
   summary.lockMilliseconds = static_cast<double>(snap->globalReadLockMs);
   return summary;
