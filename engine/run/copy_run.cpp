@@ -88,6 +88,9 @@ CopyProgress CopyRun::progress() const {
 
 namespace {
 
+/// The run_settings key of the marks table: "schema\ntable".
+constexpr const char* kMarksSetting = "marks_table";
+
 void setPhase(CopyRun::Impl& impl, const std::string& phase) {
   std::lock_guard lock(impl.mutex);
   impl.phase = phase;
@@ -153,6 +156,7 @@ struct Pool {
 struct ChunkEnv {
   const CopyOptions& options;
   const std::string& runId;
+  const copy::MarksTable& marks;
   copy::FlowControl& flow;
   state::RunStateStore& state;
   std::function<void(TableRuntime&, std::int64_t, const copy::Reject&)> recordReject;
@@ -171,6 +175,7 @@ core::Status copyOneChunk(WorkerConnections& w, TableRuntime& t, const Task& tas
   ctx.stop = stop;
   ctx.onError = env.options.onError;
   ctx.runId = env.runId;
+  ctx.marks = env.marks;
   ctx.mysqlLoadData = &env.mysqlLoadData;
   ctx.onReject = [&, chunk = task.chunkId](const copy::Reject& r) { env.recordReject(t, chunk, r); };
   std::int64_t live = 0;       // rows this chunk already showed in the live progress
@@ -398,7 +403,30 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
                                           "not in this run's --tables");
     }
   }
-  FERRY_TRY(copy::ensureMarksTable(admin->pg.get(), admin->my.get()));
+  // The chunk marks: where a resumed run's interrupted run kept them, else in
+  // ferry_state or, when this user may not create it, inside the target database.
+  copy::MarksTable marks;
+  {
+    auto recorded = st.loadSetting(kMarksSetting);
+    if (!recorded) return std::move(recorded).error();
+    if (*recorded) {
+      const auto nl = (*recorded)->find('\n');
+      marks = {(*recorded)->substr(0, nl), nl == std::string::npos ? copy::kMarksTable : (*recorded)->substr(nl + 1)};
+      FERRY_TRY(copy::ensureMarksTableAt(admin->pg.get(), admin->my.get(), marks));
+    } else if (opt.resume) {
+      FERRY_TRY(copy::ensureMarksTableAt(admin->pg.get(), admin->my.get(), marks));  // a file from before: ferry_state
+    } else {
+      const auto& target = assessed->assessment;
+      const std::string fallback = !assessed->targetServer->database.empty() && model::isMySqlFamily(target.targetEngine)
+                                       ? assessed->targetServer->database
+                                   : !target.target.schemas.empty() ? target.target.schemas.front()
+                                                                    : std::string();
+      auto made = copy::ensureMarksTable(admin->pg.get(), admin->my.get(), fallback);
+      if (!made) return std::move(made).error().context("chunk marks on the target");
+      marks = *made;
+    }
+    FERRY_TRY(st.saveSetting(kMarksSetting, marks.schema + "\n" + marks.table));
+  }
   auto runInfo = st.loadRun();
   if (!runInfo) return std::move(runInfo).error();
   const std::string runId = runInfo->runId;
@@ -451,7 +479,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // 5. Chunks: planned once, then read back from the state on resume.
   setPhase(*m_impl, "planning");
   std::deque<PendingChunk> chunks;
-  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId));
+  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId, marks));
   FERRY_TRY(checkSourceSinceSnapshot(st, workers.front(), m_impl->tables, previousSnapshot, *snap));
   // A table that cannot be split (keyless on MySQL) and is bigger than half a
   // chunk starts first (longest task first): in size order the benchmark's
@@ -485,7 +513,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     rec.reason = r.reason;
     (void)st.addReject(rec);
   };
-  ChunkEnv env{opt, runId, m_flow, st, recordReject};
+  ChunkEnv env{opt, runId, marks, m_flow, st, recordReject};
   Pool pool;
   // A foreign key between two tables of the run is added (and validated) once
   // both have their indexes and statistics, while other tables are still being
@@ -637,6 +665,12 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     return failed(std::move(e));
   }
   (void)st.setRunStatus(state::RunStatus::Copied);
+  // The marks only serve a resume; a finished run leaves nothing of Ferry's behind.
+  if (auto dropped = copy::dropRunMarks(admin->pg.get(), admin->my.get(), marks, runId); !dropped) {
+    core::log(core::LogLevel::Warning, "the chunk marks in " + marks.schema + "." + marks.table +
+                                           " could not be removed: " + dropped.error().oneLine() +
+                                           " — drop them by hand (DELETE … WHERE run_id = '" + runId + "')");
+  }
   setPhase(*m_impl, "done");
   CopySummary summary;
   summary.final = progress();

@@ -108,7 +108,7 @@ core::Result<preflight::Report> runPreflight(const ConnectionSpec* source, const
     // A MySQL URL naming a database migrates that database: check its tables only.
     std::vector<std::string> schemas;
     if (!spec.database.empty()) schemas.push_back(spec.database);
-    auto r = asSource ? preflight::checkMySqlSource(**c, schemas) : preflight::checkMySqlTarget(**c);
+    auto r = asSource ? preflight::checkMySqlSource(**c, schemas) : preflight::checkMySqlTarget(**c, spec.database);
     if (!r) return std::move(r).error();
     report.append(std::move(*r));
     return {};

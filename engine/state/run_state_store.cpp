@@ -117,6 +117,7 @@ core::Result<std::unique_ptr<RunStateStore>> RunStateStore::open(const std::stri
   }
   FERRY_TRY(conn.exec(sql::kCreateDdlSteps, "adding the ddl_steps table"));
   FERRY_TRY(conn.exec(sql::kCreateRunServers, "adding the run_servers table"));
+  FERRY_TRY(conn.exec(sql::kCreateRunSettings, "adding the run_settings table"));
   auto impl = std::make_unique<Impl>();
   impl->ddlJournalKept = journalKept;
   impl->db = std::move(db).value();
@@ -238,6 +239,24 @@ core::Result<std::optional<RunServers>> RunStateStore::loadServers() const {
   if (!row.ok()) return std::move(row).error();
   if (!*row) return std::optional<RunServers>();
   return std::optional<RunServers>(RunServers{select.text(0), select.text(1)});
+}
+
+core::Status RunStateStore::saveSetting(const std::string& key, const std::string& value) {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(upsert, db, sql::kUpsertRunSetting);
+  return upsert.bind(1, key).bind(2, value).run();
+}
+
+core::Result<std::optional<std::string>> RunStateStore::loadSetting(const std::string& key) const {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(select, db, sql::kSelectRunSetting);
+  select.bind(1, key);
+  auto row = select.step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(select.text(0));
 }
 
 core::Result<std::vector<std::int64_t>> RunStateStore::addTables(

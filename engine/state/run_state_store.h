@@ -68,6 +68,10 @@ public:
   /// The recorded servers; std::nullopt in a file written before they were kept.
   core::Result<std::optional<RunServers>> loadServers() const;
 
+  /// A setting the run decided once and a resume must reuse (key → text).
+  core::Status saveSetting(const std::string& key, const std::string& value);
+  core::Result<std::optional<std::string>> loadSetting(const std::string& key) const;
+
   // ---- snapshot ----------------------------------------------------------
 
   /// Records (or replaces) the snapshot position of the run.

@@ -138,6 +138,18 @@ inline constexpr const char* kUpsertRunServers =
     " ON CONFLICT (id) DO UPDATE SET source = excluded.source, target = excluded.target";
 inline constexpr const char* kSelectRunServers = "SELECT source, target FROM run_servers WHERE id = 1";
 
+/// Also added after version 1 (IF NOT EXISTS on every open): settings a run
+/// decides once and a resume must reuse (where the chunk marks live on the target).
+inline constexpr const char* kCreateRunSettings = R"sql(
+CREATE TABLE IF NOT EXISTS run_settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+)
+)sql";
+inline constexpr const char* kUpsertRunSetting =
+    "INSERT INTO run_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+inline constexpr const char* kSelectRunSetting = "SELECT value FROM run_settings WHERE key = ?1";
+
 inline constexpr const char* kInsertVersion =
     "INSERT INTO schema_version (application, version) VALUES (?1, ?2)";
 inline constexpr const char* kHasVersionTable =
