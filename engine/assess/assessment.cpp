@@ -77,6 +77,9 @@ core::Result<Assessment> assess(const model::Catalog& source, const TargetSpec& 
   ctx.targetVersion = target.version.major != 0 ? target.version : assumedTargetVersion(target.engine);
   ctx.options = *options;
   ctx.userTypes = typemap::UserTypeLookup::fromCatalog(source);
+  ctx.postgis = target.postgis;
+  ctx.postgisSchema = target.postgisSchema;
+  ctx.postgisWhy = target.postgisWhy;
 
   Assessment a;
   a.sourceEngine = source.engine;

@@ -22,11 +22,20 @@ namespace ferry::assess {
 
 /// Where the target is: an engine and, when a target server was reached, its version.
 struct TargetSpec {
+  TargetSpec() = default;
+  explicit(false) TargetSpec(model::Engine e, model::ServerVersion v = {}, std::string db = {})
+      : engine(e), version(std::move(v)), database(std::move(db)) {}
+
   model::Engine engine = model::Engine::PostgreSQL;
   model::ServerVersion version;  ///< zero: assumedTargetVersion(engine)
   /// The database the target URL names (empty: none). A MySQL/MariaDB target
   /// takes a single-schema source into it (see SchemaPlacement).
   std::string database;
+  /// PostgreSQL targets: PostGIS, where it is installed, and why it cannot be
+  /// (run::addTargetCapabilities asks the server when the source has spatial columns).
+  typemap::PostgisState postgis = typemap::PostgisState::Unknown;
+  std::string postgisSchema;
+  std::string postgisWhy;
 };
 
 /// Where one source schema lands on the target, and by which rule

@@ -39,6 +39,9 @@ constexpr CodeRule kRules[] = {
     {"MY2PG_TINYINT1_BOOLEAN", Engine::MySQL, ScanMethod::Server},
     {"MY2PG_UNSIGNED_OVERFLOW", Engine::MySQL, ScanMethod::Server},
     {"MY2PG_UNSIGNED_IDENTITY_BIGINT", Engine::MySQL, ScanMethod::Server},  // review until rows are found
+    {"MY2PG_SPATIAL_POLYGON_HOLES", Engine::MySQL, ScanMethod::Server},
+    {"MY2PG_SPATIAL_SRID_DROPPED", Engine::MySQL, ScanMethod::Server},
+    {"PG2MY_SPATIAL_3D", Engine::PostgreSQL, ScanMethod::Server},
     {"MY2PG_ZERO_DATE", Engine::MySQL, ScanMethod::Server},
     {"MY2PG_TIME_RANGE", Engine::MySQL, ScanMethod::Server},
     {"MY2PG_ENUM_EMPTY_VALUE", Engine::MySQL, ScanMethod::Server},
@@ -170,6 +173,11 @@ std::optional<std::string> pgPredicate(const ScanContext& ctx, const model::Colu
   }
   if (code == "PG2MY_ENUM_TRAILING_SPACE") return pgText(c) + " LIKE '% '";  // the label the target strips
   if (code == "PG2PG_NUMERIC_INFINITY") return pgText(c) + " IN ('Infinity', '-Infinity')";
+  if (code == "PG2MY_SPATIAL_3D") {
+    // Qualified by the type's schema: the scan's session runs with search_path = pg_catalog.
+    const std::string schema = ident(Engine::PostgreSQL, col.type.typeSchema.empty() ? "public" : col.type.typeSchema);
+    return schema + ".ST_NDims(" + c + "::" + schema + ".geometry) > 2";
+  }
   if (code == "PG2PG_SQL_ASCII") {
     // Any byte from 0x80: an upper bound of the invalid UTF-8 (valid multibyte text counts too).
     return "encode(convert_to(" + pgText(c) + ", 'SQL_ASCII'), 'hex') ~ '^(..)*[89a-f]'";
@@ -180,6 +188,8 @@ std::optional<std::string> pgPredicate(const ScanContext& ctx, const model::Colu
 std::optional<std::string> mySqlPredicate(const model::Column& col, std::string_view code) {
   const std::string c = ident(Engine::MySQL, col.name);
   if (code == "MY2PG_TINYINT1_BOOLEAN") return c + " NOT IN (0, 1)";
+  if (code == "MY2PG_SPATIAL_POLYGON_HOLES") return "ST_NumInteriorRings(" + c + ") > 0";
+  if (code == "MY2PG_SPATIAL_SRID_DROPPED") return "ST_SRID(" + c + ") <> 0";
   if (code == "MY2PG_UNSIGNED_OVERFLOW" || code == "MY2PG_UNSIGNED_IDENTITY_BIGINT") return c + " > 9223372036854775807";
   if (code == "MY2PG_ZERO_DATE") {
     // The text form, as the converter sees it: year 0000, month 00 or day 00.

@@ -294,6 +294,11 @@ private:
       colNames[c.name] = ca.targetColumn;
       const auto& m = ca.mapping;
       if (m.createType) addCreatedType(*m.createType);
+      if (m.extension && m_target.engine == model::Engine::PostgreSQL &&
+          std::none_of(m_model.extensions.begin(), m_model.extensions.end(),
+                       [&](const auto& e) { return e.first == *m.extension; })) {
+        m_model.extensions.emplace_back(*m.extension, m.extensionSchema);
+      }
       ddl::ColumnDef col;
       col.name = ca.targetColumn;
       col.type = m.targetType;
@@ -456,6 +461,39 @@ private:
     }
   }
 
+  /// The target method of a spatial index whose one column crosses engines as a
+  /// spatial type: MySQL SPATIAL on geometry/point/polygon → GiST; PostGIS GiST
+  /// on a column that becomes a MySQL spatial type → SPATIAL (which MySQL and
+  /// MariaDB allow only on NOT NULL columns). Empty when it cannot; "-" when it
+  /// is a spatial index that cannot (a finding says why, the index is left out).
+  std::string crossEngineSpatialMethod(const model::Schema& s, const model::Table& t, const model::Index& idx,
+                                       const ddl::TableDef& def, const ddl::IndexDef& out, const std::string& method) {
+    if (m_sameEngine || out.keys.size() != 1 || out.keys[0].expression) return {};
+    const auto col = std::find_if(def.columns.begin(), def.columns.end(),
+                                  [&](const ddl::ColumnDef& c) { return c.name == out.keys[0].column; });
+    if (col == def.columns.end()) return {};
+    const std::string type = core::toLower(col->type);
+    if (method == "spatial" && m_target.engine == model::Engine::PostgreSQL) {
+      const bool gist = type.find("geometry") != std::string::npos || type == "point" || type == "polygon";
+      return gist ? "gist" : std::string();
+    }
+    static const char* kSpatial[] = {"point", "linestring", "polygon", "multipoint", "multilinestring",
+                                     "multipolygon", "geometrycollection", "geometry"};
+    const std::string first = type.substr(0, type.find(' '));
+    const bool mysqlSpatial = std::find(std::begin(kSpatial), std::end(kSpatial), first) != std::end(kSpatial);
+    if (method != "gist" || !model::isMySqlFamily(m_target.engine) || !mysqlSpatial) return {};
+    if (col->nullable) {
+      m_objects.push_back({"index", s.name, t.name, idx.name,
+                           finding("INDEX_SPATIAL_NULLABLE", Severity::Review,
+                                   "index " + idx.name + " is a GiST index on " + col->name +
+                                       ", which may be NULL: MySQL and MariaDB allow SPATIAL indexes only on NOT NULL "
+                                       "columns, so it is left out",
+                                   "Make the column NOT NULL on the source (or the target) and create the SPATIAL index by hand.")});
+      return "-";
+    }
+    return "SPATIAL";
+  }
+
   template <typename MapCols>
   void addIndexes(const model::Schema& s, const model::Table& t, ddl::TableDef& def, MapCols&& mapCols,
                   const std::set<std::string>& textColumns) {
@@ -490,13 +528,25 @@ private:
         out.include = mapCols(idx.include);
         out.predicate = idx.predicate;
       }
+      // A spatial index crosses engines when its column does: MySQL SPATIAL ↔ GiST.
+      const std::string spatialMethod = crossEngineSpatialMethod(s, t, idx, def, out, method);
+      if (spatialMethod == "-") out.manualReason = "MySQL and MariaDB allow SPATIAL indexes only on NOT NULL columns";
+      if (!spatialMethod.empty()) {
+        if (spatialMethod != "-") out.method = spatialMethod;
+        findings.erase(std::remove_if(findings.begin(), findings.end(),
+                                      [](const Finding& f) {
+                                        return f.code == "MY2PG_SPATIAL_INDEX" || f.code == "PG2MY_INDEX_METHOD";
+                                      }),
+                       findings.end());
+      }
       Severity worst = Severity::Exact;
       for (const auto& f : findings) {
         worst = typemap::worse(worst, f.severity);
         m_objects.push_back({"index", s.name, t.name, idx.name, f});
       }
       const bool expressionKeys = std::any_of(idx.keys.begin(), idx.keys.end(), [](const model::IndexKey& k) { return k.expression.has_value(); });
-      if (worst >= Severity::Unsupported || (!m_sameEngine && (expressionKeys || method == "fulltext" || method == "spatial" || idx.predicate))) {
+      const bool spatialLeft = method == "spatial" && spatialMethod.empty();
+      if (worst >= Severity::Unsupported || (!m_sameEngine && (expressionKeys || method == "fulltext" || spatialLeft || idx.predicate))) {
         out.manualReason = findings.empty() ? "the index cannot be expressed on the target as it is" : findings.front().message;
       }
       const bool textKey = std::any_of(out.keys.begin(), out.keys.end(), [&](const ddl::IndexKeyDef& k) {

@@ -25,7 +25,7 @@ std::string keyText(const TableJob& job, const ValueRow& row) {
   for (size_t i = 0; i < job.keyColumns.size(); ++i) {
     const int idx = job.keyIndexes[i];
     const auto& v = idx >= 0 && static_cast<size_t>(idx) < row.size() ? row[static_cast<size_t>(idx)] : std::nullopt;
-    parts.push_back(job.keyColumns[i] + "=" + (v ? std::string(*v) : "NULL"));
+    parts.push_back(job.keyColumns[i] + "=" + (v ? core::printableValue(*v) : "NULL"));
   }
   return core::join(parts, ",");
 }
@@ -71,7 +71,7 @@ public:
       }
       auto v = typemap::convertValue(col.conversion, in[i], col.conversionContext);
       if (!v) {
-        Reject r{m_job.label(), keyText(m_job, in), col.sourceName, in[i] ? std::string(*in[i]) : "NULL",
+        Reject r{m_job.label(), keyText(m_job, in), col.sourceName, in[i] ? core::printableValue(*in[i]) : "NULL",
                  v.error().message()};
         if (m_ctx.onError == OnError::Stop) {
           return core::Error(core::ErrorKind::Data,

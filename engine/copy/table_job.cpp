@@ -24,7 +24,9 @@ bool isBinaryTarget(const std::string& targetType) {
   const std::string t = core::toUpper(targetType);
   return core::startsWith(t, "BLOB") || core::startsWith(t, "TINYBLOB") || core::startsWith(t, "MEDIUMBLOB") ||
          core::startsWith(t, "LONGBLOB") || core::startsWith(t, "BINARY") || core::startsWith(t, "VARBINARY") ||
-         core::startsWith(t, "BIT");
+         core::startsWith(t, "BIT") || core::startsWith(t, "POINT") || core::startsWith(t, "LINESTRING") ||
+         core::startsWith(t, "POLYGON") || core::startsWith(t, "MULTIPOINT") || core::startsWith(t, "MULTILINESTRING") ||
+         core::startsWith(t, "MULTIPOLYGON") || core::startsWith(t, "GEOMETRY");  // spatial: SRID + WKB bytes
 }
 
 }  // namespace

@@ -17,6 +17,13 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 /// Replaces every occurrence of `from` (non-empty) with `to`.
 std::string replaceAll(std::string s, std::string_view from, std::string_view to);
 bool containsNoCase(std::string_view haystack, std::string_view needle);
+
+/// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+bool isValidUtf8(std::string_view s);
+/// `s` itself when it is valid UTF-8, else "0x" and its bytes in hex: a value
+/// that can be printed, written to JSON and read back by a person (a rejected
+/// BLOB or geometry, a binary key).
+std::string printableValue(std::string_view s);
 /// Percent-decoding for URL components; false on a malformed escape.
 bool percentDecode(std::string_view in, std::string& out);
 std::string percentEncode(std::string_view in);

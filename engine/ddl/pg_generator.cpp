@@ -165,6 +165,9 @@ Script generatePostgres(const TargetModel& m, const GenerateOptions& options) {
   pre << "\n-- Run before the data copy: schemas, types, sequences and bare tables.\n";
   for (const auto& n : m.notes) pre << commentBlock(n);
   pre << "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n\n";
+  for (const auto& [name, schema] : m.extensions) {
+    pre << "CREATE EXTENSION IF NOT EXISTS " << q(name) << (schema.empty() ? "" : " WITH SCHEMA " + q(schema)) << ";\n";
+  }
   for (const auto& s : m.schemas) pre << "CREATE SCHEMA IF NOT EXISTS " << q(s) << ";\n";
   for (const auto& e : m.enums) {
     std::vector<std::string> labels;

@@ -167,6 +167,8 @@ struct TargetModel {
   std::vector<RestartDef> restarts;
   std::vector<ManualBlock> manual;
   std::vector<std::string> notes;  ///< comments at the top of the pre-data script (where the schemas go)
+  /// PostgreSQL: extensions the types need, created if missing ("postgis" in "public").
+  std::vector<std::pair<std::string, std::string>> extensions;
 };
 
 }  // namespace ferry::ddl

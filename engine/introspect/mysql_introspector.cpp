@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -99,6 +100,7 @@ public:
     if (m_catalog.schemas.empty()) return std::move(m_catalog);
     FERRY_TRY(readTables());
     FERRY_TRY(readColumns());
+    FERRY_TRY(readGeometryColumns());
     FERRY_TRY(readIndexes());
     FERRY_TRY(readConstraints());
     FERRY_TRY(readForeignKeys());
@@ -250,6 +252,36 @@ private:
       }
       c.comment = nonEmpty(row.opt("column_comment"));
       t->columns.push_back(std::move(c));
+    }
+    return {};
+  }
+
+  Status readGeometryColumns() {
+    bool any = false;
+    for (const auto& [key, t] : m_tables) {
+      for (const auto& c : t->columns) {
+        static const std::set<std::string> spatial = {"geometry", "point", "linestring", "polygon", "multipoint",
+                                                      "multilinestring", "multipolygon", "geometrycollection",
+                                                      "geomcollection"};
+        any = any || spatial.count(c.type.base) > 0;
+      }
+    }
+    if (!any) return {};
+    // MariaDB 10.11: information_schema.GEOMETRY_COLUMNS; MySQL 8: COLUMNS.SRS_ID (untested here: no MySQL server).
+    const std::string query =
+        isMariaDb() ? "SELECT G_TABLE_SCHEMA AS table_schema, G_TABLE_NAME AS table_name, G_GEOMETRY_COLUMN AS "
+                      "column_name, SRID AS srid FROM information_schema.GEOMETRY_COLUMNS WHERE G_TABLE_SCHEMA IN ({schemas})"
+                    : "SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, COLUMN_NAME AS column_name, SRS_ID "
+                      "AS srid FROM information_schema.COLUMNS WHERE SRS_ID IS NOT NULL AND TABLE_SCHEMA IN ({schemas})";
+    auto r = select("spatial columns", sql::mysql_geometry_columns_sql, {{"{srid_query}", query}});
+    if (!r) return std::move(r).error();
+    for (RowView row : *r) {
+      model::Table* t = table(row.str("table_schema"), row.str("table_name"));
+      if (t == nullptr) continue;
+      for (auto& c : t->columns) {
+        const auto srid = row.optI64("srid");
+        if (c.name == row.str("column_name") && srid && *srid != 0) c.type.srid = static_cast<int>(*srid);
+      }
     }
     return {};
   }

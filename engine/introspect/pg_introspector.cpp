@@ -182,6 +182,14 @@ private:
     return {};
   }
 
+  /// The SRID of a PostGIS typmod: "public.geometry(Point,4326)" → 4326.
+  static std::optional<int> postgisSrid(const std::string& declared) {
+    const auto comma = declared.find(',');
+    if (comma == std::string::npos) return std::nullopt;
+    const int srid = std::atoi(declared.c_str() + comma + 1);
+    return srid != 0 ? std::optional<int>(srid) : std::nullopt;
+  }
+
   core::Status readColumns() {
     auto r = run(sql::pg_columns_sql, "columns");
     if (!r) return std::move(r).error();
@@ -199,6 +207,7 @@ private:
         c.type.userDefined = typtype != "b" || typeSchema != "pg_catalog";
         c.type.typeSchema = typeSchema;
         c.type.base = row.str("type_name");
+        if (c.type.base == "geometry" || c.type.base == "geography") c.type.srid = postgisSrid(c.type.declared);
       }
       c.type.arrayDims = static_cast<int>(row.i64("array_dims"));
       if (auto coll = row.opt("collation")) c.type.collation = *coll;

@@ -41,6 +41,9 @@ struct DataType {
   std::vector<std::string> values;  ///< MySQL ENUM / SET members in order
   std::string typeSchema;  ///< PostgreSQL: schema of a user-defined type (enum, domain)
   bool userDefined = false;  ///< PostgreSQL enum, domain, composite or range type
+  /// Spatial columns: the SRID the column is declared with (MariaDB REF_SYSTEM_ID,
+  /// MySQL SRID, PostGIS typmod); nullopt when none.
+  std::optional<int> srid;
 };
 
 enum class Identity { None, Always, ByDefault, AutoIncrement };

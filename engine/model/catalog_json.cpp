@@ -23,6 +23,7 @@ json typeJson(const DataType& t) {
   if (!t.values.empty()) j["values"] = t.values;
   if (!t.typeSchema.empty()) j["type_schema"] = t.typeSchema;
   if (t.userDefined) j["user_defined"] = true;
+  if (t.srid) j["srid"] = *t.srid;
   return j;
 }
 

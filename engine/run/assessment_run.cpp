@@ -1,8 +1,10 @@
 #include "run/assessment_run.h"
 
 #include <algorithm>
+#include <set>
 #include <thread>
 
+#include "connect/pg/pg_connection.h"
 #include "core/text.h"
 #include "run/data_scan_run.h"
 
@@ -37,6 +39,7 @@ core::Result<AssessedSource> assessSource(const AssessRequest& request, const Op
     if (!info) return std::move(info).error().context("target");
     target = targetSpecOf(*info);
     targetServer = std::move(*info);
+    FERRY_TRY(addTargetCapabilities(*request.target, *catalog, target, options));
     auto src = testConnection(request.source, options);
     if (!src) return std::move(src).error().context("source");
     sourceServer = std::move(*src);
@@ -53,6 +56,47 @@ assess::TargetSpec targetSpecOf(const ServerInfo& target) {
   spec.version = target.version;
   spec.database = target.database;
   return spec;
+}
+
+core::Status addTargetCapabilities(const connect::ConnectionSpec& target, const model::Catalog& source,
+                                   assess::TargetSpec& spec, const OpenOptions& options) {
+  if (spec.engine != model::Engine::PostgreSQL) return {};
+  static const std::set<std::string> kSpatial = {"geometry", "point", "linestring", "polygon", "multipoint",
+                                                 "multilinestring", "multipolygon", "geometrycollection",
+                                                 "geomcollection", "geography"};
+  bool spatial = false;
+  for (const auto& s : source.schemas) {
+    for (const auto& t : s.tables) {
+      for (const auto& c : t.columns) spatial = spatial || kSpatial.count(c.type.base) > 0;
+    }
+  }
+  if (!spatial) return {};
+  connect::PgOpenOptions po;
+  po.allowPrompt = options.allowPrompt;
+  auto conn = connect::PgConnection::open(target, po);
+  if (!conn) return std::move(conn).error().context("target");
+  // pg_available_extensions reads every control file (about 30 ms here): asked only for spatial sources.
+  auto r = (*conn)->query(
+      "SELECT (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+      "WHERE e.extname = 'postgis') AS schema, "
+      "EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis') AS available, "
+      "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser");
+  if (!r) return std::move(r).error().context("target: asking for PostGIS");
+  const auto row = r->row(0);
+  if (auto schema = row.opt("schema")) {
+    spec.postgis = typemap::PostgisState::Installed;
+    spec.postgisSchema = *schema;
+  } else if (!row.boolean("available")) {
+    spec.postgis = typemap::PostgisState::Unavailable;
+    spec.postgisWhy = "PostGIS is not installed on the target server";
+  } else if (!row.boolean("superuser")) {
+    spec.postgis = typemap::PostgisState::Unavailable;
+    spec.postgisWhy = "PostGIS is available on the target server but not created in this database, and only a "
+                      "superuser may create it (this user is not one)";
+  } else {
+    spec.postgis = typemap::PostgisState::Installable;
+  }
+  return {};
 }
 
 core::Status refuseCopyOntoSource(const AssessedSource& assessed) {

@@ -41,6 +41,13 @@ core::Result<AssessedSource> assessSource(const AssessRequest& request, const Op
 /// database its URL names.
 assess::TargetSpec targetSpecOf(const ServerInfo& target);
 
+/// Asks a PostgreSQL target about PostGIS when `source` has spatial columns
+/// (MySQL spatial types, PostGIS geometry/geography): installed (and where),
+/// installable by this user (a superuser: PostGIS is not a trusted extension),
+/// or not. Nothing to do for other targets or sources without spatial columns.
+core::Status addTargetCapabilities(const connect::ConnectionSpec& target, const model::Catalog& source,
+                                   assess::TargetSpec& spec, const OpenOptions& options = {});
+
 /// Refuses a run that would write into what it reads: the same server (by
 /// identity, not URL) and a target schema/database that is one of the source
 /// schemas being copied (on PostgreSQL, in the same database).

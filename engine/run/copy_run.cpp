@@ -499,9 +499,11 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   auto recordReject = [&](TableRuntime& t, std::int64_t chunkId, const copy::Reject& r) {
     std::lock_guard lock(m_impl->rejectMutex);
     if (!m_impl->rejectFile.is_open()) m_impl->rejectFile.open(rejectPath, std::ios::app);
+    // Values are printable (binary ones as 0x…); a server message could still
+    // carry invalid UTF-8, which must not abort the run.
     m_impl->rejectFile << nlohmann::json{{"table", r.table}, {"key", r.key}, {"column", r.column},
                                          {"value", r.value}, {"reason", r.reason}}
-                              .dump()
+                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                        << "\n";
     m_impl->rejectFile.flush();
     state::RejectRecord rec;

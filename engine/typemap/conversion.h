@@ -31,6 +31,13 @@ enum class ConversionId {
   MySqlTextToPgText,            ///< error on a 0x00 byte (PostgreSQL text cannot hold it)
   MySqlBytesToBytea,            ///< raw bytes → '\x…' hex
   MySqlJsonToJsonb,             ///< error on \u0000 (jsonb cannot hold it)
+  MySqlGeometryToEwkb,          ///< SRID + WKB bytes → PostGIS hex EWKB (SRID kept)
+  MySqlGeometryToPgPoint,       ///< POINT → point '(x,y)'; another type is an error
+  MySqlGeometryToPgPath,        ///< LINESTRING → open path '[(x,y),…]'
+  MySqlGeometryToPgPolygon,     ///< POLYGON without holes → polygon '((x,y),…)'; a hole is an error
+  MySqlGeometryToWkbBytea,      ///< SRID + WKB bytes → bytea '\x…' of the WKB (the SRID is dropped)
+  MySqlGeometryToEwkt,          ///< SRID + WKB bytes → 'SRID=4326;POINT(1.5 -2.25)'
+  PgGeometryToMySql,            ///< PostGIS hex EWKB → SRID + WKB bytes; Z/M coordinates are an error
   // PostgreSQL → MySQL/MariaDB
   PgBoolToTinyint,              ///< 't' → '1', 'f' → '0'
   PgNumericToDecimal,           ///< error on NaN/±Infinity and digits beyond DECIMAL(p,s)

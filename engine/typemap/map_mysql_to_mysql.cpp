@@ -72,6 +72,11 @@ public:
       find("MY2MY_TIMESTAMP_RANGE", Severity::Lossy, " is TIMESTAMP; MariaDB 11.5+ stores up to 2106, the target only up to 2038-01-19.",
            "Run the data scan; use DATETIME for values after 2038.");
     }
+    // A spatial column's declared SRID is not in the type text (MariaDB's SHOW
+    // CREATE TABLE omits REF_SYSTEM_ID): it is written in the target's syntax.
+    if (m_c.type.srid && core::toLower(m_m.targetType).find("srid") == std::string::npos) {
+      m_m.targetType += (m_toMariaDb ? " REF_SYSTEM_ID=" : " SRID ") + std::to_string(*m_c.type.srid);
+    }
     m_m.onUpdate = m_c.onUpdate;
     m_m.identity = m_c.identity;
     if (m_c.identity == model::Identity::None) {

@@ -2,6 +2,7 @@
 
 #include "core/text.h"
 #include "typemap/mapper_internal.h"
+#include "typemap/spatial.h"
 
 namespace ferry::typemap::detail {
 namespace {
@@ -72,8 +73,7 @@ public:
     } else if (b == "json") {
       json(false);
     } else if (isSpatial(b)) {
-      unsupported("geometry", "MY2PG_SPATIAL", " is a spatial type (" + m_decl + "); Ferry maps spatial types only to PostGIS, which it does not install.",
-                  "Install PostGIS and override the type with geometry, or override it with text and copy ST_AsText() values.");
+      spatialType();
     } else if (b == "uuid") {
       type("uuid");  // MariaDB 10.7 UUID prints the canonical form PostgreSQL reads
     } else if (b == "inet4" || b == "inet6") {
@@ -242,6 +242,85 @@ private:
       find("MY2PG_INT_WIDENED", Severity::Widened, " is " + m_decl + ", mapped to " + target + ": every value fits in the larger type.",
            "None.");
     }
+  }
+
+  /// Spatial columns: PostGIS geometry keeps everything (type, SRID, every
+  /// coordinate); without PostGIS, PostgreSQL's own point/path/polygon keep the
+  /// coordinates of the types they can hold, WKB bytes or EWKT text the rest.
+  void spatialType() {
+    const std::string& b = m_c.type.base;
+    const std::string sub = spatial::ogcTypeName(b);
+    const int srid = m_c.type.srid.value_or(0);
+    addOption(m_m, "spatial_as");
+    SpatialAs as = m_ctx.options.spatialAs;
+    if (as == SpatialAs::Auto) as = m_ctx.postgis == PostgisState::Unavailable ? SpatialAs::Native : SpatialAs::Postgis;
+    if (as == SpatialAs::Postgis) {
+      if (m_ctx.postgis == PostgisState::Unavailable) {
+        unsupported("bytea", "MY2PG_POSTGIS_UNAVAILABLE",
+                    " is " + m_decl + " and spatial_as=postgis, but " + m_ctx.postgisWhy + ".",
+                    "Install PostGIS on the target (Debian: postgresql-15-postgis-3) and CREATE EXTENSION postgis as a "
+                    "superuser, or choose spatial_as=native, wkb or wkt.");
+        return;
+      }
+      // Qualified: Ferry's sessions run with search_path = pg_catalog, and the
+      // pre-data creates a missing PostGIS in public.
+      const std::string schema = m_ctx.postgisSchema.empty() ? "public" : m_ctx.postgisSchema;
+      std::string t = quoteIdent(kPg, schema) + ".geometry";
+      if (sub != "Geometry" || srid != 0) t += "(" + sub + (srid != 0 ? "," + std::to_string(srid) : "") + ")";
+      type(t, ConversionId::MySqlGeometryToEwkb);
+      m_m.extension = "postgis";
+      m_m.extensionSchema = schema;
+      if (m_ctx.postgis == PostgisState::Installable) {
+        find("MY2PG_POSTGIS_CREATED", Severity::Review,
+             " is " + m_decl + ", mapped to PostGIS " + t +
+                 ": PostGIS is not installed in the target database, so the pre-data runs CREATE EXTENSION postgis.",
+             "None; or create the extension yourself beforehand.");
+      } else if (m_ctx.postgis == PostgisState::Unknown) {
+        find("MY2PG_POSTGIS_NEEDED", Severity::Review,
+             " is " + m_decl + ", mapped to PostGIS " + t +
+                 ": the target needs PostGIS (the pre-data runs CREATE EXTENSION IF NOT EXISTS postgis).",
+             "Check that the target server has PostGIS (Debian: postgresql-15-postgis-3) and that the user may create it.");
+      }
+      return;
+    }
+    // A value's own SRID (MySQL stores one with every value) is kept only by PostGIS and EWKT.
+    auto sridDropped = [&](const std::string& where) {
+      find("MY2PG_SPATIAL_SRID_DROPPED", Severity::Lossy,
+           " is " + m_decl + (srid != 0 ? " with SRID " + std::to_string(srid) : std::string()) + ", kept as " + where +
+               ": each value's SRID is dropped (the coordinates stay as they are).",
+           "Run the data scan (it counts values with an SRID other than 0); use spatial_as=postgis or wkt to keep them.");
+    };
+    if (as == SpatialAs::Native && (b == "point" || b == "linestring" || b == "polygon")) {
+      const std::string t = b == "point" ? "point" : b == "linestring" ? "path" : "polygon";
+      type(t, b == "point"        ? ConversionId::MySqlGeometryToPgPoint
+              : b == "linestring" ? ConversionId::MySqlGeometryToPgPath
+                                  : ConversionId::MySqlGeometryToPgPolygon);
+      find("MY2PG_SPATIAL_NATIVE", Severity::Review,
+           " is " + m_decl + ", mapped to PostgreSQL's built-in " + t +
+               ": every coordinate is kept, but spatial functions (ST_*) become PostgreSQL's geometric operators.",
+           "Use spatial_as=postgis when PostGIS can be installed and queries need spatial functions.");
+      if (b == "polygon") {
+        find("MY2PG_SPATIAL_POLYGON_HOLES", Severity::Lossy,
+             " is a POLYGON, mapped to PostgreSQL's polygon, which has a single ring: a polygon with holes fails.",
+             "Run the data scan; use spatial_as=postgis or wkb if it finds any.");
+      }
+      sridDropped(t);
+      return;
+    }
+    if (as == SpatialAs::Wkt) {
+      type("text", ConversionId::MySqlGeometryToEwkt);
+      find("MY2PG_SPATIAL_WKT", Severity::Review,
+           " is " + m_decl + ", kept as its text with the SRID (EWKT, 'SRID=4326;POINT(1.5 -2.25)') in text: "
+                             "every coordinate is kept, spatial queries need PostGIS or the application.",
+           "Use spatial_as=postgis when PostGIS can be installed.");
+      return;
+    }
+    type("bytea", ConversionId::MySqlGeometryToWkbBytea);
+    find("MY2PG_SPATIAL_WKB", Severity::Review,
+         " is " + m_decl + ", kept as its WKB bytes in bytea: every coordinate is kept, spatial queries need PostGIS "
+                           "(ST_GeomFromWKB) or the application.",
+         "Use spatial_as=postgis when PostGIS can be installed.");
+    sridDropped("WKB");
   }
 
   void floating() {

@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "typemap/mapper_internal.h"
+#include "typemap/spatial.h"
 
 namespace ferry::typemap::detail {
 namespace {
@@ -32,7 +33,9 @@ public:
       return;
     }
     const std::string& b = ty.base;
-    if (ty.userDefined && ty.typeSchema != "pg_catalog" && !isRangeType(b)) {
+    if (ty.userDefined && ty.typeSchema != "pg_catalog" && spatial::parsePostgisType(b, ty.declared)) {
+      postgis(*spatial::parsePostgisType(b, ty.declared));
+    } else if (ty.userDefined && ty.typeSchema != "pg_catalog" && !isRangeType(b)) {
       userType(ty);
     } else if (b == "smallint" || b == "integer" || b == "bigint") {
       type(b == "smallint" ? "SMALLINT" : b == "integer" ? "INT" : "BIGINT");
@@ -330,6 +333,40 @@ private:
       find("PG2MY_ARRAY_NUMBERS", Severity::Lossy,
            ": NaN and ±Infinity elements fail" + std::string(m_mariaDb ? "." : ", and MySQL JSON keeps decimals as doubles."),
            "Run the data scan; store as LONGTEXT (override) if exact numbers matter.");
+    }
+  }
+
+  /// PostGIS geometry/geography → the MySQL/MariaDB spatial type of the same
+  /// subtype and SRID (MariaDB REF_SYSTEM_ID, MySQL SRID). MySQL stores x and y only.
+  void postgis(const spatial::PostgisType& pg) {
+    static const char* kTypes[] = {"POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
+                                   "GEOMETRYCOLLECTION"};
+    const std::string sub = core::toUpper(pg.baseSubtype());
+    const bool known = sub.empty() || std::find(std::begin(kTypes), std::end(kTypes), sub) != std::end(kTypes);
+    if (!known || pg.hasZ() || pg.hasM()) {
+      text("LONGTEXT");
+      m_m.conversion = ConversionId::Unsupported;
+      find("PG2MY_SPATIAL_UNSUPPORTED", Severity::Unsupported,
+           " is " + m_c.type.declared + ": " +
+               (known ? std::string("MySQL and MariaDB store only x and y, not Z or M coordinates")
+                      : "MySQL and MariaDB have no " + pg.subtype + " type") + ".",
+           "Override the target type (e.g. LONGTEXT holding ST_AsEWKT text) or drop the extra dimensions at the source.");
+      return;
+    }
+    std::string t = sub.empty() ? std::string("GEOMETRY") : sub;
+    if (pg.srid != 0) t += (m_mariaDb ? " REF_SYSTEM_ID=" : " SRID ") + std::to_string(pg.srid);
+    type(t, ConversionId::PgGeometryToMySql);
+    if (pg.geography) {
+      find("PG2MY_GEOGRAPHY", Severity::Review,
+           " is a PostGIS geography (coordinates on the WGS 84 spheroid): it becomes " + t +
+               " with the same coordinates, but distances and areas are no longer computed on the spheroid.",
+           "Check spatial queries that measure distance or area (ST_Distance_Sphere in MySQL).");
+    }
+    if (pg.subtype.empty()) {
+      find("PG2MY_SPATIAL_3D", Severity::Lossy,
+           " is a geometry of any type and dimension: values with Z or M coordinates fail (MySQL and MariaDB store x and "
+           "y only).",
+           "Run the data scan; drop the extra dimensions at the source (ST_Force2D) if it finds any.");
     }
   }
 

@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "typemap/mapper_internal.h"
+#include "typemap/spatial.h"
 
 namespace ferry::typemap::detail {
 namespace {
@@ -65,6 +66,24 @@ void mapPgToPg(const MappingContext& ctx, const model::Table& t, const model::Co
     if (const auto* ut = ctx.userTypes.find(ty.typeSchema, b)) {
       m.createType = *ut;  // recreated as it is; the DDL generator writes it before the table
       m.targetType = quoteQualified(model::Engine::PostgreSQL, ty.typeSchema, b) + (ty.arrayDims > 0 ? "[]" : "");
+    } else if (spatial::parsePostgisType(b, ty.declared)) {
+      // PostGIS: the pre-data creates the extension when the target lacks it.
+      m.extension = "postgis";
+      m.extensionSchema = ctx.postgisSchema.empty() ? ty.typeSchema : ctx.postgisSchema;
+      if (!ctx.postgisSchema.empty() && ctx.postgisSchema != ty.typeSchema) {
+        m.targetType = quoteQualified(model::Engine::PostgreSQL, ctx.postgisSchema, b) +
+                       ty.declared.substr(std::min(ty.declared.size(), ty.declared.find('(')));
+      }
+      if (ctx.postgis == PostgisState::Unavailable) {
+        m.conversion = ConversionId::Unsupported;
+        addFinding(m, "PG2PG_POSTGIS_UNAVAILABLE", Severity::Unsupported,
+                   w + " is a PostGIS " + b + ", but " + ctx.postgisWhy + ".",
+                   "Install PostGIS on the target (Debian: postgresql-15-postgis-3) and CREATE EXTENSION postgis as a superuser.");
+      } else if (ctx.postgis != PostgisState::Installed) {
+        addFinding(m, "PG2PG_POSTGIS_CREATED", Severity::Review,
+                   w + " is a PostGIS " + b + ": the pre-data runs CREATE EXTENSION IF NOT EXISTS postgis on the target.",
+                   "Check that the target server has PostGIS of the same major version (Debian: postgresql-15-postgis-3).");
+      }
     } else {
       addFinding(m, "PG2PG_EXTENSION_TYPE", Severity::Review,
                  w + " has the type " + ty.typeSchema + "." + b + ", which comes from an extension (or is not in the selected schemas).",

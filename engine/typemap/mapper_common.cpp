@@ -443,6 +443,13 @@ const char* conversionName(ConversionId id) {
     case ConversionId::MySqlTextToPgText: return "mysql_text_to_pg_text";
     case ConversionId::MySqlBytesToBytea: return "mysql_bytes_to_bytea";
     case ConversionId::MySqlJsonToJsonb: return "mysql_json_to_jsonb";
+    case ConversionId::MySqlGeometryToEwkb: return "mysql_geometry_to_ewkb";
+    case ConversionId::MySqlGeometryToPgPoint: return "mysql_geometry_to_pg_point";
+    case ConversionId::MySqlGeometryToPgPath: return "mysql_geometry_to_pg_path";
+    case ConversionId::MySqlGeometryToPgPolygon: return "mysql_geometry_to_pg_polygon";
+    case ConversionId::MySqlGeometryToWkbBytea: return "mysql_geometry_to_wkb_bytea";
+    case ConversionId::MySqlGeometryToEwkt: return "mysql_geometry_to_ewkt";
+    case ConversionId::PgGeometryToMySql: return "pg_geometry_to_mysql";
     case ConversionId::PgBoolToTinyint: return "pg_bool_to_tinyint";
     case ConversionId::PgNumericToDecimal: return "pg_numeric_to_decimal";
     case ConversionId::PgFloatToDouble: return "pg_float_to_double";

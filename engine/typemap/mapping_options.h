@@ -22,6 +22,10 @@ enum class UnsignedBigintAs { Numeric, BigintWithCheck };
 /// a bigint identity (PostgreSQL identities must be smallint, integer or bigint), or
 /// numeric(20,0) fed by a sequence, which keeps values above 2^63-1 already written.
 enum class UnsignedIdentityAs { Bigint, NumericSequence };
+/// MySQL spatial types on PostgreSQL: PostGIS geometry (when the target has it or
+/// can create it), the built-in point/path/polygon where exact (else WKB), WKB
+/// bytes, or EWKT text. Auto: PostGIS unless the target cannot have it, then native.
+enum class SpatialAs { Auto, Postgis, Native, Wkb, Wkt };
 /// MySQL ENUM: a PostgreSQL enum type keeps the order; text + CHECK is easier to alter.
 enum class EnumAs { EnumType, TextWithCheck };
 /// MySQL SET: an array keeps membership queryable; text keeps the 'a,b' form.
@@ -46,6 +50,7 @@ struct MappingOptions {
   /// key "unsigned_bigint_identity_as": "bigint" | "numeric_sequence"; also the columns
   /// whose foreign keys reference such a key
   UnsignedIdentityAs unsignedIdentityAs = UnsignedIdentityAs::Bigint;
+  SpatialAs spatialAs = SpatialAs::Auto;  ///< key "spatial_as": "auto" | "postgis" | "native" | "wkb" | "wkt"
   EnumAs enumAs = EnumAs::EnumType;                          ///< key "enum_as": "enum_type" | "text_check"
   SetAs setAs = SetAs::TextArray;                            ///< key "set_as": "text_array" | "text"
   JsonAs jsonAs = JsonAs::Jsonb;                             ///< key "json_as": "jsonb" | "json"

@@ -37,6 +37,14 @@ private:
   std::map<std::pair<std::string, std::string>, model::UserType> m_types;
 };
 
+/// PostGIS on a PostgreSQL target, as far as the assessment knows.
+enum class PostgisState {
+  Unknown,      ///< no target server was asked (an engine only)
+  Installed,    ///< the extension exists in the target database
+  Installable,  ///< available on the server, and this user may create it
+  Unavailable,  ///< not available, or only a superuser could create it (PostGIS is not a trusted extension)
+};
+
 /// Everything a mapping depends on besides the column itself.
 struct MappingContext {
   model::Engine sourceEngine = model::Engine::MySQL;
@@ -46,6 +54,9 @@ struct MappingContext {
   MappingOptions options;
   UserTypeLookup userTypes;    ///< PostgreSQL sources: enums, domains, … of the source catalog
   std::string sourceEncoding;  ///< PostgreSQL server_encoding ("UTF8", "SQL_ASCII"); empty when unknown
+  PostgisState postgis = PostgisState::Unknown;  ///< PostgreSQL targets
+  std::string postgisSchema;   ///< where PostGIS is installed on the target ("public"); empty when not
+  std::string postgisWhy;      ///< why PostGIS is unavailable, for the finding
 };
 
 /// The target side of one column.
@@ -64,6 +75,10 @@ struct ColumnMapping {
   /// owned by the column) instead of an identity, which PostgreSQL allows only on
   /// smallint, integer and bigint (an AUTO_INCREMENT DOUBLE, or numeric_sequence).
   bool sequenceDefault = false;
+  /// PostgreSQL targets: an extension the target type needs ("postgis"); the
+  /// pre-data creates it when missing.
+  std::optional<std::string> extension;
+  std::string extensionSchema;  ///< the schema it is (or is to be) created in
   std::optional<std::string> onUpdate;     ///< MySQL targets: "CURRENT_TIMESTAMP(6)"
   model::Identity identity = model::Identity::None;  ///< target identity / AUTO_INCREMENT
   std::optional<std::string> generatedExpr;          ///< carried only between same engines

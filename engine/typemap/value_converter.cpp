@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "typemap/converter_internal.h"
+#include "typemap/spatial.h"
 
 namespace ferry::typemap {
 namespace detail {
@@ -87,6 +88,11 @@ Converted setToTextArray(std::string_view s) {
     start = comma + 1;
   }
   return value(out + "}");
+}
+
+Converted fromSpatial(core::Result<std::string> r) {
+  if (!r) return std::move(r).error();
+  return value(std::move(*r));
 }
 
 Converted bytesToBytea(std::string_view s) {
@@ -326,6 +332,23 @@ core::Result<std::optional<std::string>> convertValue(ConversionId id, std::opti
     case ConversionId::MySqlJsonToJsonb:
       if (hasJsonNul(s)) return dataError("JSON value contains \\u0000, which jsonb cannot hold");
       return value(std::string(s));
+    case ConversionId::MySqlGeometryToEwkb:
+      return fromSpatial(spatial::mysqlToEwkbHex(s));
+    case ConversionId::MySqlGeometryToPgPoint:
+      return fromSpatial(spatial::mysqlToPgPoint(s));
+    case ConversionId::MySqlGeometryToPgPath:
+      return fromSpatial(spatial::mysqlToPgPath(s));
+    case ConversionId::MySqlGeometryToPgPolygon:
+      return fromSpatial(spatial::mysqlToPgPolygon(s));
+    case ConversionId::MySqlGeometryToWkbBytea: {
+      auto wkb = spatial::mysqlToWkb(s);
+      if (!wkb) return std::move(wkb).error();
+      return bytesToBytea(*wkb);
+    }
+    case ConversionId::MySqlGeometryToEwkt:
+      return fromSpatial(spatial::mysqlToText(s));
+    case ConversionId::PgGeometryToMySql:
+      return fromSpatial(spatial::ewkbHexToMysql(s));
     case ConversionId::PgBoolToTinyint:
       if (s == "t" || s == "true") return value("1");
       if (s == "f" || s == "false") return value("0");

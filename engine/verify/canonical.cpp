@@ -9,6 +9,7 @@
 
 #include "core/calendar.h"
 #include "core/text.h"
+#include "typemap/spatial.h"
 
 namespace ferry::verify {
 
@@ -421,12 +422,20 @@ const char* valueClassName(ValueClass c) {
     case ValueClass::Json: return "json";
     case ValueClass::Uuid: return "uuid";
     case ValueClass::PgArray: return "array";
+    case ValueClass::GeometryEwkbHex: return "geometry";
+    case ValueClass::GeometryMySql: return "geometry";
+    case ValueClass::PgGeometric: return "geometric";
   }
   return "text";
 }
 
 ValueClass classify(model::Engine targetEngine, std::string_view targetType) {
   std::string t = core::toLower(core::trim(targetType));
+  // PostGIS types may be schema-qualified ("gis".geometry(Point,4326)).
+  if (targetEngine == model::Engine::PostgreSQL && !core::endsWith(t, "]") &&
+      (t.find("geometry") != std::string::npos || t.find("geography") != std::string::npos)) {
+    return ValueClass::GeometryEwkbHex;
+  }
   if (t.empty() || t.front() == '"' || t.front() == '`') return ValueClass::Text;  // user type (enum, domain)
   if (targetEngine == model::Engine::PostgreSQL && core::endsWith(t, "]")) return ValueClass::PgArray;
   const bool unsignedType = t.find(" unsigned") != std::string::npos;
@@ -467,6 +476,14 @@ ValueClass classify(model::Engine targetEngine, std::string_view targetType) {
   if (is({"time"})) return withZone ? ValueClass::Text : ValueClass::Time;
   if (is({"interval"})) return ValueClass::Interval;
   if (is({"bytea"})) return ValueClass::ByteaHex;
+  if (targetEngine == model::Engine::PostgreSQL && is({"point", "path", "polygon", "lseg", "box", "circle", "line"})) {
+    return ValueClass::PgGeometric;
+  }
+  if (targetEngine != model::Engine::PostgreSQL &&
+      is({"point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection",
+          "geometry"})) {
+    return ValueClass::GeometryMySql;
+  }
   if (is({"blob", "tinyblob", "mediumblob", "longblob", "binary", "varbinary", "bit"})) {
     return targetEngine == model::Engine::PostgreSQL ? ValueClass::Text : ValueClass::Bytes;
   }
@@ -500,6 +517,17 @@ void canonicalize(ValueClass c, std::string_view in, std::string& out) {
     case ValueClass::ByteaHex: return canonicalBytea(in, out);
     case ValueClass::Json: return canonicalJson(in, out);
     case ValueClass::Uuid: out = core::toLower(trimmed(in)); return;
+    case ValueClass::GeometryEwkbHex:
+    case ValueClass::GeometryMySql: {
+      auto text = c == ValueClass::GeometryMySql ? typemap::spatial::mysqlToText(in) : typemap::spatial::ewkbHexToText(in);
+      if (text) {
+        out = std::move(*text);
+      } else {
+        unparsable(in, out);
+      }
+      return;
+    }
+    case ValueClass::PgGeometric: out = typemap::spatial::normalizeNumbers(in); return;
     case ValueClass::PgArray: {
       out.clear();
       size_t i = 0;

@@ -32,6 +32,12 @@ enum class ValueClass {
   Json,         ///< parsed and printed with sorted keys and no spaces
   Uuid,         ///< lower case
   PgArray,      ///< PostgreSQL array text with every element quoted the same way
+  /// Spatial values by coordinates: "SRID=4326;POINT(1.5 -2.25)" (typemap::spatial),
+  /// read from PostGIS hex EWKB, from MySQL's SRID + WKB bytes, or (PostgreSQL's
+  /// built-in point/path/polygon) from their text with every number made shortest.
+  GeometryEwkbHex,
+  GeometryMySql,
+  PgGeometric,
 };
 
 const char* valueClassName(ValueClass c);

@@ -312,11 +312,44 @@ TEST(MySqlToPg, MariaDbTypesSpatialUnknown) {
   EXPECT_EQ(map(mariaToPg(), my("u", "uuid", "uuid")).severity, Severity::Exact);
   EXPECT_EQ(map(mariaToPg(), my("ip", "inet6", "inet6")).targetType, "inet");
   EXPECT_EQ(map(mariaToPg(), my("ip", "inet4", "inet4")).severity, Severity::Exact);
-  auto g = map(mysqlToPg(), my("loc", "point", "point"));
-  EXPECT_EQ(g.severity, Severity::Unsupported);
-  EXPECT_EQ(g.codes(), Codes{"MY2PG_SPATIAL"});
-  EXPECT_EQ(g.conversion, ConversionId::Unsupported);
   EXPECT_EQ(map(mysqlToPg(), my("x", "frobnicate", "frobnicate")).codes(), Codes{"MAP_UNKNOWN_TYPE"});
+}
+
+TEST(MySqlToPg, SpatialTypesByPostgisAvailabilityAndOption) {
+  auto pointCol = my("loc", "point", "point");
+  pointCol.type.srid = 4326;
+  // No target server asked: PostGIS is assumed, and the finding says it is needed.
+  auto g = map(mysqlToPg(), pointCol);
+  EXPECT_EQ(g.targetType, "\"public\".geometry(Point,4326)");
+  EXPECT_EQ(g.codes(), Codes{"MY2PG_POSTGIS_NEEDED"});
+  EXPECT_EQ(g.conversion, ConversionId::MySqlGeometryToEwkb);
+  EXPECT_EQ(g.extension, "postgis");
+  auto ctx = mysqlToPg();
+  ctx.postgis = typemap::PostgisState::Installed;
+  ctx.postgisSchema = "gis";
+  g = map(ctx, pointCol);
+  EXPECT_EQ(g.targetType, "\"gis\".geometry(Point,4326)");
+  EXPECT_EQ(g.severity, Severity::Exact);
+  EXPECT_EQ(map(ctx, my("g", "geometry", "geometry")).targetType, "\"gis\".geometry");
+  EXPECT_EQ(map(ctx, my("c", "geomcollection", "geomcollection")).targetType, "\"gis\".geometry(GeometryCollection)");
+  // Without PostGIS: PostgreSQL's own types where they hold the values, WKB otherwise.
+  ctx.postgis = typemap::PostgisState::Unavailable;
+  ctx.postgisWhy = "PostGIS is not installed on the target server";
+  g = map(ctx, pointCol);
+  EXPECT_EQ(g.targetType, "point");
+  EXPECT_EQ(sorted(g.codes()), sorted({"MY2PG_SPATIAL_NATIVE", "MY2PG_SPATIAL_SRID_DROPPED"}));
+  EXPECT_EQ(g.severity, Severity::Lossy);  // the SRID 4326 of every value is dropped
+  EXPECT_EQ(map(ctx, my("l", "linestring", "linestring")).targetType, "path");
+  EXPECT_TRUE(map(ctx, my("a", "polygon", "polygon")).hasCode("MY2PG_SPATIAL_POLYGON_HOLES"));
+  EXPECT_EQ(map(ctx, my("m", "multipolygon", "multipolygon")).targetType, "bytea");
+  ctx.options.spatialAs = typemap::SpatialAs::Wkt;
+  EXPECT_EQ(map(ctx, pointCol).targetType, "text");
+  EXPECT_EQ(map(ctx, pointCol).conversion, ConversionId::MySqlGeometryToEwkt);
+  ctx.options.spatialAs = typemap::SpatialAs::Postgis;
+  g = map(ctx, pointCol);
+  EXPECT_EQ(g.severity, Severity::Unsupported);
+  EXPECT_EQ(g.codes(), Codes{"MY2PG_POSTGIS_UNAVAILABLE"});
+  EXPECT_NE(g.findings.front().message.find("not installed on the target server"), std::string::npos);
 }
 
 TEST(MySqlToPg, AutoIncrementGeneratedAndUntranslatedDefault) {
