@@ -162,6 +162,9 @@ quint64 EngineBridge::runAssessment(const AssessmentRequest& request) {
       if (target) {
         if (auto server = run::testConnection(*request.target); server) {
           out.targetSpec = run::targetSpecOf(*server);
+          if (auto caps = run::addTargetCapabilities(*request.target, *out.source, out.targetSpec); !caps) {
+            target = std::move(caps).error();
+          }
         } else {
           target = std::move(server).error();
         }
