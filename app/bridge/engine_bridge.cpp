@@ -8,7 +8,9 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/log.h"
+#include "run/assessment_run.h"
 #include "run/session.h"
+#include "run/state_path.h"
 
 namespace ferry::app {
 
@@ -19,6 +21,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<EvaluationOutcome>();
   qRegisterMetaType<CopyOutcome>();
   qRegisterMetaType<AbandonOutcome>();
+  qRegisterMetaType<StatePathOutcome>();
   qRegisterMetaType<VerifyOutcome>();
   qRegisterMetaType<RepairOutcome>();
   qRegisterMetaType<RowPairOutcome>();
@@ -159,8 +162,13 @@ quint64 EngineBridge::runAssessment(const AssessmentRequest& request) {
       // Every non-system schema: naming the mapped schemas would fail while they do not exist yet.
       auto target = run::inspect(*request.target, introspect::IntrospectOptions{});
       if (target) {
-        out.targetSpec.engine = target->engine;
-        out.targetSpec.version = target->serverVersion;
+        if (auto server = run::testConnection(*request.target); server) {
+          out.targetSpec = run::targetSpecOf(*server);
+        } else {
+          target = std::move(server).error();
+        }
+      }
+      if (target) {
         out.target = std::make_shared<const model::Catalog>(std::move(*target));
       } else {
         out.targetError = std::move(target).error().context("target");
@@ -238,6 +246,21 @@ quint64 EngineBridge::abandonCopy(const connect::ConnectionSpec& source, const s
   };
   return start<AbandonOutcome>(std::move(work),
                                [this](quint64 id, const AbandonOutcome& out) { emit copyAbandoned(id, out); });
+}
+
+quint64 EngineBridge::resolveStatePath(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target) {
+  auto work = [source, target]() -> StatePathOutcome {
+    StatePathOutcome out;
+    auto path = run::resolveStatePath(source, target, {});
+    if (path) {
+      out.path = std::move(*path);
+    } else {
+      out.error = path.error();
+    }
+    return out;
+  };
+  return start<StatePathOutcome>(std::move(work),
+                                 [this](quint64 id, const StatePathOutcome& out) { emit statePathResolved(id, out); });
 }
 
 void EngineBridge::onCopyDone(quint64 copyId, CopyOutcome outcome) {

@@ -104,6 +104,12 @@ struct AbandonOutcome {
   std::vector<std::string> slotsDropped;
 };
 
+/// The run-state file of a source and target (run::resolveStatePath), or why not.
+struct StatePathOutcome {
+  std::optional<core::Error> error;
+  std::string path;
+};
+
 /// What a repair did per table, or why it stopped.
 struct RepairOutcome {
   std::optional<core::Error> error;
@@ -152,6 +158,9 @@ public:
   /// Gives up the run recorded in `statePath` on the pool (run::abandonCopyRun:
   /// drops its replication slots); copyAbandoned() reports the end.
   quint64 abandonCopy(const connect::ConnectionSpec& source, const std::string& statePath);
+  /// Names the run-state file of `source` and `target` on the pool (connects to
+  /// both for their identities; run::resolveStatePath); statePathResolved() follows.
+  quint64 resolveStatePath(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target);
 
   /// Starts a verification on its own thread; verifyFinished() reports the end.
   /// The finished run stays open (its worker connections) for rowPair() and
@@ -183,6 +192,7 @@ signals:
   void evaluated(quint64 requestId, const ferry::app::EvaluationOutcome& outcome);
   void copyFinished(quint64 copyId, const ferry::app::CopyOutcome& outcome);
   void copyAbandoned(quint64 requestId, const ferry::app::AbandonOutcome& outcome);
+  void statePathResolved(quint64 requestId, const ferry::app::StatePathOutcome& outcome);
   void verifyFinished(quint64 verifyId, const ferry::app::VerifyOutcome& outcome);
   void repairFinished(quint64 verifyId, const ferry::app::RepairOutcome& outcome);
   void rowPairFetched(quint64 requestId, const ferry::app::RowPairOutcome& outcome);
@@ -223,6 +233,7 @@ Q_DECLARE_METATYPE(ferry::app::AssessmentOutcome)
 Q_DECLARE_METATYPE(ferry::app::EvaluationOutcome)
 Q_DECLARE_METATYPE(ferry::app::CopyOutcome)
 Q_DECLARE_METATYPE(ferry::app::AbandonOutcome)
+Q_DECLARE_METATYPE(ferry::app::StatePathOutcome)
 Q_DECLARE_METATYPE(ferry::app::VerifyOutcome)
 Q_DECLARE_METATYPE(ferry::app::RepairOutcome)
 Q_DECLARE_METATYPE(ferry::app::RowPairOutcome)

@@ -4,7 +4,6 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -21,6 +20,7 @@
 #include "app/connections/password_store.h"
 #include "app/run/run_table_model.h"
 #include "core/log.h"
+#include "run/state_path.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/live_chart.h"
 #include "widgets/severity_icon.h"
@@ -66,6 +66,7 @@ RunPage::RunPage(EngineBridge* bridge, PasswordStore* passwords, SpecProvider sp
   });
   connect(m_bridge, &EngineBridge::copyFinished, this, &RunPage::onFinished);
   connect(m_bridge, &EngineBridge::copyAbandoned, this, &RunPage::onAbandoned);
+  connect(m_bridge, &EngineBridge::statePathResolved, this, &RunPage::onStatePathResolved);
   // While a run is on: the engine's warnings, and what a resumed run says of the source.
   connect(m_bridge, &EngineBridge::engineMessage, this, [this](int level, const QString& text) {
     if (!isRunning() && m_abandonId == 0) return;
@@ -83,30 +84,92 @@ RunPage::~RunPage() = default;
 
 void RunPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
-  if (!isRunning()) refreshStatePath();
+  if (!isRunning()) resolveStatePath();
 }
 
-QString RunPage::statePath() const {
-  const QString project = m_projectPathOf ? m_projectPathOf() : QString();
-  if (!project.isEmpty()) return project + QStringLiteral(".state");
-  // Unsaved project: one file per source/target pair, so "Resume previous run"
-  // still finds it after a restart of the workbench.
+QString RunPage::endpointKey() const {
   QString key;
   for (auto role : {preflight::Role::Source, preflight::Role::Target}) {
     if (auto spec = m_specOf(role)) key += q(spec->toUrlWithoutPassword());
     key += QLatin1Char('\n');
   }
-  const QByteArray hash = QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha1).toHex().left(10);
-  return QDir(QDir::tempPath()).filePath(QStringLiteral("ferry-run-%1.state").arg(QLatin1String(hash)));
+  return key;
+}
+
+QString RunPage::statePath() const {
+  const QString project = m_projectPathOf ? m_projectPathOf() : QString();
+  if (!project.isEmpty()) return project + QStringLiteral(".state");
+  // Unsaved project: the engine's file for this source and target (named after
+  // the servers' identities, in the state folder, not /tmp), once resolved.
+  return m_resolvedFor == endpointKey() ? m_resolvedStatePath : QString();
+}
+
+void RunPage::resolveStatePath(std::function<void(const QString& path, const QString& error)> then) {
+  const QString known = statePath();
+  if (!known.isEmpty()) {
+    refreshStatePath();
+    if (then) then(known, QString());
+    return;
+  }
+  const auto source = m_specOf(preflight::Role::Source);
+  const auto target = m_specOf(preflight::Role::Target);
+  if (!source || !target) {
+    refreshStatePath();
+    if (then) then(QString(), tr("Fill in both the source and the target on the Connections page first."));
+    return;
+  }
+  if (then) m_afterStatePath.push_back(std::move(then));
+  if (m_stateResolveId != 0 || m_stateResolving) return;  // the answer in flight serves every caller
+  m_stateResolving = true;
+  const QString key = endpointKey();
+  QPointer<RunPage> self(this);
+  // Naming the file needs both servers' identities: a connection to each, on the bridge's threads.
+  m_passwords->resolvePair(*source, *target, [self, key](connect::ConnectionSpec s, connect::ConnectionSpec t) {
+    if (self.isNull()) return;
+    self->m_stateResolving = false;
+    self->m_stateResolveKey = key;
+    self->m_stateResolveId = self->m_bridge->resolveStatePath(s, t);
+  });
+}
+
+void RunPage::onStatePathResolved(quint64 requestId, const StatePathOutcome& outcome) {
+  if (requestId != m_stateResolveId) return;
+  m_stateResolveId = 0;
+  QString error;
+  if (outcome.error) {
+    error = q(outcome.error->oneLine());
+  } else {
+    m_resolvedFor = m_stateResolveKey;
+    m_resolvedStatePath = q(outcome.path);
+  }
+  refreshStatePath();
+  emit statePathChanged(statePath());
+  auto waiting = std::move(m_afterStatePath);
+  m_afterStatePath.clear();
+  // The connections may have changed while the answer was on its way: ask again.
+  const bool stale = !outcome.error && m_resolvedFor != endpointKey();
+  for (auto& then : waiting) {
+    if (stale) {
+      resolveStatePath(std::move(then));
+    } else {
+      then(outcome.error ? QString() : statePath(), error);
+    }
+  }
 }
 
 void RunPage::refreshStatePath() {
   const QString path = QDir::toNativeSeparators(m_copyId != 0 && !m_runStatePath.isEmpty() ? m_runStatePath : statePath());
-  const bool exists = QFile::exists(path);
-  m_statePath->setText(tr("Run state: %1%2").arg(path, exists ? tr("  (a previous run is there)") : QString()));
+  if (path.isEmpty()) {
+    m_statePath->setText(tr("Run state: one file per source and target in %1 (named once both are reachable)")
+                             .arg(QDir::toNativeSeparators(q(run::stateDirectory()))));
+  } else {
+    const bool exists = QFile::exists(path);
+    m_statePath->setText(tr("Run state: %1%2").arg(path, exists ? tr("  (a previous run is there)") : QString()));
+  }
   m_statePath->setToolTip(m_projectPathOf && !m_projectPathOf().isEmpty()
                               ? tr("Next to the project file.")
-                              : tr("The project is unsaved: a temporary file named after the source and target."));
+                              : tr("The project is unsaved: a file named after the source and target servers "
+                                   "(their identities, not the URLs), kept across reboots."));
 }
 
 void RunPage::setMaxRowsPerSecond(qint64 rate) { m_maxRate->setValue(static_cast<int>(std::clamp<qint64>(rate, 0, m_maxRate->maximum()))); }
@@ -188,13 +251,39 @@ void RunPage::start() {
     setError(tr("Fill in both the source and the target on the Connections page first."));
     return;
   }
-  const QString path = statePath();
+  m_resolving = true;
+  m_spinner->start();
+  updateButtons();
+  QPointer<RunPage> self(this);
+  resolveStatePath([self](const QString& path, const QString& error) {
+    if (self.isNull()) return;
+    if (!error.isEmpty()) {
+      self->m_resolving = false;
+      self->m_spinner->stop();
+      self->setError(error);
+      self->updateButtons();
+      emit self->finished(false);
+      return;
+    }
+    self->startWith(path);
+  });
+}
+
+void RunPage::startWith(const QString& path) {
+  const auto source = m_specOf(preflight::Role::Source);
+  const auto target = m_specOf(preflight::Role::Target);
+  auto stopStarting = [this](const QString& error) {
+    m_resolving = false;
+    m_spinner->stop();
+    setError(error);
+    updateButtons();
+  };
+  if (!source || !target) return stopStarting(tr("Fill in both the source and the target on the Connections page first."));
   const bool resumeRun = m_resumePrevious->isChecked();
   if (resumeRun && !QFile::exists(path)) {
-    setError(tr("No previous run to resume: %1 does not exist.").arg(QDir::toNativeSeparators(path)));
-    return;
+    return stopStarting(tr("No previous run to resume: %1 does not exist.").arg(QDir::toNativeSeparators(path)));
   }
-  if (!resumeRun && !confirmStartOver(path)) return;
+  if (!resumeRun && !confirmStartOver(path)) return stopStarting(QString());
 
   run::CopyRequest request;
   request.source = *source;
@@ -206,7 +295,7 @@ void RunPage::start() {
   request.options.dataOnly = m_dataOnly->isChecked();
   request.options.resume = resumeRun;
   request.options.statePath = path.toStdString();
-  request.options.rejectPath = rejectPath().toStdString();
+  request.options.rejectPath = (path + QStringLiteral(".rejects.jsonl")).toStdString();
 
   m_runStatePath = path;
   m_model->clear();
@@ -220,10 +309,8 @@ void RunPage::start() {
   m_overall->setText(tr("<b>Starting</b> — resolving passwords…"));
   updateRejects(0);
   log(resumeRun ? tr("resuming the run in %1").arg(QDir::toNativeSeparators(path))
-                : tr("new run: %1 → %2").arg(q(source->display()), q(target->display())));
-  m_resolving = true;
-  m_spinner->start();
-  updateButtons();
+                : tr("new run: %1 → %2 (run state %3)")
+                      .arg(q(source->display()), q(target->display()), QDir::toNativeSeparators(path)));
   refreshStatePath();
   QPointer<RunPage> self(this);
   // Passwords may come from the keychain (asynchronous).

@@ -3,11 +3,14 @@
 /// run::CopyRun that the bridge drives on its own thread; the page polls its
 /// progress at 4 Hz (DESIGN.md "Progress": the GUI polls, nothing pushes per-row
 /// events) into a per-table table, an overall line, a live rows/s and MB/s chart
-/// and a log. The run state sits next to the project file (`<project>.state`), or
-/// in the temp folder while the project is unsaved, so a stopped run resumes.
+/// and a log. The run state sits next to the project file (`<project>.state`),
+/// or, while the project is unsaved, in the engine's file for this source and
+/// target (run/state_path.h: named after the servers, in ~/.local/state/ferry),
+/// so a stopped run resumes after a restart or a reboot.
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -57,9 +60,15 @@ public:
   bool isRunning() const { return m_copyId != 0 || m_resolving; }
   bool isPaused() const { return m_paused; }
 
-  /// The run-state file for the current project and connections.
+  /// The run-state file for the current project and connections: beside the
+  /// project file, or (unsaved project) the engine's file for this source and
+  /// target once resolveStatePath() has named it; empty until then.
   QString statePath() const;
   QString rejectPath() const { return statePath() + QStringLiteral(".rejects.jsonl"); }
+  /// Names the state file of the current connections (asynchronously for an
+  /// unsaved project: both servers are asked who they are), updates the label,
+  /// emits statePathChanged, then calls `then` with the path or an error.
+  void resolveStatePath(std::function<void(const QString& path, const QString& error)> then = {});
   /// Throttle; applied at once to a running copy. 0 = unlimited.
   void setMaxRowsPerSecond(qint64 rate);
   void setJobs(int jobs);
@@ -74,6 +83,7 @@ public:
   const run::CopyProgress& lastProgress() const { return m_last; }
 
 signals:
+  void statePathChanged(const QString& path);
   void started();
   void finished(bool ok);
 
@@ -82,7 +92,10 @@ protected:
 
 private:
   void buildUi();
+  void startWith(const QString& statePath);
   void send(run::CopyRequest request);
+  void onStatePathResolved(quint64 requestId, const StatePathOutcome& outcome);
+  QString endpointKey() const;
   void poll();
   void apply(const run::CopyProgress& progress);
   void onFinished(quint64 copyId, const CopyOutcome& outcome);
@@ -131,6 +144,12 @@ private:
   bool m_resolving = false;
   bool m_paused = false;
   QString m_runStatePath;  ///< the running (or last) run's state file
+  QString m_resolvedStatePath;  ///< the engine's state file for m_resolvedFor's connections
+  QString m_resolvedFor;        ///< endpointKey() it was resolved for
+  QString m_stateResolveKey;    ///< endpointKey() of the request in flight
+  quint64 m_stateResolveId = 0;
+  bool m_stateResolving = false;  ///< passwords being resolved for it
+  std::vector<std::function<void(const QString&, const QString&)>> m_afterStatePath;
   run::CopyProgress m_last;
   std::int64_t m_rowsDone = 0;
   QHash<QString, QString> m_tableStatus;  ///< for the log: status at the previous poll

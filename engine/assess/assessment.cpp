@@ -1,12 +1,17 @@
 #include "assess/assessment.h"
 
+#include <algorithm>
+
+#include "assess/data_scan.h"
 #include "core/text.h"
 
 namespace ferry::assess {
 
 using typemap::Severity;
 
-bool ColumnAssessment::scannable() const { return mapping.severity == Severity::Lossy; }
+bool ColumnAssessment::scannable() const {
+  return std::any_of(mapping.findings.begin(), mapping.findings.end(), countedByScan);
+}
 
 std::string ColumnAssessment::message() const {
   if (mapping.findings.empty()) return "maps exactly";
@@ -78,7 +83,7 @@ core::Result<Assessment> assess(const model::Catalog& source, const TargetSpec& 
   a.sourceVersion = source.serverVersion.text;
   a.targetEngine = target.engine;
   a.targetVersion = ctx.targetVersion.text;
-  a.target = detail::buildTargetModel(source, target, project, ctx, a.columns, a.objects);
+  a.target = detail::buildTargetModel(source, target, project, ctx, a.columns, a.objects, a.placements);
   return a;
 }
 

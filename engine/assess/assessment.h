@@ -24,6 +24,21 @@ namespace ferry::assess {
 struct TargetSpec {
   model::Engine engine = model::Engine::PostgreSQL;
   model::ServerVersion version;  ///< zero: assumedTargetVersion(engine)
+  /// The database the target URL names (empty: none). A MySQL/MariaDB target
+  /// takes a single-schema source into it (see SchemaPlacement).
+  std::string database;
+};
+
+/// Where one source schema lands on the target, and by which rule
+/// (docs/assessment.md, "Where the schemas go"): the project's schema_map; else,
+/// on a MySQL/MariaDB target whose URL names a database, a source with one schema
+/// lands in that database, and a source with several sends its default schema
+/// (PostgreSQL `public`) there and every other schema to a database of its own
+/// name; else the schema keeps its name (on PostgreSQL, inside the target URL's database).
+struct SchemaPlacement {
+  std::string sourceSchema;
+  std::string targetSchema;  ///< PostgreSQL schema, or MySQL/MariaDB database
+  std::string rule;          ///< "schema_map", "target database", "same name"
 };
 
 /// Data-scan result for one column (filled by run/ when --scan-data is given).
@@ -72,6 +87,7 @@ struct Assessment {
   std::string targetVersion;
   std::vector<ColumnAssessment> columns;
   std::vector<ObjectFinding> objects;
+  std::vector<SchemaPlacement> placements;  ///< one per source schema that takes part
   ddl::TargetModel target;
   bool scanned = false;  ///< the data scan ran
 
@@ -84,6 +100,13 @@ struct Assessment {
 /// project's mapping options, overrides and table rules. A malformed option in
 /// the project is a Usage error.
 core::Result<Assessment> assess(const model::Catalog& source, const TargetSpec& target, const plan::Project& project);
+
+/// The placement of each of `schemas` (source schemas that take part, in
+/// catalog order) by the rule SchemaPlacement describes.
+std::vector<SchemaPlacement> placeSchemas(model::Engine sourceEngine, const TargetSpec& target,
+                                          const plan::Project& project, const std::vector<std::string>& schemas);
+/// "public → shop_v2 (target database), sales → sales (same name)".
+std::string describePlacements(const std::vector<SchemaPlacement>& placements);
 
 /// The target version assumed when only an engine is given: PostgreSQL 15,
 /// MariaDB 10.11, MySQL 8.0.
@@ -101,7 +124,8 @@ namespace detail {
 /// Builds the target model from the source catalog and the column mappings.
 ddl::TargetModel buildTargetModel(const model::Catalog& source, const TargetSpec& target,
                                   const plan::Project& project, const typemap::MappingContext& ctx,
-                                  std::vector<ColumnAssessment>& columns, std::vector<ObjectFinding>& objects);
+                                  std::vector<ColumnAssessment>& columns, std::vector<ObjectFinding>& objects,
+                                  std::vector<SchemaPlacement>& placements);
 }  // namespace detail
 
 }  // namespace ferry::assess

@@ -42,6 +42,9 @@ enum class ScanMethod {
 
 /// How the scan counts `code` on a source of `sourceEngine`.
 ScanMethod scanMethod(model::Engine sourceEngine, std::string_view code);
+/// Whether the data scan counts the rows a finding affects: every lossy finding,
+/// and review findings that become lossy when rows are found.
+bool countedByScan(const typemap::Finding& finding);
 
 /// The source and target a scan is built for.
 struct ScanContext {

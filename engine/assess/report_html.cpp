@@ -104,6 +104,15 @@ std::string toHtml(const Assessment& a, const std::string& title) {
     it.action = o.finding.action;
     ++it.count;
   }
+  if (!a.placements.empty()) {
+    h << "<h2>Where the schemas go</h2>\n<table><tr><th>source schema</th><th>target "
+      << (model::isMySqlFamily(a.targetEngine) ? "database" : "schema") << "</th><th>rule</th></tr>\n";
+    for (const auto& p : a.placements) {
+      h << "<tr><td>" << esc(p.sourceSchema) << "</td><td>" << esc(p.targetSchema) << "</td><td>" << esc(p.rule)
+        << "</td></tr>\n";
+    }
+    h << "</table>\n";
+  }
   h << "<h2>Action items</h2>\n";
   if (items.empty()) {
     h << "<p>Nothing needs a decision: every column maps exactly or widens.</p>\n";

@@ -54,9 +54,14 @@ nlohmann::json toJson(const Assessment& a) {
                        {"message", o.finding.message},
                        {"action", o.finding.action}});
   }
+  nlohmann::json placements = nlohmann::json::array();
+  for (const auto& p : a.placements) {
+    placements.push_back({{"source", p.sourceSchema}, {"target", p.targetSchema}, {"rule", p.rule}});
+  }
   return {{"source", {{"engine", model::engineName(a.sourceEngine)}, {"version", a.sourceVersion}}},
           {"target", {{"engine", model::engineName(a.targetEngine)}, {"version", a.targetVersion}}},
           {"scanned", a.scanned},
+          {"schemas", placements},
           {"summary", summary},
           {"columns", columns},
           {"objects", objects}};

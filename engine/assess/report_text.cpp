@@ -15,6 +15,7 @@ std::string toText(const Assessment& a) {
   out << a.columns.size() << " columns, " << a.objects.size() << " object findings"
       << (a.scanned ? ", data scanned" : ", data not scanned (add --scan-data to count affected rows)") << "\n";
   for (const auto& [sev, n] : a.summary()) out << "  " << typemap::severityName(sev) << ": " << n << "\n";
+  if (!a.placements.empty()) out << "schemas: " << describePlacements(a.placements) << "\n";
 
   std::vector<const ColumnAssessment*> notExact;
   for (const auto& c : a.columns) {

@@ -31,16 +31,25 @@ public:
     m_sameEngine = model::isMySqlFamily(source.engine) == model::isMySqlFamily(target.engine);
   }
 
-  ddl::TargetModel build() {
+  ddl::TargetModel build(std::vector<SchemaPlacement>& placements) {
+    std::map<std::string, std::vector<const model::Table*>> tablesOf;
+    std::vector<std::string> taking;  // schemas that take part, in catalog order
     for (const auto& s : m_source.schemas) {
-      const std::string targetSchema = name(m_project.targetSchemaName(s.name), "schema", s.name, "");
-      std::vector<const model::Table*> tables;
+      auto& tables = tablesOf[s.name];
       for (const auto& t : s.tables) {
         if (t.kind == model::TableKind::Partition) continue;  // rows arrive through the parent
         if (!m_project.includesTable(s.name, t.name)) continue;
         tables.push_back(&t);
       }
-      if (tables.empty() && s.views.empty() && s.routines.empty()) continue;
+      if (!tables.empty() || !s.views.empty() || !s.routines.empty()) taking.push_back(s.name);
+    }
+    placements = placeSchemas(m_source.engine, m_target, m_project, taking);
+    addPlacementFinding(placements);
+    if (!placements.empty()) m_model.notes.push_back("Schemas: " + describePlacements(placements) + ".");
+    for (const auto& p : placements) {
+      const model::Schema& s = *m_source.schema(p.sourceSchema);
+      const auto& tables = tablesOf[s.name];
+      const std::string targetSchema = name(p.targetSchema, "schema", s.name, "");
       m_model.schemas.push_back(targetSchema);
       m_schemaNames[s.name] = targetSchema;
       for (const auto* t : tables) {
@@ -62,6 +71,21 @@ public:
   }
 
 private:
+  /// Several source schemas onto a MySQL/MariaDB target named by its URL: which
+  /// database each goes to is shown before anything is written.
+  void addPlacementFinding(const std::vector<SchemaPlacement>& placements) {
+    if (placements.size() < 2 || !model::isMySqlFamily(m_target.engine) || m_target.database.empty()) return;
+    const bool intoTarget = std::any_of(placements.begin(), placements.end(),
+                                        [&](const SchemaPlacement& p) { return p.targetSchema == m_target.database; });
+    m_objects.push_back(
+        {"schema", "", "", m_target.database,
+         finding("SCHEMA_PLACEMENT", Severity::Review,
+                 "the source has " + std::to_string(placements.size()) + " schemas and the target URL names the database " +
+                     m_target.database + ": " + describePlacements(placements) +
+                     (intoTarget ? "" : "; none goes to " + m_target.database),
+                 "Check that these are the databases you mean; set schema_map in the project to choose others.")});
+  }
+
   /// A target-safe identifier; a NAME_TOO_LONG finding when it had to be shortened.
   std::string name(const std::string& source, const char* kind, const std::string& schema, const std::string& table) {
     auto m = typemap::mapIdentifier(source, m_target.engine);
@@ -69,8 +93,9 @@ private:
     return m.name;
   }
 
-  /// PostgreSQL index and constraint names share one namespace per schema;
-  /// MySQL's are per table. Clashes get the table name in front.
+  /// PostgreSQL index names (and so primary and unique keys, which are indexes)
+  /// share one namespace per schema with tables and sequences; MySQL's are per
+  /// table. Clashes get the table name in front.
   std::string relationName(const std::string& schema, const std::string& tableTarget, const std::string& wanted,
                            const model::Table& t) {
     std::string candidate = name(wanted, "index or constraint", schema, t.name);
@@ -81,9 +106,31 @@ private:
     for (int i = 2; !used.insert(renamed).second; ++i) renamed = name(tableTarget + "_" + wanted + "_" + std::to_string(i), "index or constraint", schema, t.name);
     m_objects.push_back({"name", schema, t.name, wanted,
                          finding("NAME_MADE_UNIQUE", Severity::Review,
-                                 "'" + wanted + "' is used by several tables; PostgreSQL needs index and constraint "
-                                 "names unique per schema, so it becomes '" + renamed + "'",
+                                 "'" + wanted + "' is used by several tables; PostgreSQL needs index names (keys "
+                                 "included) unique per schema, so it becomes '" + renamed + "'",
                                  "Rename it on the source, or accept the new name.")});
+    return renamed;
+  }
+
+  /// A primary or unique key: an index name, and a constraint name of its table.
+  std::string keyName(const std::string& schema, const std::string& tableTarget, const std::string& wanted,
+                      const model::Table& t) {
+    std::string n = relationName(schema, tableTarget, wanted, t);
+    m_usedConstraintNames[schema + "." + tableTarget].insert(n);
+    return n;
+  }
+
+  /// PostgreSQL check and foreign key names need only be unique within their
+  /// table (an index of the same name elsewhere is no clash: MySQL names a
+  /// foreign key's index after it, so every Laravel foreign key would clash).
+  std::string constraintName(const std::string& schema, const std::string& tableTarget, const std::string& wanted,
+                             const model::Table& t) {
+    std::string candidate = name(wanted, "constraint", schema, t.name);
+    if (m_target.engine != model::Engine::PostgreSQL) return candidate;
+    auto& used = m_usedConstraintNames[schema + "." + tableTarget];
+    if (used.insert(candidate).second) return candidate;
+    std::string renamed = candidate;
+    for (int i = 2; !used.insert(renamed).second; ++i) renamed = name(wanted + "_" + std::to_string(i), "constraint", schema, t.name);
     return renamed;
   }
 
@@ -92,6 +139,19 @@ private:
     merged.merge_patch(partial);
     auto parsed = typemap::MappingOptions::fromJson(merged);
     return parsed ? *parsed : m_ctx.options;  // validated in assess()
+  }
+
+  /// The key a foreign key column references (its first foreign key naming it).
+  typemap::ColumnRole roleOf(const model::Table& t, const model::Column& c) const {
+    for (const auto& fk : t.foreignKeys) {
+      for (std::size_t i = 0; i < fk.columns.size() && i < fk.refColumns.size(); ++i) {
+        if (fk.columns[i] != c.name) continue;
+        const model::Table* ref = m_source.table(fk.refSchema, fk.refTable);
+        const model::Column* refColumn = ref ? ref->column(fk.refColumns[i]) : nullptr;
+        if (refColumn && refColumn != &c) return {ref, refColumn};
+      }
+    }
+    return {};
   }
 
   ColumnAssessment mapColumn(const model::Schema& s, const model::Table& t, const model::Column& c) {
@@ -106,8 +166,9 @@ private:
     std::string overrideType = colOverride ? colOverride->targetType : typeOverride ? typeOverride->targetType : "";
     typemap::MappingContext ctx = m_ctx;
     if (partial && !partial->empty()) ctx.options = optionsFor(*partial);
-    ca.ferryTargetType = typemap::mapColumn(m_ctx, t, c).targetType;
-    ca.mapping = typemap::mapColumn(ctx, t, c);
+    const typemap::ColumnRole role = roleOf(t, c);
+    ca.ferryTargetType = typemap::mapColumn(m_ctx, t, c, role).targetType;
+    ca.mapping = typemap::mapColumn(ctx, t, c, role);
     if (colOverride) ca.overrideSource = "column";
     if (typeOverride) ca.overrideSource = "type pattern '" + typeOverride->pattern + "'";
     if (!overrideType.empty() && overrideType != ca.mapping.targetType) {
@@ -257,7 +318,7 @@ private:
       col.comment = c.comment && !c.comment->empty() ? c.comment : std::nullopt;
       if (ca.overridden()) col.notes.push_back("type overridden by the project (" + ca.overrideSource + ")");
       if (m.checkExpression) {
-        ddl::CheckDef check{relationName(schema, def.name, def.name + "_" + col.name + "_check", t), *m.checkExpression,
+        ddl::CheckDef check{constraintName(schema, def.name, def.name + "_" + col.name + "_check", t), *m.checkExpression,
                             std::nullopt};
         // The mapper writes target syntax for the checks it invents; a domain's
         // check arrives in the source's dialect and is translated like a table check.
@@ -271,7 +332,11 @@ private:
         }
         def.checks.push_back(std::move(check));
       }
-      addRestart(s, t, c, schema, def.name, col);
+      if (m.sequenceDefault && m_target.engine == model::Engine::PostgreSQL) {
+        addColumnSequence(schema, def.name, col, t);
+      } else {
+        addRestart(s, t, c, schema, def.name, col);
+      }
       def.columns.push_back(std::move(col));
       m_columns.push_back(std::move(ca));
     }
@@ -289,13 +354,25 @@ private:
                                          (t.primaryKey->name == "PRIMARY" || t.primaryKey->name.empty())
                                      ? def.name + "_pkey"
                                      : t.primaryKey->name;
-      def.primaryKey = ddl::KeyDef{relationName(schema, def.name, pkName, t), mapCols(t.primaryKey->columns)};
+      def.primaryKey = ddl::KeyDef{keyName(schema, def.name, pkName, t), mapCols(t.primaryKey->columns)};
     }
-    for (const auto& u : t.uniques) def.uniques.push_back({relationName(schema, def.name, u.name, t), mapCols(u.columns)});
+    for (const auto& u : t.uniques) def.uniques.push_back({keyName(schema, def.name, u.name, t), mapCols(u.columns)});
     addIndexes(s, t, def, mapCols, textColumns);
     addChecks(s, t, def);
     addForeignKeys(s, t, def, mapCols);
     m_model.tables.push_back(std::move(def));
+  }
+
+  /// A column PostgreSQL cannot make an identity (mapping.sequenceDefault): a
+  /// sequence of its own, its nextval() as the default, OWNED BY it after the copy.
+  void addColumnSequence(const std::string& schema, const std::string& table, ddl::ColumnDef& col, const model::Table& t) {
+    ddl::SequenceDef seq;
+    seq.schema = schema;
+    seq.name = relationName(schema, table, table + "_" + col.name + "_seq", t);
+    m_model.sequences.push_back(seq);
+    col.defaultExpr = "nextval(" + ddl::quoteLiteral(ddl::qualified(m_target.engine, schema, seq.name)) + "::regclass)";
+    col.identity = ddl::IdentityDef::None;
+    m_model.restarts.push_back({schema, table, col.name, seq.name, t.autoIncrement.value_or(1), true});
   }
 
   void addRestart(const model::Schema& s, const model::Table& t, const model::Column& c, const std::string& schema,
@@ -309,7 +386,14 @@ private:
         if (q.ownedBy == t.name + "." + c.name) next = q.lastValue ? *q.lastValue + q.increment : q.start;
       }
     }
-    if (next && *next > 1) m_model.restarts.push_back({schema, table, col.name, "", *next});
+    // PostgreSQL: always, since the statement also goes past the largest copied
+    // value (rows written after the catalog was read). MySQL/MariaDB raise
+    // AUTO_INCREMENT past the largest value by themselves.
+    if (m_target.engine == model::Engine::PostgreSQL) {
+      m_model.restarts.push_back({schema, table, col.name, "", next.value_or(1)});
+    } else if (next && *next > 1) {
+      m_model.restarts.push_back({schema, table, col.name, "", *next});
+    }
   }
 
   /// Bytes a column takes in MySQL's 65,535-byte row limit (InnoDB counts
@@ -436,7 +520,7 @@ private:
       // MariaDB's JSON alias is LONGTEXT + CHECK (json_valid(col)): a jsonb/json target validates by itself.
       if (m_target.engine == model::Engine::PostgreSQL && core::containsNoCase(c.expression, "json_valid(")) continue;
       auto translated = translateExpression(c.expression);
-      ddl::CheckDef out{relationName(def.schema, def.name, c.name, t), translated.value_or(c.expression), std::nullopt};
+      ddl::CheckDef out{constraintName(def.schema, def.name, c.name, t), translated.value_or(c.expression), std::nullopt};
       if (!translated) {
         out.manualReason = "the check uses functions or operators of the source engine";
         m_objects.push_back({"check", s.name, t.name, c.name,
@@ -461,7 +545,7 @@ private:
         continue;
       }
       ddl::ForeignKeyDef out;
-      out.name = relationName(def.schema, def.name, fk.name, t);
+      out.name = constraintName(def.schema, def.name, fk.name, t);
       out.columns = mapCols(fk.columns);
       out.refSchema = m_schemaNames.at(fk.refSchema);
       out.refTable = ref->second;
@@ -517,7 +601,17 @@ private:
         if (def.minValue && *def.minValue < kMariaMin) def.minValue = kMariaMin;
       }
       m_model.sequences.push_back(def);
-      if (q.lastValue) m_model.restarts.push_back({schema, "", "", def.name, *q.lastValue + q.increment});
+      // A serial's sequence (PostgreSQL → PostgreSQL) belongs to its column again
+      // and goes past the largest copied value, like an identity.
+      const auto dot = q.ownedBy ? q.ownedBy->find('.') : std::string::npos;
+      const auto owner = dot == std::string::npos ? m_tableNames.end() : m_tableNames.find(s.name + "." + q.ownedBy->substr(0, dot));
+      if (owner != m_tableNames.end() && q.increment > 0 && m_target.engine == model::Engine::PostgreSQL) {
+        const std::string column = typemap::mapIdentifier(q.ownedBy->substr(dot + 1), m_target.engine).name;
+        m_model.restarts.push_back(
+            {schema, owner->second, column, def.name, q.lastValue ? *q.lastValue + q.increment : q.start, true});
+      } else if (q.lastValue) {
+        m_model.restarts.push_back({schema, "", "", def.name, *q.lastValue + q.increment});
+      }
     }
   }
 
@@ -564,14 +658,15 @@ private:
   std::map<std::string, std::string> m_schemaNames;
   std::map<std::string, std::string> m_tableNames;
   std::map<std::string, std::set<std::string>> m_usedRelationNames;
+  std::map<std::string, std::set<std::string>> m_usedConstraintNames;  ///< per "schema.table"
 };
 
 }  // namespace
 
 ddl::TargetModel buildTargetModel(const model::Catalog& source, const TargetSpec& target, const plan::Project& project,
                                   const typemap::MappingContext& ctx, std::vector<ColumnAssessment>& columns,
-                                  std::vector<ObjectFinding>& objects) {
-  return Builder(source, target, project, ctx, columns, objects).build();
+                                  std::vector<ObjectFinding>& objects, std::vector<SchemaPlacement>& placements) {
+  return Builder(source, target, project, ctx, columns, objects).build(placements);
 }
 
 }  // namespace ferry::assess::detail

@@ -13,6 +13,7 @@
 #include "cli/live_wait.h"
 #include "core/text.h"
 #include "run/copy_run.h"
+#include "run/state_path.h"
 
 namespace ferry::cli {
 
@@ -60,21 +61,34 @@ void printLive(const run::CopyProgress& p, bool tty) {
   }
 }
 
-std::string statePathOf(const CopyArgs& args) {
-  return !args.statePath.empty() ? args.statePath
-         : !args.projectFile.empty() ? args.projectFile + ".state"
-                                     : "ferry-copy.state";
-}
-
-/// --abandon: drops the run's replication slots and marks it abandoned.
+/// --abandon: drops the run's replication slots and marks it abandoned. Its
+/// state file is --state, the project's, or the one of this source and target.
 int abandonCopy(const CopyArgs& args, const connect::ConnectionSpec& source) {
-  auto dropped = run::abandonCopyRun(source, statePathOf(args));
+  std::string path = args.statePath;
+  if (path.empty() && args.projectFile.empty() && args.target.empty()) {
+    return reportError(core::Error(core::ErrorKind::Usage, "--abandon needs the run's state file",
+                                   "Give --state FILE, --project FILE, or the run's --target URL (the default state "
+                                   "file is named after the source and target)."),
+                       args.json);
+  }
+  if (path.empty()) {
+    connect::ConnectionSpec target;
+    if (!args.target.empty()) {
+      auto t = specFromUrl(args.target, "target");
+      if (!t) return reportError(t.error(), args.json);
+      target = *t;
+    }
+    auto resolved = run::resolveStatePath(source, target, args.projectFile, run::OpenOptions{interactive()});
+    if (!resolved) return reportError(resolved.error(), args.json);
+    path = *resolved;
+  }
+  auto dropped = run::abandonCopyRun(source, path);
   if (!dropped) return reportError(dropped.error(), args.json);
   if (args.json) {
-    std::cout << nlohmann::json{{"abandoned", statePathOf(args)}, {"slots_dropped", *dropped}}.dump(2) << '\n';
+    std::cout << nlohmann::json{{"abandoned", path}, {"slots_dropped", *dropped}}.dump(2) << '\n';
   } else {
-    std::printf("run in %s abandoned; %zu replication slot(s) dropped%s%s\n", statePathOf(args).c_str(),
-                dropped->size(), dropped->empty() ? "" : ": ", core::join(*dropped, ", ").c_str());
+    std::printf("run in %s abandoned; %zu replication slot(s) dropped%s%s\n", path.c_str(), dropped->size(),
+                dropped->empty() ? "" : ": ", core::join(*dropped, ", ").c_str());
   }
   return kExitOk;
 }
@@ -100,7 +114,8 @@ int runCopy(const CopyArgs& args) {
   }
   req.options.jobs = args.jobs;
   req.options.tablePatterns = args.tables;
-  req.options.statePath = statePathOf(args);
+  req.options.statePath = args.statePath;  // empty: the engine names it after the project or the servers
+  req.options.projectPath = args.projectFile;
   req.options.resume = args.resume;
   req.options.maxRowsPerSecond = args.maxRate;
   req.options.onError = args.onError == "skip" ? copy::OnError::Skip : copy::OnError::Stop;
@@ -147,6 +162,7 @@ int runCopy(const CopyArgs& args) {
                 core::humanBytes(s.final.bytes).c_str(), s.final.elapsedSeconds,
                 rate(static_cast<double>(s.final.rowsWritten), s.final.elapsedSeconds).c_str(), s.final.snapshot.c_str());
     if (!s.rejectPath.empty()) std::printf("rejected rows: %s\n", s.rejectPath.c_str());
+    std::printf("run state: %s\n", s.statePath.c_str());
   }
   return kExitOk;
 }
@@ -162,7 +178,9 @@ void addCopyCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--project", args->projectFile, "Project file (mapping options, overrides, table rules)");
   cmd->add_option("--jobs", args->jobs, "Parallel workers, one connection each (default: the number of cores)");
   cmd->add_option("--tables", args->tables, "Only tables matching this schema.table glob; repeat for several");
-  cmd->add_option("--state", args->statePath, "Run-state file (default: PROJECT.state or ./ferry-copy.state)");
+  cmd->add_option("--state", args->statePath,
+                  "Run-state file (default: PROJECT.state beside --project, else one file per source and target "
+                  "server and database in $XDG_STATE_HOME/ferry, ~/.local/state/ferry)");
   cmd->add_flag("--resume", args->resume, "Finish the run recorded in the state file");
   cmd->add_option("--max-rate", args->maxRate, "Throttle: at most this many rows per second (0: no limit)");
   cmd->add_option("--on-error", args->onError, "stop (default) or skip: what a row that cannot be copied does")

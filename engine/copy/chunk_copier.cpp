@@ -102,8 +102,9 @@ core::Status exec(CopierContext& ctx, const std::string& sql) {
   return ctx.pgTarget ? ctx.pgTarget->exec(sql) : ctx.myTarget->exec(sql);
 }
 
-std::string markInsert(const TableJob& job, const std::string& runId, std::int64_t chunkId, std::int64_t rows) {
-  return "INSERT INTO " + ddl::qualified(job.targetEngine, kMarksSchema, kMarksTable) + " VALUES (" +
+std::string markInsert(const TableJob& job, const MarksTable& marks, const std::string& runId, std::int64_t chunkId,
+                       std::int64_t rows) {
+  return "INSERT INTO " + ddl::qualified(job.targetEngine, marks.schema, marks.table) + " VALUES (" +
          ddl::quoteLiteral(runId) + ", " + std::to_string(chunkId) + ", " + std::to_string(rows) + ")";
 }
 
@@ -286,17 +287,70 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
 
 }  // namespace
 
-core::Status ensureMarksTable(connect::PgConnection* pg, connect::MySqlConnection* my) {
+core::Status ensureMarksTableAt(connect::PgConnection* pg, connect::MySqlConnection* my, const MarksTable& where) {
+  const model::Engine e = pg ? model::Engine::PostgreSQL : model::Engine::MySQL;
+  const std::string table = ddl::qualified(e, where.schema, where.table);
   if (pg) {
-    return pg->exec(
-        "CREATE SCHEMA IF NOT EXISTS ferry_state; "
-        "CREATE TABLE IF NOT EXISTS ferry_state.chunk_marks (run_id text NOT NULL, chunk_id bigint NOT NULL, "
-        "rows_written bigint NOT NULL, PRIMARY KEY (run_id, chunk_id))");
+    // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the
+    // schema exists: only ferry_state is created here, the target's schema exists.
+    if (where.schema == kMarksSchema) FERRY_TRY(pg->exec("CREATE SCHEMA IF NOT EXISTS ferry_state"));
+    return pg->exec("CREATE TABLE IF NOT EXISTS " + table +
+                    " (run_id text NOT NULL, chunk_id bigint NOT NULL, rows_written bigint NOT NULL, "
+                    "PRIMARY KEY (run_id, chunk_id))");
   }
-  FERRY_TRY(my->exec("CREATE DATABASE IF NOT EXISTS ferry_state"));
-  return my->exec(
-      "CREATE TABLE IF NOT EXISTS ferry_state.chunk_marks (run_id varchar(64) NOT NULL, chunk_id bigint NOT NULL, "
-      "rows_written bigint NOT NULL, PRIMARY KEY (run_id, chunk_id)) ENGINE=InnoDB");
+  if (where.schema == kMarksSchema) FERRY_TRY(my->exec("CREATE DATABASE IF NOT EXISTS ferry_state"));
+  return my->exec("CREATE TABLE IF NOT EXISTS " + table +
+                  " (run_id varchar(64) NOT NULL, chunk_id bigint NOT NULL, rows_written bigint NOT NULL, "
+                  "PRIMARY KEY (run_id, chunk_id)) ENGINE=InnoDB");
+}
+
+core::Result<MarksTable> ensureMarksTable(connect::PgConnection* pg, connect::MySqlConnection* my,
+                                          const std::string& fallbackSchema) {
+  MarksTable where;
+  auto made = ensureMarksTableAt(pg, my, where);
+  if (made) return where;
+  if (made.error().kind() != core::ErrorKind::Privilege || fallbackSchema.empty()) return std::move(made).error();
+  core::log(core::LogLevel::Info, "chunk marks: this user may not create " + std::string(kMarksSchema) + " (" +
+                                      made.error().oneLine() + "); they go into " + fallbackSchema + "." +
+                                      kInlineMarksTable + " and are dropped when the copy ends");
+  where = MarksTable{fallbackSchema, kInlineMarksTable};
+  FERRY_TRY(ensureMarksTableAt(pg, my, where));
+  return where;
+}
+
+core::Status dropRunMarks(connect::PgConnection* pg, connect::MySqlConnection* my, const MarksTable& where,
+                          const std::string& runId) {
+  const model::Engine e = pg ? model::Engine::PostgreSQL : model::Engine::MySQL;
+  const std::string table = ddl::qualified(e, where.schema, where.table);
+  const std::string mine = "DELETE FROM " + table + " WHERE run_id = " + ddl::quoteLiteral(runId);
+  if (pg) {
+    // The lock waits for other runs' chunk transactions; with none of their marks
+    // left the table (and an empty ferry_state) goes.
+    FERRY_TRY(pg->exec("BEGIN; " + mine + "; LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE"));
+    auto left = pg->query("SELECT count(*) AS n FROM " + table);
+    if (!left || left->row(0).i64("n") > 0) return pg->exec("COMMIT");
+    FERRY_TRY(pg->exec("DROP TABLE " + table));
+    if (where.schema == kMarksSchema) {
+      FERRY_TRY(pg->exec("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE n.nspname = 'ferry_state') THEN DROP SCHEMA ferry_state; END IF; END $$"));
+    }
+    return pg->exec("COMMIT");
+  }
+  FERRY_TRY(my->exec(mine));
+  // LOCK TABLES … WRITE waits for other runs' chunk transactions that wrote marks.
+  FERRY_TRY(my->exec("LOCK TABLES " + table + " WRITE"));
+  auto left = my->query("SELECT COUNT(*) AS n FROM " + table);
+  if (left && left->row(0).i64("n") == 0) {
+    auto dropped = my->exec("DROP TABLE " + table);
+    (void)my->exec("UNLOCK TABLES");
+    FERRY_TRY(std::move(dropped));
+    if (where.schema == kMarksSchema) {
+      auto others = my->query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'ferry_state'");
+      if (others && others->row(0).i64("n") == 0) FERRY_TRY(my->exec("DROP DATABASE IF EXISTS ferry_state"));
+    }
+    return {};
+  }
+  return my->exec("UNLOCK TABLES");
 }
 
 core::Result<ChunkCounts> copyChunk(const TableJob& job, std::int64_t chunkId, const plan::Chunk& chunk,
@@ -312,7 +366,7 @@ core::Result<ChunkCounts> copyChunk(const TableJob& job, std::int64_t chunkId, c
     auto counts = job.path == DataPath::PgBinary && !rowMode ? copyBinary(job, chunk, ctx)
                                                              : copyText(job, chunk, ctx, rowMode);
     if (counts) {
-      auto mark = exec(ctx, markInsert(job, ctx.runId, chunkId, counts->rowsWritten));
+      auto mark = exec(ctx, markInsert(job, ctx.marks, ctx.runId, chunkId, counts->rowsWritten));
       if (mark.ok()) mark = exec(ctx, "COMMIT");
       if (mark.ok() && rowMode && ctx.myTarget) mark = ctx.myTarget->exec("SET SESSION unique_checks = 0");
       if (mark.ok()) return counts;

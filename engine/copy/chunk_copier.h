@@ -37,12 +37,30 @@ struct Reject {
   std::string reason;
 };
 
-/// The target table that holds the chunk marks ("ferry_state"."chunk_marks").
+/// The target table that holds the chunk marks: "ferry_state"."chunk_marks"
+/// when the user may create that schema (MySQL/MariaDB: database), otherwise
+/// "<target schema>"."ferry_chunk_marks" inside the database the copy writes to,
+/// which is all a user with rights on that database alone can write.
 constexpr const char* kMarksSchema = "ferry_state";
 constexpr const char* kMarksTable = "chunk_marks";
+constexpr const char* kInlineMarksTable = "ferry_chunk_marks";
 
-/// Creates the marks table on the target when missing.
-core::Status ensureMarksTable(connect::PgConnection* pg, connect::MySqlConnection* my);
+struct MarksTable {
+  std::string schema = kMarksSchema;
+  std::string table = kMarksTable;
+  bool operator==(const MarksTable&) const = default;
+};
+
+/// Creates the marks table on the target when missing: in ferry_state, or, when
+/// the user may not create it, in `fallbackSchema`. Returns where it is.
+core::Result<MarksTable> ensureMarksTable(connect::PgConnection* pg, connect::MySqlConnection* my,
+                                          const std::string& fallbackSchema);
+/// Creates the marks table at `where` when missing (a resumed run's recorded place).
+core::Status ensureMarksTableAt(connect::PgConnection* pg, connect::MySqlConnection* my, const MarksTable& where);
+/// A finished run's marks are not needed any more: deletes them, and drops the
+/// table (and an empty ferry_state) when no other run has marks there.
+core::Status dropRunMarks(connect::PgConnection* pg, connect::MySqlConnection* my, const MarksTable& where,
+                          const std::string& runId);
 
 struct CopierContext {
   connect::PgConnection* pgSource = nullptr;
@@ -53,6 +71,7 @@ struct CopierContext {
   std::stop_token stop;
   OnError onError = OnError::Stop;
   std::string runId;
+  MarksTable marks;  ///< where the chunk marks go
   std::function<void(const Reject&)> onReject;
   /// MySQL targets: load through LOAD DATA LOCAL INFILE while this is true (shared
   /// by the run's workers; the first refusal turns it off for all). nullptr: INSERT.

@@ -45,6 +45,7 @@ namespace detail {
 Script generatePostgres(const TargetModel& model, const GenerateOptions& options);
 Script generateMySql(const TargetModel& model, const GenerateOptions& options);
 std::string pgColumnText(const ColumnDef& c);
+std::string pgRestartStatement(const RestartDef& r);
 std::string pgIndexStatement(const TableDef& t, const IndexDef& i);
 std::string pgForeignKeyStatement(const TableDef& t, const ForeignKeyDef& f, bool notValid);
 std::string pgCreateTable(const TableDef& t);

@@ -87,6 +87,7 @@ Script generateMySql(const TargetModel& m, const GenerateOptions& options) {
   if (!options.sourceLabel.empty()) pre << " (source: " << options.sourceLabel << ")";
   pre << "\n-- Run before the data copy: databases and tables with their primary keys\n"
          "-- (InnoDB clusters rows by the primary key, so it is created with the table).\n";
+  for (const auto& n : m.notes) pre << commentBlock(n);
   pre << "SET NAMES utf8mb4;\nSET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES');\n\n";
   for (const auto& s : m.schemas) {
     pre << "CREATE DATABASE IF NOT EXISTS " << q(s) << " CHARACTER SET " << m.defaultCharset;

@@ -64,6 +64,25 @@ void writeTable(std::ostringstream& out, const TableDef& t) {
 
 std::string pgColumnText(const ColumnDef& c) { return columnText(c); }
 
+std::string pgRestartStatement(const RestartDef& r) {
+  if (r.table.empty()) {
+    return "SELECT setval(" + quoteLiteral(qq(r.schema, r.sequence)) + ", " + std::to_string(r.nextValue) + ", false);\n";
+  }
+  std::string out;
+  const std::string sequence = r.sequence.empty()
+                                   ? "pg_get_serial_sequence(" + quoteLiteral(qq(r.schema, r.table)) + ", " +
+                                         quoteLiteral(r.column) + ")"
+                                   : quoteLiteral(qq(r.schema, r.sequence));
+  if (r.ownSequence) out += "ALTER SEQUENCE " + qq(r.schema, r.sequence) + " OWNED BY " + qq(r.schema, r.table) + "." + q(r.column) + ";\n";
+  // The larger of the source's counter and the largest copied value (rows
+  // written after the catalog was read are in the snapshot), capped at the
+  // sequence type's end; an empty table starts at 1.
+  out += "SELECT setval(" + sequence + ", GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(" +
+         std::to_string(r.nextValue) + " - 1, max(" + q(r.column) + ")), 9223372036854775807)::bigint AS v FROM " +
+         qq(r.schema, r.table) + ") AS ferry_next;\n";
+  return out;
+}
+
 std::string pgIndexStatement(const TableDef& t, const IndexDef& i) {
   std::vector<std::string> keys;
   for (const auto& k : i.keys) keys.push_back(indexKeyText(k));
@@ -144,6 +163,7 @@ Script generatePostgres(const TargetModel& m, const GenerateOptions& options) {
   pre << "-- Ferry pre-data script for PostgreSQL";
   if (!options.sourceLabel.empty()) pre << " (source: " << options.sourceLabel << ")";
   pre << "\n-- Run before the data copy: schemas, types, sequences and bare tables.\n";
+  for (const auto& n : m.notes) pre << commentBlock(n);
   pre << "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n\n";
   for (const auto& s : m.schemas) pre << "CREATE SCHEMA IF NOT EXISTS " << q(s) << ";\n";
   for (const auto& e : m.enums) {
@@ -192,14 +212,7 @@ Script generatePostgres(const TargetModel& m, const GenerateOptions& options) {
     writeForeignKeys(post, *t, options.foreignKeysNotValid);
   }
   if (!m.restarts.empty()) post << "\n-- Sequences and identities continue after the copied values.\n";
-  for (const auto& r : m.restarts) {
-    if (!r.sequence.empty()) {
-      post << "SELECT setval(" << quoteLiteral(qq(r.schema, r.sequence)) << ", " << r.nextValue << ", false);\n";
-    } else {
-      post << "ALTER TABLE " << qq(r.schema, r.table) << " ALTER COLUMN " << q(r.column) << " RESTART WITH "
-           << r.nextValue << ";\n";
-    }
-  }
+  for (const auto& r : m.restarts) post << pgRestartStatement(r);
   for (const auto& b : m.manual) {
     post << "\n-- needs manual conversion: " << b.kind << " " << b.schema << "." << b.name << " — " << b.reason << "\n"
          << commentBlock(b.sourceText);

@@ -130,13 +130,17 @@ struct SequenceDef {
   bool cycle = false;
 };
 
-/// Sets a sequence / identity / AUTO_INCREMENT past the copied data.
+/// Sets a sequence / identity / AUTO_INCREMENT past the copied data: to
+/// `nextValue` (the source's counter when the catalog was read) or, when a
+/// column is named and the target is PostgreSQL, past the largest copied value
+/// if that is higher (rows written after the catalog was read are in the copy).
 struct RestartDef {
   std::string schema;
-  std::string table;     ///< set for identity / AUTO_INCREMENT / serial columns
+  std::string table;     ///< the column's table: identity / AUTO_INCREMENT / sequence-fed columns
   std::string column;
-  std::string sequence;  ///< set for a standalone sequence
+  std::string sequence;  ///< a sequence: standalone (no table), or the one feeding `column`
   std::int64_t nextValue = 1;
+  bool ownSequence = false;  ///< PostgreSQL: the sequence belongs to the column (OWNED BY)
 };
 
 /// A view, trigger or routine that needs a person: written as a commented block
@@ -162,6 +166,7 @@ struct TargetModel {
   std::vector<TableDef> tables;
   std::vector<RestartDef> restarts;
   std::vector<ManualBlock> manual;
+  std::vector<std::string> notes;  ///< comments at the top of the pre-data script (where the schemas go)
 };
 
 }  // namespace ferry::ddl

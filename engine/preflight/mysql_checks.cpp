@@ -23,6 +23,13 @@ WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',
                        SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
 )sql";
 
+constexpr const char* kMySqlDatabasePrivileges = R"sql(
+SELECT PRIVILEGE_TYPE AS priv
+FROM information_schema.SCHEMA_PRIVILEGES
+WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',
+                       SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
+)sql";
+
 constexpr const char* kMySqlTablesWithoutKey = R"sql(
 SELECT CONCAT(t.TABLE_SCHEMA, '.', t.TABLE_NAME) AS name
 FROM information_schema.TABLES t
@@ -172,21 +179,45 @@ core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection
   return checks.take();
 }
 
-core::Result<std::vector<CheckResult>> checkMySqlTarget(connect::MySqlConnection& conn) {
+core::Result<std::vector<CheckResult>> checkMySqlTarget(connect::MySqlConnection& conn, const std::string& database) {
   Checks checks(Role::Target);
   const std::string product = model::engineDisplayName(conn.flavour());
   checks.pass("server_version", product + " version is supported", product + " " + conn.serverVersion().text);
   auto privs = globalPrivileges(conn);
   if (!privs) return std::move(privs).error();
+  auto onDatabase = [&](const std::string& db) -> core::Result<std::set<std::string>> {
+    std::set<std::string> out;
+    if (db.empty()) return out;
+    // SCHEMA_PRIVILEGES lists grants ON db.* (a pattern such as `shop\_%` matches by LIKE).
+    auto r = conn.query(std::string(kMySqlDatabasePrivileges) + " AND " + connect::MySqlConnection::quoteLiteral(db) +
+                        " LIKE TABLE_SCHEMA");
+    if (!r) return std::move(r).error().context("reading the account's database privileges");
+    for (auto row : *r) out.insert(core::toUpper(row.str("priv")));
+    return out;
+  };
+  auto dbPrivs = onDatabase(database);
+  if (!dbPrivs) return std::move(dbPrivs).error();
   const bool all = privs->count("ALL PRIVILEGES") > 0;
   std::vector<std::string> missing;
   for (const char* p : {"CREATE", "ALTER", "INDEX", "INSERT", "UPDATE", "DELETE", "DROP", "REFERENCES"}) {
-    if (!all && privs->count(p) == 0) missing.emplace_back(p);
+    if (!all && privs->count(p) == 0 && dbPrivs->count(p) == 0) missing.emplace_back(p);
   }
-  checks.expect(missing.empty(), "create_tables", "the account may create and load databases and tables",
+  const std::string where = database.empty() ? std::string("*.*") : "`" + database + "`.*";
+  checks.expect(missing.empty(), "create_tables",
+                database.empty() ? "the account may create and load databases and tables"
+                                 : "the account may create and load tables in " + database,
                 missing.empty() ? "all needed privileges granted" : "missing " + core::join(missing, ", "),
-                "Run GRANT " + (missing.empty() ? std::string("ALL") : core::join(missing, ", ")) +
-                    " ON *.* (or on the target databases) TO the migration account.");
+                "Run GRANT " + (missing.empty() ? std::string("ALL") : core::join(missing, ", ")) + " ON " + where +
+                    " TO the migration account.");
+  // The chunk marks: ferry_state when the account may create it, else inside the target database.
+  auto marksPrivs = onDatabase("ferry_state");
+  if (!marksPrivs) return std::move(marksPrivs).error();
+  const bool ownDatabase = all || privs->count("CREATE") > 0 || marksPrivs->count("CREATE") > 0;
+  checks.pass("chunk_marks", "Ferry's chunk marks have a place",
+              ownDatabase || database.empty()
+                  ? std::string("database ferry_state (created by the copy, dropped when it ends)")
+                  : "this account may not create the database ferry_state: the marks go into `" + database +
+                        "`.`ferry_chunk_marks`, dropped when the copy ends");
   const std::string localInfile = variable(conn, "local_infile");
   checks.expect(localInfile == "ON", "local_infile", "LOAD DATA LOCAL INFILE is allowed", "local_infile = " + localInfile,
                 "SET GLOBAL local_infile = ON for a faster load; otherwise Ferry falls back to multi-row INSERT.",

@@ -128,10 +128,19 @@ core::Result<std::vector<CheckResult>> checkPgTarget(connect::PgConnection& conn
   auto r = conn.query(kPgTargetRights);
   if (!r) return std::move(r).error().context("checking target privileges");
   auto row = r->row(0);
-  checks.expect(row.boolean("can_create_schema"), "create_schema", "the role may create schemas and tables",
-                "CREATE on database " + row.str("db") + (row.boolean("can_create_schema") ? " granted" : " not granted"),
+  // Without CREATE on the database the copy still works into target schemas that
+  // exist and that the role may create tables in; the chunk marks then go there too.
+  const bool createSchema = row.boolean("can_create_schema");
+  checks.expect(createSchema, "create_schema", "the role may create schemas and tables",
+                "CREATE on database " + row.str("db") + (createSchema ? " granted" : " not granted"),
                 "Run GRANT CREATE ON DATABASE " + connect::PgConnection::quoteIdent(row.str("db")) + " TO " +
-                    connect::PgConnection::quoteIdent(row.str("role_name")) + ".");
+                    connect::PgConnection::quoteIdent(row.str("role_name")) +
+                    ", or create the target schemas beforehand and GRANT CREATE ON SCHEMA … to it.",
+                CheckStatus::Warn);
+  checks.pass("chunk_marks", "Ferry's chunk marks have a place",
+              createSchema ? std::string("schema ferry_state (created by the copy, dropped when it ends)")
+                           : std::string("this role may not create the schema ferry_state: the marks go into the "
+                                         "target schema's table ferry_chunk_marks, dropped when the copy ends"));
   checks.expect(row.boolean("is_super"), "disable_triggers", "triggers can be disabled during the load",
                 row.boolean("is_super") ? "superuser" : "not a superuser",
                 "Without superuser, user triggers on the target fire during the load; create triggers after "

@@ -48,7 +48,8 @@ core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection
 /// Checks for a PostgreSQL target (may create schemas and tables).
 core::Result<std::vector<CheckResult>> checkPgTarget(connect::PgConnection& conn);
 /// Checks for a MySQL/MariaDB target (may create databases and tables, load data).
-core::Result<std::vector<CheckResult>> checkMySqlTarget(connect::MySqlConnection& conn);
+/// `database`: the database the target URL names (its grants count too); empty: none.
+core::Result<std::vector<CheckResult>> checkMySqlTarget(connect::MySqlConnection& conn, const std::string& database = {});
 
 nlohmann::json toJson(const Report& report);
 

@@ -30,16 +30,52 @@ core::Result<AssessedSource> assessSource(const AssessRequest& request, const Op
   if (!catalog) return std::move(catalog).error().context("source");
   assess::TargetSpec target;
   target.engine = request.targetEngine;
+  std::optional<ServerInfo> sourceServer;
+  std::optional<ServerInfo> targetServer;
   if (request.target) {
     auto info = testConnection(*request.target, options);
     if (!info) return std::move(info).error().context("target");
-    target.engine = info->engine;
-    target.version = info->version;
+    target = targetSpecOf(*info);
+    targetServer = std::move(*info);
+    auto src = testConnection(request.source, options);
+    if (!src) return std::move(src).error().context("source");
+    sourceServer = std::move(*src);
   }
   auto a = assess::assess(*catalog, target, request.project);
   if (!a) return std::move(a).error();
   if (request.scanData) FERRY_TRY(scanSourceData(request.source, *catalog, *a, request.scan, options));
-  return AssessedSource{std::move(*catalog), std::move(*a)};
+  return AssessedSource{std::move(*catalog), std::move(*a), std::move(sourceServer), std::move(targetServer)};
+}
+
+assess::TargetSpec targetSpecOf(const ServerInfo& target) {
+  assess::TargetSpec spec;
+  spec.engine = target.engine;
+  spec.version = target.version;
+  spec.database = target.database;
+  return spec;
+}
+
+core::Status refuseCopyOntoSource(const AssessedSource& assessed) {
+  const auto& src = assessed.sourceServer;
+  const auto& dst = assessed.targetServer;
+  if (!src || !dst || src->identity.empty() || src->identity != dst->identity) return {};
+  // PostgreSQL schemas live in a database: another database of the same cluster is another place.
+  if (src->engine == model::Engine::PostgreSQL && src->database != dst->database) return {};
+  for (const auto& p : assessed.assessment.placements) {
+    const bool copied = std::any_of(assessed.assessment.columns.begin(), assessed.assessment.columns.end(),
+                                    [&](const assess::ColumnAssessment& c) { return c.schema == p.sourceSchema; });
+    if (!copied || p.targetSchema != p.sourceSchema) continue;
+    const bool mysql = model::isMySqlFamily(dst->engine);
+    return core::Error(core::ErrorKind::Usage,
+                       "the target is the source: " + std::string(mysql ? "database " : "schema ") + p.sourceSchema +
+                           (mysql ? "" : " of database " + dst->database) + " on the same server (" + dst->identity +
+                           ") would be copied onto itself",
+                       mysql ? "Name another database in the target URL (e.g. …/" + p.sourceSchema +
+                                   "_copy), or map the schema elsewhere with schema_map in the project."
+                             : "Give another database in the target URL, or map the schema elsewhere with schema_map in "
+                               "the project.");
+  }
+  return {};
 }
 
 core::Result<SchemaDiffResult> runSchemaDiff(const AssessRequest& request, const OpenOptions& options) {

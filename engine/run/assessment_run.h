@@ -32,8 +32,19 @@ core::Result<assess::Assessment> runAssessment(const AssessRequest& request, con
 struct AssessedSource {
   model::Catalog catalog;
   assess::Assessment assessment;
+  std::optional<ServerInfo> sourceServer;  ///< read when request.target is given
+  std::optional<ServerInfo> targetServer;  ///< likewise
 };
 core::Result<AssessedSource> assessSource(const AssessRequest& request, const OpenOptions& options = {});
+
+/// What the assessment needs to know of a target server: engine, version, the
+/// database its URL names.
+assess::TargetSpec targetSpecOf(const ServerInfo& target);
+
+/// Refuses a run that would write into what it reads: the same server (by
+/// identity, not URL) and a target schema/database that is one of the source
+/// schemas being copied (on PostgreSQL, in the same database).
+core::Status refuseCopyOntoSource(const AssessedSource& assessed);
 
 /// True when `patterns` is empty or one of its globs matches `label` ("schema.table").
 bool tableSelected(const std::vector<std::string>& patterns, const std::string& label);

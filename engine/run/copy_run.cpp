@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -24,6 +25,7 @@
 #include "run/copy_support.h"
 #include "run/post_data.h"
 #include "run/pre_data.h"
+#include "run/state_path.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -41,6 +43,7 @@ struct CopyRun::Impl {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::mutex rejectMutex;
   std::ofstream rejectFile;
+  std::string statePath;  ///< resolved once the servers are known
 };
 
 CopyRun::CopyRun(CopyRequest request) : m_request(std::move(request)), m_impl(std::make_unique<Impl>()) {
@@ -54,6 +57,7 @@ CopyProgress CopyRun::progress() const {
   std::lock_guard lock(m_impl->mutex);
   p.phase = m_impl->phase;
   p.snapshot = m_impl->snapshotText;
+  p.statePath = m_impl->statePath;
   p.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_impl->started).count();
   for (const auto& t : m_impl->tables) {
     TableProgress tp;
@@ -83,6 +87,9 @@ CopyProgress CopyRun::progress() const {
 }
 
 namespace {
+
+/// The run_settings key of the marks table: "schema\ntable".
+constexpr const char* kMarksSetting = "marks_table";
 
 void setPhase(CopyRun::Impl& impl, const std::string& phase) {
   std::lock_guard lock(impl.mutex);
@@ -149,6 +156,7 @@ struct Pool {
 struct ChunkEnv {
   const CopyOptions& options;
   const std::string& runId;
+  const copy::MarksTable& marks;
   copy::FlowControl& flow;
   state::RunStateStore& state;
   std::function<void(TableRuntime&, std::int64_t, const copy::Reject&)> recordReject;
@@ -167,6 +175,7 @@ core::Status copyOneChunk(WorkerConnections& w, TableRuntime& t, const Task& tas
   ctx.stop = stop;
   ctx.onError = env.options.onError;
   ctx.runId = env.runId;
+  ctx.marks = env.marks;
   ctx.mysqlLoadData = &env.mysqlLoadData;
   ctx.onReject = [&, chunk = task.chunkId](const copy::Reject& r) { env.recordReject(t, chunk, r); };
   std::int64_t live = 0;       // rows this chunk already showed in the live progress
@@ -278,28 +287,43 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   const auto& opt = req.options;
   const int jobs = workerCount(opt.jobs);
 
-  // 1. Run state.
-  auto store = state::RunStateStore::open(opt.statePath, opt.resume ? state::OpenMode::Resume : state::OpenMode::Create);
-  if (!store) return std::move(store).error();
-  auto& st = **store;
-  if (opt.resume) {
-    auto recorded = st.loadRun();
-    if (!recorded) return std::move(recorded).error();
-    if (recorded->status == state::RunStatus::Abandoned) {
-      return Error(ErrorKind::Usage, "the run in " + opt.statePath + " was abandoned",
-                   "Start a new run with another --state file (and an empty target).");
-    }
-  }
-  auto journal = DdlJournal::open(st, opt.resume);
-  if (!journal) return std::move(journal).error();
-
-  // 2. What to copy: the assessment decides every target type and converter.
+  // 1. What to copy: the assessment decides every target type and converter
+  // (and reads both servers' identities; nothing is written before it).
   AssessRequest areq;
   areq.source = req.source;
   areq.target = req.target;
   areq.project = req.project;
   auto assessed = assessSource(areq);
   if (!assessed) return std::move(assessed).error();
+  FERRY_TRY(refuseCopyOntoSource(*assessed));
+
+  // 2. Run state: the file given, or the one of this project / source and target.
+  std::string statePath = opt.statePath;
+  if (statePath.empty()) {
+    statePath = defaultStatePath(*assessed->sourceServer, *assessed->targetServer, opt.projectPath);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(statePath).parent_path(), ec);
+  }
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->statePath = statePath;
+  }
+  core::log(core::LogLevel::Info, "copy: run state " + statePath);
+  auto store = state::RunStateStore::open(statePath, opt.resume ? state::OpenMode::Resume : state::OpenMode::Create);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  if (opt.resume) {
+    auto recorded = st.loadRun();
+    if (!recorded) return std::move(recorded).error();
+    if (recorded->status == state::RunStatus::Abandoned) {
+      return Error(ErrorKind::Usage, "the run in " + statePath + " was abandoned",
+                   "Start a new run with another --state file (and an empty target).");
+    }
+  }
+  FERRY_TRY(checkRunServers(st, opt.resume, *assessed->sourceServer, *assessed->targetServer));
+  auto journal = DdlJournal::open(st, opt.resume);
+  if (!journal) return std::move(journal).error();
+
   auto jobs0 = copy::buildJobs(assessed->catalog, assessed->assessment);
   if (!jobs0) return std::move(jobs0).error();
   PostDataScope scope;
@@ -379,7 +403,30 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
                                           "not in this run's --tables");
     }
   }
-  FERRY_TRY(copy::ensureMarksTable(admin->pg.get(), admin->my.get()));
+  // The chunk marks: where a resumed run's interrupted run kept them, else in
+  // ferry_state or, when this user may not create it, inside the target database.
+  copy::MarksTable marks;
+  {
+    auto recorded = st.loadSetting(kMarksSetting);
+    if (!recorded) return std::move(recorded).error();
+    if (*recorded) {
+      const auto nl = (*recorded)->find('\n');
+      marks = {(*recorded)->substr(0, nl), nl == std::string::npos ? copy::kMarksTable : (*recorded)->substr(nl + 1)};
+      FERRY_TRY(copy::ensureMarksTableAt(admin->pg.get(), admin->my.get(), marks));
+    } else if (opt.resume) {
+      FERRY_TRY(copy::ensureMarksTableAt(admin->pg.get(), admin->my.get(), marks));  // a file from before: ferry_state
+    } else {
+      const auto& target = assessed->assessment;
+      const std::string fallback = !assessed->targetServer->database.empty() && model::isMySqlFamily(target.targetEngine)
+                                       ? assessed->targetServer->database
+                                   : !target.target.schemas.empty() ? target.target.schemas.front()
+                                                                    : std::string();
+      auto made = copy::ensureMarksTable(admin->pg.get(), admin->my.get(), fallback);
+      if (!made) return std::move(made).error().context("chunk marks on the target");
+      marks = *made;
+    }
+    FERRY_TRY(st.saveSetting(kMarksSetting, marks.schema + "\n" + marks.table));
+  }
   auto runInfo = st.loadRun();
   if (!runInfo) return std::move(runInfo).error();
   const std::string runId = runInfo->runId;
@@ -432,7 +479,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // 5. Chunks: planned once, then read back from the state on resume.
   setPhase(*m_impl, "planning");
   std::deque<PendingChunk> chunks;
-  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId));
+  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId, marks));
   FERRY_TRY(checkSourceSinceSnapshot(st, workers.front(), m_impl->tables, previousSnapshot, *snap));
   // A table that cannot be split (keyless on MySQL) and is bigger than half a
   // chunk starts first (longest task first): in size order the benchmark's
@@ -448,7 +495,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   setPhase(*m_impl, "copying");
   std::stop_source abortAll;
   std::stop_callback forward(stop, [&] { abortAll.request_stop(); });
-  const std::string rejectPath = opt.rejectPath.empty() ? opt.statePath + ".rejects.jsonl" : opt.rejectPath;
+  const std::string rejectPath = opt.rejectPath.empty() ? statePath + ".rejects.jsonl" : opt.rejectPath;
   auto recordReject = [&](TableRuntime& t, std::int64_t chunkId, const copy::Reject& r) {
     std::lock_guard lock(m_impl->rejectMutex);
     if (!m_impl->rejectFile.is_open()) m_impl->rejectFile.open(rejectPath, std::ios::app);
@@ -466,7 +513,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     rec.reason = r.reason;
     (void)st.addReject(rec);
   };
-  ChunkEnv env{opt, runId, m_flow, st, recordReject};
+  ChunkEnv env{opt, runId, marks, m_flow, st, recordReject};
   Pool pool;
   // A foreign key between two tables of the run is added (and validated) once
   // both have their indexes and statistics, while other tables are still being
@@ -618,10 +665,16 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     return failed(std::move(e));
   }
   (void)st.setRunStatus(state::RunStatus::Copied);
+  // The marks only serve a resume; a finished run leaves nothing of Ferry's behind.
+  if (auto dropped = copy::dropRunMarks(admin->pg.get(), admin->my.get(), marks, runId); !dropped) {
+    core::log(core::LogLevel::Warning, "the chunk marks in " + marks.schema + "." + marks.table +
+                                           " could not be removed: " + dropped.error().oneLine() +
+                                           " — drop them by hand (DELETE … WHERE run_id = '" + runId + "')");
+  }
   setPhase(*m_impl, "done");
   CopySummary summary;
   summary.final = progress();
-  summary.statePath = opt.statePath;
+  summary.statePath = statePath;
   summary.rejectPath = summary.final.rowsRejected > 0 ? rejectPath : "";
   summary.lockMilliseconds = static_cast<double>(snap->globalReadLockMs);
   return summary;

@@ -25,7 +25,10 @@ namespace ferry::run {
 struct CopyOptions {
   int jobs = 0;                            ///< workers; 0 = the number of cores
   std::vector<std::string> tablePatterns;  ///< globs over "schema.table"; empty = all
-  std::string statePath;                   ///< the SQLite run-state file
+  /// The SQLite run-state file; empty: the project's (projectPath + ".state"),
+  /// else one named after the source and target servers (run/state_path.h).
+  std::string statePath;
+  std::string projectPath;                 ///< the project file, when there is one
   bool resume = false;
   std::int64_t maxRowsPerSecond = 0;       ///< 0 = unlimited
   copy::OnError onError = copy::OnError::Stop;
@@ -70,6 +73,7 @@ struct CopyProgress {
   std::int64_t bytes = 0;
   double elapsedSeconds = 0;
   std::string snapshot;  ///< "slot ferry_… at 0/1A2B3C8" or "mariadb-bin.000003:1234 (GTID 0-1-99)"
+  std::string statePath;  ///< the run-state file, once known
 };
 
 struct CopySummary {
@@ -99,7 +103,8 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-/// Gives up the run recorded in `statePath`: drops every replication slot it
+/// Gives up the run recorded in `statePath` (see resolveStatePath for the
+/// default one): drops every replication slot it
 /// made on a PostgreSQL `source` (a kept or forgotten slot makes the source
 /// keep its WAL) and marks the run abandoned, so it cannot be resumed. The
 /// target is left as it is. Returns the slots dropped.

@@ -292,7 +292,8 @@ core::Status checkCtidChunksStillValid(state::RunStateStore& st, WorkerConnectio
 
 core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
                         std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
-                        std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId) {
+                        std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId,
+                        const copy::MarksTable& marks) {
   auto existing = st.listTables();
   if (!existing) return std::move(existing).error();
   std::map<std::string, state::TableState> known;
@@ -354,10 +355,10 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
   auto reset = st.resetRunningChunks();
   if (!reset) return std::move(reset).error();
   std::set<std::int64_t> marked;
-  const std::string marks = "SELECT chunk_id FROM " + ddl::qualified(target.pg ? model::Engine::PostgreSQL : model::Engine::MySQL,
-                                                                     copy::kMarksSchema, copy::kMarksTable) +
+  const std::string select = "SELECT chunk_id FROM " + ddl::qualified(target.pg ? model::Engine::PostgreSQL : model::Engine::MySQL,
+                                                                     marks.schema, marks.table) +
                             " WHERE run_id = " + ddl::quoteLiteral(runId);
-  auto m = target.pg ? target.pg->query(marks) : target.my->query(marks);
+  auto m = target.pg ? target.pg->query(select) : target.my->query(select);
   if (!m) return std::move(m).error().context("reading chunk marks on the target");
   for (auto row : *m) marked.insert(row.i64("chunk_id"));
 

@@ -92,7 +92,8 @@ std::string describeSnapshot(const state::SnapshotInfo& s);
 /// queues the rest.
 core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
                         std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
-                        std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId);
+                        std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId,
+                        const copy::MarksTable& marks);
 
 /// After planning: what the source looked like at the snapshot, and on a
 /// resumed run whether it changed since the interrupted run's snapshot (`old`),

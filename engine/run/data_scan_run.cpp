@@ -185,6 +185,11 @@ core::Status scanSourceData(const connect::ConnectionSpec& source, const model::
     }
   }
   FERRY_TRY(src->end());
+  // A review finding the scan counts (a key that could only exceed the target
+  // type by an explicit write) is lossy once rows are found.
+  for (auto& c : assessment.columns) {
+    if (c.scan && c.scan->affectedRows > 0) c.mapping.severity = typemap::worse(c.mapping.severity, typemap::Severity::Lossy);
+  }
   assessment.scanned = true;
   return {};
 }

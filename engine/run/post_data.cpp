@@ -90,6 +90,19 @@ Parsed parseStatement(const std::string& statement, bool mysql) {
     }
     return p;
   }
+  if (p.stage == Stage::Finish && !mysql) {
+    // ALTER SEQUENCE "s"."seq" OWNED BY "s"."t"."c", and
+    // SELECT setval(…) FROM (SELECT … FROM "s"."t") AS ferry_next
+    const std::size_t owned = u.find(" OWNED BY ");
+    const std::size_t from = core::endsWith(u, ") AS FERRY_NEXT") ? u.rfind(" FROM ") : std::string::npos;
+    const std::size_t at = owned != std::string::npos ? owned + 10 : from != std::string::npos ? from + 6 : std::string::npos;
+    if (at != std::string::npos) {
+      if (auto n = qualifiedAt(s, at, q)) {
+        p.table = n->text;
+        return p;
+      }
+    }
+  }
   if (!core::startsWith(u, "ALTER TABLE ")) return p;
   // ALTER TABLE [ONLY] "schema"."table" …
   std::size_t pos = 12;

@@ -4,6 +4,7 @@
 #include "run/pre_data.h"
 
 #include "core/log.h"
+#include "core/text.h"
 
 namespace ferry::run {
 
@@ -13,6 +14,19 @@ using core::ErrorKind;
 namespace {
 
 core::Status execOn(TargetConnection& c, const std::string& sql) { return c.pg ? c.pg->exec(sql) : c.my->exec(sql); }
+
+/// `CREATE SCHEMA IF NOT EXISTS "s"` of a schema that exists: PostgreSQL
+/// checks CREATE on the database before it looks, so a role that may write in
+/// the target schema but not create schemas would fail on it for nothing.
+bool existingPgSchema(connect::PgConnection& pg, const std::string& statement) {
+  constexpr std::string_view head = "CREATE SCHEMA IF NOT EXISTS ";
+  if (!core::startsWith(statement, head)) return false;
+  std::string name = core::trim(std::string_view(statement).substr(head.size()));
+  if (name.size() < 2 || name.front() != '"' || name.back() != '"') return false;
+  name = core::replaceAll(name.substr(1, name.size() - 2), "\"\"", "\"");
+  auto r = pg.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {name});
+  return r && !r->empty();
+}
 
 }  // namespace
 
@@ -27,7 +41,10 @@ bool preDataObjectExists(const TargetConnection& c, const Error& e) {
 core::Status runGlobalPreData(TargetConnection& admin, const PreDataPlan& plan, DdlJournal& journal, bool anyExisting) {
   for (const auto& s : plan.session) FERRY_TRY(execOn(admin, s));
   const auto exists = [&](const Error& e) { return preDataObjectExists(admin, e); };
-  for (const auto& s : plan.global) FERRY_TRY(journal.run(admin, s, exists, "pre-data", {}, anyExisting));
+  for (const auto& s : plan.global) {
+    if (admin.pg && existingPgSchema(*admin.pg, s)) continue;
+    FERRY_TRY(journal.run(admin, s, exists, "pre-data", {}, anyExisting));
+  }
   return {};
 }
 

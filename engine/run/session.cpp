@@ -47,6 +47,13 @@ core::Result<ServerInfo> testConnection(const ConnectionSpec& spec, const OpenOp
     if (!db) return std::move(db).error();
     info.database = db->row(0).str("db");
     info.user = db->row(0).str("u");
+    // pg_control_system() is executable by every role on PostgreSQL 15.
+    auto id = (*c)->query(
+        "SELECT (SELECT system_identifier::text FROM pg_control_system()) AS id, "
+        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser");
+    if (!id) return std::move(id).error();
+    info.identity = "postgresql:" + id->row(0).str("id");
+    info.superuser = id->row(0).str("superuser") == "t";
     return info;
   }
   auto c = openMySql(spec, options);
@@ -54,8 +61,20 @@ core::Result<ServerInfo> testConnection(const ConnectionSpec& spec, const OpenOp
   info.engine = (*c)->flavour();
   info.version = (*c)->serverVersion();
   info.database = spec.database;
+  if (info.engine == model::Engine::MySQL) {
+    auto id = (*c)->query("SELECT @@server_uuid AS id");  // MySQL 5.6+; untested here (no MySQL server)
+    if (!id) return std::move(id).error();
+    info.identity = "mysql:" + id->row(0).str("id");
+  } else {
+    auto id = (*c)->query("SELECT @@hostname AS h, @@port AS p, @@datadir AS d, @@server_id AS s");
+    if (!id) return std::move(id).error();
+    const auto r = id->row(0);
+    info.identity = "mariadb:" + r.str("h") + ":" + r.str("p") + ":" + r.str("d") + ":" + r.str("s");
+  }
   return info;
 }
+
+std::string serverKey(const ServerInfo& info) { return info.identity + "/" + info.database; }
 
 core::Result<model::Catalog> inspect(const ConnectionSpec& spec, const introspect::IntrospectOptions& what,
                                      const OpenOptions& options) {
@@ -89,7 +108,7 @@ core::Result<preflight::Report> runPreflight(const ConnectionSpec* source, const
     // A MySQL URL naming a database migrates that database: check its tables only.
     std::vector<std::string> schemas;
     if (!spec.database.empty()) schemas.push_back(spec.database);
-    auto r = asSource ? preflight::checkMySqlSource(**c, schemas) : preflight::checkMySqlTarget(**c);
+    auto r = asSource ? preflight::checkMySqlSource(**c, schemas) : preflight::checkMySqlTarget(**c, spec.database);
     if (!r) return std::move(r).error();
     report.append(std::move(*r));
     return {};

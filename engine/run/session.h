@@ -24,7 +24,17 @@ struct ServerInfo {
   model::ServerVersion version;
   std::string user;
   std::string database;
+  /// Which server this is, whatever URL reached it ("localhost" or "127.0.0.1",
+  /// another user, a proxy): PostgreSQL "postgresql:<system_identifier>", MySQL
+  /// "mysql:<server_uuid>", MariaDB (which has no server UUID)
+  /// "mariadb:<hostname>:<port>:<datadir>:<server_id>". A streaming replica
+  /// shares its primary's PostgreSQL identifier; it is read-only, so never a target.
+  std::string identity;
+  bool superuser = false;  ///< PostgreSQL: the user is a superuser
 };
+
+/// Identity and database, the way a run state names a server: "<identity>/<database>".
+std::string serverKey(const ServerInfo& info);
 
 /// Connects, reads the server's identity, disconnects.
 core::Result<ServerInfo> testConnection(const connect::ConnectionSpec& spec, const OpenOptions& options = {});

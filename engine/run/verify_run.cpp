@@ -113,6 +113,8 @@ core::Result<verify::VerifyReport> VerifyRun::run(std::stop_token stop) {
   areq.project = req.project;
   auto assessed = assessSource(areq);
   if (!assessed) return std::move(assessed).error();
+  // Comparing a table with itself would say "identical" about a copy never made.
+  FERRY_TRY(refuseCopyOntoSource(*assessed));
   auto built = verify::buildVerifyJobs(assessed->catalog, assessed->assessment);
   if (!built) return std::move(built).error();
   for (auto& job : *built) {

@@ -47,6 +47,13 @@ struct RunInfo {
   RunStatus status = RunStatus::Planned;
 };
 
+/// The servers a run reads and writes, each as "<identity>/<database>"
+/// (run::serverKey): what a state file is checked against, not the URLs' text.
+struct RunServers {
+  std::string source;
+  std::string target;
+};
+
 /// The consistent point the copy reads at, which CDC will later stream from.
 struct SnapshotInfo {
   SnapshotEngine engine = SnapshotEngine::PostgreSQL;

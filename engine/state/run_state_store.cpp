@@ -116,6 +116,8 @@ core::Result<std::unique_ptr<RunStateStore>> RunStateStore::open(const std::stri
     journalKept = *row && has.int64(0) > 0;
   }
   FERRY_TRY(conn.exec(sql::kCreateDdlSteps, "adding the ddl_steps table"));
+  FERRY_TRY(conn.exec(sql::kCreateRunServers, "adding the run_servers table"));
+  FERRY_TRY(conn.exec(sql::kCreateRunSettings, "adding the run_settings table"));
   auto impl = std::make_unique<Impl>();
   impl->ddlJournalKept = journalKept;
   impl->db = std::move(db).value();
@@ -220,6 +222,41 @@ core::Result<std::optional<SnapshotInfo>> RunStateStore::loadSnapshot() const {
   s.capturedAt = fromMicros(select.int64(7));
   s.globalReadLockMs = select.int64(8);
   return std::optional<SnapshotInfo>(std::move(s));
+}
+
+core::Status RunStateStore::saveServers(const RunServers& servers) {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(upsert, db, sql::kUpsertRunServers);
+  return upsert.bind(1, servers.source).bind(2, servers.target).run();
+}
+
+core::Result<std::optional<RunServers>> RunStateStore::loadServers() const {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(select, db, sql::kSelectRunServers);
+  auto row = select.step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<RunServers>();
+  return std::optional<RunServers>(RunServers{select.text(0), select.text(1)});
+}
+
+core::Status RunStateStore::saveSetting(const std::string& key, const std::string& value) {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(upsert, db, sql::kUpsertRunSetting);
+  return upsert.bind(1, key).bind(2, value).run();
+}
+
+core::Result<std::optional<std::string>> RunStateStore::loadSetting(const std::string& key) const {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(select, db, sql::kSelectRunSetting);
+  select.bind(1, key);
+  auto row = select.step();
+  if (!row.ok()) return std::move(row).error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(select.text(0));
 }
 
 core::Result<std::vector<std::int64_t>> RunStateStore::addTables(

@@ -63,6 +63,15 @@ public:
   core::Result<RunInfo> loadRun() const;
   core::Status setRunStatus(RunStatus status);
 
+  /// Records (or replaces) the servers the run reads and writes.
+  core::Status saveServers(const RunServers& servers);
+  /// The recorded servers; std::nullopt in a file written before they were kept.
+  core::Result<std::optional<RunServers>> loadServers() const;
+
+  /// A setting the run decided once and a resume must reuse (key → text).
+  core::Status saveSetting(const std::string& key, const std::string& value);
+  core::Result<std::optional<std::string>> loadSetting(const std::string& key) const;
+
   // ---- snapshot ----------------------------------------------------------
 
   /// Records (or replaces) the snapshot position of the run.

@@ -122,6 +122,34 @@ inline constexpr const char* kUpsertDdlStep =
 inline constexpr const char* kSelectDdlSteps = "SELECT statement, status FROM ddl_steps";
 inline constexpr const char* kDeleteDdlStep = "DELETE FROM ddl_steps WHERE statement = ?1";
 
+/// Also added after version 1 (IF NOT EXISTS on every open): the servers the
+/// run reads and writes, by identity and database (run::serverKey), so that the
+/// file is refused with another source or target whatever URL names them. A file
+/// written before it has no row: the first resume records them.
+inline constexpr const char* kCreateRunServers = R"sql(
+CREATE TABLE IF NOT EXISTS run_servers (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  source TEXT NOT NULL,
+  target TEXT NOT NULL
+)
+)sql";
+inline constexpr const char* kUpsertRunServers =
+    "INSERT INTO run_servers (id, source, target) VALUES (1, ?1, ?2)"
+    " ON CONFLICT (id) DO UPDATE SET source = excluded.source, target = excluded.target";
+inline constexpr const char* kSelectRunServers = "SELECT source, target FROM run_servers WHERE id = 1";
+
+/// Also added after version 1 (IF NOT EXISTS on every open): settings a run
+/// decides once and a resume must reuse (where the chunk marks live on the target).
+inline constexpr const char* kCreateRunSettings = R"sql(
+CREATE TABLE IF NOT EXISTS run_settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+)
+)sql";
+inline constexpr const char* kUpsertRunSetting =
+    "INSERT INTO run_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+inline constexpr const char* kSelectRunSetting = "SELECT value FROM run_settings WHERE key = ?1";
+
 inline constexpr const char* kInsertVersion =
     "INSERT INTO schema_version (application, version) VALUES (?1, ?2)";
 inline constexpr const char* kHasVersionTable =

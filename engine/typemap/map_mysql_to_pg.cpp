@@ -23,8 +23,9 @@ bool isSpatial(const std::string& b) {
 
 class MySqlToPg {
 public:
-  MySqlToPg(const MappingContext& ctx, const model::Table& t, const model::Column& c, ColumnMapping& m)
-      : m_ctx(ctx), m_t(t), m_c(c), m_m(m), m_who(who(t, c)), m_decl(c.type.declared) {}
+  MySqlToPg(const MappingContext& ctx, const model::Table& t, const model::Column& c, const ColumnRole& role,
+            ColumnMapping& m)
+      : m_ctx(ctx), m_t(t), m_c(c), m_role(role), m_m(m), m_who(who(t, c)), m_decl(c.type.declared) {}
 
   void run() {
     const std::string& b = m_c.type.base;
@@ -32,7 +33,7 @@ public:
       find("MY2PG_ZEROFILL", Severity::Review, " is ZEROFILL; PostgreSQL stores the number without the display padding.",
            "Format with lpad()/to_char() where the padded form is shown.");
     }
-    if (b == "tinyint" && core::toLower(m_decl) == "tinyint(1)") {
+    if (b == "tinyint" && isTinyint1(m_c)) {
       tinyint1();
     } else if (isMySqlIntegerBase(b)) {
       integer();
@@ -100,7 +101,45 @@ private:
     find(code, Severity::Unsupported, tail, action);
   }
 
+  static bool isTinyint1(const model::Column& c) {
+    return c.type.base == "tinyint" && core::toLower(c.type.declared) == "tinyint(1)";
+  }
+
+  /// The referenced column when this column is a foreign key to a column of the
+  /// same source type (it must then get that column's target type).
+  const model::Column* referencedSameType() const {
+    const model::Column* r = m_role.referencedColumn;
+    if (r == nullptr || m_role.referencedTable == nullptr) return nullptr;
+    return r->type.base == m_c.type.base && r->type.isUnsigned == m_c.type.isUnsigned &&
+                   core::toLower(r->type.declared) == core::toLower(m_c.type.declared)
+               ? r
+               : nullptr;
+  }
+
+  /// The AUTO_INCREMENT column whose type this column takes: itself, or the key
+  /// it references; nullptr when neither.
+  const model::Column* identityKey() const {
+    if (m_c.identity == model::Identity::AutoIncrement) return &m_c;
+    const model::Column* r = referencedSameType();
+    return r && r->identity == model::Identity::AutoIncrement ? r : nullptr;
+  }
+
   void tinyint1() {
+    // A key (or AUTO_INCREMENT) column cannot become boolean: 2 and 1 would both be
+    // true and collide, and PostgreSQL identities must be integers. A foreign key
+    // to such a column follows it.
+    const model::Column* ref = referencedSameType();
+    const bool key = isKeyColumn(m_t, m_c) || m_c.identity == model::Identity::AutoIncrement ||
+                     (ref && (isKeyColumn(*m_role.referencedTable, *ref) || ref->identity == model::Identity::AutoIncrement));
+    if (key) {
+      type("smallint");
+      find("MY2PG_TINYINT1_KEY", Severity::Widened,
+           std::string(" is TINYINT(1) ") + (ref ? "referencing the key " + m_role.referencedTable->name + "." + ref->name
+                                                 : std::string("in a key")) +
+               ", mapped to smallint rather than boolean: as a key its values must stay distinct; every value fits.",
+           "None.");
+      return;
+    }
     addOption(m_m, "tinyint1_as");
     if (m_ctx.options.tinyint1As == Tinyint1As::Boolean) {
       type("boolean", ConversionId::MySqlTinyintToBool);
@@ -114,9 +153,57 @@ private:
     }
   }
 
+  /// BIGINT UNSIGNED AUTO_INCREMENT, or a foreign key to one: PostgreSQL
+  /// identities must be smallint, integer or bigint, so numeric(20,0) cannot be one.
+  void unsignedIdentity(const model::Column& key) {
+    addOption(m_m, "unsigned_bigint_identity_as");
+    const bool own = &key == &m_c;
+    const model::Table& keyTable = own ? m_t : *m_role.referencedTable;
+    const std::string what = own ? " is BIGINT UNSIGNED AUTO_INCREMENT"
+                                 : " references the BIGINT UNSIGNED AUTO_INCREMENT key " + keyTable.name + "." + key.name +
+                                       " and takes its type";
+    if (m_ctx.options.unsignedIdentityAs == UnsignedIdentityAs::NumericSequence) {
+      type("numeric(20,0)");
+      m_m.sequenceDefault = own;
+      find("MY2PG_UNSIGNED_IDENTITY_NUMERIC", Severity::Widened,
+           what + ", mapped to numeric(20,0)" + (own ? " fed by a sequence" : "") +
+               ": every value up to 18446744073709551615 fits; new keys come from a bigint sequence, which ends at "
+               "9223372036854775807.",
+           "None; a bigint key joins faster: set unsigned_bigint_identity_as=bigint when no value exceeds "
+           "9223372036854775807.");
+      return;
+    }
+    type("bigint", ConversionId::MySqlUnsignedBigintChecked);
+    m_m.checkExpression = quoteIdent(kPg, m_c.name) + " >= 0";
+    // InnoDB keeps the counter above every value inserted, explicit ones too, so
+    // a counter at or below 2^63 means only an UPDATE could have stored a bigger
+    // key; the data scan and the copy's converter catch that.
+    const std::optional<std::int64_t> next = keyTable.autoIncrement;
+    const std::string as = std::string(", mapped to bigint") + (own ? " identity" : "") + " with CHECK (>= 0)";
+    if (next && *next < INT64_MAX) {
+      find("MY2PG_UNSIGNED_IDENTITY_BIGINT", Severity::Review,
+           what + as + ": its next AUTO_INCREMENT value is " + std::to_string(*next) +
+               ", so the generated keys fit; bigint ends at 9223372036854775807 instead of 18446744073709551615, "
+               "and a larger value is rejected by the copy, never changed.",
+           "None for generated keys; the data scan counts values above 9223372036854775807. Set "
+           "unsigned_bigint_identity_as=numeric_sequence to keep such values.");
+    } else {
+      find("MY2PG_UNSIGNED_OVERFLOW", Severity::Lossy,
+           what + as + ": " +
+               (next ? "its next AUTO_INCREMENT value is beyond 9223372036854775807"
+                     : std::string("its AUTO_INCREMENT counter is unknown")) +
+               ", so values above 9223372036854775807 may exist, and they fail.",
+           "Run the data scan; if it finds such values use unsigned_bigint_identity_as=numeric_sequence.");
+    }
+  }
+
   void integer() {
     const std::string& b = m_c.type.base;
     const bool u = m_c.type.isUnsigned;
+    if (b == "bigint" && u && identityKey() != nullptr) {
+      unsignedIdentity(*identityKey());
+      return;
+    }
     if (b == "bigint" && u) {
       addOption(m_m, "unsigned_bigint_as");
       if (m_ctx.options.unsignedBigintAs == UnsignedBigintAs::Numeric) {
@@ -155,12 +242,18 @@ private:
       find("MY2PG_INT_WIDENED", Severity::Widened, " is " + m_decl + ", mapped to " + target + ": every value fits in the larger type.",
            "None.");
     }
-    if (m_c.identity == model::Identity::AutoIncrement) m_m.identity = model::Identity::ByDefault;
   }
 
   void floating() {
     const bool single = m_c.type.base == "float";
     type(single ? "real" : "double precision");  // both IEEE 754; MySQL stores no NaN or infinity
+    if (m_c.identity == model::Identity::AutoIncrement) {
+      m_m.sequenceDefault = true;
+      find("MY2PG_FLOAT_AUTO_INCREMENT", Severity::Review,
+           " is an AUTO_INCREMENT " + core::toUpper(m_c.type.base) +
+               "; PostgreSQL identities must be integers, so new values come from a sequence default (nextval).",
+           "Consider an integer key; the copied values are kept as they are.");
+    }
     if (m_c.type.scale) {
       find("MY2PG_FLOAT_MD", Severity::Review,
            " is " + m_decl + ": MySQL rounds new values to the declared digits, PostgreSQL " + m_m.targetType + " does not.",
@@ -348,7 +441,8 @@ private:
 
   void defaults() {
     if (m_c.identity == model::Identity::AutoIncrement) {
-      m_m.identity = model::Identity::ByDefault;  // explicit values stay allowed, as in MySQL
+      // Explicit values stay allowed, as in MySQL.
+      if (!m_m.sequenceDefault) m_m.identity = model::Identity::ByDefault;
       return;
     }
     const SourceDefault d = parseMySqlDefault(m_ctx.sourceEngine, m_c);
@@ -362,6 +456,7 @@ private:
   const MappingContext& m_ctx;
   const model::Table& m_t;
   const model::Column& m_c;
+  const ColumnRole& m_role;
   ColumnMapping& m_m;
   std::string m_who;
   std::string m_decl;
@@ -369,8 +464,9 @@ private:
 
 }  // namespace
 
-void mapMySqlToPg(const MappingContext& ctx, const model::Table& t, const model::Column& c, ColumnMapping& m) {
-  MySqlToPg(ctx, t, c, m).run();
+void mapMySqlToPg(const MappingContext& ctx, const model::Table& t, const model::Column& c, const ColumnRole& role,
+                  ColumnMapping& m) {
+  MySqlToPg(ctx, t, c, role, m).run();
 }
 
 }  // namespace ferry::typemap::detail

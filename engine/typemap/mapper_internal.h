@@ -39,7 +39,8 @@ model::DataType parsePgTypeText(const std::string& text);
 bool isMySqlIntegerBase(const std::string& base);
 bool isZeroDateText(std::string_view s);
 
-void mapMySqlToPg(const MappingContext& ctx, const model::Table& t, const model::Column& c, ColumnMapping& m);
+void mapMySqlToPg(const MappingContext& ctx, const model::Table& t, const model::Column& c, const ColumnRole& role,
+                  ColumnMapping& m);
 void mapPgToMySql(const MappingContext& ctx, const model::Table& t, const model::Column& c, ColumnMapping& m);
 void mapPgToPg(const MappingContext& ctx, const model::Table& t, const model::Column& c, ColumnMapping& m);
 void mapMySqlToMySql(const MappingContext& ctx, const model::Table& t, const model::Column& c, ColumnMapping& m);

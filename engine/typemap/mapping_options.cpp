@@ -16,6 +16,8 @@ constexpr Names<Tinyint1As, 2> kTinyint1{{{Tinyint1As::Boolean, "boolean"}, {Tin
 constexpr Names<ZeroDateAs, 2> kZeroDate{{{ZeroDateAs::Null, "null"}, {ZeroDateAs::Sentinel, "sentinel"}}};
 constexpr Names<UnsignedBigintAs, 2> kUnsigned{
     {{UnsignedBigintAs::Numeric, "numeric"}, {UnsignedBigintAs::BigintWithCheck, "bigint_check"}}};
+constexpr Names<UnsignedIdentityAs, 2> kUnsignedIdentity{
+    {{UnsignedIdentityAs::Bigint, "bigint"}, {UnsignedIdentityAs::NumericSequence, "numeric_sequence"}}};
 constexpr Names<EnumAs, 2> kEnum{{{EnumAs::EnumType, "enum_type"}, {EnumAs::TextWithCheck, "text_check"}}};
 constexpr Names<SetAs, 2> kSet{{{SetAs::TextArray, "text_array"}, {SetAs::Text, "text"}}};
 constexpr Names<JsonAs, 2> kJson{{{JsonAs::Jsonb, "jsonb"}, {JsonAs::Json, "json"}}};
@@ -220,6 +222,7 @@ nlohmann::json MappingOptions::toJson() const {
       {"zero_dates_as", nameOf(kZeroDate, zeroDateAs)},
       {"zero_date_sentinel", zeroDateSentinel},
       {"unsigned_bigint_as", nameOf(kUnsigned, unsignedBigintAs)},
+      {"unsigned_bigint_identity_as", nameOf(kUnsignedIdentity, unsignedIdentityAs)},
       {"enum_as", nameOf(kEnum, enumAs)},
       {"set_as", nameOf(kSet, setAs)},
       {"json_as", nameOf(kJson, jsonAs)},
@@ -242,6 +245,7 @@ core::Result<MappingOptions> MappingOptions::fromJson(const nlohmann::json& j) {
   FERRY_TRY(readString(j, "zero_date_sentinel", o.zeroDateSentinel));
   if (!isDate(o.zeroDateSentinel)) return badValue("zero_date_sentinel", "expected a valid date YYYY-MM-DD");
   FERRY_TRY(readEnum(j, "unsigned_bigint_as", kUnsigned, o.unsignedBigintAs));
+  FERRY_TRY(readEnum(j, "unsigned_bigint_identity_as", kUnsignedIdentity, o.unsignedIdentityAs));
   FERRY_TRY(readEnum(j, "enum_as", kEnum, o.enumAs));
   FERRY_TRY(readEnum(j, "set_as", kSet, o.setAs));
   FERRY_TRY(readEnum(j, "json_as", kJson, o.jsonAs));

@@ -21,6 +21,10 @@ enum class Tinyint1As { Boolean, Smallint };
 enum class ZeroDateAs { Null, Sentinel };
 /// MySQL BIGINT UNSIGNED reaches 2^64-1, beyond PostgreSQL bigint.
 enum class UnsignedBigintAs { Numeric, BigintWithCheck };
+/// MySQL BIGINT UNSIGNED AUTO_INCREMENT (the usual key of Laravel and most frameworks):
+/// a bigint identity (PostgreSQL identities must be smallint, integer or bigint), or
+/// numeric(20,0) fed by a sequence, which keeps values above 2^63-1 already written.
+enum class UnsignedIdentityAs { Bigint, NumericSequence };
 /// MySQL ENUM: a PostgreSQL enum type keeps the order; text + CHECK is easier to alter.
 enum class EnumAs { EnumType, TextWithCheck };
 /// MySQL SET: an array keeps membership queryable; text keeps the 'a,b' form.
@@ -42,6 +46,9 @@ struct MappingOptions {
   ZeroDateAs zeroDateAs = ZeroDateAs::Null;                  ///< key "zero_dates_as": "null" | "sentinel"
   std::string zeroDateSentinel = "0001-01-01";               ///< key "zero_date_sentinel" (a date, YYYY-MM-DD)
   UnsignedBigintAs unsignedBigintAs = UnsignedBigintAs::Numeric;  ///< key "unsigned_bigint_as": "numeric" | "bigint_check"
+  /// key "unsigned_bigint_identity_as": "bigint" | "numeric_sequence"; also the columns
+  /// whose foreign keys reference such a key
+  UnsignedIdentityAs unsignedIdentityAs = UnsignedIdentityAs::Bigint;
   EnumAs enumAs = EnumAs::EnumType;                          ///< key "enum_as": "enum_type" | "text_check"
   SetAs setAs = SetAs::TextArray;                            ///< key "set_as": "text_array" | "text"
   JsonAs jsonAs = JsonAs::Jsonb;                             ///< key "json_as": "jsonb" | "json"

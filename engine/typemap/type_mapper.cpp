@@ -3,6 +3,7 @@
 
 #include "typemap/type_mapper.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/text.h"
@@ -154,7 +155,16 @@ void translateDefault(const MappingContext& ctx, const model::Table& t, const mo
 
 }  // namespace detail
 
-ColumnMapping mapColumn(const MappingContext& ctx, const model::Table& table, const model::Column& column) {
+bool isKeyColumn(const model::Table& table, const model::Column& column) {
+  auto in = [&](const std::vector<std::string>& cols) {
+    return std::find(cols.begin(), cols.end(), column.name) != cols.end();
+  };
+  if (table.primaryKey && in(table.primaryKey->columns)) return true;
+  return std::any_of(table.uniques.begin(), table.uniques.end(), [&](const auto& u) { return in(u.columns); });
+}
+
+ColumnMapping mapColumn(const MappingContext& ctx, const model::Table& table, const model::Column& column,
+                        const ColumnRole& role) {
   using namespace detail;
   ColumnMapping m;
   m.nullable = column.nullable;
@@ -164,7 +174,7 @@ ColumnMapping mapColumn(const MappingContext& ctx, const model::Table& table, co
   const bool srcPg = ctx.sourceEngine == model::Engine::PostgreSQL;
   const bool tgtPg = ctx.targetEngine == model::Engine::PostgreSQL;
   if (!srcPg && tgtPg) {
-    mapMySqlToPg(ctx, table, column, m);
+    mapMySqlToPg(ctx, table, column, role, m);
   } else if (srcPg && !tgtPg) {
     mapPgToMySql(ctx, table, column, m);
   } else if (srcPg) {

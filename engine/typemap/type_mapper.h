@@ -60,6 +60,10 @@ struct ColumnMapping {
   std::string targetCollation;  ///< MySQL targets: collation to keep the source's comparisons
   bool nullable = true;
   std::optional<std::string> defaultExpr;  ///< translated default, target syntax
+  /// PostgreSQL targets: the column is fed by a sequence of its own (`DEFAULT nextval`,
+  /// owned by the column) instead of an identity, which PostgreSQL allows only on
+  /// smallint, integer and bigint (an AUTO_INCREMENT DOUBLE, or numeric_sequence).
+  bool sequenceDefault = false;
   std::optional<std::string> onUpdate;     ///< MySQL targets: "CURRENT_TIMESTAMP(6)"
   model::Identity identity = model::Identity::None;  ///< target identity / AUTO_INCREMENT
   std::optional<std::string> generatedExpr;          ///< carried only between same engines
@@ -76,8 +80,21 @@ struct ColumnMapping {
   std::vector<std::string> codes() const;
 };
 
+/// What the rest of the schema says about a column that its own definition does
+/// not: the key a foreign key column references. A foreign key's columns must
+/// have the referenced key's target type or the target refuses the constraint,
+/// so a column that references a key of the same source type is mapped like it.
+struct ColumnRole {
+  const model::Table* referencedTable = nullptr;
+  const model::Column* referencedColumn = nullptr;  ///< set with referencedTable
+};
+
+/// True when `column` is in `table`'s primary key or one of its unique keys.
+bool isKeyColumn(const model::Table& table, const model::Column& column);
+
 /// Maps one column of `table` (a source catalog table) for the target in `ctx`.
-ColumnMapping mapColumn(const MappingContext& ctx, const model::Table& table, const model::Column& column);
+ColumnMapping mapColumn(const MappingContext& ctx, const model::Table& table, const model::Column& column,
+                        const ColumnRole& role = {});
 
 /// A target-safe identifier and, when it had to be shortened, a NAME_TOO_LONG finding.
 struct IdentifierMapping {

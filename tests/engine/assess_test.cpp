@@ -64,7 +64,7 @@ protected:
 TEST_F(Assess, SakilaToPostgresDdlAppliesCleanly) {
   if (test::sakilaDir().empty()) GTEST_SKIP() << "../shared/datasets/sakila is not present";
   const auto catalog = readMySql("sakila");
-  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, plan::Project{});
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}, {}}, plan::Project{});
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   // Every column of the source is assessed, none silently dropped.
   size_t sourceColumns = 0;
@@ -94,7 +94,7 @@ TEST_F(Assess, SakilaToPostgresDdlAppliesCleanly) {
 
 TEST_F(Assess, PostgresFixtureToMariaDbDdlAppliesCleanly) {
   const auto catalog = readPg(kPgSourceDb, {"shop", "Mixed Case"});
-  auto a = assess::assess(catalog, {model::Engine::MariaDB, {}}, plan::Project{});
+  auto a = assess::assess(catalog, {model::Engine::MariaDB, {}, {}}, plan::Project{});
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   test::mariadb("", "DROP DATABASE IF EXISTS shop; DROP DATABASE IF EXISTS `Mixed Case`");
   const auto script = ddl::generate(a->target);
@@ -123,7 +123,7 @@ TEST_F(Assess, OverridesAreAppliedAndMarked) {
   project.typeOverrides.push_back({"year*", "integer", nlohmann::json::object()});
   project.tableRules.push_back({"sakila.film_text", true, ""});
   project.tableRules.push_back({"sakila.staff", false, "employee"});
-  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, project);
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}, {}}, project);
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   auto* active = a->findColumn("sakila", "customer", "active");
   ASSERT_NE(active, nullptr);
@@ -142,7 +142,7 @@ TEST_F(Assess, OverridesAreAppliedAndMarked) {
   // A bad option value is refused with the key named.
   plan::Project bad;
   bad.mappingOptions = {{"tinyint1_as", "maybe"}};
-  auto refused = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, bad);
+  auto refused = assess::assess(catalog, {model::Engine::PostgreSQL, {}, {}}, bad);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().oneLine().find("tinyint1_as"), std::string::npos) << refused.error().oneLine();
 }
@@ -156,7 +156,7 @@ namespace {
 TEST_F(Assess, SchemaDiffFindsEachChangeAndReconcileFixesIt) {
   if (test::sakilaDir().empty()) GTEST_SKIP() << "../shared/datasets/sakila is not present";
   const auto catalog = readMySql("sakila");
-  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, plan::Project{});
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}, {}}, plan::Project{});
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   const auto script = ddl::generate(a->target);
   test::recreatePgDatabase(kPgTargetDb);
@@ -203,7 +203,7 @@ namespace {
 
 TEST_F(Assess, SakilaToMariaDbDdlAppliesCleanly) {
   if (test::sakilaDir().empty()) GTEST_SKIP() << "../shared/datasets/sakila is not present";
-  auto a = assess::assess(readMySql("sakila"), {model::Engine::MariaDB, {}}, plan::Project{});
+  auto a = assess::assess(readMySql("sakila"), {model::Engine::MariaDB, {}, {}}, plan::Project{});
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   // Same server as the source: the test writes into a copy-named database.
   for (auto& t : a->target.tables) {
@@ -231,7 +231,7 @@ TEST_F(Assess, SakilaToMariaDbDdlAppliesCleanly) {
 
 TEST_F(Assess, PostgresFixtureToPostgresDdlAppliesCleanly) {
   const auto catalog = readPg(kPgSourceDb, {"shop", "Mixed Case"});
-  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}}, plan::Project{});
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {}, {}}, plan::Project{});
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   const auto script = ddl::generate(a->target);
   test::recreatePgDatabase(kPgTargetDb);
@@ -248,6 +248,46 @@ TEST_F(Assess, PostgresFixtureToPostgresDdlAppliesCleanly) {
   // The diff of the mapped source against the target it produced is empty.
   auto diff = assess::diffSchemas(a->target, readPg(kPgTargetDb, {"shop", "Mixed Case"}));
   EXPECT_TRUE(diff.identical()) << assess::toText(diff);
+}
+
+}  // namespace
+}  // namespace ferry
+
+namespace ferry {
+namespace {
+
+// Where the schemas go (issue "Field report", finding 2): pure rules, no server.
+TEST(SchemaPlacement, ASingleSchemaLandsInTheDatabaseTheTargetUrlNames) {
+  const assess::TargetSpec mariadb{model::Engine::MariaDB, {}, "shop_v2"};
+  auto p = assess::placeSchemas(model::Engine::MariaDB, mariadb, plan::Project{}, {"shop"});
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].targetSchema, "shop_v2");
+  EXPECT_EQ(p[0].rule, "target database");
+  // A PostgreSQL source's public schema likewise.
+  p = assess::placeSchemas(model::Engine::PostgreSQL, mariadb, plan::Project{}, {"public"});
+  EXPECT_EQ(p[0].targetSchema, "shop_v2");
+  // A target URL without a database keeps the names; a PostgreSQL target keeps
+  // the schema names inside the database it connects to.
+  p = assess::placeSchemas(model::Engine::MariaDB, {model::Engine::MariaDB, {}, ""}, plan::Project{}, {"shop"});
+  EXPECT_EQ(p[0].targetSchema, "shop");
+  p = assess::placeSchemas(model::Engine::MariaDB, {model::Engine::PostgreSQL, {}, "app"}, plan::Project{}, {"shop"});
+  EXPECT_EQ(p[0].targetSchema, "shop");
+  EXPECT_EQ(p[0].rule, "same name");
+}
+
+TEST(SchemaPlacement, SeveralSchemasSendTheDefaultOneToTheTargetDatabaseAndTheSchemaMapWins) {
+  const assess::TargetSpec mariadb{model::Engine::MariaDB, {}, "app"};
+  plan::Project project;
+  project.schemaMap["audit"] = "app_audit";
+  auto p = assess::placeSchemas(model::Engine::PostgreSQL, mariadb, project, {"public", "sales", "audit"});
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0].targetSchema, "app");
+  EXPECT_EQ(p[1].targetSchema, "sales");
+  EXPECT_EQ(p[1].rule, "same name");
+  EXPECT_EQ(p[2].targetSchema, "app_audit");
+  EXPECT_EQ(p[2].rule, "schema_map");
+  EXPECT_EQ(assess::describePlacements(p),
+            "public → app (target database), sales → sales (same name), audit → app_audit (schema_map)");
 }
 
 }  // namespace

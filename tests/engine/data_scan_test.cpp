@@ -281,7 +281,7 @@ TEST_F(ScanMySqlSource, EnumMembersWithFourByteCharacters) {
   for (const auto& k : a->findColumn(kDb, "emoji", "e")->scan->exampleKeys) EXPECT_TRUE(k == "id=2" || k == "id=5") << k;
 
   const auto catalog = inspect(test::mysqlSpec(kDb));
-  auto my = assess::assess(catalog, {model::Engine::MariaDB, {10, 11, 0, "10.11.0"}}, plan::Project{});
+  auto my = assess::assess(catalog, {model::Engine::MariaDB, {10, 11, 0, "10.11.0"}, {}}, plan::Project{});
   ASSERT_TRUE(my.ok()) << my.error().oneLine();
   auto st = run::scanSourceData(test::mysqlSpec(kDb), catalog, *my);
   ASSERT_TRUE(st.ok()) << st.error().oneLine();
@@ -294,7 +294,7 @@ TEST_F(ScanMySqlSource, EnumMembersWithFourByteCharacters) {
 // source) cannot be produced here; its predicate is run on a DATETIME column instead.
 TEST_F(ScanMySqlSource, TimestampRangePredicateOnTheServer) {
   const auto catalog = inspect(test::mysqlSpec(kDb));
-  auto a = assess::assess(catalog, {model::Engine::MariaDB, {10, 11, 0, "10.11.0"}}, plan::Project{});
+  auto a = assess::assess(catalog, {model::Engine::MariaDB, {10, 11, 0, "10.11.0"}, {}}, plan::Project{});
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   auto* c = a->findColumn(kDb, "future", "at");
   ASSERT_NE(c, nullptr);
@@ -402,7 +402,7 @@ INSERT INTO maria (id, m) VALUES (30, 'meh '), (31, 'ok'), (32, 'meh '), (33, 'x
     const auto catalog = inspect(test::pgSpec(kDb));
     plan::Project project;
     project.mappingOptions = {{"pg_text_as", "varchar"}, {"pg_text_varchar_length", 5}, {"interval_as", "time"}};
-    auto a = assess::assess(catalog, {target, version}, project);
+    auto a = assess::assess(catalog, {target, version, {}}, project);
     EXPECT_TRUE(a.ok()) << (a ? "" : a.error().oneLine());
     if (!a) return {};
     auto st = run::scanSourceData(test::pgSpec(kDb), catalog, *a);
@@ -495,7 +495,7 @@ TEST(ScanPgSqlAscii, NonAsciiBytesAreCounted) {
   test::psql(kAsciiDb, "CREATE TABLE t (id int PRIMARY KEY, s text); "
                        "INSERT INTO t VALUES (1, 'plain'), (2, convert_from('\\x636166e9'::bytea, 'SQL_ASCII'))");
   const auto catalog = inspect(test::pgSpec(kAsciiDb));
-  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {15, 0, 0, "15.0"}}, plan::Project{});
+  auto a = assess::assess(catalog, {model::Engine::PostgreSQL, {15, 0, 0, "15.0"}, {}}, plan::Project{});
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   auto* c = a->findColumn("public", "t", "s");
   ASSERT_NE(c, nullptr);

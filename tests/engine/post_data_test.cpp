@@ -53,7 +53,9 @@ TEST(PostData, EveryPostgresStatementGoesToItsTableOrAfterAllTables) {
     EXPECT_NE(fk.validate.find("VALIDATE CONSTRAINT"), std::string::npos) << fk.add;
     EXPECT_EQ(fk.referenced, "\"shop\".\"customers\"");
   }
-  ASSERT_EQ(plan.finish.size(), 2u);  // an identity restart and a setval
+  // Two identities and three serials (their sequence owned by the column again,
+  // then set past the copied maximum), and a standalone sequence.
+  ASSERT_EQ(plan.finish.size(), 2u + 3u * 2u + 1u);
   EXPECT_TRUE(plan.otherBuilds.empty());
   EXPECT_TRUE(plan.otherAttaches.empty());
   EXPECT_TRUE(plan.skipped.empty());
@@ -70,16 +72,19 @@ TEST(PostData, ASubsetRunKeepsItsTablesAndForeignKeysWithBothEndsCopied) {
   EXPECT_EQ(plan.foreignKeys[0].table, "\"shop\".\"orders\"");
   EXPECT_NE(plan.foreignKeys[0].validate.find("VALIDATE CONSTRAINT \"orders_customer_fk\""), std::string::npos);
   EXPECT_TRUE(plan.validates.empty());
-  ASSERT_EQ(plan.finish.size(), 2u);  // customers' identity, and the sequence (no table)
-  // 3 + 4 statements of the tables left out, a foreign key and its VALIDATE.
-  EXPECT_EQ(plan.skipped.size(), 2u + 2u + 3u + 2u);
+  // customers' identity, orders' serial (owned and set), and the sequence (no table)
+  ASSERT_EQ(plan.finish.size(), 1u + 2u + 1u);
+  // 3 + 4 statements of the tables left out, a foreign key and its VALIDATE, and
+  // all_types' identity and two serials.
+  EXPECT_EQ(plan.skipped.size(), 2u + 2u + 3u + 2u + 1u + 2u * 2u);
 
   scope.copiedTables = {pg("shop", "orders")};
   const auto alone = run::planPostData(golden("pg_fixture_to_postgresql_post_data.sql"), scope);
   EXPECT_TRUE(alone.foreignKeys.empty());
   EXPECT_TRUE(alone.validates.empty());
-  ASSERT_EQ(alone.finish.size(), 1u);
-  EXPECT_NE(alone.finish[0].find("setval"), std::string::npos);
+  ASSERT_EQ(alone.finish.size(), 3u);  // orders' serial, owned and set; the standalone sequence
+  EXPECT_NE(alone.finish[0].find("setval('\"shop\".\"invoice_no\"'"), std::string::npos);
+  EXPECT_NE(alone.finish[1].find("OWNED BY \"shop\".\"orders\""), std::string::npos);
 }
 
 TEST(PostData, AForeignKeyFromASmallTableIsValidatedByIndexProbes) {

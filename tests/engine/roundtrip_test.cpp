@@ -95,7 +95,7 @@ void roundTrip(Engine src, Engine dst, const plan::Project& project, const std::
   const std::string pair = std::string(pairSide(src)) + "→" + pairSide(dst) + label;
   const model::Catalog catalog = readCatalog(src);
   ASSERT_FALSE(catalog.schemas.empty()) << pair << ": no source catalog";
-  auto a = assess::assess(catalog, {dst, serverVersion(dst)}, project);
+  auto a = assess::assess(catalog, {dst, serverVersion(dst), {}}, project);
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
 
   PairStats st;

@@ -69,7 +69,7 @@ model::Catalog catalogOf(bool pg, const std::string& db, const std::vector<std::
 }
 
 void checkPair(const model::Catalog& source, model::Engine target, const std::string& prefix) {
-  auto a = assess::assess(source, {target, {}}, plan::Project{});
+  auto a = assess::assess(source, {target, {}, {}}, plan::Project{});
   ASSERT_TRUE(a.ok()) << a.error().oneLine();
   const auto script = ddl::generate(a->target);
   compareWithGolden(prefix + "_pre_data.sql", script.preData);

@@ -1,6 +1,7 @@
 -- Ferry pre-data script for MariaDB
 -- Run before the data copy: databases and tables with their primary keys
 -- (InnoDB clusters rows by the primary key, so it is created with the table).
+-- Schemas: shop → shop (same name), Mixed Case → Mixed Case (same name).
 SET NAMES utf8mb4;
 SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES');
 

@@ -34,8 +34,15 @@ ALTER TABLE "shop"."sessions" ADD CONSTRAINT "sessions_customer_id_fkey" FOREIGN
 ALTER TABLE "shop"."sessions" VALIDATE CONSTRAINT "sessions_customer_id_fkey";
 
 -- Sequences and identities continue after the copied values.
-ALTER TABLE "shop"."customers" ALTER COLUMN "customer_id" RESTART WITH 51;
+SELECT setval(pg_get_serial_sequence('"shop"."all_types"', 'id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(1 - 1, max("id")), 9223372036854775807)::bigint AS v FROM "shop"."all_types") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"shop"."customers"', 'customer_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(51 - 1, max("customer_id")), 9223372036854775807)::bigint AS v FROM "shop"."customers") AS ferry_next;
+ALTER SEQUENCE "shop"."all_types_c_serial_seq" OWNED BY "shop"."all_types"."c_serial";
+SELECT setval('"shop"."all_types_c_serial_seq"', GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(1 - 1, max("c_serial")), 9223372036854775807)::bigint AS v FROM "shop"."all_types") AS ferry_next;
+ALTER SEQUENCE "shop"."all_types_c_smallserial_seq" OWNED BY "shop"."all_types"."c_smallserial";
+SELECT setval('"shop"."all_types_c_smallserial_seq"', GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(1 - 1, max("c_smallserial")), 9223372036854775807)::bigint AS v FROM "shop"."all_types") AS ferry_next;
 SELECT setval('"shop"."invoice_no"', 1050, false);
+ALTER SEQUENCE "shop"."orders_order_id_seq" OWNED BY "shop"."orders"."order_id";
+SELECT setval('"shop"."orders_order_id_seq"', GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(1 - 1, max("order_id")), 9223372036854775807)::bigint AS v FROM "shop"."orders") AS ferry_next;
 
 -- needs manual conversion: view shop.big_orders — source text kept for review; schema names in it may differ on the target
 -- CREATE VIEW big_orders AS

@@ -107,8 +107,8 @@ ALTER TABLE "sakila"."film_actor" ADD CONSTRAINT "fk_film_actor_actor" FOREIGN K
 ALTER TABLE "sakila"."film_actor" VALIDATE CONSTRAINT "fk_film_actor_actor";
 ALTER TABLE "sakila"."film_actor" ADD CONSTRAINT "fk_film_actor_film" FOREIGN KEY ("film_id") REFERENCES "sakila"."film" ("film_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
 ALTER TABLE "sakila"."film_actor" VALIDATE CONSTRAINT "fk_film_actor_film";
-ALTER TABLE "sakila"."film_category" ADD CONSTRAINT "film_category_fk_film_category_category" FOREIGN KEY ("category_id") REFERENCES "sakila"."category" ("category_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
-ALTER TABLE "sakila"."film_category" VALIDATE CONSTRAINT "film_category_fk_film_category_category";
+ALTER TABLE "sakila"."film_category" ADD CONSTRAINT "fk_film_category_category" FOREIGN KEY ("category_id") REFERENCES "sakila"."category" ("category_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
+ALTER TABLE "sakila"."film_category" VALIDATE CONSTRAINT "fk_film_category_category";
 ALTER TABLE "sakila"."film_category" ADD CONSTRAINT "fk_film_category_film" FOREIGN KEY ("film_id") REFERENCES "sakila"."film" ("film_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
 ALTER TABLE "sakila"."film_category" VALIDATE CONSTRAINT "fk_film_category_film";
 ALTER TABLE "sakila"."customer" ADD CONSTRAINT "fk_customer_address" FOREIGN KEY ("address_id") REFERENCES "sakila"."address" ("address_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
@@ -121,8 +121,8 @@ ALTER TABLE "sakila"."inventory" ADD CONSTRAINT "fk_inventory_store" FOREIGN KEY
 ALTER TABLE "sakila"."inventory" VALIDATE CONSTRAINT "fk_inventory_store";
 ALTER TABLE "sakila"."payment" ADD CONSTRAINT "fk_payment_customer" FOREIGN KEY ("customer_id") REFERENCES "sakila"."customer" ("customer_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
 ALTER TABLE "sakila"."payment" VALIDATE CONSTRAINT "fk_payment_customer";
-ALTER TABLE "sakila"."payment" ADD CONSTRAINT "payment_fk_payment_rental" FOREIGN KEY ("rental_id") REFERENCES "sakila"."rental" ("rental_id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;
-ALTER TABLE "sakila"."payment" VALIDATE CONSTRAINT "payment_fk_payment_rental";
+ALTER TABLE "sakila"."payment" ADD CONSTRAINT "fk_payment_rental" FOREIGN KEY ("rental_id") REFERENCES "sakila"."rental" ("rental_id") ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;
+ALTER TABLE "sakila"."payment" VALIDATE CONSTRAINT "fk_payment_rental";
 ALTER TABLE "sakila"."payment" ADD CONSTRAINT "fk_payment_staff" FOREIGN KEY ("staff_id") REFERENCES "sakila"."staff" ("staff_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
 ALTER TABLE "sakila"."payment" VALIDATE CONSTRAINT "fk_payment_staff";
 ALTER TABLE "sakila"."rental" ADD CONSTRAINT "fk_rental_customer" FOREIGN KEY ("customer_id") REFERENCES "sakila"."customer" ("customer_id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;
@@ -141,19 +141,19 @@ ALTER TABLE "sakila"."store" ADD CONSTRAINT "fk_store_staff" FOREIGN KEY ("manag
 ALTER TABLE "sakila"."store" VALIDATE CONSTRAINT "fk_store_staff";
 
 -- Sequences and identities continue after the copied values.
-ALTER TABLE "sakila"."actor" ALTER COLUMN "actor_id" RESTART WITH 201;
-ALTER TABLE "sakila"."address" ALTER COLUMN "address_id" RESTART WITH 606;
-ALTER TABLE "sakila"."category" ALTER COLUMN "category_id" RESTART WITH 17;
-ALTER TABLE "sakila"."city" ALTER COLUMN "city_id" RESTART WITH 601;
-ALTER TABLE "sakila"."country" ALTER COLUMN "country_id" RESTART WITH 110;
-ALTER TABLE "sakila"."customer" ALTER COLUMN "customer_id" RESTART WITH 600;
-ALTER TABLE "sakila"."film" ALTER COLUMN "film_id" RESTART WITH 1001;
-ALTER TABLE "sakila"."inventory" ALTER COLUMN "inventory_id" RESTART WITH 4582;
-ALTER TABLE "sakila"."language" ALTER COLUMN "language_id" RESTART WITH 7;
-ALTER TABLE "sakila"."payment" ALTER COLUMN "payment_id" RESTART WITH 16050;
-ALTER TABLE "sakila"."rental" ALTER COLUMN "rental_id" RESTART WITH 16050;
-ALTER TABLE "sakila"."staff" ALTER COLUMN "staff_id" RESTART WITH 3;
-ALTER TABLE "sakila"."store" ALTER COLUMN "store_id" RESTART WITH 3;
+SELECT setval(pg_get_serial_sequence('"sakila"."actor"', 'actor_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(201 - 1, max("actor_id")), 9223372036854775807)::bigint AS v FROM "sakila"."actor") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."address"', 'address_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(606 - 1, max("address_id")), 9223372036854775807)::bigint AS v FROM "sakila"."address") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."category"', 'category_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(17 - 1, max("category_id")), 9223372036854775807)::bigint AS v FROM "sakila"."category") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."city"', 'city_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(601 - 1, max("city_id")), 9223372036854775807)::bigint AS v FROM "sakila"."city") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."country"', 'country_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(110 - 1, max("country_id")), 9223372036854775807)::bigint AS v FROM "sakila"."country") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."customer"', 'customer_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(600 - 1, max("customer_id")), 9223372036854775807)::bigint AS v FROM "sakila"."customer") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."film"', 'film_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(1001 - 1, max("film_id")), 9223372036854775807)::bigint AS v FROM "sakila"."film") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."inventory"', 'inventory_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(4582 - 1, max("inventory_id")), 9223372036854775807)::bigint AS v FROM "sakila"."inventory") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."language"', 'language_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(7 - 1, max("language_id")), 9223372036854775807)::bigint AS v FROM "sakila"."language") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."payment"', 'payment_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(16050 - 1, max("payment_id")), 9223372036854775807)::bigint AS v FROM "sakila"."payment") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."rental"', 'rental_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(16050 - 1, max("rental_id")), 9223372036854775807)::bigint AS v FROM "sakila"."rental") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."staff"', 'staff_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(3 - 1, max("staff_id")), 9223372036854775807)::bigint AS v FROM "sakila"."staff") AS ferry_next;
+SELECT setval(pg_get_serial_sequence('"sakila"."store"', 'store_id'), GREATEST(v, 1), v >= 1) FROM (SELECT LEAST(GREATEST(3 - 1, max("store_id")), 9223372036854775807)::bigint AS v FROM "sakila"."store") AS ferry_next;
 
 -- needs manual conversion: view sakila.actor_info — written in MariaDB's dialect
 -- CREATE VIEW actor_info AS

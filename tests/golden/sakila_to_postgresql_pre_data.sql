@@ -1,5 +1,6 @@
 -- Ferry pre-data script for PostgreSQL
 -- Run before the data copy: schemas, types, sequences and bare tables.
+-- Schemas: sakila → sakila (same name).
 SET client_encoding = 'UTF8';
 SET standard_conforming_strings = on;
 

@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -86,10 +87,12 @@ private:
   void recreatePg(const QString& database);
   void useConnections(const QString& sourceDb, const QString& targetDb, const char* targetPassword = nullptr);
   void removeState();
+  QString resolvedStatePath();
 
   QString m_mysqlUrl;
   QString m_pgUrl;
   QString m_shotDir;
+  QTemporaryDir m_stateDir;  ///< FERRY_STATE_DIR: unsaved projects' run states go here
   std::unique_ptr<MainWindow> m_window;
   RunPage* m_page = nullptr;
 };
@@ -134,6 +137,8 @@ void RunPageTest::initTestCase() {
   m_pgUrl = sandbox.pgUrl;
   m_shotDir = sandbox.shotDir;
   if (m_mysqlUrl.isEmpty() || m_pgUrl.isEmpty()) QFAIL(guitest::sandboxHint());
+  QVERIFY(m_stateDir.isValid());
+  qputenv("FERRY_STATE_DIR", m_stateDir.path().toUtf8());
 
   // The source: one large table (one chunk of 100 k rows), a medium one with
   // longer rows and 20 small ones: with two workers one copies the large table
@@ -179,8 +184,22 @@ void RunPageTest::useConnections(const QString& sourceDb, const QString& targetD
   m_window->targetEditor()->setSpec(*target);
 }
 
+QString RunPageTest::resolvedStatePath() {
+  // An unsaved project's state file is named after both servers: the page asks them.
+  bool answered = false;
+  QString resolved;
+  m_page->resolveStatePath([&](const QString& path, const QString&) {
+    resolved = path;
+    answered = true;
+  });
+  if (!QTest::qWaitFor([&] { return answered; }, 30000)) qWarning("the state path was not resolved in 30 s");
+  return resolved;
+}
+
 void RunPageTest::removeState() {
-  const QString path = m_page->statePath();
+  const QString path = resolvedStatePath();
+  if (path.isEmpty()) return;  // the servers cannot be reached (a wrong password): no file of theirs
+  QVERIFY2(path.startsWith(m_stateDir.path()), qPrintable(path));  // the state folder, not /tmp or the project's
   for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral(".rejects.jsonl")})
     QFile::remove(path + suffix);
   QVERIFY(!QFile::exists(path));
