@@ -148,6 +148,11 @@ std::vector<OptionInfo> buildOptionInfos() {
   out.push_back(choice("unsigned_bigint_as", namesOf(kUnsigned), my2pg, "MySQL BIGINT UNSIGNED",
                        "numeric(20,0) keeps every value; bigint with a CHECK (>= 0) is faster but fails above "
                        "2^63-1."));
+  out.push_back(choice("unsigned_bigint_identity_as", namesOf(kUnsignedIdentity), my2pg,
+                       "MySQL BIGINT UNSIGNED AUTO_INCREMENT",
+                       "bigint identity with a CHECK (>= 0), as PostgreSQL identities must be; numeric_sequence: "
+                       "numeric(20,0) fed by a sequence, which keeps keys above 2^63-1. Also the columns whose "
+                       "foreign keys reference such a key."));
   out.push_back(choice("enum_as", namesOf(kEnum), my2pg, "MySQL ENUM",
                        "A PostgreSQL enum type keeps the order of the labels; text with a CHECK is easier to alter."));
   out.push_back(choice("set_as", namesOf(kSet), my2pg, "MySQL SET",
