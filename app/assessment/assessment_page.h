@@ -93,7 +93,7 @@ public:
   bool setTypeOverrides(const std::vector<plan::TypeOverride>& overrides, QString* error = nullptr);
   /// Replaces the table rules (in order: the last matching include/exclude wins).
   bool setTableRules(const std::vector<plan::TableRule>& rules, QString* error = nullptr);
-  /// Replaces the schema map (source schema → target schema; empty or equal names are dropped).
+  /// Replaces the schema map (source schema → target schema; empty names are dropped).
   bool setSchemaMap(const std::map<std::string, std::string>& map, QString* error = nullptr);
   /// The project as edited on this page (the mapping fields are what writeMapping writes).
   const plan::Project& project() const { return m_project; }

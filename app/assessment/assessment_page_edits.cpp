@@ -153,7 +153,8 @@ bool AssessmentPage::setSchemaMap(const std::map<std::string, std::string>& map,
       if (error) *error = tr("A schema map entry needs a source schema.");
       return false;
     }
-    if (!name.empty() && name != source) edited.schemaMap[source] = name;
+    // An entry equal to the source name is kept: it overrides the target-database rule of a MySQL target.
+    if (!name.empty()) edited.schemaMap[source] = name;
   }
   if (edited.schemaMap == m_project.schemaMap) {
     updateRuleEditors();
@@ -318,7 +319,10 @@ void AssessmentPage::updateRuleEvaluation() {
       }
     }
   }
-  m_schemasEditor->setPlacements(placements, m_eval != nullptr);
+  QHash<QString, SchemaMapEditor::Landing> landings;
+  if (m_eval)
+    for (const auto& p : m_eval->assessment.placements) landings.insert(q(p.sourceSchema), {q(p.targetSchema), q(p.rule)});
+  m_schemasEditor->setPlacements(landings, placements, m_eval != nullptr);
 }
 
 }  // namespace ferry::app

@@ -38,8 +38,8 @@ const char* pairTitle(typemap::OptionPair pair) {
   return pair == typemap::OptionPair::MySqlToPostgres ? "MySQL/MariaDB → PostgreSQL" : "PostgreSQL → MySQL/MariaDB";
 }
 
-// Widths that fit the longest value ("unsigned_bigint_as", "bigint_check (default)") in DejaVu Sans 9.
-constexpr int kNameWidth = 190;
+// Widths that fit the longest key ("unsigned_bigint_identity_as") and value ("numeric_sequence") in DejaVu Sans 9.
+constexpr int kNameWidth = 225;
 constexpr int kFieldWidth = 180;
 constexpr int kStateWidth = 150;
 

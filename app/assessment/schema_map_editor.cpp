@@ -15,6 +15,14 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
+/// The placement rules of assess::SchemaPlacement, as the column says them.
+QString ruleText(const QString& rule) {
+  if (rule == QLatin1String("schema_map")) return SchemaMapEditor::tr("schema map");
+  if (rule == QLatin1String("target database")) return SchemaMapEditor::tr("the target URL's database");
+  if (rule == QLatin1String("same name")) return SchemaMapEditor::tr("same name");
+  return rule;
+}
+
 QTableWidgetItem* readOnly(const QString& text) {
   auto* item = new QTableWidgetItem(text);
   item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
@@ -44,7 +52,7 @@ SchemaMapEditor::SchemaMapEditor(QWidget* parent) : QWidget(parent) {
   m_table->horizontalHeader()->setStretchLastSection(true);
   layout->addWidget(m_table);
   auto* buttons = new QHBoxLayout;
-  m_reset = new QPushButton(tr("Keep the source name"));
+  m_reset = new QPushButton(tr("Remove from the map"));
   m_reset->setObjectName(QStringLiteral("schemaMapReset"));
   m_reset->setToolTip(tr("Remove the selected schema's entry from the schema map"));
   m_reset->setEnabled(false);
@@ -100,7 +108,8 @@ void SchemaMapEditor::setTargetEngine(model::Engine target) {
   m_targetTitle->setText(database ? tr("<b>On the target</b> — the databases the DDL creates tables in")
                                   : tr("<b>On the target</b> — the schemas the DDL creates tables in"));
   m_intro->setText(tr("Where each source schema goes on the target%1. Double-click a target name to change it; an "
-                      "empty name or the source's own name removes the entry. Schemas not in the map keep their name.")
+                      "empty name removes the entry. A schema not in the map keeps its name, or goes to the "
+                      "database a MySQL/MariaDB target URL names (grey: where it goes without an entry).")
                        .arg(database ? tr(" (on MySQL/MariaDB a schema is a database)") : QString()));
 }
 
@@ -115,7 +124,9 @@ void SchemaMapEditor::setSourceSchemas(const QList<QPair<QString, int>>& schemas
   fill();
 }
 
-void SchemaMapEditor::setPlacements(const QHash<QString, QMap<QString, int>>& placements, bool evaluated) {
+void SchemaMapEditor::setPlacements(const QHash<QString, Landing>& landings,
+                                    const QHash<QString, QMap<QString, int>>& placements, bool evaluated) {
+  m_landings = landings;
   m_placements = placements;
   m_evaluated = evaluated;
   fill();
@@ -200,11 +211,15 @@ void SchemaMapEditor::fill() {
     count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_table->setItem(r, TablesColumn, count);
     const auto mapped = m_map.find(source.toStdString());
-    auto* target = new QTableWidgetItem(mapped == m_map.end() ? source : q(mapped->second));
+    const Landing landing = m_landings.value(source);
+    const bool landed = m_evaluated && !landing.target.isEmpty();
+    auto* target = new QTableWidgetItem(mapped != m_map.end() ? q(mapped->second) : landed ? landing.target : source);
     target->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsEditable);
     if (mapped == m_map.end()) {
       target->setForeground(dim);
-      target->setToolTip(tr("The same name (no entry in the schema map). Double-click to change."));
+      target->setToolTip(landed && landing.rule == QLatin1String("target database")
+                             ? tr("No entry in the schema map: the target URL's database. Double-click to change.")
+                             : tr("No entry in the schema map: the same name. Double-click to change."));
     } else {
       QFont f = target->font();
       f.setBold(true);
@@ -219,9 +234,11 @@ void SchemaMapEditor::fill() {
       color = dim;
     } else if (!m_evaluated) {
       placed = QStringLiteral("–");
-    } else if (m_placements.value(source).isEmpty()) {
+    } else if (m_placements.value(source).isEmpty() && landing.target.isEmpty()) {
       placed = tr("not migrated: no table of it is included");
       color = dim;
+    } else if (m_placements.value(source).isEmpty()) {
+      placed = tr("%1 — no table (%2)").arg(landing.target, ruleText(landing.rule));
     } else {
       QStringList parts;
       const QMap<QString, int> targets = m_placements.value(source);
@@ -234,6 +251,7 @@ void SchemaMapEditor::fill() {
         if (!others.isEmpty()) color = widgets::SeverityIcon::color(widgets::SeverityLevel::Review);
       }
       placed = parts.join(QStringLiteral(", "));
+      if (!landing.rule.isEmpty()) placed += QStringLiteral(" (%1)").arg(ruleText(landing.rule));
     }
     auto* placedItem = readOnly(placed);
     placedItem->setToolTip(placed);
@@ -252,7 +270,7 @@ void SchemaMapEditor::onItemChanged(QTableWidgetItem* item) {
   const QString source = m_table->item(item->row(), SourceColumn)->text();
   const QString target = item->text().trimmed();
   auto map = m_map;
-  if (target.isEmpty() || target == source) {
+  if (target.isEmpty()) {
     map.erase(source.toStdString());
   } else {
     map[source.toStdString()] = target.toStdString();

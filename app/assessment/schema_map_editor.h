@@ -2,7 +2,9 @@
 /// SchemaMapEditor: the project's schema map — for every source schema of the
 /// catalog read (a MySQL/MariaDB database is a schema here), the target schema
 /// (or, on a MySQL/MariaDB target, database) it goes to; unlisted schemas keep
-/// their name. Beside each row, where the evaluation placed it. Edits are made
+/// their name, or go where the engine's placement rule sends them (a MySQL/MariaDB
+/// target URL's database). Beside each row, where the evaluation placed it and
+/// by which rule. Edits are made
 /// in the table's target column and are requests (schemaMapEdited); the page
 /// keeps them and re-evaluates.
 
@@ -34,8 +36,14 @@ public:
   void setSchemaMap(const std::map<std::string, std::string>& map);
   /// The catalog's source schemas with their table counts, in catalog order; empty before a run.
   void setSourceSchemas(const QList<QPair<QString, int>>& schemas);
-  /// Where each source schema's tables went in the evaluation: target schema → tables.
-  void setPlacements(const QHash<QString, QMap<QString, int>>& placements, bool evaluated);
+  /// Where each source schema lands in the evaluation (assess::SchemaPlacement:
+  /// target schema and rule) and its tables there (target schema → tables).
+  struct Landing {
+    QString target;
+    QString rule;  ///< "schema_map", "target database", "same name"
+  };
+  void setPlacements(const QHash<QString, Landing>& landings, const QHash<QString, QMap<QString, int>>& tables,
+                     bool evaluated);
   void setTargetEngine(model::Engine target);
   void showError(const QString& message);
   QString errorText() const;
@@ -60,6 +68,7 @@ private:
 
   std::map<std::string, std::string> m_map;
   QList<QPair<QString, int>> m_schemas;
+  QHash<QString, Landing> m_landings;
   QHash<QString, QMap<QString, int>> m_placements;
   bool m_evaluated = false;
   model::Engine m_target = model::Engine::PostgreSQL;

@@ -327,7 +327,7 @@ void AssessmentRulesTest::schemaMapChangesTargetSchema() {
   auto* editor = m_page->schemaMapEditor();
   const int row = editor->rowOf(QStringLiteral("ferry_demo"));
   QVERIFY(row >= 0);
-  QCOMPARE(editor->table()->item(row, ferry::app::SchemaMapEditor::PlacedColumn)->text(), QStringLiteral("ferry_demo — 9 tables"));
+  QCOMPARE(editor->table()->item(row, ferry::app::SchemaMapEditor::PlacedColumn)->text(), QStringLiteral("ferry_demo — 9 tables (same name)"));
   QSignalSpy evaluated(m_page, &AssessmentPage::evaluated);
   QVERIFY(editor->editTarget(QStringLiteral("ferry_demo"), QStringLiteral("shop")));
   QVERIFY(waitEvaluated(evaluated));
@@ -337,7 +337,9 @@ void AssessmentRulesTest::schemaMapChangesTargetSchema() {
   QCOMPARE(targetType("customers", "email"), QStringLiteral("character varying(191)"));
   for (const auto& c : m_page->evaluation()->assessment.columns) QVERIFY(c.targetSchema == "shop");
   QCOMPARE(editor->table()->item(editor->rowOf(QStringLiteral("ferry_demo")), ferry::app::SchemaMapEditor::PlacedColumn)->text(),
-           QStringLiteral("shop — 9 tables"));  // one of the ten is excluded by a table rule
+           QStringLiteral("shop — 9 tables (schema map)"));  // one of the ten is excluded by a table rule
+  QCOMPARE(m_page->evaluation()->assessment.placements.size(), 1U);
+  QVERIFY(m_page->evaluation()->assessment.placements[0].rule == "schema_map");
   QCOMPARE(editor->targetTable()->rowCount(), 1);
   QCOMPARE(editor->targetTable()->item(0, 0)->text(), QStringLiteral("shop"));
   QVERIFY(m_page->project().schemaMap.at("ferry_demo") == "shop");
