@@ -28,7 +28,8 @@ struct AssessmentEvaluation {
 };
 
 /// Maps `source` for `target` with `project`, renders the DDL and, when
-/// `existingTarget` is given, diffs the mapped model against it.
+/// `existingTarget` is given, diffs the mapped model against its schemas that
+/// the mapping writes to (onlySchemas).
 core::Result<AssessmentEvaluation> evaluateAssessment(const model::Catalog& source, const assess::TargetSpec& target,
                                                       const plan::Project& project,
                                                       const model::Catalog* existingTarget);

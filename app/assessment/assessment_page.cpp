@@ -23,6 +23,7 @@
 #include "app/assessment/assessment_views.h"
 #include "app/assessment/override_editor.h"
 #include "app/connections/password_store.h"
+#include "typemap/mapping_options.h"
 #include "widgets/busy_spinner.h"
 #include "widgets/severity_icon.h"
 #include "widgets/sql_editor.h"
@@ -33,7 +34,8 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-const char* const kTabNames[] = {"mapping", "trees", "objects", "ddl", "diff"};
+// In tab order (buildUi).
+const char* const kTabNames[] = {"mapping", "rules", "trees", "objects", "ddl", "diff"};
 
 }  // namespace
 
@@ -74,6 +76,10 @@ AssessmentPage::AssessmentPage(EngineBridge* bridge, PasswordStore* passwords, S
     if (!applyOverride(o, &error)) setStatus(error, true);
   });
   connect(m_editor, &OverrideEditor::clearRequested, this, &AssessmentPage::clearOverride);
+  connect(m_bridge, &EngineBridge::evaluated, this, &AssessmentPage::onEvaluated);
+  connect(m_tabs, &QTabWidget::currentChanged, this, &AssessmentPage::refreshCurrentTab);
+  connectRuleEditors();
+  updateRuleEditors();
   updateSummary();
   updateFilters();
   refreshTargetSelector();
@@ -111,10 +117,15 @@ void AssessmentPage::setTargetEngine(model::Engine engine) {
 
 void AssessmentPage::setProject(const plan::Project& project) {
   m_project = project;
+  m_shownProject = project;
+  m_evalId = 0;  // a re-evaluation in flight belongs to the previous project: its result is dropped
+  m_evalQueued = false;
   m_sourceCatalog.reset();
   m_targetCatalog.reset();
   m_optionKeys.clear();
   showEvaluation(nullptr);
+  updateRuleEditors();
+  setBusy();
   setStatus(tr("Not run yet. Press Run assessment."));
 }
 
@@ -122,6 +133,8 @@ void AssessmentPage::writeMapping(plan::Project& project) const {
   project.mappingOptions = m_project.mappingOptions;
   project.columnOverrides = m_project.columnOverrides;
   project.typeOverrides = m_project.typeOverrides;
+  project.tableRules = m_project.tableRules;
+  project.schemaMap = m_project.schemaMap;
 }
 
 void AssessmentPage::runAssessment() {
@@ -137,6 +150,7 @@ void AssessmentPage::runAssessment() {
   request.target = m_specOf(preflight::Role::Target);
   request.targetEngine = static_cast<model::Engine>(m_targetEngine->currentData().toInt());
   request.project = m_project;
+  m_runEdits = m_edits;
   m_run->setEnabled(false);
   m_spinner->start();
   setStatus(tr("Reading %1 and mapping every column…").arg(q(source->display())));
@@ -169,7 +183,7 @@ void AssessmentPage::runAssessment() {
 void AssessmentPage::onFinished(quint64 requestId, const AssessmentOutcome& outcome) {
   if (requestId != m_requestId) return;
   m_requestId = 0;
-  m_spinner->stop();
+  setBusy();
   m_run->setEnabled(true);
   if (outcome.error) {
     m_running = {};
@@ -181,10 +195,15 @@ void AssessmentPage::onFinished(quint64 requestId, const AssessmentOutcome& outc
   if (m_running.source.password) m_passwords->rememberForSession(PasswordStore::keyFor(m_running.source), *m_running.source.password);
   if (outcome.target && m_running.target && m_running.target->password)
     m_passwords->rememberForSession(PasswordStore::keyFor(*m_running.target), *m_running.target->password);
+  const plan::Project mapped = m_running.project;
   m_running = {};
   m_sourceCatalog = outcome.source;
   m_targetCatalog = outcome.target;
   m_targetSpec = outcome.targetSpec;
+  // A re-evaluation still running used the previous catalogs: drop its result.
+  m_evalId = 0;
+  m_evalQueued = false;
+  m_shownProject = mapped;
   showEvaluation(outcome.evaluation);
   const auto& a = m_eval->assessment;
   QString text = tr("%1 %2 → %3%4: %5 columns, %6 object findings, mapped in %7 s. Data not scanned.")
@@ -197,6 +216,11 @@ void AssessmentPage::onFinished(quint64 requestId, const AssessmentOutcome& outc
   if (outcome.targetError) text += tr(" The target could not be read (%1), so there is no schema diff.").arg(q(outcome.targetError->oneLine()));
   setStatus(text, outcome.targetError.has_value());
   refreshTargetSelector();
+  if (m_edits != m_runEdits) {
+    m_lastEdit = tr("Edits made while the assessment ran");
+    requestEvaluation();  // the run mapped the project as it was when it started
+  }
+  setBusy();
   emit finished(true);
 }
 
@@ -204,9 +228,10 @@ void AssessmentPage::showEvaluation(std::shared_ptr<const AssessmentEvaluation> 
   m_eval = std::move(evaluation);
   if (m_eval) {
     for (const auto& c : m_eval->assessment.columns) {
-      QStringList& keys = m_optionKeys[q(c.schema + "." + c.table + "." + c.column)];
+      if (c.mapping.options.empty()) continue;  // most columns: no option shapes them
+      auto& keys = m_optionKeys[c.schema + "." + c.table + "." + c.column];
       for (const auto& o : c.mapping.options)
-        if (OverrideEditor::optionKeys().contains(q(o)) && !keys.contains(q(o))) keys << q(o);
+        if (std::find(keys.begin(), keys.end(), o) == keys.end() && OverrideEditor::optionKeys().contains(q(o))) keys.push_back(o);
     }
   }
   m_model->setEvaluation(m_eval);
@@ -217,7 +242,59 @@ void AssessmentPage::showEvaluation(std::shared_ptr<const AssessmentEvaluation> 
     for (const auto& c : m_eval->assessment.columns) oneSchema &= c.schema == m_eval->assessment.columns.front().schema;
   m_table->setColumnHidden(AssessmentTableModel::SchemaColumn, oneSchema && m_eval);
 
-  // Trees: rebuilt, with the expanded items kept open.
+  if (m_eval) {
+    assessment_views::fillObjectFindings(m_objectTable, m_eval->assessment);
+  } else {
+    m_objectTable->setRowCount(0);
+  }
+  if (m_eval && m_eval->diff) {
+    int counts[3] = {0, 0, 0};
+    for (const auto& e : m_eval->diff->entries) ++counts[static_cast<int>(e.kind)];
+    m_diffStatus->setText(m_eval->diff->identical()
+                              ? tr("The target already matches the mapped source.")
+                              : tr("Against %1 %2: %3 to add, %4 only on the target, %5 to change.")
+                                    .arg(QLatin1String(model::engineDisplayName(m_targetSpec.engine)),
+                                         m_targetCatalog ? q(m_targetCatalog->database) : QString())
+                                    .arg(counts[0])
+                                    .arg(counts[1])
+                                    .arg(counts[2]));
+  } else {
+    m_diffStatus->setText(tr("No target server was read. Configure the target on the Connections page and run the "
+                             "assessment again to compare the mapped source with an existing database."));
+  }
+  // Trees, DDL and diff are filled when their tab shows (seconds of GUI thread on a large catalog).
+  m_stale = StaleTrees | StaleDdl | StaleDiff;
+  refreshCurrentTab();
+  updateSummary();
+  updateFilters();
+  onCurrentRowChanged();
+  updateRuleEvaluation();
+}
+
+void AssessmentPage::refreshCurrentTab() {
+  const int index = m_tabs->currentIndex();
+  const QString name = index >= 0 && index < static_cast<int>(std::size(kTabNames)) ? QLatin1String(kTabNames[index]) : QString();
+  if (name == QLatin1String("trees") && (m_stale & StaleTrees)) {
+    m_stale &= ~StaleTrees;
+    fillTrees();
+  } else if (name == QLatin1String("ddl") && (m_stale & StaleDdl)) {
+    m_stale &= ~StaleDdl;
+    m_preData->setPlainText(m_eval ? q(m_eval->script.preData) : QString());
+    m_postData->setPlainText(m_eval ? q(m_eval->script.postData) : QString());
+  } else if (name == QLatin1String("diff") && (m_stale & StaleDiff)) {
+    m_stale &= ~StaleDiff;
+    if (m_eval && m_eval->diff) {
+      assessment_views::fillDiff(m_diffTable, *m_eval->diff);
+      m_reconcile->setPlainText(q(m_eval->reconcileScript));
+    } else {
+      m_diffTable->setRowCount(0);
+      m_reconcile->clear();
+    }
+  }
+}
+
+void AssessmentPage::fillTrees() {
+  // Rebuilt, with the expanded items kept open.
   for (auto [tree, model] : {std::pair{m_sourceTree, m_sourceModel}, std::pair{m_targetTree, m_targetModel}}) {
     QSet<QString> open;
     for (const QModelIndex& i : model->match(model->index(0, 0), assessment_views::kKeyRole, QStringLiteral("*"), -1,
@@ -237,75 +314,34 @@ void AssessmentPage::showEvaluation(std::shared_ptr<const AssessmentEvaluation> 
     tree->header()->resizeSection(assessment_views::TreeType, 220);
   }
 
-  if (m_eval) {
-    assessment_views::fillObjectFindings(m_objectTable, m_eval->assessment);
-  } else {
-    m_objectTable->setRowCount(0);
-  }
-  m_preData->setPlainText(m_eval ? q(m_eval->script.preData) : QString());
-  m_postData->setPlainText(m_eval ? q(m_eval->script.postData) : QString());
-
-  if (m_eval && m_eval->diff) {
-    assessment_views::fillDiff(m_diffTable, *m_eval->diff);
-    m_reconcile->setPlainText(q(m_eval->reconcileScript));
-    int counts[3] = {0, 0, 0};
-    for (const auto& e : m_eval->diff->entries) ++counts[static_cast<int>(e.kind)];
-    m_diffStatus->setText(m_eval->diff->identical()
-                              ? tr("The target already matches the mapped source.")
-                              : tr("Against %1 %2: %3 to add, %4 only on the target, %5 to change.")
-                                    .arg(QLatin1String(model::engineDisplayName(m_targetSpec.engine)),
-                                         m_targetCatalog ? q(m_targetCatalog->database) : QString())
-                                    .arg(counts[0])
-                                    .arg(counts[1])
-                                    .arg(counts[2]));
-  } else {
-    m_diffTable->setRowCount(0);
-    m_reconcile->clear();
-    m_diffStatus->setText(tr("No target server was read. Configure the target on the Connections page and run the "
-                             "assessment again to compare the mapped source with an existing database."));
-  }
-  updateSummary();
-  updateFilters();
-  onCurrentRowChanged();
-}
-
-bool AssessmentPage::reevaluate(QString* error) {
-  if (!m_sourceCatalog) return true;  // nothing shown yet: the next run uses the project
-  auto result = evaluateAssessment(*m_sourceCatalog, m_targetSpec, m_project, m_targetCatalog.get());
-  if (!result) {
-    if (error) *error = q(result.error().oneLine());
-    return false;
-  }
-  showEvaluation(std::make_shared<const AssessmentEvaluation>(std::move(*result)));
-  return true;
 }
 
 bool AssessmentPage::applyOverride(const plan::ColumnOverride& override, QString* error) {
-  const plan::Project before = m_project;
-  auto& list = m_project.columnOverrides;
+  for (const auto& [key, value] : override.options.items()) {
+    if (auto ok = typemap::checkOption(key, value); !ok) {
+      if (error) *error = q(std::move(ok).error().context("override of " + override.table + "." + override.column).oneLine());
+      return false;
+    }
+  }
+  plan::Project edited = m_project;
+  auto& list = edited.columnOverrides;
   std::erase_if(list, [&](const plan::ColumnOverride& o) {
     return o.schema == override.schema && o.table == override.table && o.column == override.column;
   });
   if (!override.targetType.empty() || !override.options.empty()) list.push_back(override);
-  if (!reevaluate(error)) {
-    m_project = before;
-    return false;
-  }
-  selectColumn(q(override.schema), q(override.table), q(override.column));  // keep the edited row in view
-  setStatus(tr("Override applied to %1.%2 and re-evaluated.").arg(q(override.table), q(override.column)));
-  emit mappingEdited();
+  m_selectAfterEval = {q(override.schema), q(override.table), q(override.column)};  // keep the edited row in view
+  commitEdit(edited, tr("Override of %1.%2").arg(q(override.table), q(override.column)));
   return true;
 }
 
 bool AssessmentPage::clearOverride(const QString& schema, const QString& table, const QString& column) {
-  const auto n = std::erase_if(m_project.columnOverrides, [&](const plan::ColumnOverride& o) {
+  plan::Project edited = m_project;
+  const auto n = std::erase_if(edited.columnOverrides, [&](const plan::ColumnOverride& o) {
     return q(o.schema) == schema && q(o.table) == table && q(o.column) == column;
   });
   if (n == 0) return false;
-  QString error;
-  if (!reevaluate(&error)) setStatus(error, true);
-  else setStatus(tr("Override of %1.%2 cleared.").arg(table, column));
-  emit mappingEdited();
+  m_selectAfterEval = {schema, table, column};
+  commitEdit(edited, tr("Override of %1.%2 cleared").arg(table, column));
   return true;
 }
 
@@ -329,9 +365,11 @@ void AssessmentPage::onCurrentRowChanged() {
     return;
   }
   auto defaults = assess::projectOptions(m_project);
+  QStringList keys;
+  if (const auto it = m_optionKeys.find(c->schema + "." + c->table + "." + c->column); it != m_optionKeys.end())
+    for (const auto& k : it->second) keys << q(k);
   m_editor->setColumn(*c, m_project.columnOverride(c->schema, c->table, c->column),
-                      defaults ? defaults->toJson() : nlohmann::json::object(),
-                      m_optionKeys.value(q(c->schema + "." + c->table + "." + c->column)),
+                      defaults ? defaults->toJson() : nlohmann::json::object(), keys,
                       m_eval ? m_eval->assessment.targetEngine : model::Engine::PostgreSQL);
 }
 
@@ -367,10 +405,11 @@ void AssessmentPage::updateFilters() {
   QStringList tables;
   std::set<std::string> codes;
   if (m_eval) {
+    const assess::ColumnAssessment* last = nullptr;  // columns come table by table: convert each table once
     for (const auto& c : m_eval->assessment.columns) {
-      const QString t = q(c.schema + "." + c.table);
-      if (tables.isEmpty() || tables.last() != t) tables << t;
-      for (const auto& k : c.mapping.codes()) codes.insert(k);
+      if (!last || last->table != c.table || last->schema != c.schema) tables << q(c.schema + "." + c.table);
+      last = &c;
+      for (const auto& f : c.mapping.findings) codes.insert(f.code);
     }
   }
   tables.removeDuplicates();
@@ -437,11 +476,14 @@ bool AssessmentPage::showTab(const QString& name) {
 }
 
 QString AssessmentPage::ddlText(ddl::Section section) const {
-  if (section == ddl::Section::PreData) return m_preData->toPlainText();
-  if (section == ddl::Section::PostData) return m_postData->toPlainText();
-  return m_preData->toPlainText() + QLatin1Char('\n') + m_postData->toPlainText();
+  if (!m_eval) return {};
+  const QString pre = q(m_eval->script.preData);
+  const QString post = q(m_eval->script.postData);
+  if (section == ddl::Section::PreData) return pre;
+  if (section == ddl::Section::PostData) return post;
+  return pre + QLatin1Char('\n') + post;
 }
 
-QString AssessmentPage::reconcileText() const { return m_reconcile->toPlainText(); }
+QString AssessmentPage::reconcileText() const { return m_eval ? q(m_eval->reconcileScript) : QString(); }
 
 }  // namespace ferry::app

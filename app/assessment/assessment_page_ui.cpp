@@ -49,6 +49,8 @@ void AssessmentPage::buildUi() {
   m_run = new QPushButton(tr("Run assessment"));
   m_run->setObjectName(QStringLiteral("runAssessment"));
   m_spinner = new widgets::BusySpinner;
+  m_spinner->setObjectName(QStringLiteral("assessmentSpinner"));
+  m_spinner->setToolTip(tr("Reading catalogs or re-evaluating the mapping"));
   m_export = new QPushButton(tr("Export report…"));
   m_export->setObjectName(QStringLiteral("exportReport"));
   m_export->setEnabled(false);
@@ -92,6 +94,7 @@ void AssessmentPage::buildUi() {
   m_tabs = new QTabWidget;
   m_tabs->setObjectName(QStringLiteral("assessmentTabs"));
   m_tabs->addTab(buildMappingTab(), tr("Column mapping"));
+  m_tabs->addTab(buildRulesTab(), tr("Rules && options"));
   m_tabs->addTab(buildTreesTab(), tr("Source ↔ target"));
   m_tabs->addTab(buildObjectsTab(), tr("Object findings"));
   auto* ddlTabs = new QTabWidget;

@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 
 #include "app/assessment/assessment_evaluation.h"
+#include "typemap/mapping_options.h"
 #include "widgets/severity_icon.h"
 
 namespace ferry::app {
@@ -16,18 +17,6 @@ namespace ferry::app {
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
-
-/// Suggestions for the target type field; any text is accepted.
-QStringList typeSuggestions(model::Engine target) {
-  if (target == model::Engine::PostgreSQL)
-    return {QStringLiteral("boolean"), QStringLiteral("smallint"), QStringLiteral("integer"), QStringLiteral("bigint"),
-            QStringLiteral("numeric(20,0)"), QStringLiteral("text"), QStringLiteral("varchar(255)"), QStringLiteral("jsonb"),
-            QStringLiteral("json"), QStringLiteral("date"), QStringLiteral("timestamp(6) without time zone"),
-            QStringLiteral("timestamp(6) with time zone"), QStringLiteral("interval"), QStringLiteral("bytea")};
-  return {QStringLiteral("TINYINT(1)"), QStringLiteral("SMALLINT"), QStringLiteral("INT"), QStringLiteral("BIGINT"),
-          QStringLiteral("DECIMAL(20,0)"), QStringLiteral("VARCHAR(255)"), QStringLiteral("LONGTEXT"), QStringLiteral("JSON"),
-          QStringLiteral("DATE"), QStringLiteral("DATETIME(6)"), QStringLiteral("TIME(6)"), QStringLiteral("LONGBLOB")};
-}
 
 }  // namespace
 
@@ -105,30 +94,33 @@ OverrideEditor::OverrideEditor(QWidget* parent) : QGroupBox(tr("Override"), pare
   clearColumn();
 }
 
+QStringList OverrideEditor::typeSuggestions(model::Engine target) {
+  if (target == model::Engine::PostgreSQL)
+    return {QStringLiteral("boolean"), QStringLiteral("smallint"), QStringLiteral("integer"), QStringLiteral("bigint"),
+            QStringLiteral("numeric(20,0)"), QStringLiteral("text"), QStringLiteral("varchar(255)"), QStringLiteral("jsonb"),
+            QStringLiteral("json"), QStringLiteral("date"), QStringLiteral("timestamp(6) without time zone"),
+            QStringLiteral("timestamp(6) with time zone"), QStringLiteral("interval"), QStringLiteral("bytea")};
+  return {QStringLiteral("TINYINT(1)"), QStringLiteral("SMALLINT"), QStringLiteral("INT"), QStringLiteral("BIGINT"),
+          QStringLiteral("DECIMAL(20,0)"), QStringLiteral("VARCHAR(255)"), QStringLiteral("LONGTEXT"), QStringLiteral("JSON"),
+          QStringLiteral("DATE"), QStringLiteral("DATETIME(6)"), QStringLiteral("TIME(6)"), QStringLiteral("LONGBLOB")};
+}
+
 const QStringList& OverrideEditor::optionKeys() {
-  static const QStringList keys = {
-      QStringLiteral("tinyint1_as"), QStringLiteral("enum_as"),     QStringLiteral("set_as"),
-      QStringLiteral("json_as"),     QStringLiteral("datetime_as"), QStringLiteral("zero_dates_as"),
-      QStringLiteral("unsigned_bigint_as"), QStringLiteral("time_as"), QStringLiteral("pg_text_as"),
-      QStringLiteral("interval_as")};
+  // The options with a few named values (typemap::optionInfos); text and number options stay project-wide.
+  static const QStringList keys = [] {
+    QStringList out;
+    for (const auto& info : typemap::optionInfos())
+      if (info.kind == typemap::OptionKind::Choice) out << q(info.key);
+    return out;
+  }();
   return keys;
 }
 
 QStringList OverrideEditor::optionValues(const QString& key) {
-  // The names of typemap/mapping_options.cpp (docs/typemap.md "Options").
-  static const QHash<QString, QStringList> values = {
-      {QStringLiteral("tinyint1_as"), {QStringLiteral("boolean"), QStringLiteral("smallint")}},
-      {QStringLiteral("enum_as"), {QStringLiteral("enum_type"), QStringLiteral("text_check")}},
-      {QStringLiteral("set_as"), {QStringLiteral("text_array"), QStringLiteral("text")}},
-      {QStringLiteral("json_as"), {QStringLiteral("jsonb"), QStringLiteral("json")}},
-      {QStringLiteral("datetime_as"), {QStringLiteral("timestamp"), QStringLiteral("timestamptz")}},
-      {QStringLiteral("zero_dates_as"), {QStringLiteral("null"), QStringLiteral("sentinel")}},
-      {QStringLiteral("unsigned_bigint_as"), {QStringLiteral("numeric"), QStringLiteral("bigint_check")}},
-      {QStringLiteral("time_as"), {QStringLiteral("interval"), QStringLiteral("time")}},
-      {QStringLiteral("pg_text_as"), {QStringLiteral("longtext"), QStringLiteral("varchar")}},
-      {QStringLiteral("interval_as"), {QStringLiteral("varchar"), QStringLiteral("time")}},
-  };
-  return values.value(key);
+  QStringList out;
+  if (const auto* info = typemap::findOptionInfo(key.toStdString()))
+    for (const auto& v : info->values) out << q(v);
+  return out;
 }
 
 void OverrideEditor::setColumn(const assess::ColumnAssessment& column, const plan::ColumnOverride* current,

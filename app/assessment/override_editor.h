@@ -43,6 +43,8 @@ public:
   static QStringList optionValues(const QString& key);
   /// The options the editor offers, in display order.
   static const QStringList& optionKeys();
+  /// Suggestions for a target type field on `target`; any text is accepted.
+  static QStringList typeSuggestions(model::Engine target);
 
 signals:
   void applyRequested(const ferry::plan::ColumnOverride& override);

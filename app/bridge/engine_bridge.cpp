@@ -3,6 +3,7 @@
 #include <mutex>
 #include <thread>
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -17,6 +18,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<ConnectionTestOutcome>();
   qRegisterMetaType<CatalogOutcome>();
   qRegisterMetaType<AssessmentOutcome>();
+  qRegisterMetaType<EvaluationOutcome>();
   qRegisterMetaType<CopyOutcome>();
   qRegisterMetaType<AbandonOutcome>();
   qRegisterMetaType<StatePathOutcome>();
@@ -176,22 +178,35 @@ quint64 EngineBridge::runAssessment(const AssessmentRequest& request) {
         out.targetSpec.engine = request.target->engine;
       }
     }
-    auto first = evaluateAssessment(*out.source, out.targetSpec, request.project, nullptr);
+    auto first = evaluateAssessment(*out.source, out.targetSpec, request.project, out.target.get());
     if (!first) {
       out.error = std::move(first).error();
       return out;
-    }
-    if (out.target) {
-      // Keep only the schemas the mapping writes to, then diff against them.
-      out.target = std::make_shared<const model::Catalog>(onlySchemas(*out.target, first->assessment.target.schemas));
-      first->diff = assess::diffSchemas(first->assessment.target, *out.target);
-      first->reconcileScript = first->diff->reconcileScript(first->assessment.target.engine);
     }
     out.evaluation = std::make_shared<const AssessmentEvaluation>(std::move(*first));
     return out;
   };
   return start<AssessmentOutcome>(std::move(work), [this](quint64 id, const AssessmentOutcome& o) {
     emit assessmentFinished(id, o);
+  });
+}
+
+quint64 EngineBridge::evaluate(EvaluationRequest request) {
+  auto work = [request = std::move(request)]() -> EvaluationOutcome {
+    EvaluationOutcome out;
+    QElapsedTimer clock;
+    clock.start();
+    auto evaluation = evaluateAssessment(*request.source, request.targetSpec, request.project, request.target.get());
+    if (evaluation) {
+      out.evaluation = std::make_shared<const AssessmentEvaluation>(std::move(*evaluation));
+    } else {
+      out.error = std::move(evaluation).error();
+    }
+    out.elapsedMs = clock.elapsed();
+    return out;
+  };
+  return start<EvaluationOutcome>(std::move(work), [this](quint64 id, const EvaluationOutcome& o) {
+    emit evaluated(id, o);
   });
 }
 

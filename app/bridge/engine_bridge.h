@@ -59,9 +59,27 @@ struct AssessmentOutcome {
   std::optional<core::Error> error;        ///< the source could not be read or mapped
   std::optional<core::Error> targetError;  ///< the target could not be read: no diff, engine from the form
   std::shared_ptr<const model::Catalog> source;
-  std::shared_ptr<const model::Catalog> target;  ///< the target's schemas the mapping writes to
+  /// Every non-system schema of the target (a schema map edit may point at
+  /// any of them); each evaluation diffs only the schemas the mapping writes to.
+  std::shared_ptr<const model::Catalog> target;
   assess::TargetSpec targetSpec;
   std::shared_ptr<const AssessmentEvaluation> evaluation;
+};
+
+/// A re-evaluation after an edit of the mapping: the catalogs a run already
+/// read and the edited project. No server is involved.
+struct EvaluationRequest {
+  std::shared_ptr<const model::Catalog> source;
+  std::shared_ptr<const model::Catalog> target;  ///< null: no schema diff
+  assess::TargetSpec targetSpec;
+  plan::Project project;
+};
+
+/// The new evaluation, or the engine's error (a bad option value, say).
+struct EvaluationOutcome {
+  std::optional<core::Error> error;
+  std::shared_ptr<const AssessmentEvaluation> evaluation;
+  qint64 elapsedMs = 0;  ///< time spent evaluating on the pool
 };
 
 /// How a copy run ended: the summary, or the error (one line, never a
@@ -119,6 +137,10 @@ public:
   /// Reads the source catalog (and the target's, when a target server is
   /// given), then maps, renders the DDL and diffs — all off the GUI thread.
   quint64 runAssessment(const AssessmentRequest& request);
+  /// Maps, renders the DDL and diffs again on cached catalogs (evaluateAssessment)
+  /// on the pool; evaluated() carries the result. On a large catalog this takes
+  /// seconds, so the GUI thread never runs it.
+  quint64 evaluate(EvaluationRequest request);
 
   /// Starts a copy run on its own thread (it may last hours, so not the pool);
   /// copyFinished() reports the end. The id names the run in the calls below.
@@ -167,6 +189,7 @@ signals:
   void connectionTested(quint64 requestId, const ferry::app::ConnectionTestOutcome& outcome);
   void catalogLoaded(quint64 requestId, const ferry::app::CatalogOutcome& outcome);
   void assessmentFinished(quint64 requestId, const ferry::app::AssessmentOutcome& outcome);
+  void evaluated(quint64 requestId, const ferry::app::EvaluationOutcome& outcome);
   void copyFinished(quint64 copyId, const ferry::app::CopyOutcome& outcome);
   void copyAbandoned(quint64 requestId, const ferry::app::AbandonOutcome& outcome);
   void statePathResolved(quint64 requestId, const ferry::app::StatePathOutcome& outcome);
@@ -207,6 +230,7 @@ private:
 Q_DECLARE_METATYPE(ferry::app::ConnectionTestOutcome)
 Q_DECLARE_METATYPE(ferry::app::CatalogOutcome)
 Q_DECLARE_METATYPE(ferry::app::AssessmentOutcome)
+Q_DECLARE_METATYPE(ferry::app::EvaluationOutcome)
 Q_DECLARE_METATYPE(ferry::app::CopyOutcome)
 Q_DECLARE_METATYPE(ferry::app::AbandonOutcome)
 Q_DECLARE_METATYPE(ferry::app::StatePathOutcome)

@@ -1,6 +1,7 @@
 #include "typemap/mapping_options.h"
 
 #include <array>
+#include <cctype>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -78,7 +79,152 @@ bool isDate(const std::string& s) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && s.substr(0, 4) != "0000";
 }
 
+template <typename E, std::size_t N>
+std::vector<std::string> namesOf(const Names<E, N>& names) {
+  std::vector<std::string> out;
+  for (const auto& [e, n] : names) out.emplace_back(n);
+  return out;
+}
+
+/// "UTC", an offset ("+02", "+0200", "+02:00", up to ±15:59), or a zone name:
+/// letters, digits, '_', '-', '+' in parts separated by '/', each part starting
+/// with a letter ("Europe/Berlin", "America/Argentina/Buenos_Aires", "EST5EDT").
+bool isZoneLike(const std::string& z) {
+  if (z.empty()) return false;
+  if (z[0] == '+' || z[0] == '-') {
+    std::string digits;
+    for (std::size_t i = 1; i < z.size(); ++i) {
+      if (z[i] == ':' && i == 3) continue;
+      if (!std::isdigit(static_cast<unsigned char>(z[i]))) return false;
+      digits += z[i];
+    }
+    if (digits.size() != 2 && digits.size() != 4) return false;
+    if (z.find(':') != std::string::npos && digits.size() != 4) return false;
+    const int hours = std::stoi(digits.substr(0, 2));
+    const int minutes = digits.size() == 4 ? std::stoi(digits.substr(2)) : 0;
+    return hours <= 15 && minutes <= 59;
+  }
+  bool partStart = true;
+  for (char c : z) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '/') {
+      if (partStart) return false;  // "//" or a leading '/'
+      partStart = true;
+      continue;
+    }
+    if (partStart && !std::isalpha(u)) return false;
+    if (!std::isalnum(u) && c != '_' && c != '-' && c != '+') return false;
+    partStart = false;
+  }
+  return !partStart;  // no trailing '/'
+}
+
+std::vector<OptionInfo> buildOptionInfos() {
+  const auto defaults = MappingOptions{}.toJson();
+  auto text = [&](const char* key) {
+    const auto& v = defaults.at(key);
+    return v.is_string() ? v.get<std::string>() : v.dump();
+  };
+  auto choice = [&](const char* key, std::vector<std::string> values, OptionPair pair, const char* subject,
+                    const char* description) {
+    OptionInfo o;
+    o.key = key;
+    o.kind = OptionKind::Choice;
+    o.pair = pair;
+    o.values = std::move(values);
+    o.defaultValue = text(key);
+    o.subject = subject;
+    o.description = description;
+    return o;
+  };
+  const auto my2pg = OptionPair::MySqlToPostgres;
+  const auto pg2my = OptionPair::PostgresToMySql;
+  std::vector<OptionInfo> out;
+  out.push_back(choice("tinyint1_as", namesOf(kTinyint1), my2pg, "MySQL TINYINT(1)",
+                       "boolean is what applications mean by TINYINT(1); smallint keeps every value from -128 to 127."));
+  out.push_back(choice("zero_dates_as", namesOf(kZeroDate), my2pg, "MySQL DATE, DATETIME, TIMESTAMP",
+                       "What '0000-00-00' and partial dates such as '2024-00-15' become: NULL, or the sentinel date."));
+  OptionInfo sentinel = choice("zero_date_sentinel", {}, my2pg, "MySQL zero dates",
+                               "The date zero dates become (YYYY-MM-DD); DATETIME values get 00:00:00.");
+  sentinel.kind = OptionKind::Text;
+  sentinel.dependsOnKey = "zero_dates_as";
+  sentinel.dependsOnValue = "sentinel";
+  out.push_back(std::move(sentinel));
+  out.push_back(choice("unsigned_bigint_as", namesOf(kUnsigned), my2pg, "MySQL BIGINT UNSIGNED",
+                       "numeric(20,0) keeps every value; bigint with a CHECK (>= 0) is faster but fails above "
+                       "2^63-1."));
+  out.push_back(choice("unsigned_bigint_identity_as", namesOf(kUnsignedIdentity), my2pg,
+                       "MySQL BIGINT UNSIGNED AUTO_INCREMENT",
+                       "bigint identity with a CHECK (>= 0), as PostgreSQL identities must be; numeric_sequence: "
+                       "numeric(20,0) fed by a sequence, which keeps keys above 2^63-1. Also the columns whose "
+                       "foreign keys reference such a key."));
+  out.push_back(choice("enum_as", namesOf(kEnum), my2pg, "MySQL ENUM",
+                       "A PostgreSQL enum type keeps the order of the labels; text with a CHECK is easier to alter."));
+  out.push_back(choice("set_as", namesOf(kSet), my2pg, "MySQL SET",
+                       "text[] with a membership CHECK keeps the members queryable; text keeps the 'a,b' form."));
+  out.push_back(choice("json_as", namesOf(kJson), my2pg, "MySQL/MariaDB JSON",
+                       "jsonb is indexable and normalised; json keeps the text verbatim (key order, spaces)."));
+  out.push_back(choice("datetime_as", namesOf(kDatetime), my2pg, "MySQL DATETIME",
+                       "timestamp stays zone-less; timestamptz reads each value as a time in datetime_zone."));
+  OptionInfo zone = choice("datetime_zone", {}, my2pg, "MySQL DATETIME as timestamptz",
+                           "The zone DATETIME values were written in: UTC, an offset such as +02:00, or a zone "
+                           "name such as Europe/Berlin.");
+  zone.kind = OptionKind::Text;
+  zone.dependsOnKey = "datetime_as";
+  zone.dependsOnValue = "timestamptz";
+  out.push_back(std::move(zone));
+  out.push_back(choice("time_as", namesOf(kTime), my2pg, "MySQL TIME",
+                       "interval holds MySQL's whole -838:59:59..838:59:59; time holds only 00:00..24:00."));
+  OptionInfo transcode = choice("transcode_charsets", {"true", "false"}, my2pg, "MySQL non-UTF-8 strings",
+                                "true: the server transcodes latin1, cp1251… to UTF-8; false: the bytes are kept "
+                                "in bytea.");
+  transcode.kind = OptionKind::Boolean;
+  out.push_back(std::move(transcode));
+  out.push_back(choice("pg_text_as", namesOf(kPgText), pg2my, "PostgreSQL text, varchar without a length",
+                       "LONGTEXT keeps every value; VARCHAR(n) can be indexed whole."));
+  OptionInfo length = choice("pg_text_varchar_length", {}, pg2my, "PostgreSQL text as VARCHAR",
+                             "The n of VARCHAR(n) in characters; 255 keeps a full index key.");
+  length.kind = OptionKind::Integer;
+  length.minimum = 1;
+  length.maximum = 16383;  // the most a utf8mb4 VARCHAR can declare, as fromJson checks
+  length.dependsOnKey = "pg_text_as";
+  length.dependsOnValue = "varchar";
+  out.push_back(std::move(length));
+  out.push_back(choice("interval_as", namesOf(kInterval), pg2my, "PostgreSQL interval",
+                       "Its text keeps every value; TIME holds only ±838:59:59 and no months."));
+  return out;
+}
+
 }  // namespace
+
+bool OptionInfo::appliesTo(model::Engine source, model::Engine target) const {
+  const bool mySqlSource = model::isMySqlFamily(source);
+  const bool mySqlTarget = model::isMySqlFamily(target);
+  return pair == OptionPair::MySqlToPostgres ? mySqlSource && !mySqlTarget : !mySqlSource && mySqlTarget;
+}
+
+const std::vector<OptionInfo>& optionInfos() {
+  static const std::vector<OptionInfo> infos = buildOptionInfos();
+  return infos;
+}
+
+const OptionInfo* findOptionInfo(std::string_view key) {
+  for (const auto& o : optionInfos()) {
+    if (o.key == key) return &o;
+  }
+  return nullptr;
+}
+
+core::Status checkOption(const std::string& key, const nlohmann::json& value) {
+  if (!findOptionInfo(key)) return badValue(key, "unknown option");
+  auto parsed = MappingOptions::fromJson(nlohmann::json{{key, value}});
+  if (!parsed) return std::move(parsed).error();
+  if (key == "datetime_zone" && !isZoneLike(parsed->datetimeZone)) {
+    return badValue(key, "'" + parsed->datetimeZone + "' is not UTC, an offset such as +02:00 or a zone name such as "
+                         "Europe/Berlin");
+  }
+  return {};
+}
 
 nlohmann::json MappingOptions::toJson() const {
   return nlohmann::json{

@@ -5,10 +5,13 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/result.h"
+#include "model/catalog.h"
 
 namespace ferry::typemap {
 
@@ -74,5 +77,44 @@ struct MappingOptions {
 
   bool operator==(const MappingOptions&) const = default;
 };
+
+/// How an option's value is written: one of a few names, true/false, free
+/// text checked by the engine, or a whole number in a range.
+enum class OptionKind { Choice, Boolean, Text, Integer };
+
+/// The engine pair whose mapping reads an option (the others ignore it).
+enum class OptionPair { MySqlToPostgres, PostgresToMySql };
+
+/// One mapping option as a user sees it: the key of the project file, the
+/// values it accepts, its default and what it is for. The list is the one
+/// place the workbench takes keys, values and descriptions from.
+struct OptionInfo {
+  std::string key;
+  OptionKind kind = OptionKind::Choice;
+  OptionPair pair = OptionPair::MySqlToPostgres;
+  std::vector<std::string> values;  ///< Choice: accepted names, default first; Boolean: "true", "false"
+  std::string defaultValue;         ///< as text: "boolean", "true", "UTC", "255"
+  int minimum = 0;                  ///< Integer only
+  int maximum = 0;                  ///< Integer only
+  std::string subject;              ///< the source type it decides about, e.g. "MySQL TINYINT(1)"
+  std::string description;          ///< one or two sentences: the choice and what each value means
+  /// Set when the option matters only under another's value, e.g. {"zero_dates_as", "sentinel"}.
+  std::string dependsOnKey;
+  std::string dependsOnValue;
+
+  /// True when mapping `source` to `target` reads this option.
+  bool appliesTo(model::Engine source, model::Engine target) const;
+};
+
+/// Every option of MappingOptions, in the order docs/typemap.md lists them.
+const std::vector<OptionInfo>& optionInfos();
+/// The option named `key`; null for an unknown key.
+const OptionInfo* findOptionInfo(std::string_view key);
+
+/// Checks one value for one option the way a project file is read (the same
+/// Usage error naming the key), and also rejects a `datetime_zone` that can be
+/// neither "UTC", an offset (+02:00) nor a zone name (Europe/Berlin): the copy
+/// would only fail on it later, on the target server.
+core::Status checkOption(const std::string& key, const nlohmann::json& value);
 
 }  // namespace ferry::typemap

@@ -48,6 +48,91 @@ TEST(MappingOptions, UnknownKeysIgnoredBadValuesRejected) {
   EXPECT_FALSE(typemap::MappingOptions::fromJson(nlohmann::json{{"pg_text_varchar_length", 20000}}).ok());
 }
 
+TEST(OptionInfo, ListsEveryOptionOnceWithItsDefault) {
+  const auto defaults = typemap::MappingOptions{}.toJson();
+  ASSERT_EQ(typemap::optionInfos().size(), defaults.size());
+  for (const auto& info : typemap::optionInfos()) {
+    SCOPED_TRACE(info.key);
+    ASSERT_TRUE(defaults.contains(info.key));
+    EXPECT_EQ(typemap::findOptionInfo(info.key), &info);
+    EXPECT_FALSE(info.description.empty());
+    EXPECT_FALSE(info.subject.empty());
+    const auto& d = defaults.at(info.key);
+    EXPECT_EQ(info.defaultValue, d.is_string() ? d.get<std::string>() : d.dump());
+    switch (info.kind) {
+      case typemap::OptionKind::Choice:
+      case typemap::OptionKind::Boolean: {
+        ASSERT_GE(info.values.size(), 2U);
+        EXPECT_EQ(info.values.front(), info.defaultValue);
+        // Every listed value is accepted, and each other than the default changes the options.
+        for (const auto& v : info.values) {
+          const nlohmann::json value = info.kind == typemap::OptionKind::Boolean ? nlohmann::json(v == "true") : nlohmann::json(v);
+          EXPECT_TRUE(typemap::checkOption(info.key, value).ok()) << v;
+          auto parsed = typemap::MappingOptions::fromJson(nlohmann::json{{info.key, value}});
+          ASSERT_TRUE(parsed.ok());
+          EXPECT_EQ(*parsed == typemap::MappingOptions{}, v == info.defaultValue) << v;
+        }
+        EXPECT_FALSE(typemap::checkOption(info.key, "no-such-value").ok());
+        break;
+      }
+      case typemap::OptionKind::Integer:
+        EXPECT_LT(info.minimum, info.maximum);
+        EXPECT_TRUE(typemap::checkOption(info.key, info.minimum).ok());
+        EXPECT_TRUE(typemap::checkOption(info.key, info.maximum).ok());
+        EXPECT_FALSE(typemap::checkOption(info.key, info.minimum - 1).ok());
+        EXPECT_FALSE(typemap::checkOption(info.key, info.maximum + 1).ok());
+        break;
+      case typemap::OptionKind::Text:
+        EXPECT_TRUE(typemap::checkOption(info.key, info.defaultValue).ok());
+        EXPECT_FALSE(typemap::checkOption(info.key, "").ok());
+        break;
+    }
+    if (!info.dependsOnKey.empty()) {
+      const auto* on = typemap::findOptionInfo(info.dependsOnKey);
+      ASSERT_NE(on, nullptr);
+      EXPECT_NE(std::find(on->values.begin(), on->values.end(), info.dependsOnValue), on->values.end());
+    }
+  }
+  EXPECT_EQ(typemap::findOptionInfo("no_such_option"), nullptr);
+  EXPECT_FALSE(typemap::checkOption("no_such_option", "x").ok());
+}
+
+TEST(OptionInfo, EnginePairs) {
+  using model::Engine;
+  const auto* tinyint = typemap::findOptionInfo("tinyint1_as");
+  const auto* pgText = typemap::findOptionInfo("pg_text_as");
+  ASSERT_TRUE(tinyint && pgText);
+  EXPECT_TRUE(tinyint->appliesTo(Engine::MariaDB, Engine::PostgreSQL));
+  EXPECT_TRUE(tinyint->appliesTo(Engine::MySQL, Engine::PostgreSQL));
+  EXPECT_FALSE(tinyint->appliesTo(Engine::PostgreSQL, Engine::MariaDB));
+  EXPECT_FALSE(tinyint->appliesTo(Engine::MariaDB, Engine::MySQL));
+  EXPECT_TRUE(pgText->appliesTo(Engine::PostgreSQL, Engine::MariaDB));
+  EXPECT_FALSE(pgText->appliesTo(Engine::PostgreSQL, Engine::PostgreSQL));
+  EXPECT_FALSE(pgText->appliesTo(Engine::MySQL, Engine::PostgreSQL));
+}
+
+TEST(OptionInfo, CheckOptionNamesTheKeyAndRejectsWhatCannotBeAZone) {
+  auto date = typemap::checkOption("zero_date_sentinel", "2024-13-45");
+  ASSERT_FALSE(date.ok());
+  EXPECT_EQ(date.error().kind(), core::ErrorKind::Usage);
+  EXPECT_NE(date.error().message().find("zero_date_sentinel"), std::string::npos);
+  EXPECT_TRUE(typemap::checkOption("zero_date_sentinel", "1970-01-01").ok());
+  for (const char* zone : {"UTC", "+02:00", "-05", "+0530", "Europe/Berlin", "America/Argentina/Buenos_Aires",
+                           "EST5EDT", "Etc/GMT+3"}) {
+    EXPECT_TRUE(typemap::checkOption("datetime_zone", zone).ok()) << zone;
+  }
+  for (const char* zone : {"Europe Berlin", "+25:00", "+02:75", "+2", "Europe//Berlin", "/Berlin", "Europe/", "2024",
+                           "UTC;drop"}) {
+    auto r = typemap::checkOption("datetime_zone", zone);
+    EXPECT_FALSE(r.ok()) << zone;
+    if (!r.ok()) {
+      EXPECT_NE(r.error().message().find("datetime_zone"), std::string::npos);
+    }
+  }
+  // The project file reader itself stays as lenient as before: any non-empty text.
+  EXPECT_TRUE(typemap::MappingOptions::fromJson(nlohmann::json{{"datetime_zone", "Europe Berlin"}}).ok());
+}
+
 // ---- MySQL/MariaDB → PostgreSQL ----------------------------------------------------
 
 TEST(MySqlToPg, Integers) {

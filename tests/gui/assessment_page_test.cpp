@@ -1,7 +1,7 @@
 // Offscreen GUI test of the Assessment page against the sandbox servers:
 // MariaDB ferry_demo → PostgreSQL. Runs the assessment (off the GUI thread,
 // event-loop gaps measured), filters, overrides a column and sees it re-evaluated
-// at once, checks the DDL preview, exports the HTML report, saves and reopens the
+// at once (on the bridge's threads), checks the DDL preview, exports the HTML report, saves and reopens the
 // project, and diffs against an empty PostgreSQL database. Writes a screenshot of
 // each state for a human to look at.
 
@@ -72,6 +72,8 @@ private:
   /// The model row of `table`.`column` in ferry_demo (fails the test when absent).
   int rowOf(const char* table, const char* column);
   QString cell(int row, int column) const;
+  /// Waits for the re-evaluation of an edit; true when it was applied.
+  bool waitEvaluated(QSignalSpy& spy);
 
   QString m_mysqlUrl;
   QString m_pgUrl;
@@ -130,6 +132,13 @@ int AssessmentPageTest::rowOf(const char* table, const char* column) {
   return m_page->model()->rowOf(QStringLiteral("ferry_demo"), QLatin1String(table), QLatin1String(column));
 }
 
+bool AssessmentPageTest::waitEvaluated(QSignalSpy& spy) {
+  QElapsedTimer clock;
+  clock.start();
+  while ((spy.isEmpty() || m_page->isEvaluating()) && clock.elapsed() < kServerTimeoutMs) QTest::qWait(10);
+  return !spy.isEmpty() && spy.last().first().toBool() && !m_page->isEvaluating();
+}
+
 QString AssessmentPageTest::cell(int row, int column) const {
   return m_page->model()->index(row, column).data().toString();
 }
@@ -163,16 +172,19 @@ void AssessmentPageTest::runShowsEveryColumn() {
   const auto summary = eval->assessment.summary();
   QCOMPARE(child<QLabel>(m_page, "summary_lossy")->text(),
            QStringLiteral("<b>%1</b> lossy").arg(summary.at(ferry::typemap::Severity::Lossy)));
-  QVERIFY(m_page->sourceTree()->model()->rowCount() > 0);
-  QVERIFY(m_page->targetTree()->model()->rowCount() > 0);
   QCOMPARE(m_page->objectTable()->rowCount(), static_cast<int>(eval->assessment.objects.size()));
   QVERIFY(m_page->ddlText(ferry::ddl::Section::PreData).contains(QStringLiteral("CREATE TABLE")));
   QVERIFY(m_page->ddlText(ferry::ddl::Section::PreData).contains(QStringLiteral("\"is_active\" boolean")));
-  QCOMPARE(m_page->diffTable()->rowCount(), 0);  // no target server: no diff
   QVERIFY(m_page->selectColumn(QStringLiteral("ferry_demo"), QStringLiteral("customers"), QStringLiteral("email")));
   shoot(QStringLiteral("20-assessment-table"));
 
+  // Trees and diff are filled when their tab shows.
+  QCOMPARE(m_page->sourceTree()->model()->rowCount(), 0);
+  QVERIFY(m_page->showTab(QStringLiteral("diff")));
+  QCOMPARE(m_page->diffTable()->rowCount(), 0);  // no target server: no diff
   QVERIFY(m_page->showTab(QStringLiteral("trees")));
+  QVERIFY(m_page->sourceTree()->model()->rowCount() > 0);
+  QVERIFY(m_page->targetTree()->model()->rowCount() > 0);
   auto* sourceTree = m_page->sourceTree();
   const auto hits = sourceTree->model()->match(sourceTree->model()->index(0, 0), Qt::DisplayRole, QStringLiteral("customers"),
                                                1, Qt::MatchExactly | Qt::MatchRecursive);
@@ -237,11 +249,15 @@ void AssessmentPageTest::overrideReevaluatesAtOnce() {
   QVERIFY(!editor->optionBox(QStringLiteral("pg_text_as"))->isVisible());
   tinyint->setCurrentIndex(tinyint->findData(QStringLiteral("smallint")));
   const auto before = m_page->evaluation();
+  QSignalSpy evaluated(m_page, &AssessmentPage::evaluated);
   QTest::mouseClick(child<QPushButton>(editor, "applyOverride"), Qt::LeftButton);
 
-  // No waiting: the re-evaluation is synchronous on the cached catalog.
-  QVERIFY(m_page->evaluation() != before);
+  // Re-evaluated on the cached catalog (no server is read), off the GUI thread.
+  QVERIFY(m_page->isEvaluating());
   QVERIFY(!m_page->isRunning());
+  QCOMPARE(m_page->evaluation(), before);  // shown once it is ready
+  QVERIFY(waitEvaluated(evaluated));
+  QVERIFY(m_page->evaluation() != before);
   const int row = rowOf("customers", "is_active");
   QCOMPARE(cell(row, AssessmentTableModel::TargetTypeColumn), QStringLiteral("smallint"));
   QVERIFY(!cell(row, AssessmentTableModel::OverrideColumn).isEmpty());
@@ -269,12 +285,16 @@ void AssessmentPageTest::clearOverrideRestoresFerrysType() {
   o.column = "is_gift";
   o.targetType = "integer";
   QString error;
+  QSignalSpy evaluated(m_page, &AssessmentPage::evaluated);
   QVERIFY2(m_page->applyOverride(o, &error), qPrintable(error));
+  QVERIFY(waitEvaluated(evaluated));
   const int row = rowOf("orders", "is_gift");
   QCOMPARE(cell(row, AssessmentTableModel::TargetTypeColumn), QStringLiteral("integer"));
   QVERIFY(cell(row, AssessmentTableModel::CodesColumn).contains(QStringLiteral("USER_OVERRIDE")));
   QVERIFY(m_page->selectColumn(QStringLiteral("ferry_demo"), QStringLiteral("orders"), QStringLiteral("is_gift")));
+  evaluated.clear();
   QTest::mouseClick(child<QPushButton>(m_page->overrideEditor(), "clearOverride"), Qt::LeftButton);
+  QVERIFY(waitEvaluated(evaluated));
   QCOMPARE(cell(row, AssessmentTableModel::TargetTypeColumn), QStringLiteral("boolean"));
   QVERIFY(cell(row, AssessmentTableModel::OverrideColumn).isEmpty());
   QVERIFY(cell(row, AssessmentTableModel::CodesColumn).contains(QStringLiteral("MY2PG_TINYINT1_BOOLEAN")));
@@ -329,6 +349,7 @@ void AssessmentPageTest::diffAgainstEmptyTarget() {
   QVERIFY(child<QLabel>(m_page, "targetLabel")->text().contains(QLatin1String(kDiffDatabase)));
 
   const qint64 maxGap = runMeasuringGaps();
+  QVERIFY(m_page->showTab(QStringLiteral("diff")));
   QTRY_VERIFY_WITH_TIMEOUT(m_page->diffTable()->rowCount() > 0, kServerTimeoutMs);
   QVERIFY2(maxGap < 100, qPrintable(QStringLiteral("GUI event loop stalled for %1 ms").arg(maxGap)));
   QVERIFY(child<QLabel>(m_page, "targetLabel")->text().contains(QStringLiteral("PostgreSQL 15")));
