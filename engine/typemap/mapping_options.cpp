@@ -158,6 +158,10 @@ std::vector<OptionInfo> buildOptionInfos() {
                        "bigint identity with a CHECK (>= 0), as PostgreSQL identities must be; numeric_sequence: "
                        "numeric(20,0) fed by a sequence, which keeps keys above 2^63-1. Also the columns whose "
                        "foreign keys reference such a key."));
+  out.push_back(choice("spatial_as", namesOf(kSpatial), my2pg, "MySQL spatial types",
+                       "auto: PostGIS geometry when the target has it or this user may create it, else native; "
+                       "native: PostgreSQL's point/path/polygon where they hold the values, WKB otherwise; wkb: the "
+                       "bytes in bytea; wkt: EWKT text."));
   out.push_back(choice("enum_as", namesOf(kEnum), my2pg, "MySQL ENUM",
                        "A PostgreSQL enum type keeps the order of the labels; text with a CHECK is easier to alter."));
   out.push_back(choice("set_as", namesOf(kSet), my2pg, "MySQL SET",
