@@ -278,11 +278,23 @@ private:
                                    "Partition the target table by hand before the copy if you need it.")});
     }
     if (!t.rowIdentity()) {
+      // How the copy still splits it: PostgreSQL 14+ by ranges of heap pages in
+      // the snapshot, otherwise by ranges of an indexed column (run/key_ranges).
+      const bool ctid = m_source.engine == model::Engine::PostgreSQL && m_source.serverVersion.atLeast(14);
+      const auto split = t.splitColumn();
+      const std::string how =
+          ctid    ? "it is copied in parallel ranges of heap pages (ctid)"
+          : split ? "it is copied in parallel ranges of its indexed column " + *split +
+                        (t.column(*split) && t.column(*split)->nullable ? " (the NULLs as a range of their own)" : "")
+                  : "it has no index to cut it by, so it is copied in one stream (ranges by LIMIT/OFFSET would not "
+                    "be exact: without an ORDER BY on a unique key the server guarantees no row order)";
       m_objects.push_back({"table", s.name, t.name, t.name,
                            finding("TABLE_NO_KEY", Severity::Review,
-                                   "the table has no primary or unique key: it is copied in one stream and "
-                                   "replicated changes must match whole rows",
-                                   "Add a primary key on the source if the table has a natural one.")});
+                                   "the table has no primary or unique key: " + how +
+                                       "; replicated changes must match whole rows",
+                                   ctid || split ? "Add a primary key on the source if the table has a natural one."
+                                                 : "Add a primary key, or an index on a column with many distinct "
+                                                   "values, on the source to copy it in parallel.")});
     }
     std::map<std::string, std::string> colNames;
     std::set<std::string> textColumns;  // target TEXT/BLOB columns (MySQL targets)

@@ -111,7 +111,7 @@ std::string markInsert(const TableJob& job, const MarksTable& marks, const std::
 /// Reads the chunk's rows from the source as text values.
 core::Status readRows(const TableJob& job, const plan::Chunk& chunk, CopierContext& ctx,
                       const std::function<core::Status(const ValueRow&)>& onRow, std::int64_t& bytes) {
-  const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.keyColumns, job.keyNumeric, chunk);
+  const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.chunkColumns(), job.chunkNumeric(), chunk);
   const std::string select = job.selectSql(predicate);
   if (ctx.mySource) {
     auto r = ctx.mySource->stream(select, [&](const connect::MySqlRow& row) {
@@ -132,7 +132,7 @@ core::Status readRows(const TableJob& job, const plan::Chunk& chunk, CopierConte
 
 core::Result<ChunkCounts> copyBinary(const TableJob& job, const plan::Chunk& chunk, CopierContext& ctx) {
   ChunkCounts counts;
-  const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.keyColumns, job.keyNumeric, chunk);
+  const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.chunkColumns(), job.chunkNumeric(), chunk);
   auto in = ctx.pgTarget->beginCopyIn("COPY " + job.qualifiedTarget() +
                                       " (" + targetColumns(job) + ") FROM STDIN (FORMAT binary)");
   if (!in) return std::move(in).error();

@@ -98,6 +98,12 @@ core::Result<std::vector<TableJob>> buildJobs(const model::Catalog& source, cons
         job.keyIndexes.push_back(idx);
       }
       job.integerKey = key->size() == 1 && table->column(key->front()) && isIntegerType(table->column(key->front())->type);
+    } else if (auto split = table->splitColumn()) {
+      const model::Column* sc = table->column(*split);
+      job.splitColumns = {*split};
+      job.splitNumeric = {isNumericType(sc->type)};
+      job.splitInteger = isIntegerType(sc->type);
+      job.splitNullable = sc->nullable;
     }
     const bool allIdentity = std::all_of(job.columns.begin(), job.columns.end(), [](const ColumnJob& c) {
       return c.conversion == typemap::ConversionId::Identity;

@@ -39,6 +39,13 @@ struct TableJob {
   std::vector<bool> keyNumeric;         ///< compare as numbers (unquoted) or text
   std::vector<int> keyIndexes;          ///< positions of the key columns in `columns`
   bool integerKey = false;              ///< single integer key: min/max range chunks
+  /// No key: the indexed column its chunks are cut by (model::Table::splitColumn),
+  /// empty when there is none (one stream); the rows whose value is NULL are a
+  /// chunk of their own when it is nullable.
+  std::vector<std::string> splitColumns;
+  std::vector<bool> splitNumeric;
+  bool splitInteger = false;
+  bool splitNullable = false;
   DataPath path = DataPath::ToPgText;
   std::int64_t estimatedRows = 0;
   std::int64_t estimatedBytes = 0;
@@ -46,6 +53,9 @@ struct TableJob {
   model::Engine targetEngine = model::Engine::PostgreSQL;
 
   std::string label() const { return sourceSchema + "." + sourceTable; }
+  /// The columns chunk ranges are over: the key, or else the split column.
+  const std::vector<std::string>& chunkColumns() const { return keyColumns.empty() ? splitColumns : keyColumns; }
+  const std::vector<bool>& chunkNumeric() const { return keyColumns.empty() ? splitNumeric : keyNumeric; }
   /// The target table as the DDL names it ("schema"."table" / `db`.`table`):
   /// the key the pre- and post-data statements are attributed by.
   std::string qualifiedTarget() const;

@@ -35,6 +35,34 @@ const Column* Table::column(const std::string& n) const {
   return it == columns.end() ? nullptr : &*it;
 }
 
+std::optional<std::string> Table::splitColumn() const {
+  static const char* kIntegers[] = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "year"};
+  static const char* kOrdered[] = {"date", "datetime", "timestamp", "time", "decimal", "numeric", "double",
+                                   "float", "real", "double precision", "timestamp without time zone",
+                                   "timestamp with time zone"};
+  static const char* kStrings[] = {"char", "varchar", "character", "character varying", "text", "binary", "varbinary"};
+  auto rank = [](const Column& c) {
+    auto in = [&](const auto& list) { return std::find(std::begin(list), std::end(list), c.type.base) != std::end(list); };
+    const int family = in(kIntegers) ? 0 : in(kOrdered) ? 1 : in(kStrings) ? 2 : -1;
+    return family < 0 || c.type.arrayDims > 0 ? -1 : family * 2 + (c.nullable ? 1 : 0);
+  };
+  std::optional<std::string> best;
+  int bestRank = 1000;
+  for (const auto& idx : indexes) {
+    const std::string method = idx.method;
+    if (idx.keys.empty() || idx.predicate || !idx.visible || method != "btree") continue;
+    const IndexKey& k = idx.keys.front();
+    if (!k.column || k.prefixLength) continue;
+    const Column* c = column(*k.column);
+    const int r = c ? rank(*c) : -1;
+    if (r >= 0 && r < bestRank) {
+      best = *k.column;
+      bestRank = r;
+    }
+  }
+  return best;
+}
+
 std::optional<std::vector<std::string>> Table::rowIdentity() const {
   if (primaryKey && !primaryKey->columns.empty()) return primaryKey->columns;
   auto allNotNull = [&](const std::vector<std::string>& cols) {

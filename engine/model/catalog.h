@@ -158,6 +158,13 @@ struct Table {
   const Column* column(const std::string& name) const;
   /// A primary key, or else the first unique constraint/index whose columns are all NOT NULL.
   std::optional<std::vector<std::string>> rowIdentity() const;
+  /// For a table without a row identity: an indexed column whose value ranges
+  /// cut the table into parts that hold every row exactly once (a row has one
+  /// value, or NULL, which gets a part of its own), so it can be copied in
+  /// parallel. The first column of a plain (B-tree) index, visible and not a
+  /// prefix; integers first, then dates and numbers, then strings; NOT NULL
+  /// before nullable. nullopt when the table has no such index.
+  std::optional<std::string> splitColumn() const;
 };
 
 struct View {

@@ -112,6 +112,7 @@ std::string chunkPredicate(model::Engine engine, const std::vector<std::string>&
       if (chunk.upperPage > 0) s += " AND ctid < '(" + std::to_string(chunk.upperPage) + ",0)'::tid";
       return s;
     }
+    case ChunkKind::KeyNull: return tuple(engine, keyColumns) + " IS NULL";
     case ChunkKind::KeyRange: break;
   }
   std::vector<std::string> parts;

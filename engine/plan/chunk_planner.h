@@ -36,6 +36,7 @@ enum class ChunkKind {
   KeyRange,   ///< lower <= key < upper (either end may be open)
   CtidRange,  ///< PostgreSQL physical pages [lowerPage, upperPage)
   Whole,      ///< the whole table in one stream (no usable key)
+  KeyNull,    ///< the rows whose (nullable, non-key) split column is NULL
 };
 
 struct Chunk {

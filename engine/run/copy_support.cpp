@@ -223,6 +223,10 @@ plan::Chunk chunkFromState(const state::ChunkState& c) {
     const auto text = j.get<std::string>();
     return std::stoll(text.substr(1, text.find(',') - 1));
   };
+  if (lower.is_object()) {  // {"null": true}: the rows whose split column is NULL
+    chunk.kind = plan::ChunkKind::KeyNull;
+    return chunk;
+  }
   if (lower.is_string()) {
     chunk.kind = plan::ChunkKind::CtidRange;
     chunk.lowerPage = page(lower);
@@ -233,6 +237,20 @@ plan::Chunk chunkFromState(const state::ChunkState& c) {
   if (upper.is_array()) chunk.upper = plan::KeyBound{upper.get<std::vector<std::string>>()};
   chunk.kind = chunk.lower || chunk.upper ? plan::ChunkKind::KeyRange : plan::ChunkKind::Whole;
   return chunk;
+}
+
+/// A resumed table's chunks are ranges of the columns they were cut by; if the
+/// table's key or split column is another one now (an index added or dropped
+/// since), those ranges would select other rows.
+core::Status checkChunkColumnsUnchanged(const state::TableState& recorded, const copy::TableJob& job) {
+  const std::string now = nlohmann::json(job.chunkColumns()).dump();
+  const auto was = nlohmann::json::parse(recorded.keyColumnsJson, nullptr, false);
+  if (was.is_discarded() || was.dump() == now) return {};
+  return Error(ErrorKind::Data,
+               job.label() + " was cut into chunks by " + was.dump() + " in the interrupted run, but would be by " + now +
+                   " now (a key or an index changed on the source)",
+               "Start a new run: empty the target's tables (or use a new target database) and run ferry copy without "
+               "--resume, with a new --state file.");
 }
 
 /// The source heap's filenode (it changes when the table is rewritten).
@@ -313,6 +331,7 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
       if (!recorded) return std::move(recorded).error();
       if (!recorded->empty()) {
         FERRY_TRY(checkCtidChunksStillValid(st, planner, *rt, *recorded));
+        FERRY_TRY(checkChunkColumnsUnchanged(it->second, rt->job));
         continue;
       }
     }
@@ -326,7 +345,9 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
       ts.targetSchema = rt->job.targetSchema;
       ts.targetTable = rt->job.targetTable;
       ts.estimatedRows = rt->job.estimatedRows;
-      ts.keyColumnsJson = nlohmann::json(rt->job.keyColumns).dump();
+      // The columns its chunks are cut by (a keyless table's split column): a
+      // resume checks they are still the same.
+      ts.keyColumnsJson = nlohmann::json(rt->job.chunkColumns()).dump();
       auto ids = st.addTables({ts});
       if (!ids) return std::move(ids).error();
       rt->stateId = ids->front();
@@ -339,6 +360,9 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
       if (c.kind == plan::ChunkKind::CtidRange) {
         s.lowerBoundJson = pageJson(c.lowerPage);
         s.upperBoundJson = c.upperPage > 0 ? pageJson(c.upperPage) : "null";
+      } else if (c.kind == plan::ChunkKind::KeyNull) {
+        s.lowerBoundJson = R"({"null":true})";
+        s.upperBoundJson = "null";
       } else {
         s.lowerBoundJson = boundJson(c.lower);
         s.upperBoundJson = boundJson(c.upper);
