@@ -135,6 +135,11 @@ ddl::TargetModel buildTargetModel(const model::Catalog& source, const TargetSpec
                                   const plan::Project& project, const typemap::MappingContext& ctx,
                                   std::vector<ColumnAssessment>& columns, std::vector<ObjectFinding>& objects,
                                   std::vector<SchemaPlacement>& placements);
+/// MySQL targets: the widest VARCHARs of `def` become TEXT until the row fits
+/// MySQL's 65,535 bytes (`columns[firstColumn…]` are def's columns' assessments).
+void fitRowSize(ddl::TableDef& def, std::vector<ColumnAssessment>& columns, std::size_t firstColumn);
+/// MySQL targets: a foreign key's integer columns take their key's type.
+void alignForeignKeyIntegers(ddl::TargetModel& target, std::vector<ColumnAssessment>& columns);
 }  // namespace detail
 
 }  // namespace ferry::assess

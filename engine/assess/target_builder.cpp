@@ -67,6 +67,7 @@ public:
       addSequences(s);
       addManualObjects(s);
     }
+    alignForeignKeyIntegers(m_model, m_columns);
     return std::move(m_model);
   }
 
@@ -357,7 +358,7 @@ private:
       def.columns.push_back(std::move(col));
       m_columns.push_back(std::move(ca));
     }
-    if (model::isMySqlFamily(m_target.engine)) fitRowSize(def, m_columns.size() - def.columns.size());
+    if (model::isMySqlFamily(m_target.engine)) fitRowSize(def, m_columns, m_columns.size() - def.columns.size());
     for (const auto& col : def.columns) {
       if (isMySqlTextType(col.type)) textColumns.insert(col.name);
     }
@@ -410,66 +411,6 @@ private:
       m_model.restarts.push_back({schema, table, col.name, "", next.value_or(1)});
     } else if (next && *next > 1) {
       m_model.restarts.push_back({schema, table, col.name, "", *next});
-    }
-  }
-
-  /// Bytes a column takes in MySQL's 65,535-byte row limit (InnoDB counts
-  /// VARCHAR at its maximum: 4 bytes a character in utf8mb4; TEXT/BLOB as a
-  /// 12-byte pointer).
-  static std::int64_t rowBytes(const std::string& type) {
-    static const std::regex sized(R"(^(VAR)?(CHAR|BINARY)\((\d+)\)(.*)$)", std::regex::icase);
-    std::smatch m;
-    if (std::regex_match(type, m, sized)) {
-      const std::int64_t n = std::stoll(m[3].str());
-      const std::string rest = core::toLower(m[4].str());
-      const bool binary = core::toUpper(m[2].str()) == "BINARY";
-      const std::int64_t perChar =
-          binary || rest.find("ascii") != std::string::npos || rest.find("latin1") != std::string::npos ? 1 : 4;
-      return n * perChar + (m[1].matched ? 2 : 0);
-    }
-    const std::string t = core::toUpper(type);
-    if (t.find("TEXT") != std::string::npos || t.find("BLOB") != std::string::npos || core::startsWith(t, "JSON")) return 12;
-    if (core::startsWith(t, "TINYINT") || core::startsWith(t, "YEAR")) return 1;
-    if (core::startsWith(t, "SMALLINT") || core::startsWith(t, "ENUM")) return 2;
-    if (core::startsWith(t, "MEDIUMINT") || (core::startsWith(t, "DATE") && !core::startsWith(t, "DATETIME"))) return 3;
-    if (core::startsWith(t, "INT") || core::startsWith(t, "FLOAT")) return 4;
-    if (core::startsWith(t, "DECIMAL")) return 30;  // at most 65 digits: 29 bytes + sign
-    if (core::startsWith(t, "UUID") || core::startsWith(t, "INET6")) return 16;
-    return 8;  // BIGINT, DOUBLE, DATETIME, TIMESTAMP, TIME, BIT, SET, …
-  }
-
-  /// MySQL refuses a CREATE TABLE whose columns could exceed 65,535 bytes in one
-  /// row, a limit PostgreSQL does not have: the widest VARCHARs become TEXT
-  /// (which holds every value of a VARCHAR) until the row fits.
-  void fitRowSize(ddl::TableDef& def, size_t firstColumn) {
-    constexpr std::int64_t kMaxRow = 65535;
-    std::int64_t total = 0;
-    for (const auto& c : def.columns) total += rowBytes(c.type);
-    while (total > kMaxRow) {
-      size_t widest = def.columns.size();
-      std::int64_t widestBytes = 0;
-      for (size_t i = 0; i < def.columns.size(); ++i) {
-        const auto& t = def.columns[i].type;
-        if (!core::startsWith(core::toUpper(t), "VARCHAR(")) continue;
-        if (rowBytes(t) > widestBytes) {
-          widestBytes = rowBytes(t);
-          widest = i;
-        }
-      }
-      if (widest == def.columns.size()) break;  // nothing left to move out of the row
-      auto& col = def.columns[widest];
-      const std::string before = col.type;
-      const auto close = col.type.find(')');
-      col.type = "TEXT" + col.type.substr(close + 1);  // TEXT holds 65,535 bytes: any VARCHAR's value
-      total += rowBytes(col.type) - widestBytes;
-      auto& ca = m_columns[firstColumn + widest];
-      ca.mapping.targetType = col.type;
-      ca.mapping.findings.push_back(
-          finding("ROW_SIZE_TEXT", Severity::Review,
-                  ca.table + "." + ca.column + " becomes " + col.type + " instead of " + before +
-                      ": the table's columns would exceed MySQL's 65,535-byte row limit",
-                  "Accept TEXT (no index without a prefix length), or shorten other columns."));
-      ca.mapping.severity = typemap::worse(ca.mapping.severity, Severity::Review);
     }
   }
 

@@ -208,6 +208,27 @@ TEST_F(IntegerKeys, ValueAboveBigintIsReportedNeverChanged) {
   EXPECT_EQ(j.at("column"), "id");
 }
 
+TEST_F(IntegerKeys, APostgresIntegerReferencingABigintKeyBecomesBigintOnMariaDb) {
+  // PostgreSQL lets an integer column reference a bigint key; InnoDB refuses a
+  // foreign key whose integer types differ (errno 150).
+  const std::string src = "ferry_t_ints_pgsrc";
+  test::recreatePgDatabase(src);
+  test::psql(src, "CREATE TABLE parent (id bigint PRIMARY KEY); CREATE TABLE child (id int PRIMARY KEY, "
+                  "parent_id int REFERENCES parent (id), small_ref smallint REFERENCES parent (id)); "
+                  "INSERT INTO parent VALUES (1), (2); INSERT INTO child VALUES (10, 1, 2), (11, 2, NULL)");
+  test::recreateMySqlDatabase(kMyTarget);
+  auto r = copy(test::pgSpec(src), test::mysqlSpec(kMyTarget), "pg-fk");
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  EXPECT_EQ(my(kMyTarget, "SELECT GROUP_CONCAT(COLUMN_TYPE ORDER BY COLUMN_NAME) FROM information_schema.COLUMNS WHERE "
+                          "TABLE_SCHEMA = 'ferry_t_ints_copy' AND TABLE_NAME = 'child' AND COLUMN_NAME <> 'id'"),
+            "bigint(20),bigint(20)");
+  EXPECT_EQ(my(kMyTarget, "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE "
+                          "CONSTRAINT_SCHEMA = 'ferry_t_ints_copy' AND TABLE_NAME = 'child'"),
+            "2");
+  const auto report = verifyAll(test::pgSpec(src), test::mysqlSpec(kMyTarget));
+  EXPECT_TRUE(report.identical()) << differencesOf(report);
+}
+
 TEST_F(IntegerKeys, ACopyOntoItsOwnSourceIsRefused) {
   auto r = copy(test::mysqlSpec(kSource), test::mysqlSpec(kSource), "self");
   ASSERT_FALSE(r.ok());
