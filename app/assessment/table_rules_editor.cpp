@@ -365,7 +365,7 @@ void TableRulesEditor::updateForm() {
   }
   plan::TableRule probe;
   probe.pattern = pattern;
-  if (rename) probe.renameTo = "x";
+  if (rename) probe.renameTo = std::string(1, 'x');  // GCC 12 -O2 -Wrestrict misfires on operator=(const char*)
   QStringList names;
   for (const auto& [schema, table] : m_tables)
     if (matches(probe, schema + "." + table)) names << q(schema + "." + table);

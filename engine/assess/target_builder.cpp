@@ -135,6 +135,27 @@ private:
     return renamed;
   }
 
+  /// InnoDB keeps foreign key names unique per database, PostgreSQL per table:
+  /// two PostgreSQL tables' "fk_user" would clash (errno 121). The second gets
+  /// its table's name in front.
+  std::string mysqlForeignKeyName(const std::string& schema, const std::string& tableTarget, const std::string& wanted,
+                                  const model::Table& t) {
+    auto& used = m_usedForeignKeyNames[schema];
+    std::string candidate = name(wanted, "constraint", schema, t.name);
+    if (used.insert(core::toLower(candidate)).second) return candidate;
+    std::string renamed = name(tableTarget + "_" + wanted, "constraint", schema, t.name);
+    for (int i = 2; !used.insert(core::toLower(renamed)).second; ++i) {
+      renamed = name(tableTarget + "_" + wanted + "_" + std::to_string(i), "constraint", schema, t.name);
+    }
+    m_objects.push_back({"name", schema, t.name, wanted,
+                         finding("NAME_MADE_UNIQUE", Severity::Review,
+                                 "foreign key '" + wanted + "' is a name several tables use; " +
+                                     model::engineDisplayName(m_target.engine) +
+                                     " needs foreign key names unique per database, so it becomes '" + renamed + "'",
+                                 "Rename it on the source, or accept the new name.")});
+    return renamed;
+  }
+
   typemap::MappingOptions optionsFor(const nlohmann::json& partial) const {
     nlohmann::json merged = m_ctx.options.toJson();
     merged.merge_patch(partial);
@@ -548,7 +569,8 @@ private:
         continue;
       }
       ddl::ForeignKeyDef out;
-      out.name = constraintName(def.schema, def.name, fk.name, t);
+      out.name = model::isMySqlFamily(m_target.engine) && !m_sameEngine ? mysqlForeignKeyName(def.schema, def.name, fk.name, t)
+                                                                         : constraintName(def.schema, def.name, fk.name, t);
       out.columns = mapCols(fk.columns);
       out.refSchema = m_schemaNames.at(fk.refSchema);
       out.refTable = ref->second;
@@ -662,6 +684,7 @@ private:
   std::map<std::string, std::string> m_tableNames;
   std::map<std::string, std::set<std::string>> m_usedRelationNames;
   std::map<std::string, std::set<std::string>> m_usedConstraintNames;  ///< per "schema.table"
+  std::map<std::string, std::set<std::string>> m_usedForeignKeyNames;  ///< MySQL targets, per database (lower case)
 };
 
 }  // namespace

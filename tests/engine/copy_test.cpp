@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "run/copy_run.h"
+#include "state/run_state_store.h"
 #include "support/test_support.h"
 
 namespace ferry {
@@ -334,14 +335,14 @@ TEST_F(Copy, ResumeSaysWhetherTheSourceChangedSinceTheInterruptedSnapshot) {
                   "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 20000) g; "
                   "ANALYZE t");  // the row estimate the chunks are planned from
   // Stops the copy once two of its ten chunks are in, then resumes it; `between`
-  // runs on the source in the meantime. Returns the resumed run's log.
-  auto stopAndResume = [&](const std::string& name, const std::string& between) {
+  // runs on the source in the meantime, given the state file. Returns the resumed run's log.
+  auto stopAndResume = [&](const std::string& name, const std::function<void(const std::string&)>& between) {
     test::recreatePgDatabase(dst);
     auto req = request(test::pgSpec(src), test::pgSpec(dst), tempState(name));
     req.options.limits.maxRows = 2000;
     req.options.maxRowsPerSecond = 6000;
     EXPECT_FALSE(runUntilTwoChunks(req).ok()) << "the copy ended before it was stopped";
-    if (!between.empty()) test::psql(src, between);  // psql's backend flushes its statistics as it exits
+    if (between) between(req.options.statePath);  // psql's backend flushes its statistics as it exits
     std::vector<std::string> lines;
     std::mutex m;
     core::setLogSink([&](core::LogLevel level, std::string_view line) {
@@ -356,17 +357,29 @@ TEST_F(Copy, ResumeSaysWhetherTheSourceChangedSinceTheInterruptedSnapshot) {
     EXPECT_TRUE(r.ok()) << r.error().oneLine();
     return core::join(lines, "\n");
   };
-  const std::string quiet = stopAndResume("since-quiet", "");
+  const std::string quiet = stopAndResume("since-quiet", {});
   EXPECT_NE(quiet.find("I resume: the source tables' statistics show no change"), std::string::npos) << quiet;
   EXPECT_EQ(quiet.find("W resume:"), std::string::npos) << quiet;
 
-  const std::string changed = stopAndResume("since-changed", "UPDATE t SET v = 'changed' WHERE id = 5");
+  // The row updated lies in a chunk the stopped run finished (which two chunks finished
+  // first depends on the workers' timing).
+  std::int64_t staleId = 0;
+  const std::string changed = stopAndResume("since-changed", [&](const std::string& statePath) {
+    auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+    ASSERT_TRUE(store.ok()) << store.error().oneLine();
+    auto done = (*store)->listChunks({.tableId = {}, .status = state::ChunkStatus::Done});
+    ASSERT_TRUE(done.ok() && !done->empty());
+    const auto lower = nlohmann::json::parse(done->front().lowerBoundJson);
+    staleId = lower.is_null() ? 1 : lower.at(0).get<std::int64_t>() + 1;
+    test::psql(src, "UPDATE t SET v = 'changed' WHERE id = " + std::to_string(staleId));
+  });
   EXPECT_NE(changed.find("W resume: 1 source table(s) changed since the interrupted run's snapshot (public.t)"),
             std::string::npos)
       << changed;
   EXPECT_NE(changed.find("ferry verify"), std::string::npos) << changed;
-  // Row 5 was in a chunk copied before the update: stale, as the warning says.
-  EXPECT_EQ(core::trim(test::psql(dst, "SELECT v FROM t WHERE id = 5")), "v5");
+  // The row was in a chunk copied before the update: stale, as the warning says.
+  EXPECT_EQ(core::trim(test::psql(dst, "SELECT v FROM t WHERE id = " + std::to_string(staleId))),
+            "v" + std::to_string(staleId));
   EXPECT_EQ(count(true, dst, "t"), 20000);
 
   // A MariaDB source: any write moves the binlog position the snapshot recorded.

@@ -213,9 +213,12 @@ TEST_F(IntegerKeys, APostgresIntegerReferencingABigintKeyBecomesBigintOnMariaDb)
   // foreign key whose integer types differ (errno 150).
   const std::string src = "ferry_t_ints_pgsrc";
   test::recreatePgDatabase(src);
+  // Also: two tables with a foreign key of the same name (PostgreSQL: per table; InnoDB: per database).
   test::psql(src, "CREATE TABLE parent (id bigint PRIMARY KEY); CREATE TABLE child (id int PRIMARY KEY, "
-                  "parent_id int REFERENCES parent (id), small_ref smallint REFERENCES parent (id)); "
-                  "INSERT INTO parent VALUES (1), (2); INSERT INTO child VALUES (10, 1, 2), (11, 2, NULL)");
+                  "parent_id int CONSTRAINT fk_parent REFERENCES parent (id), small_ref smallint REFERENCES parent (id)); "
+                  "CREATE TABLE other_child (id int PRIMARY KEY, parent_id bigint CONSTRAINT fk_parent REFERENCES parent (id)); "
+                  "INSERT INTO parent VALUES (1), (2); INSERT INTO child VALUES (10, 1, 2), (11, 2, NULL); "
+                  "INSERT INTO other_child VALUES (1, 1)");
   test::recreateMySqlDatabase(kMyTarget);
   auto r = copy(test::pgSpec(src), test::mysqlSpec(kMyTarget), "pg-fk");
   ASSERT_TRUE(r.ok()) << r.error().oneLine();
@@ -225,6 +228,10 @@ TEST_F(IntegerKeys, APostgresIntegerReferencingABigintKeyBecomesBigintOnMariaDb)
   EXPECT_EQ(my(kMyTarget, "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE "
                           "CONSTRAINT_SCHEMA = 'ferry_t_ints_copy' AND TABLE_NAME = 'child'"),
             "2");
+  EXPECT_EQ(my(kMyTarget, "SELECT GROUP_CONCAT(CONSTRAINT_NAME ORDER BY CONSTRAINT_NAME) FROM "
+                          "information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = 'ferry_t_ints_copy' AND "
+                          "CONSTRAINT_NAME LIKE '%fk_parent'"),
+            "fk_parent,other_child_fk_parent");
   const auto report = verifyAll(test::pgSpec(src), test::mysqlSpec(kMyTarget));
   EXPECT_TRUE(report.identical()) << differencesOf(report);
 }
