@@ -154,7 +154,13 @@ TEST_F(Copy, KilledRunResumesWithEveryRowExactlyOnce) {
       execl("/bin/sh", "sh", "-c", ("exec " + full).c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500 + 300 * round));
+    // The kill lands once the copy writes (a slow build — ASan — takes seconds to
+    // get there), each round at a different moment after that.
+    for (int i = 0; i < 600; ++i) {
+      if (core::trim(test::psql("ferry_t_copy_dst2", "SELECT to_regclass('public.big') IS NOT NULL")) == "t") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 300 * round));
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
