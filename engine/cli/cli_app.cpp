@@ -53,6 +53,7 @@ int runCli(int argc, char** argv) {
   addDiffCommand(app, exitCode);
   addCopyCommand(app, exitCode);
   addVerifyCommands(app, exitCode);
+  addSyncCommand(app, exitCode);
   app.parse_complete_callback([&verbose] {
     if (verbose) core::setLogLevel(core::LogLevel::Debug);
   });

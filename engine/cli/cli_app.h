@@ -39,5 +39,6 @@ void addDdlCommand(CLI::App& app, int& exitCode);
 void addDiffCommand(CLI::App& app, int& exitCode);
 void addCopyCommand(CLI::App& app, int& exitCode);
 void addVerifyCommands(CLI::App& app, int& exitCode);  // verify and repair
+void addSyncCommand(CLI::App& app, int& exitCode);
 
 }  // namespace ferry::cli

@@ -449,8 +449,20 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     if (!previous) return std::move(previous).error();
     previousSnapshot = *previous;
   }
-  auto snap = takeSnapshot(req, runId, workers, snapshot);
+  // --keep-slot (the stream follows): a publication of exactly the copied tables,
+  // made before the slot.
+  std::vector<std::pair<std::string, std::string>> publish;
+  if (opt.keepSlot && req.source.engine == model::Engine::PostgreSQL) {
+    for (const auto& t : m_impl->tables) publish.emplace_back(t->job.sourceSchema, t->job.sourceTable);
+  }
+  auto snap = takeSnapshot(req, runId, workers, snapshot, publish);
   if (!snap) return std::move(snap).error();
+  if (!publish.empty()) {
+    FERRY_TRY(st.saveSetting("publication", runPublicationName(runId)));
+    // The stream starts at this snapshot's position: right only when every chunk
+    // is copied under it. A resumed copy's chunks come from a later snapshot.
+    FERRY_TRY(st.saveSetting("stream_seam", opt.resume ? "resumed" : "single"));
+  }
   // The tables are created once the snapshot is taken, not before: a logical
   // slot waits until the transactions running when it starts have ended, and
   // when source and target share a server the creator's CREATE TABLEs made the
@@ -693,6 +705,10 @@ core::Result<std::vector<std::string>> abandonCopyRun(const connect::ConnectionS
     auto probe = PgConnection::open(source);  // a clear error for a wrong URL, instead of nothing dropped
     if (!probe) return std::move(probe).error().context("source");
     dropped = dropRunSlots(source, runSlotPrefix(info->runId), 5000);
+    if (auto pub = dropRunPublication(source, runPublicationName(info->runId)); !pub) {
+      core::log(core::LogLevel::Warning, "could not drop publication " + runPublicationName(info->runId) + ": " +
+                                             pub.error().oneLine());
+    }
     auto left = (*probe)->query("SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE $1",
                                 {runSlotPrefix(info->runId) + "%"});
     if (!left) return std::move(left).error();

@@ -125,8 +125,57 @@ void SnapshotHolder::release(const connect::ConnectionSpec& source, bool keep) {
   slotName.clear();
 }
 
+std::string runPublicationName(const std::string& runId) { return "ferry_" + runId.substr(0, 12); }
+
+core::Status createRunPublication(const connect::ConnectionSpec& source, const std::string& name,
+                                  const std::vector<std::pair<std::string, std::string>>& tables) {
+  auto c = PgConnection::open(source);
+  if (!c) return std::move(c).error().context("source");
+  std::vector<std::string> names;
+  std::vector<std::string> oids;
+  for (const auto& [schema, table] : tables) {
+    names.push_back(PgConnection::quoteIdent(schema) + "." + PgConnection::quoteIdent(table));
+    oids.push_back(PgConnection::quoteLiteral(names.back()) + "::regclass");
+  }
+  if (names.empty()) return {};
+  // relreplident: d = default (the primary key), n = nothing, f = full, i = an index.
+  auto ids = (*c)->query(
+      "SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE c.oid IN (" + core::join(oids, ", ") + ") AND (c.relreplident = 'n' OR (c.relreplident = 'd' AND NOT "
+      "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))) ORDER BY 1");
+  if (!ids) return std::move(ids).error().context("checking the replica identity of the source tables");
+  if (!ids->empty()) {
+    std::vector<std::string> bad;
+    for (auto row : *ids) bad.push_back(row.str("name"));
+    return Error(ErrorKind::Config,
+                 "source table(s) without a replica identity: " + core::join(bad, ", ") +
+                     " — in a publication their UPDATE and DELETE would fail for the application",
+                 "Give each a primary key or run ALTER TABLE … REPLICA IDENTITY FULL on the source, or leave them "
+                 "out (--tables), then run again.");
+  }
+  FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(name)));
+  if (auto made = (*c)->exec("CREATE PUBLICATION " + PgConnection::quoteIdent(name) + " FOR TABLE " +
+                             core::join(names, ", "));
+      !made) {
+    Error e = std::move(made).error();
+    if (e.kind() == ErrorKind::Privilege) {
+      e.withHint("CREATE PUBLICATION … FOR TABLE needs ownership of every table: run the copy as their owner "
+                 "(or a superuser).");
+    }
+    return e.context("creating publication " + name);
+  }
+  return {};
+}
+
+core::Status dropRunPublication(const connect::ConnectionSpec& source, const std::string& name) {
+  auto c = PgConnection::open(source);
+  if (!c) return std::move(c).error().context("source");
+  return (*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(name));
+}
+
 core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
-                                               std::vector<WorkerConnections>& workers, SnapshotHolder& holder) {
+                                               std::vector<WorkerConnections>& workers, SnapshotHolder& holder,
+                                               const std::vector<std::pair<std::string, std::string>>& publish) {
   state::SnapshotInfo info;
   info.capturedAt = std::chrono::system_clock::now();
   if (req.source.engine == model::Engine::PostgreSQL) {
@@ -136,6 +185,7 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
     // goes before a new one is made.
     const std::string prefix = runSlotPrefix(runId);
     dropRunSlots(req.source, prefix, 5000);
+    if (!publish.empty()) FERRY_TRY(createRunPublication(req.source, runPublicationName(runId), publish));
     connect::ExportedSnapshotOptions so;
     so.slotName = prefix + std::to_string(std::time(nullptr) % 100000000);
     auto exported = connect::ExportedSnapshot::create(req.source, so);

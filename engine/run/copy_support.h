@@ -83,8 +83,23 @@ struct SnapshotHolder {
 };
 
 /// Opens every worker's source connection inside one snapshot and returns its position.
+/// `publish`: with --keep-slot, the source tables the stream will follow; their
+/// publication is created before the slot (pgoutput reads it through the
+/// historic catalog of each decoded transaction, so a publication made after the
+/// slot would not cover the transactions before it).
 core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
-                                               std::vector<WorkerConnections>& workers, SnapshotHolder& holder);
+                                               std::vector<WorkerConnections>& workers, SnapshotHolder& holder,
+                                               const std::vector<std::pair<std::string, std::string>>& publish = {});
+/// The publication of a run's change stream: "ferry_<run id>".
+std::string runPublicationName(const std::string& runId);
+/// Creates (or re-creates) the run's publication for `tables` on a PostgreSQL
+/// source, after checking that each has a replica identity: once a table
+/// without one is in a publication of updates and deletes, the application's own
+/// UPDATE and DELETE on it fail — so such a table is refused here, before.
+core::Status createRunPublication(const connect::ConnectionSpec& source, const std::string& name,
+                                  const std::vector<std::pair<std::string, std::string>>& tables);
+/// Drops the run's publication when it exists.
+core::Status dropRunPublication(const connect::ConnectionSpec& source, const std::string& name);
 std::string describeSnapshot(const state::SnapshotInfo& s);
 
 /// Fresh run: plans every table's chunks and records them. Resume: reads them

@@ -89,6 +89,9 @@ int runCommand(const std::string& command, std::string* output) {
 }
 
 void recreatePgDatabase(const std::string& name) {
+  // A logical slot keeps its database from being dropped (a stream test's kept slot).
+  psql("postgres", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + name +
+                       "' AND NOT active");
   psql("postgres", "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
   psql("postgres", "CREATE DATABASE \"" + name + "\"");
 }

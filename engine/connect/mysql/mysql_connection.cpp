@@ -175,6 +175,7 @@ core::Result<std::unique_ptr<MySqlConnection>> MySqlConnection::open(const Conne
     props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
     props["OPT_RECONNECT"] = false;  // a silent reconnect would lose the session's snapshot
     if (options.localInfile) props["OPT_LOCAL_INFILE"] = 1;
+    if (options.foundRows) props["CLIENT_FOUND_ROWS"] = true;
     switch (spec.tls.mode) {
       case TlsMode::Disable:
       case TlsMode::Allow:
@@ -278,6 +279,15 @@ core::Status MySqlConnection::exec(std::string_view sql) {
       hasRows = stmt->getMoreResults();
     }
     return {};
+  } catch (const sql::SQLException& e) {
+    return mysqlStatementError(e, sql);
+  }
+}
+
+core::Result<std::int64_t> MySqlConnection::execCount(std::string_view sql) {
+  try {
+    std::unique_ptr<sql::Statement> stmt(m_impl->conn->createStatement());
+    return static_cast<std::int64_t>(stmt->executeUpdate(sql::SQLString(std::string(sql))));
   } catch (const sql::SQLException& e) {
     return mysqlStatementError(e, sql);
   }

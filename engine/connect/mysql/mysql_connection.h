@@ -18,6 +18,9 @@ namespace ferry::connect {
 struct MySqlOpenOptions {
   bool allowPrompt = false;  ///< ask for the password on the terminal when the login is refused without one
   bool localInfile = false;  ///< enable LOAD DATA LOCAL INFILE on this session
+  /// UPDATE counts the rows it matched, not only those whose values changed
+  /// (CLIENT_FOUND_ROWS): the change stream tells "no such row" from "same values".
+  bool foundRows = false;
 };
 
 class MySqlConnection {
@@ -35,6 +38,9 @@ public:
   /// Runs one statement and buffers its rows (catalog-sized results only).
   core::Result<QueryResult> query(std::string_view sql);
   core::Status exec(std::string_view sql);
+  /// Runs one INSERT/UPDATE/DELETE and returns the rows it affected (matched,
+  /// with MySqlOpenOptions::foundRows).
+  core::Result<std::int64_t> execCount(std::string_view sql);
 
   /// Runs a query and hands its rows to `onRow` one at a time as they arrive
   /// (mysql_use_result): memory stays flat whatever the result's size, where

@@ -74,6 +74,8 @@ public:
 
 private:
   friend class PgCopyIn;
+  friend class PgReplicationStream;
+  friend class PgPipeline;
   PgConnection(pg_conn* conn, ConnectionSpec spec);
   core::Error lastError(std::string_view statement) const;
   /// The Error of a failed result: SQLSTATE, kind, and ConnectionLost when the link broke.

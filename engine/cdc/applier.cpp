@@ -1,0 +1,163 @@
+#include "cdc/applier.h"
+
+#include <set>
+
+#include "core/text.h"
+#include "typemap/value_converter.h"
+
+namespace ferry::cdc {
+
+using core::Error;
+using core::ErrorKind;
+
+RowMapper::RowMapper(std::vector<copy::TableJob> jobs) : m_jobs(std::move(jobs)) {
+  for (std::size_t i = 0; i < m_jobs.size(); ++i) {
+    const auto& job = m_jobs[i];
+    auto t = std::make_unique<TargetTable>();
+    t->schema = job.targetSchema;
+    t->name = job.targetTable;
+    t->label = job.label();
+    for (const auto& c : job.columns) {
+      t->columns.push_back(c.targetName);
+      t->binary.push_back(c.targetBinary);
+    }
+    m_targets.push_back(std::move(t));
+    m_bySource[job.label()] = i;
+  }
+}
+
+core::Status RowMapper::relation(const Relation& rel) {
+  auto it = m_bySource.find(rel.label());
+  if (it == m_bySource.end()) {
+    m_relations.erase(rel.id);
+    return {};
+  }
+  const auto& job = m_jobs[it->second];
+  Mapped m;
+  m.job = &job;
+  m.target = m_targets[it->second].get();
+  m.wholeRow = rel.replicaIdentity == 'f';
+  m.label = rel.label();
+  std::set<std::string> seen;
+  std::vector<std::string> added;
+  for (const auto& c : rel.columns) {
+    int found = -1;
+    for (std::size_t j = 0; j < job.columns.size(); ++j) {
+      if (job.columns[j].sourceName == c.name) found = static_cast<int>(j);
+    }
+    if (found < 0) added.push_back(c.name);
+    seen.insert(c.name);
+    m.jobColumn.push_back(found);
+    m.key.push_back(c.key);
+  }
+  std::vector<std::string> dropped;
+  for (const auto& c : job.columns) {
+    if (!seen.contains(c.sourceName)) dropped.push_back(c.sourceName);
+  }
+  if (!added.empty() || !dropped.empty()) {
+    std::string what;
+    if (!added.empty()) what += "new column(s) " + core::join(added, ", ");
+    if (!dropped.empty()) what += std::string(what.empty() ? "" : "; ") + "column(s) gone: " + core::join(dropped, ", ");
+    return Error(ErrorKind::Unsupported, "schema change on the source: " + rel.label() + ": " + what,
+                 "Change the target table to match (or copy the table again), then run `ferry sync` again; the "
+                 "stream stopped before the first change in the new shape.");
+  }
+  bool anyKey = false;
+  for (bool k : m.key) anyKey = anyKey || k;
+  if (!anyKey) {
+    // REPLICA IDENTITY NOTHING (or a default without a primary key): inserts only.
+    m.wholeRow = false;
+  }
+  m_relations[rel.id] = std::move(m);
+  return {};
+}
+
+const TargetTable* RowMapper::target(std::uint32_t relationId) const {
+  auto it = m_relations.find(relationId);
+  return it == m_relations.end() ? nullptr : it->second.target;
+}
+
+std::string RowMapper::label(std::uint32_t relationId) const {
+  auto it = m_relations.find(relationId);
+  return it == m_relations.end() ? std::string() : it->second.label;
+}
+
+std::string RowMapper::keyText(const Mapped& m, const Tuple& tuple) const {
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < tuple.size() && i < m.key.size(); ++i) {
+    if (!m.key[i] || m.jobColumn[i] < 0) continue;
+    const auto& f = tuple[i];
+    parts.push_back(m.job->columns[static_cast<std::size_t>(m.jobColumn[i])].sourceName + "=" +
+                    (f.kind == Field::Kind::Text ? core::printableValue(f.text) : "NULL"));
+    if (parts.size() >= 4 && m.wholeRow) {
+      parts.push_back("…");
+      break;
+    }
+  }
+  return core::join(parts, ",");
+}
+
+core::Status RowMapper::convert(const Mapped& m, const Tuple& tuple, std::size_t relCol,
+                                std::optional<std::string>& out, const std::string& key) const {
+  const auto& col = m.job->columns[static_cast<std::size_t>(m.jobColumn[relCol])];
+  const Field& f = tuple[relCol];
+  std::optional<std::string_view> in;
+  if (f.kind == Field::Kind::Text) in = f.text;
+  if (col.conversion == typemap::ConversionId::Identity) {
+    out = in ? std::optional<std::string>(std::string(*in)) : std::nullopt;
+    return {};
+  }
+  auto v = typemap::convertValue(col.conversion, in, col.conversionContext);
+  if (!v) {
+    return Error(ErrorKind::Data, m.label + " row " + key + " column " + col.sourceName + ": " + v.error().message(),
+                 "Fix the value at the source or override the column's mapping; the stream stopped before "
+                 "this transaction.");
+  }
+  out = std::move(*v);
+  return {};
+}
+
+core::Result<std::optional<RowOp>> RowMapper::rowOp(const ChangeEvent& e) {
+  auto it = m_relations.find(e.relationId);
+  if (it == m_relations.end()) return std::optional<RowOp>{};
+  const Mapped& m = it->second;
+  RowOp op;
+  op.table = m.target;
+  op.wholeRowIdentity = m.wholeRow;
+  const Tuple& identity = e.oldTuple ? *e.oldTuple : e.newTuple;
+  op.keyText = keyText(m, identity);
+  if (e.kind == ChangeEvent::Kind::Insert || e.kind == ChangeEvent::Kind::Update) {
+    op.kind = e.kind == ChangeEvent::Kind::Insert ? RowOp::Kind::Insert : RowOp::Kind::Update;
+    if (e.newTuple.size() != m.jobColumn.size()) {
+      return Error(ErrorKind::Internal, m.label + ": a row image with " + std::to_string(e.newTuple.size()) +
+                                            " columns for a relation of " + std::to_string(m.jobColumn.size()));
+    }
+    for (std::size_t i = 0; i < e.newTuple.size(); ++i) {
+      if (m.jobColumn[i] < 0 || e.newTuple[i].kind == Field::Kind::Unchanged) continue;  // keep the target's value
+      op.setColumns.push_back(m.jobColumn[i]);
+      op.setValues.emplace_back();
+      FERRY_TRY(convert(m, e.newTuple, i, op.setValues.back(), op.keyText));
+    }
+  } else {
+    op.kind = RowOp::Kind::Delete;
+  }
+  if (op.kind != RowOp::Kind::Insert) {
+    bool anyKey = false;
+    for (std::size_t i = 0; i < identity.size() && i < m.key.size(); ++i) {
+      if (!m.key[i] || m.jobColumn[i] < 0) continue;
+      if (identity[i].kind == Field::Kind::Unchanged) continue;  // a TOASTed value: matched by the others
+      op.whereColumns.push_back(m.jobColumn[i]);
+      op.whereValues.emplace_back();
+      FERRY_TRY(convert(m, identity, i, op.whereValues.back(), op.keyText));
+      anyKey = true;
+    }
+    if (!anyKey) {
+      return Error(ErrorKind::Unsupported,
+                   m.label + " has no replica identity: its UPDATE and DELETE cannot be applied",
+                   "ALTER TABLE " + m.label + " REPLICA IDENTITY FULL on the source (or give it a primary key).");
+    }
+  }
+  return std::optional<RowOp>(std::move(op));
+}
+
+}  // namespace ferry::cdc

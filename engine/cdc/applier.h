@@ -1,0 +1,56 @@
+#pragma once
+/// From source events to target row changes: maps each source relation onto the
+/// table the copy made of it (copy::TableJob: target names, converters), and turns
+/// Insert/Update/Delete into RowOps whose values went through the same converters
+/// as the copy's — so a value that arrives by the stream is what the copy would
+/// have written.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cdc/apply_target.h"
+#include "cdc/change_event.h"
+#include "copy/table_job.h"
+#include "core/result.h"
+
+namespace ferry::cdc {
+
+class RowMapper {
+public:
+  explicit RowMapper(std::vector<copy::TableJob> jobs);
+
+  /// A Relation message. An Error of kind Unsupported when its columns are not
+  /// the ones copied (a schema change: the stream stops before applying it).
+  core::Status relation(const Relation& rel);
+  /// The row change of an Insert/Update/Delete event; nullopt for a table that
+  /// is not migrated.
+  core::Result<std::optional<RowOp>> rowOp(const ChangeEvent& e);
+  /// The target table of a relation, nullptr when it is not migrated.
+  const TargetTable* target(std::uint32_t relationId) const;
+  /// The source "schema.table" of a relation ("" when unknown).
+  std::string label(std::uint32_t relationId) const;
+
+private:
+  struct Mapped {
+    const copy::TableJob* job = nullptr;
+    TargetTable* target = nullptr;
+    std::vector<int> jobColumn;  ///< per relation column: index in job->columns, -1 when not copied
+    std::vector<bool> key;       ///< per relation column: part of the replica identity
+    bool wholeRow = false;       ///< REPLICA IDENTITY FULL
+    std::string label;
+  };
+  core::Status convert(const Mapped& m, const Tuple& tuple, std::size_t relCol, std::optional<std::string>& out,
+                       const std::string& keyText) const;
+  std::string keyText(const Mapped& m, const Tuple& tuple) const;
+
+  std::vector<copy::TableJob> m_jobs;
+  std::vector<std::unique_ptr<TargetTable>> m_targets;  ///< parallel to m_jobs
+  std::map<std::string, std::size_t> m_bySource;        ///< "schema.table" → index
+  std::map<std::uint32_t, Mapped> m_relations;
+};
+
+}  // namespace ferry::cdc

@@ -1,0 +1,91 @@
+#pragma once
+/// The apply-target seam: one implementation per target engine
+/// (PostgreSQL through libpq pipeline mode, MySQL/MariaDB through batched
+/// statements on one connection). The applier (applier.h) decides what to write;
+/// a target only knows how, in one open transaction at a time, and stores the
+/// stream's position in the same transaction as the changes it applies.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connect/connection_spec.h"
+#include "copy/chunk_copier.h"
+#include "core/result.h"
+#include "model/catalog.h"
+
+namespace ferry::cdc {
+
+/// A migrated table as the target has it.
+struct TargetTable {
+  std::string schema;
+  std::string name;
+  std::vector<std::string> columns;  ///< target column names
+  std::vector<bool> binary;          ///< MySQL targets: written as hex literals
+  std::string label;                 ///< the source's schema.table, for messages
+};
+
+/// One row change in target terms: values already converted.
+struct RowOp {
+  enum class Kind : std::uint8_t { Insert, Update, Delete };
+  Kind kind = Kind::Insert;
+  const TargetTable* table = nullptr;
+  std::vector<int> setColumns;  ///< Insert: the columns given; Update: the columns changed
+  std::vector<std::optional<std::string>> setValues;
+  std::vector<int> whereColumns;  ///< Update/Delete: the identity (key, or every column for FULL)
+  std::vector<std::optional<std::string>> whereValues;
+  bool wholeRowIdentity = false;  ///< no key (REPLICA IDENTITY FULL): change exactly one matching row
+  std::string keyText;            ///< "id=17", for messages
+};
+
+/// A change the target could not apply as the source did: an UPDATE or DELETE that
+/// found no row, an INSERT that met an existing key.
+struct Divergence {
+  std::string table;  ///< source schema.table
+  std::string key;
+  std::string what;   ///< "UPDATE found no row", …
+};
+
+/// What the stream has applied, stored in the target with the changes.
+struct StoredPosition {
+  std::string position;  ///< the source position after the last applied transaction
+  std::int64_t transactions = 0;
+  std::int64_t rows = 0;
+};
+
+class ApplyTarget {
+public:
+  virtual ~ApplyTarget() = default;
+  /// Creates the position table when missing (where the run's chunk marks are).
+  virtual core::Status prepare(const copy::MarksTable& where, const std::string& runId) = 0;
+  virtual core::Result<std::optional<StoredPosition>> storedPosition() = 0;
+  virtual core::Status begin() = 0;
+  /// Queues one change of the open transaction (written at the latest by flush()).
+  virtual core::Status apply(const RowOp& op) = 0;
+  virtual core::Status truncate(const std::vector<const TargetTable*>& tables, bool restartIdentity) = 0;
+  /// Writes what is queued; the changes that did not find or create exactly one
+  /// row come back, in order (the transaction stays open).
+  virtual core::Result<std::vector<Divergence>> flush() = 0;
+  /// Stores `position` and commits. Returns a token for durable(): the target's
+  /// WAL position of the commit (PostgreSQL), 0 when a commit is durable at once.
+  virtual core::Result<std::uint64_t> commit(const StoredPosition& position) = 0;
+  virtual core::Status rollback() = 0;
+  /// The largest commit token the target has made durable (flushed to disk).
+  virtual core::Result<std::uint64_t> durable() = 0;
+  /// Statements a flush() sends in one round trip at most.
+  virtual std::size_t batchLimit() const = 0;
+};
+
+struct ApplyTargetOptions {
+  /// Keep the target's triggers and foreign-key actions from firing on applied
+  /// rows (the source's own cascades and trigger effects are in the stream).
+  bool replicaRole = true;
+};
+
+/// Opens the apply session on `target`.
+core::Result<std::unique_ptr<ApplyTarget>> openApplyTarget(const connect::ConnectionSpec& target,
+                                                           const ApplyTargetOptions& options);
+
+}  // namespace ferry::cdc

@@ -1,0 +1,215 @@
+// The MySQL/MariaDB apply target: one connection, consecutive inserts into one
+// table sent as one multi-row INSERT, updates and deletes one statement each
+// (counted with CLIENT_FOUND_ROWS, so an UPDATE to the same values still counts
+// its row). Foreign-key checks are off for the session: InnoDB then runs no
+// cascades either, which the stream already carries from the source.
+
+#include "cdc/apply_targets.h"
+#include "connect/mysql/mysql_connection.h"
+#include "copy/copy_text.h"
+#include "core/log.h"
+#include "core/text.h"
+
+namespace ferry::cdc {
+
+using connect::MySqlConnection;
+using core::Error;
+using core::ErrorKind;
+
+namespace {
+
+constexpr int kErDupEntry = 1062;
+constexpr std::size_t kInsertBytes = 1 << 20;
+
+std::string qi(const std::string& s) { return MySqlConnection::quoteIdent(s); }
+
+std::string literal(const std::optional<std::string>& v, bool binary) {
+  std::string out;
+  copy::appendMySqlLiteral(out, v ? std::optional<std::string_view>(*v) : std::nullopt, binary);
+  return out;
+}
+
+class MySqlApplyTarget final : public ApplyTarget {
+public:
+  explicit MySqlApplyTarget(std::unique_ptr<MySqlConnection> conn) : m_conn(std::move(conn)) {}
+
+  core::Status prepare(const copy::MarksTable& where, const std::string& runId) override {
+    m_runId = runId;
+    const bool inline_ = where.table == copy::kInlineMarksTable;
+    m_positionTable = qi(where.schema) + "." + qi(inline_ ? "ferry_stream_position" : "stream_position");
+    // A finished copy dropped its emptied ferry_state database.
+    if (!inline_) FERRY_TRY(m_conn->exec("CREATE DATABASE IF NOT EXISTS " + qi(where.schema)));
+    return m_conn->exec("CREATE TABLE IF NOT EXISTS " + m_positionTable +
+                        " (run_id VARCHAR(64) PRIMARY KEY, source_position VARCHAR(128) NOT NULL, "
+                        "transactions BIGINT NOT NULL, rows_applied BIGINT NOT NULL, "
+                        "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB");
+  }
+
+  core::Result<std::optional<StoredPosition>> storedPosition() override {
+    auto r = m_conn->query("SELECT source_position, transactions, rows_applied FROM " + m_positionTable +
+                           " WHERE run_id = " + MySqlConnection::quoteLiteral(m_runId));
+    if (!r) return std::move(r).error();
+    if (r->empty()) return std::optional<StoredPosition>{};
+    StoredPosition p;
+    p.position = r->row(0).str("source_position");
+    p.transactions = r->row(0).i64("transactions");
+    p.rows = r->row(0).i64("rows_applied");
+    return std::optional<StoredPosition>(p);
+  }
+
+  core::Status begin() override {
+    m_ops.clear();
+    return m_conn->exec("START TRANSACTION");
+  }
+
+  core::Status apply(const RowOp& op) override {
+    m_ops.push_back(op);
+    return {};
+  }
+
+  core::Status truncate(const std::vector<const TargetTable*>& tables, bool) override {
+    // TRUNCATE commits implicitly in MySQL: DELETE keeps it inside the transaction.
+    auto pending = flush();
+    if (!pending) return std::move(pending).error();
+    m_early.insert(m_early.end(), pending->begin(), pending->end());
+    for (const auto* t : tables) FERRY_TRY(m_conn->exec("DELETE FROM " + qi(t->schema) + "." + qi(t->name)));
+    return {};
+  }
+
+  core::Result<std::vector<Divergence>> flush() override {
+    std::vector<Divergence> out;
+    out.swap(m_early);
+    std::size_t i = 0;
+    while (i < m_ops.size()) {
+      const RowOp& op = m_ops[i];
+      if (op.kind != RowOp::Kind::Insert) {
+        auto n = m_conn->execCount(statementFor(op));
+        if (!n) return std::move(n).error().context(op.table->label + " " + op.keyText);
+        if (*n != 1) {
+          out.push_back({op.table->label, op.keyText,
+                         op.kind == RowOp::Kind::Update ? "UPDATE found no row" : "DELETE found no row"});
+        }
+        ++i;
+        continue;
+      }
+      // Consecutive inserts into the same table with the same columns: one statement.
+      std::size_t j = i;
+      std::string values;
+      while (j < m_ops.size() && m_ops[j].kind == RowOp::Kind::Insert && m_ops[j].table == op.table &&
+             m_ops[j].setColumns == op.setColumns && values.size() < kInsertBytes) {
+        if (j > i) values += ", ";
+        values += tuple(m_ops[j]);
+        ++j;
+      }
+      auto n = m_conn->execCount(insertHead(op) + values);
+      if (!n && n.error().vendorCode() == kErDupEntry) {
+        // Which row met an existing one: row by row (a failed statement changes nothing).
+        for (std::size_t k = i; k < j; ++k) {
+          auto one = m_conn->execCount(insertHead(m_ops[k]) + tuple(m_ops[k]));
+          if (!one && one.error().vendorCode() == kErDupEntry) {
+            out.push_back({m_ops[k].table->label, m_ops[k].keyText, "INSERT met an existing row"});
+          } else if (!one) {
+            return std::move(one).error().context(m_ops[k].table->label + " " + m_ops[k].keyText);
+          }
+        }
+      } else if (!n) {
+        return std::move(n).error().context(op.table->label);
+      }
+      i = j;
+    }
+    m_ops.clear();
+    return out;
+  }
+
+  core::Result<std::uint64_t> commit(const StoredPosition& p) override {
+    auto divergences = flush();
+    if (!divergences) return std::move(divergences).error();
+    if (!divergences->empty()) return Error(ErrorKind::Internal, "commit with unflushed divergences");
+    FERRY_TRY(m_conn->exec("INSERT INTO " + m_positionTable +
+                           " (run_id, source_position, transactions, rows_applied) VALUES (" +
+                           MySqlConnection::quoteLiteral(m_runId) + ", " + MySqlConnection::quoteLiteral(p.position) +
+                           ", " + std::to_string(p.transactions) + ", " + std::to_string(p.rows) +
+                           ") ON DUPLICATE KEY UPDATE source_position = VALUES(source_position), "
+                           "transactions = VALUES(transactions), rows_applied = VALUES(rows_applied), "
+                           "updated_at = CURRENT_TIMESTAMP(6)"));
+    FERRY_TRY(m_conn->exec("COMMIT"));
+    return std::uint64_t{0};
+  }
+
+  core::Status rollback() override {
+    m_ops.clear();
+    m_early.clear();
+    return m_conn->exec("ROLLBACK");
+  }
+
+  // InnoDB's commit is durable when it returns (innodb_flush_log_at_trx_commit = 1,
+  // the default; pre-flight reports another setting).
+  core::Result<std::uint64_t> durable() override { return ~std::uint64_t{0}; }
+
+  std::size_t batchLimit() const override { return 1000; }
+
+private:
+  static std::string insertHead(const RowOp& op) {
+    std::vector<std::string> cols;
+    for (int c : op.setColumns) cols.push_back(qi(op.table->columns[static_cast<std::size_t>(c)]));
+    return "INSERT INTO " + qi(op.table->schema) + "." + qi(op.table->name) + " (" + core::join(cols, ", ") +
+           ") VALUES ";
+  }
+  static std::string tuple(const RowOp& op) {
+    std::string out = "(";
+    for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+      if (k) out += ", ";
+      out += literal(op.setValues[k], op.table->binary[static_cast<std::size_t>(op.setColumns[k])]);
+    }
+    return out + ")";
+  }
+  static std::string statementFor(const RowOp& op) {
+    const std::string table = qi(op.table->schema) + "." + qi(op.table->name);
+    std::vector<std::string> conds;
+    for (std::size_t k = 0; k < op.whereColumns.size(); ++k) {
+      const auto c = static_cast<std::size_t>(op.whereColumns[k]);
+      conds.push_back(qi(op.table->columns[c]) + (op.wholeRowIdentity ? " <=> " : " = ") +
+                      literal(op.whereValues[k], op.table->binary[c]));
+    }
+    const std::string where = " WHERE " + core::join(conds, " AND ") + (op.wholeRowIdentity ? " LIMIT 1" : "");
+    if (op.kind == RowOp::Kind::Delete) return "DELETE FROM " + table + where;
+    std::vector<std::string> sets;
+    for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+      const auto c = static_cast<std::size_t>(op.setColumns[k]);
+      sets.push_back(qi(op.table->columns[c]) + " = " + literal(op.setValues[k], op.table->binary[c]));
+    }
+    if (sets.empty()) {
+      const std::string col = qi(op.table->columns[static_cast<std::size_t>(op.whereColumns.front())]);
+      sets.push_back(col + " = " + col);
+    }
+    return "UPDATE " + table + " SET " + core::join(sets, ", ") + where;
+  }
+
+  std::unique_ptr<MySqlConnection> m_conn;
+  std::string m_runId;
+  std::string m_positionTable;
+  std::vector<RowOp> m_ops;
+  std::vector<Divergence> m_early;  ///< found by a flush that a TRUNCATE forced
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<ApplyTarget>> openMySqlApplyTarget(const connect::ConnectionSpec& target,
+                                                                const ApplyTargetOptions& options) {
+  connect::MySqlOpenOptions mo;
+  mo.foundRows = true;
+  auto conn = MySqlConnection::open(target, mo);
+  if (!conn) return std::move(conn).error();
+  FERRY_TRY((*conn)->exec("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,NO_AUTO_VALUE_ON_ZERO,"
+                          "NO_ENGINE_SUBSTITUTION'"));
+  if (options.replicaRole) FERRY_TRY((*conn)->exec("SET SESSION foreign_key_checks = 0"));
+  return std::unique_ptr<ApplyTarget>(new MySqlApplyTarget(std::move(*conn)));
+}
+
+core::Result<std::unique_ptr<ApplyTarget>> openApplyTarget(const connect::ConnectionSpec& target,
+                                                           const ApplyTargetOptions& options) {
+  if (target.engine == model::Engine::PostgreSQL) return openPgApplyTarget(target, options);
+  return openMySqlApplyTarget(target, options);
+}
+
+}  // namespace ferry::cdc

@@ -1,0 +1,499 @@
+#include "run/sync_run.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "cdc/applier.h"
+#include "cdc/change_source.h"
+#include "connect/pg/pg_connection.h"
+#include "connect/pg/pg_stream.h"
+#include "copy/table_job.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "run/assessment_run.h"
+#include "run/copy_support.h"
+#include "run/state_path.h"
+#include "state/run_state_store.h"
+
+namespace ferry::run {
+
+using core::Error;
+using core::ErrorKind;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kHeartbeatPrefix = "ferry_heartbeat";
+/// A group of source transactions commits on the target after this long at most.
+constexpr auto kGroupMaxAge = std::chrono::milliseconds(25);
+/// How often the target's durable position is asked for and confirmed to the source.
+constexpr auto kConfirmInterval = std::chrono::milliseconds(500);
+constexpr auto kLagWindow = std::chrono::seconds(60);
+
+LagStats statsOf(const std::deque<std::pair<Clock::time_point, double>>& window) {
+  LagStats s;
+  if (window.empty()) return s;
+  std::vector<double> v;
+  v.reserve(window.size());
+  for (const auto& [t, ms] : window) v.push_back(ms);
+  s.last = window.back().second;
+  std::sort(v.begin(), v.end());
+  auto pct = [&](double p) { return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))]; };
+  s.p50 = pct(0.50);
+  s.p95 = pct(0.95);
+  s.p99 = pct(0.99);
+  s.max = v.back();
+  s.samples = static_cast<int>(v.size());
+  return s;
+}
+
+void addSample(std::deque<std::pair<Clock::time_point, double>>& window, double ms) {
+  const auto now = Clock::now();
+  window.emplace_back(now, ms);
+  while (!window.empty() && now - window.front().first > kLagWindow) window.pop_front();
+}
+
+}  // namespace
+
+struct SyncRun::Impl {
+  mutable std::mutex mutex;
+  SyncProgress p;
+  std::deque<std::pair<Clock::time_point, double>> heartbeatLag;
+  std::deque<std::pair<Clock::time_point, double>> commitLag;
+  Clock::time_point started = Clock::now();
+  std::atomic<SyncRun::StopReason> stopReason{SyncRun::StopReason::None};
+
+  template <typename F>
+  void update(F&& f) {
+    std::lock_guard lock(mutex);
+    f(p);
+  }
+  void setPhase(const std::string& phase) {
+    update([&](SyncProgress& s) { s.phase = phase; });
+    core::log(core::LogLevel::Info, "sync: " + phase);
+  }
+};
+
+SyncRun::SyncRun(SyncRequest request) : m_request(std::move(request)), m_impl(std::make_unique<Impl>()) {
+  m_impl->p.phase = "connecting";
+}
+SyncRun::~SyncRun() = default;
+
+SyncRun::StopReason SyncRun::stopReason() const { return m_impl->stopReason.load(); }
+
+SyncProgress SyncRun::progress() const {
+  std::lock_guard lock(m_impl->mutex);
+  SyncProgress p = m_impl->p;
+  p.heartbeatLag = statsOf(m_impl->heartbeatLag);
+  p.commitLag = statsOf(m_impl->commitLag);
+  p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_impl->started).count();
+  return p;
+}
+
+core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
+  const auto& req = m_request;
+  const auto& opt = req.options;
+  Impl& im = *m_impl;
+  if (opt.statePath.empty()) return Error(ErrorKind::Usage, "sync needs the copy's run-state file", "Give --state FILE.");
+  if (req.source.engine != model::Engine::PostgreSQL) {
+    return Error(ErrorKind::Unsupported, "the change stream from a MySQL/MariaDB source (binlog) is not built yet",
+                 "Only PostgreSQL sources stream today.");
+  }
+
+  // 1. The run: its copy finished with a kept slot under one snapshot.
+  auto store = state::RunStateStore::open(opt.statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  auto info = st.loadRun();
+  if (!info) return std::move(info).error();
+  if (info->status == state::RunStatus::Abandoned) {
+    return Error(ErrorKind::Usage, "the run in " + opt.statePath + " was abandoned", "Start a new run (ferry migrate).");
+  }
+  if (info->status != state::RunStatus::Copied) {
+    return Error(ErrorKind::Usage, "the copy of the run in " + opt.statePath + " has not finished",
+                 "Finish it first: ferry copy --resume --keep-slot with the same state file.");
+  }
+  auto snapshot = st.loadSnapshot();
+  if (!snapshot) return std::move(snapshot).error();
+  auto publication = st.loadSetting("publication");
+  if (!publication) return std::move(publication).error();
+  if (!*snapshot || (*snapshot)->slotName.empty() || !*publication) {
+    return Error(ErrorKind::Usage, "the copy of this run kept no replication slot to stream from",
+                 "Copy with --keep-slot (or use ferry migrate), which keeps the snapshot's slot and publication.");
+  }
+  auto seam = st.loadSetting("stream_seam");
+  if (!seam) return std::move(seam).error();
+  if (!*seam || **seam != "single") {
+    return Error(ErrorKind::Unsupported,
+                 "the copy of this run was resumed under a new snapshot, so its chunks were not all read at the "
+                 "slot's position",
+                 "Streaming after a resumed copy is not supported yet: copy again from the start (--abandon, then "
+                 "ferry copy --keep-slot into an empty target).");
+  }
+  const std::string runId = info->runId;
+  const std::string slot = (*snapshot)->slotName;
+  auto snapshotLsn = cdc::PgPosition::parse((*snapshot)->consistentLsn);
+  if (!snapshotLsn) return std::move(snapshotLsn).error();
+  copy::MarksTable marks;
+  if (auto recorded = st.loadSetting("marks_table"); recorded && *recorded) {
+    const auto nl = (*recorded)->find('\n');
+    marks = {(*recorded)->substr(0, nl), nl == std::string::npos ? copy::kMarksTable : (*recorded)->substr(nl + 1)};
+  }
+
+  // 2. What the copy wrote: the same assessment gives the same target tables and converters.
+  AssessRequest areq;
+  areq.source = req.source;
+  areq.target = req.target;
+  areq.project = req.project;
+  auto assessed = assessSource(areq);
+  if (!assessed) return std::move(assessed).error();
+  FERRY_TRY(checkRunServers(st, true, *assessed->sourceServer, *assessed->targetServer));
+  auto jobs = copy::buildJobs(assessed->catalog, assessed->assessment);
+  if (!jobs) return std::move(jobs).error();
+  auto tables = st.listTables();
+  if (!tables) return std::move(tables).error();
+  std::set<std::string> copied;
+  for (const auto& t : *tables) copied.insert(t.sourceSchema + "." + t.sourceTable);
+  std::vector<copy::TableJob> streamed;
+  for (auto& j : *jobs) {
+    if (copied.contains(j.label())) streamed.push_back(std::move(j));
+  }
+  cdc::RowMapper mapper(std::move(streamed));
+
+  // 3. The target, and where it stands.
+  auto target = cdc::openApplyTarget(req.target, {});
+  if (!target) return std::move(target).error().context("target");
+  auto& tgt = **target;
+  FERRY_TRY(tgt.prepare(marks, runId));
+  auto stored = tgt.storedPosition();
+  if (!stored) return std::move(stored).error();
+  cdc::PgPosition applied = *snapshotLsn;
+  std::int64_t totalTx = 0;
+  std::int64_t totalRows = 0;
+  if (*stored) {
+    auto p = cdc::PgPosition::parse((*stored)->position);
+    if (!p) return std::move(p).error();
+    applied = *p;
+    totalTx = (*stored)->transactions;
+    totalRows = (*stored)->rows;
+  }
+  im.update([&](SyncProgress& s) {
+    s.snapshotPosition = snapshotLsn->text();
+    s.appliedPosition = applied.text();
+    s.transactionsApplied = totalTx;
+    s.rowsApplied = totalRows;
+  });
+  bool firstRecorded = false;
+  if (auto first = st.loadSetting("stream_first_position"); first && *first) {
+    firstRecorded = true;
+    im.update([&](SyncProgress& s) { s.firstStreamed = **first; });
+  }
+
+  // 4. The source: the stream, and an ordinary session for heartbeats and WAL position.
+  auto beat = connect::PgConnection::open(req.source);
+  if (!beat) return std::move(beat).error().context("source");
+  auto slotState = (*beat)->query("SELECT wal_status, active_pid FROM pg_replication_slots WHERE slot_name = $1", {slot});
+  if (!slotState) return std::move(slotState).error();
+  if (slotState->empty()) {
+    return Error(ErrorKind::NotFound, "replication slot " + slot + " of this run is gone from the source",
+                 "The changes since the copy cannot be streamed: copy again (--abandon, then a new ferry migrate).");
+  }
+  if (slotState->row(0).str("wal_status") == "lost") {
+    return Error(ErrorKind::Data, "the source invalidated replication slot " + slot +
+                                      " (wal_status = lost: max_slot_wal_keep_size was exceeded)",
+                 "The WAL the stream needs is gone: copy again (--abandon, then a new ferry migrate), and raise "
+                 "max_slot_wal_keep_size.");
+  }
+  auto source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
+  if (!source) return std::move(source).error();
+  auto& src = **source;
+
+  bool heartbeats = opt.heartbeatMs > 0;
+  // Heartbeats carry the run and this process's own tag: one emitted by an
+  // earlier sync of the same run (its last, never applied) is not ours to time —
+  // counting it would say "caught up" before the changes committed after it.
+  const std::string beatTag =
+      runId + ":" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + ":";
+  std::int64_t heartbeatSeq = 0;
+  std::map<std::int64_t, Clock::time_point> emitted;  // heartbeat number → when Ferry emitted it
+  std::optional<std::int64_t> caughtUpBeat;           // --until caught-up: the first heartbeat after the start
+  cdc::PgPosition startEnd;                           // fallback without heartbeats: the source's WAL end at start
+  if (auto lsn = (*beat)->query("SELECT pg_current_wal_lsn()::text AS l"); lsn) {
+    if (auto parsed = cdc::PgPosition::parse(lsn->row(0).str("l")); parsed) startEnd = *parsed;
+  }
+  auto emitHeartbeat = [&]() {
+    if (!heartbeats) return;
+    const std::int64_t n = ++heartbeatSeq;
+    auto r = (*beat)->query("SELECT pg_logical_emit_message(true, $1, $2)::text AS l, pg_current_wal_lsn()::text AS w",
+                            {kHeartbeatPrefix, beatTag + std::to_string(n)});
+    if (!r) {
+      core::log(core::LogLevel::Warning, "sync: heartbeats off (" + r.error().oneLine() +
+                                             "): lag is measured from commit times only. Grant EXECUTE on "
+                                             "pg_logical_emit_message to the source user to measure it exactly.");
+      heartbeats = false;
+      return;
+    }
+    emitted[n] = Clock::now();
+    if (opt.untilCaughtUp && !caughtUpBeat) caughtUpBeat = n;
+    if (auto w = cdc::PgPosition::parse(r->row(0).str("w")); w) {
+      im.update([&](SyncProgress& s) {
+        s.bytesBehind = static_cast<std::int64_t>(w->lsn > applied.lsn ? w->lsn - applied.lsn : 0);
+      });
+    }
+  };
+
+  im.setPhase("streaming");
+  // The loop's state.
+  bool groupOpen = false;      // a target transaction is open
+  bool inTx = false;           // between a source Begin and its Commit
+  bool skipping = false;       // the source transaction is already applied
+  int groupTx = 0;
+  std::size_t queued = 0;
+  Clock::time_point groupStart;
+  std::vector<std::int64_t> groupBeats;       // heartbeats inside the open group
+  std::vector<std::int64_t> groupCommitTimes;  // source commit times of its transactions
+  std::map<std::string, std::int64_t> groupRowsByTable;
+  std::int64_t groupRows = 0, groupIns = 0, groupUpd = 0, groupDel = 0;
+  cdc::PgPosition groupEnd;
+  std::deque<std::pair<std::uint64_t, cdc::PgPosition>> notDurable;  // commit token → source position
+  std::vector<std::string> logged;
+  std::optional<std::int64_t> caughtUpDone;
+  Clock::time_point lastBeat{};
+  Clock::time_point lastConfirm = Clock::now();
+  Clock::time_point lastProgressApplied = Clock::now();
+
+  auto handleDivergences = [&](std::vector<cdc::Divergence> found) -> core::Status {
+    for (const auto& d : found) {
+      const std::string text = d.table + " key " + d.key + ": " + d.what + " (source transaction before " +
+                               src.serverEnd().text() + ")";
+      if (opt.onConflict == OnConflict::Stop) {
+        im.stopReason = StopReason::Divergence;
+        (void)tgt.rollback();
+        groupOpen = false;
+        return Error(ErrorKind::Data, "the target diverged from the source: " + text,
+                     "Nothing of this group was applied. Repair the row (ferry verify --repair), or run with "
+                     "--on-conflict log to record such changes and go on.");
+      }
+      core::log(core::LogLevel::Warning, "sync: divergence: " + text);
+      logged.push_back(text);
+      FERRY_TRY(st.saveSetting("divergence_" + std::to_string(logged.size()), text));
+      im.update([](SyncProgress& s) { ++s.divergences; });
+    }
+    return {};
+  };
+  auto flush = [&]() -> core::Status {
+    auto found = tgt.flush();
+    if (!found) return std::move(found).error();
+    queued = 0;
+    return handleDivergences(std::move(*found));
+  };
+  auto commitGroup = [&]() -> core::Status {
+    if (!groupOpen) return {};
+    FERRY_TRY(flush());
+    totalTx += groupTx;
+    totalRows += groupRows;
+    auto token = tgt.commit({groupEnd.text(), totalTx, totalRows});
+    if (!token) return std::move(token).error();
+    groupOpen = false;
+    applied = groupEnd;
+    notDurable.emplace_back(*token, groupEnd);
+    const auto now = Clock::now();
+    const auto nowUs = connect::PgReplicationStream::nowPgMicros();
+    std::lock_guard lock(im.mutex);
+    for (auto n : groupBeats) {
+      if (auto it = emitted.find(n); it != emitted.end()) {
+        addSample(im.heartbeatLag, std::chrono::duration<double, std::milli>(now - it->second).count());
+        emitted.erase(it);
+      }
+      if (caughtUpBeat && n >= *caughtUpBeat) caughtUpDone = n;
+    }
+    for (auto t : groupCommitTimes) addSample(im.commitLag, static_cast<double>(nowUs - t) / 1000.0);
+    auto& s = im.p;
+    s.appliedPosition = applied.text();
+    s.transactionsApplied = totalTx;
+    s.rowsApplied = totalRows;
+    s.inserts += groupIns;
+    s.updates += groupUpd;
+    s.deletes += groupDel;
+    for (const auto& [t, n] : groupRowsByTable) s.rowsByTable[t] += n;
+    groupBeats.clear();
+    groupCommitTimes.clear();
+    groupRowsByTable.clear();
+    groupTx = 0;
+    groupRows = groupIns = groupUpd = groupDel = 0;
+    lastProgressApplied = now;
+    return {};
+  };
+  auto confirmDurable = [&]() -> core::Status {
+    lastConfirm = Clock::now();
+    if (!notDurable.empty()) {
+      auto durable = tgt.durable();
+      if (!durable) return std::move(durable).error();
+      cdc::PgPosition upTo;
+      while (!notDurable.empty() && notDurable.front().first <= *durable) {
+        upTo = notDurable.front().second;
+        notDurable.pop_front();
+      }
+      if (upTo.valid()) FERRY_TRY(src.confirm(upTo));
+    }
+    // Idle (nothing in flight, everything applied durable): the server sent all it
+    // had up to its end of WAL, and none of it was for us.
+    if (!groupOpen && !inTx && notDurable.empty() && src.serverEnd() > src.confirmed()) {
+      FERRY_TRY(src.confirm(src.serverEnd()));
+    }
+    im.update([&](SyncProgress& s) {
+      s.confirmedPosition = src.confirmed().text();
+      s.receivedPosition = std::max(src.serverEnd(), applied).text();
+    });
+    return {};
+  };
+
+  auto fail = [&](Error e) -> core::Result<SyncSummary> {
+    if (groupOpen) (void)tgt.rollback();
+    im.setPhase(e.kind() == ErrorKind::Cancelled ? "stopped" : "failed");
+    return e;
+  };
+
+  while (true) {
+    const auto now = Clock::now();
+    if (heartbeats && now - lastBeat >= std::chrono::milliseconds(opt.heartbeatMs)) {
+      lastBeat = now;
+      emitHeartbeat();
+    }
+    if (now - lastConfirm >= kConfirmInterval) {
+      if (auto c = confirmDurable(); !c) return fail(std::move(c).error());
+    }
+    // Stall watchdog: the source moves, the target's position does not.
+    {
+      const bool behind = src.serverEnd() > applied && !inTx;
+      const auto quiet = std::chrono::duration_cast<std::chrono::seconds>(now - lastProgressApplied).count();
+      const bool stalled = behind && quiet >= opt.stallAfterSeconds && src.serverEnd().lsn > applied.lsn + 1024 * 1024;
+      im.update([&](SyncProgress& s) {
+        s.stalled = stalled;
+        s.stallReason = stalled ? "the source's WAL moved to " + src.serverEnd().text() +
+                                      " while the target's position stayed at " + applied.text() + " for " +
+                                      std::to_string(quiet) + " s"
+                                : "";
+      });
+    }
+    if (caughtUpDone && !groupOpen && !inTx) break;
+    if (!heartbeats && opt.untilCaughtUp && !groupOpen && !inTx && startEnd.valid() && src.confirmed() >= startEnd) {
+      break;
+    }
+    if (stop.stop_requested() && !inTx) {
+      if (auto c = commitGroup(); !c) return fail(std::move(c).error());
+      break;
+    }
+    const int wait = groupOpen ? 5 : 100;
+    auto ev = src.next(wait);
+    if (!ev) return fail(std::move(ev).error());
+    if (!*ev) {
+      if (groupOpen && !inTx) {
+        if (auto c = commitGroup(); !c) return fail(std::move(c).error());
+      }
+      continue;
+    }
+    cdc::ChangeEvent& e = **ev;
+    switch (e.kind) {
+      case cdc::ChangeEvent::Kind::Begin:
+        inTx = true;
+        im.update([](SyncProgress& s) { ++s.transactionsReceived; });
+        // At or below the target's stored position: applied before a restart.
+        skipping = e.commitLsn < applied;
+        if (skipping) {
+          im.update([](SyncProgress& s) { ++s.skippedTransactions; });
+          break;
+        }
+        if (!firstRecorded) {
+          FERRY_TRY(st.saveSetting("stream_first_position", e.commitLsn.text()));
+          firstRecorded = true;
+          im.update([&](SyncProgress& s) { s.firstStreamed = e.commitLsn.text(); });
+        }
+        if (!groupOpen) {
+          if (auto b = tgt.begin(); !b) return fail(std::move(b).error());
+          groupOpen = true;
+          groupStart = Clock::now();
+        }
+        groupCommitTimes.push_back(e.commitTimeUs);
+        break;
+      case cdc::ChangeEvent::Kind::Commit:
+        inTx = false;
+        if (skipping) {
+          skipping = false;
+          break;
+        }
+        ++groupTx;
+        groupEnd = e.endLsn;
+        if (groupTx >= opt.groupTransactions || Clock::now() - groupStart >= kGroupMaxAge) {
+          if (auto c = commitGroup(); !c) return fail(std::move(c).error());
+        }
+        break;
+      case cdc::ChangeEvent::Kind::Relation:
+        if (auto r = mapper.relation(*e.relation); !r) {
+          im.stopReason = StopReason::SchemaChange;
+          return fail(std::move(r).error());
+        }
+        break;
+      case cdc::ChangeEvent::Kind::Insert:
+      case cdc::ChangeEvent::Kind::Update:
+      case cdc::ChangeEvent::Kind::Delete: {
+        if (skipping) {
+          im.update([](SyncProgress& s) { ++s.skippedRows; });
+          break;
+        }
+        auto op = mapper.rowOp(e);
+        if (!op) return fail(std::move(op).error().context("at " + src.serverEnd().text()));
+        if (!*op) break;
+        if (auto a = tgt.apply(**op); !a) return fail(std::move(a).error());
+        ++groupRows;
+        ++groupRowsByTable[(*op)->table->label];
+        (e.kind == cdc::ChangeEvent::Kind::Insert   ? groupIns
+         : e.kind == cdc::ChangeEvent::Kind::Update ? groupUpd
+                                                    : groupDel)++;
+        if (++queued >= tgt.batchLimit()) {
+          if (auto f = flush(); !f) return fail(std::move(f).error());
+        }
+        break;
+      }
+      case cdc::ChangeEvent::Kind::Truncate: {
+        if (skipping) break;
+        std::vector<const cdc::TargetTable*> ts;
+        for (auto id : e.truncated) {
+          if (const auto* t = mapper.target(id)) ts.push_back(t);
+        }
+        if (!ts.empty()) {
+          if (auto t = tgt.truncate(ts, e.truncateRestartIdentity); !t) return fail(std::move(t).error());
+          im.update([](SyncProgress& s) { ++s.truncates; });
+        }
+        break;
+      }
+      case cdc::ChangeEvent::Kind::Message:
+        if (e.prefix == kHeartbeatPrefix && core::startsWith(e.content, beatTag) && !skipping) {
+          const auto n = std::stoll(e.content.substr(beatTag.size()));
+          if (e.transactional && inTx) {
+            groupBeats.push_back(n);
+          }
+        }
+        break;
+    }
+  }
+  if (auto c = confirmDurable(); !c) return fail(std::move(c).error());
+  // Wait (briefly) for the last commits to be durable, so the slot is confirmed up to them.
+  for (int i = 0; i < 20 && !notDurable.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (auto c = confirmDurable(); !c) return fail(std::move(c).error());
+  }
+  im.setPhase(caughtUpDone || opt.untilCaughtUp ? "caught-up" : "stopped");
+  SyncSummary summary;
+  summary.final = progress();
+  summary.divergences = logged;
+  return summary;
+}
+
+}  // namespace ferry::run

@@ -1,0 +1,98 @@
+#pragma once
+/// The change-capture phase: streams the source's changes from the copy's slot
+/// and applies them to the target in commit order, exactly once across crashes
+/// (the applied position is stored in the target in the same transaction as the
+/// changes), with heartbeat lag measured on Ferry's own clock.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "connect/connection_spec.h"
+#include "core/result.h"
+#include "plan/project.h"
+
+namespace ferry::run {
+
+enum class OnConflict { Stop, Log };
+
+struct SyncOptions {
+  std::string statePath;  ///< the copy's run-state file (required)
+  bool untilCaughtUp = false;  ///< exit once everything committed at the start is applied
+  OnConflict onConflict = OnConflict::Stop;
+  int heartbeatMs = 200;
+  int stallAfterSeconds = 30;
+  /// Source transactions grouped into one target transaction at most; the group
+  /// also commits after 100 ms or when the stream is idle.
+  int groupTransactions = 1000;
+};
+
+struct SyncRequest {
+  connect::ConnectionSpec source;
+  connect::ConnectionSpec target;
+  plan::Project project;
+  SyncOptions options;
+};
+
+struct LagStats {
+  double last = 0, p50 = 0, p95 = 0, p99 = 0, max = 0;  ///< milliseconds
+  int samples = 0;
+};
+
+struct SyncProgress {
+  std::string phase;  ///< "connecting", "streaming", "caught-up", "stopped", "failed"
+  std::string snapshotPosition;
+  std::string firstStreamed;
+  std::string receivedPosition;
+  std::string appliedPosition;
+  std::string confirmedPosition;
+  std::int64_t transactionsReceived = 0;
+  std::int64_t transactionsApplied = 0;
+  std::int64_t rowsApplied = 0;
+  std::int64_t inserts = 0, updates = 0, deletes = 0, truncates = 0;
+  std::int64_t skippedTransactions = 0;  ///< at or before the target's stored position (already applied)
+  std::int64_t skippedRows = 0;
+  std::int64_t divergences = 0;
+  LagStats heartbeatLag;  ///< over the last minute
+  LagStats commitLag;     ///< target commit time − source commit time
+  std::int64_t bytesBehind = 0;
+  bool stalled = false;
+  std::string stallReason;
+  std::map<std::string, std::int64_t> rowsByTable;
+  double elapsedSeconds = 0;
+};
+
+struct SyncSummary {
+  SyncProgress final;
+  std::vector<std::string> divergences;  ///< --on-conflict log: what was recorded
+};
+
+class SyncRun {
+public:
+  explicit SyncRun(SyncRequest request);
+  ~SyncRun();
+  SyncRun(const SyncRun&) = delete;
+  SyncRun& operator=(const SyncRun&) = delete;
+
+  /// Streams until `stop` (after the transaction in flight), until caught up
+  /// (with untilCaughtUp), or until an error. A divergence under
+  /// OnConflict::Stop is an Error of kind Data whose message names table, key and
+  /// position; a schema change one of kind Unsupported.
+  core::Result<SyncSummary> run(std::stop_token stop);
+  SyncProgress progress() const;
+  /// Why the last run() stopped with an error, for exit codes.
+  enum class StopReason { None, Divergence, SchemaChange };
+  StopReason stopReason() const;
+
+  struct Impl;
+
+private:
+  SyncRequest m_request;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace ferry::run
