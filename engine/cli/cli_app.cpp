@@ -54,6 +54,8 @@ int runCli(int argc, char** argv) {
   addCopyCommand(app, exitCode);
   addVerifyCommands(app, exitCode);
   addSyncCommand(app, exitCode);
+  addStatusCommand(app, exitCode);
+  addMigrateCommand(app, exitCode);
   app.parse_complete_callback([&verbose] {
     if (verbose) core::setLogLevel(core::LogLevel::Debug);
   });

@@ -7,9 +7,12 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli/cli_app.h"
 #include "cli/live_wait.h"
+#include "core/text.h"
+#include "run/copy_run.h"
 #include "run/sync_run.h"
 #include "state/run_state_store.h"
 
@@ -32,10 +35,6 @@ struct SyncArgs {
   bool json = false;
 };
 
-nlohmann::json lagJson(const run::LagStats& l) {
-  return {{"last", l.last}, {"p50", l.p50}, {"p95", l.p95}, {"p99", l.p99}, {"max", l.max}, {"samples", l.samples}};
-}
-
 void printLive(const run::SyncProgress& p, bool tty) {
   char line[320];
   std::snprintf(line, sizeof line,
@@ -48,6 +47,47 @@ void printLive(const run::SyncProgress& p, bool tty) {
   } else {
     std::fprintf(stderr, "ferry: sync: %s\n", line);
   }
+}
+
+/// Runs the sync with live progress on stderr and prints its summary.
+int streamAndReport(const run::SyncRequest& req, bool json) {
+  run::SyncRun sync(req);
+  std::signal(SIGINT, onSyncSignal);
+  std::signal(SIGTERM, onSyncSignal);
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  auto result = waitWithProgress<core::Result<run::SyncSummary>>(
+      [&](std::stop_token stop) { return sync.run(stop); }, tty, g_stop,
+      [] { std::fprintf(stderr, "\nferry: stopping after the transaction in flight\n"); },
+      [&](bool terminal) { printLive(sync.progress(), terminal); });
+  if (tty) std::fprintf(stderr, "\n");
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (!result) {
+    const int code = reportError(result.error(), json);
+    if (sync.stopReason() == run::SyncRun::StopReason::Divergence) return kExitDifferences;
+    if (sync.stopReason() == run::SyncRun::StopReason::SchemaChange) return 4;
+    return code;
+  }
+  const auto& p = result->final;
+  if (json) {
+    nlohmann::json j = run::syncProgressJson(p);
+    j["divergences"] = result->divergences;
+    std::cout << j.dump(2) << '\n';
+  } else {
+    std::printf("%s: applied %lld transactions, %lld rows (%lld inserts, %lld updates, %lld deletes) up to %s\n",
+                p.phase.c_str(), static_cast<long long>(p.transactionsApplied), static_cast<long long>(p.rowsApplied),
+                static_cast<long long>(p.inserts), static_cast<long long>(p.updates),
+                static_cast<long long>(p.deletes), p.appliedPosition.c_str());
+    std::printf("snapshot %s, first streamed %s; %lld transactions skipped as already applied\n",
+                p.snapshotPosition.c_str(), p.firstStreamed.empty() ? "-" : p.firstStreamed.c_str(),
+                static_cast<long long>(p.skippedTransactions));
+    std::printf("heartbeat lag ms: p50 %.1f, p95 %.1f, p99 %.1f, max %.1f (%d samples)\n", p.heartbeatLag.p50,
+                p.heartbeatLag.p95, p.heartbeatLag.p99, p.heartbeatLag.max, p.heartbeatLag.samples);
+    if (!result->divergences.empty()) {
+      std::printf("%zu divergence(s) recorded in the run state\n", result->divergences.size());
+    }
+  }
+  return kExitOk;
 }
 
 int runSync(const SyncArgs& args) {
@@ -86,61 +126,189 @@ int runSync(const SyncArgs& args) {
   req.options.heartbeatMs = args.heartbeatMs;
   req.options.stallAfterSeconds = args.stallAfter;
 
-  run::SyncRun sync(req);
-  std::signal(SIGINT, onSyncSignal);
-  std::signal(SIGTERM, onSyncSignal);
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  auto result = waitWithProgress<core::Result<run::SyncSummary>>(
-      [&](std::stop_token stop) { return sync.run(stop); }, tty, g_stop,
-      [] { std::fprintf(stderr, "\nferry: stopping after the transaction in flight\n"); },
-      [&](bool terminal) { printLive(sync.progress(), terminal); });
-  if (tty) std::fprintf(stderr, "\n");
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  if (!result) {
-    const int code = reportError(result.error(), args.json);
-    if (sync.stopReason() == run::SyncRun::StopReason::Divergence) return kExitDifferences;
-    if (sync.stopReason() == run::SyncRun::StopReason::SchemaChange) return 4;
-    return code;
+  return streamAndReport(req, args.json);
+}
+
+struct StatusArgs {
+  std::string statePath;
+  std::string source;
+  std::string target;
+  bool json = false;
+};
+
+int runStatusCommand(const StatusArgs& args) {
+  std::string sourceUrl = args.source;
+  std::string targetUrl = args.target;
+  {
+    auto store = state::RunStateStore::open(args.statePath, state::OpenMode::Resume);
+    if (!store) return reportError(store.error(), args.json);
+    auto info = (*store)->loadRun();
+    if (!info) return reportError(info.error(), args.json);
+    if (sourceUrl.empty()) sourceUrl = info->sourceUrl;
+    if (targetUrl.empty()) targetUrl = info->targetUrl;
   }
-  const auto& p = result->final;
+  std::optional<connect::ConnectionSpec> source;
+  std::optional<connect::ConnectionSpec> target;
+  if (auto s = specFromUrl(sourceUrl, "source"); s) source = *s;
+  if (auto t = specFromUrl(targetUrl, "target"); t) target = *t;
+  auto status = run::runStatus(args.statePath, source ? &*source : nullptr, target ? &*target : nullptr);
+  if (!status) return reportError(status.error(), args.json);
+  const auto& j = *status;
   if (args.json) {
-    nlohmann::json tables = nlohmann::json::object();
-    for (const auto& [t, n] : p.rowsByTable) tables[t] = n;
-    nlohmann::json j = {
-        {"phase", p.phase},
-        {"applied",
-         {{"transactions", p.transactionsApplied}, {"rows", p.rowsApplied}, {"inserts", p.inserts},
-          {"updates", p.updates}, {"deletes", p.deletes}, {"truncates", p.truncates}}},
-        {"positions",
-         {{"snapshot", p.snapshotPosition}, {"first_streamed", p.firstStreamed}, {"applied", p.appliedPosition},
-          {"confirmed", p.confirmedPosition}}},
-        {"skipped_before_snapshot", p.skippedTransactions},
-        {"skipped_rows", p.skippedRows},
-        {"divergences", result->divergences},
-        {"lag_ms", lagJson(p.heartbeatLag)},
-        {"commit_lag_ms", lagJson(p.commitLag)},
-        {"rows_by_table", tables},
-        {"seconds", p.elapsedSeconds}};
     std::cout << j.dump(2) << '\n';
+    return kExitOk;
+  }
+  std::printf("run %s: copy %s\n", j.value("run_id", "").c_str(), j.value("copy", "").c_str());
+  if (j.contains("snapshot")) {
+    std::printf("snapshot: slot %s at %s\n", j["snapshot"].value("slot", "").c_str(),
+                j["snapshot"].value("position", "").c_str());
+  }
+  if (j.contains("slot")) {
+    const auto& sl = j["slot"];
+    if (sl.value("missing", false)) {
+      std::printf("slot %s: MISSING on the source\n", sl.value("name", "").c_str());
+    } else {
+      std::printf("slot %s: %s, wal_status %s, confirmed %s, WAL held %s\n", sl.value("name", "").c_str(),
+                  sl.value("active", false) ? "active" : "inactive", sl.value("wal_status", "").c_str(),
+                  sl.value("confirmed", "").c_str(),
+                  core::humanBytes(sl.value("wal_held_bytes", std::int64_t{0})).c_str());
+    }
+  }
+  if (j.contains("sync") && !j["sync"].is_null()) {
+    const auto& p = j["sync"];
+    std::printf("sync: %s%s; applied %s: %lld transactions, %lld rows; first streamed %s; skipped %lld\n",
+                p.value("phase", "").c_str(), p.value("running", false) ? " (running)" : "",
+                p["positions"].value("applied", "").c_str(),
+                static_cast<long long>(p["applied"].value("transactions", std::int64_t{0})),
+                static_cast<long long>(p["applied"].value("rows", std::int64_t{0})),
+                p["positions"].value("first_streamed", "-").c_str(),
+                static_cast<long long>(p.value("skipped_before_snapshot", std::int64_t{0})));
+    std::printf("lag ms: last %.1f, p50 %.1f, p95 %.1f, p99 %.1f%s\n", p["lag_ms"].value("last", 0.0),
+                p["lag_ms"].value("p50", 0.0), p["lag_ms"].value("p95", 0.0), p["lag_ms"].value("p99", 0.0),
+                p.value("stalled", false) ? (", STALLED: " + p.value("stall_reason", "")).c_str() : "");
   } else {
-    std::printf("%s: applied %lld transactions, %lld rows (%lld inserts, %lld updates, %lld deletes) up to %s\n",
-                p.phase.c_str(), static_cast<long long>(p.transactionsApplied), static_cast<long long>(p.rowsApplied),
-                static_cast<long long>(p.inserts), static_cast<long long>(p.updates),
-                static_cast<long long>(p.deletes), p.appliedPosition.c_str());
-    std::printf("snapshot %s, first streamed %s; %lld transactions skipped as already applied\n",
-                p.snapshotPosition.c_str(), p.firstStreamed.empty() ? "-" : p.firstStreamed.c_str(),
-                static_cast<long long>(p.skippedTransactions));
-    std::printf("heartbeat lag ms: p50 %.1f, p95 %.1f, p99 %.1f, max %.1f (%d samples)\n", p.heartbeatLag.p50,
-                p.heartbeatLag.p95, p.heartbeatLag.p99, p.heartbeatLag.max, p.heartbeatLag.samples);
-    if (!result->divergences.empty()) {
-      std::printf("%zu divergence(s) recorded in the run state\n", result->divergences.size());
+    std::printf("sync: not started\n");
+  }
+  if (j.contains("bytes_behind")) {
+    std::printf("behind the source: %s\n", core::humanBytes(j.value("bytes_behind", std::int64_t{0})).c_str());
+  }
+  if (j.contains("sequences")) {
+    for (const auto& e : j["sequences"]) {
+      if (e.contains("drift") && e["drift"].get<std::int64_t>() != 0) {
+        std::printf("sequence %s: source %s, target %s (drift %lld)\n", e.value("sequence", "").c_str(),
+                    e["source"].is_null() ? "-" : e["source"].get<std::string>().c_str(),
+                    e["target"].is_null() ? "-" : e["target"].get<std::string>().c_str(),
+                    static_cast<long long>(e["drift"].get<std::int64_t>()));
+      }
     }
   }
   return kExitOk;
 }
 
+struct MigrateArgs {
+  SyncArgs sync;
+  int jobs = 0;
+  std::vector<std::string> tables;
+  bool resume = false;
+  std::int64_t maxRate = 0;
+  std::string onError = "stop";
+  std::int64_t chunkRows = 0;
+};
+
+int runMigrate(const MigrateArgs& args) {
+  auto source = specFromUrl(args.sync.source, "source");
+  if (!source) return reportError(source.error(), args.sync.json);
+  auto target = specFromUrl(args.sync.target, "target");
+  if (!target) return reportError(target.error(), args.sync.json);
+  run::CopyRequest creq;
+  creq.source = *source;
+  creq.target = *target;
+  if (!args.sync.projectFile.empty()) {
+    auto project = plan::Project::load(args.sync.projectFile);
+    if (!project) return reportError(project.error(), args.sync.json);
+    creq.project = std::move(*project);
+  }
+  creq.options.jobs = args.jobs;
+  creq.options.tablePatterns = args.tables;
+  creq.options.statePath = args.sync.statePath;
+  creq.options.projectPath = args.sync.projectFile;
+  creq.options.resume = args.resume;
+  creq.options.maxRowsPerSecond = args.maxRate;
+  creq.options.onError = args.onError == "skip" ? copy::OnError::Skip : copy::OnError::Stop;
+  creq.options.keepSlot = true;
+  if (args.chunkRows > 0) creq.options.limits.maxRows = args.chunkRows;
+  run::CopyRun copyRun(creq);
+  std::signal(SIGINT, onSyncSignal);
+  std::signal(SIGTERM, onSyncSignal);
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  auto copied = waitWithProgress<core::Result<run::CopySummary>>(
+      [&](std::stop_token stop) { return copyRun.run(stop); }, tty, g_stop,
+      [] { std::fprintf(stderr, "\nferry: stopping the copy after the chunks in flight; --resume finishes it\n"); },
+      [&](bool terminal) {
+        const auto p = copyRun.progress();
+        if (terminal) {
+          std::fprintf(stderr, "\r\033[Kcopy: %s %lld rows", p.phase.c_str(), static_cast<long long>(p.rowsWritten));
+        } else {
+          std::fprintf(stderr, "ferry: copy: %s %lld rows\n", p.phase.c_str(), static_cast<long long>(p.rowsWritten));
+        }
+      });
+  if (tty) std::fprintf(stderr, "\n");
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (!copied) return reportError(copied.error(), args.sync.json);
+  if (!args.sync.json) {
+    std::fprintf(stderr, "ferry: copied %lld rows in %.1f s; run state %s; streaming\n",
+                 static_cast<long long>(copied->final.rowsWritten), copied->final.elapsedSeconds,
+                 copied->statePath.c_str());
+  }
+  run::SyncRequest req;
+  req.source = *source;
+  req.target = *target;
+  req.project = creq.project;
+  req.options.statePath = copied->statePath;
+  req.options.untilCaughtUp = args.sync.until == "caught-up";
+  req.options.onConflict = args.sync.onConflict == "log" ? run::OnConflict::Log : run::OnConflict::Stop;
+  req.options.heartbeatMs = args.sync.heartbeatMs;
+  req.options.stallAfterSeconds = args.sync.stallAfter;
+  return streamAndReport(req, args.sync.json);
+}
+
 }  // namespace
+
+void addMigrateCommand(CLI::App& app, int& exitCode) {
+  auto args = std::make_shared<MigrateArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "migrate", "Copy (keeping the snapshot's slot) and then stream the changes, in one process (PostgreSQL sources)");
+  cmd->add_option("--source", args->sync.source, "Source connection URL")->required();
+  cmd->add_option("--target", args->sync.target, "Target connection URL")->required();
+  cmd->add_option("--project", args->sync.projectFile, "Project file (mapping options, overrides, table rules)");
+  cmd->add_option("--state", args->sync.statePath, "Run-state file (default: as for ferry copy)");
+  cmd->add_option("--jobs", args->jobs, "Parallel copy workers (default: the number of cores)");
+  cmd->add_option("--tables", args->tables, "Only tables matching this schema.table glob; repeat for several");
+  cmd->add_flag("--resume", args->resume, "Finish the copy recorded in the state file, then stream");
+  cmd->add_option("--max-rate", args->maxRate, "Copy throttle: rows per second (0: no limit)");
+  cmd->add_option("--on-error", args->onError, "stop (default) or skip: a row the copy cannot write")
+      ->check(CLI::IsMember({"stop", "skip"}));
+  cmd->add_option("--chunk-rows", args->chunkRows, "Rows per chunk (default 100000)");
+  cmd->add_option("--until", args->sync.until, "caught-up: exit 0 once the stream has caught up")
+      ->check(CLI::IsMember({"caught-up"}));
+  cmd->add_option("--on-conflict", args->sync.onConflict, "stop (default, exit 3) or log")
+      ->check(CLI::IsMember({"stop", "log"}));
+  cmd->add_option("--heartbeat-ms", args->sync.heartbeatMs, "Heartbeat interval for the lag measure (0: off)");
+  cmd->add_option("--stall-after", args->sync.stallAfter, "Seconds without progress while the source moves: stalled");
+  cmd->add_flag("--json", args->sync.json, "Print the stream's summary as JSON");
+  cmd->callback([args, &exitCode] { exitCode = runMigrate(*args); });
+}
+
+void addStatusCommand(CLI::App& app, int& exitCode) {
+  auto args = std::make_shared<StatusArgs>();
+  CLI::App* cmd = app.add_subcommand("status", "Where a run stands: copy, stream positions, lag, slot, sequence drift");
+  cmd->add_option("--state", args->statePath, "The run-state file")->required();
+  cmd->add_option("--source", args->source, "Source connection URL (default: the one the run recorded)");
+  cmd->add_option("--target", args->target, "Target connection URL (default: the one the run recorded)");
+  cmd->add_flag("--json", args->json, "Print as JSON");
+  cmd->callback([args, &exitCode] { exitCode = runStatusCommand(*args); });
+}
 
 void addSyncCommand(CLI::App& app, int& exitCode) {
   auto args = std::make_shared<SyncArgs>();

@@ -9,6 +9,8 @@
 #include <set>
 #include <thread>
 
+#include <unistd.h>
+
 #include "cdc/applier.h"
 #include "cdc/change_source.h"
 #include "connect/pg/pg_connection.h"
@@ -58,6 +60,39 @@ void addSample(std::deque<std::pair<Clock::time_point, double>>& window, double 
   window.emplace_back(now, ms);
   while (!window.empty() && now - window.front().first > kLagWindow) window.pop_front();
 }
+
+nlohmann::json lagJson(const LagStats& l) {
+  return {{"last", l.last}, {"p50", l.p50}, {"p95", l.p95}, {"p99", l.p99}, {"max", l.max}, {"samples", l.samples}};
+}
+
+}  // namespace
+
+nlohmann::json syncProgressJson(const SyncProgress& p) {
+  nlohmann::json tables = nlohmann::json::object();
+  for (const auto& [t, n] : p.rowsByTable) tables[t] = n;
+  return {{"phase", p.phase},
+          {"applied",
+           {{"transactions", p.transactionsApplied}, {"rows", p.rowsApplied}, {"inserts", p.inserts},
+            {"updates", p.updates}, {"deletes", p.deletes}, {"truncates", p.truncates}}},
+          {"received", {{"transactions", p.transactionsReceived}, {"position", p.receivedPosition}}},
+          {"positions",
+           {{"snapshot", p.snapshotPosition}, {"first_streamed", p.firstStreamed}, {"received", p.receivedPosition},
+            {"applied", p.appliedPosition}, {"confirmed", p.confirmedPosition}}},
+          {"skipped_before_snapshot", p.skippedTransactions},
+          {"skipped_rows", p.skippedRows},
+          {"divergences", p.divergences},
+          {"lag_ms", lagJson(p.heartbeatLag)},
+          {"commit_lag_ms", lagJson(p.commitLag)},
+          {"bytes_behind", p.bytesBehind},
+          {"stalled", p.stalled},
+          {"stall_reason", p.stallReason},
+          {"rows_by_table", tables},
+          {"seconds", p.elapsedSeconds}};
+}
+
+namespace {
+
+constexpr const char* kProgressSetting = "sync_progress";
 
 }  // namespace
 
@@ -210,7 +245,13 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
                  "The WAL the stream needs is gone: copy again (--abandon, then a new ferry migrate), and raise "
                  "max_slot_wal_keep_size.");
   }
+  // A sync that was killed leaves the slot "active" until its walsender notices
+  // (SQLSTATE 55006): wait for it rather than fail.
   auto source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
+  for (int i = 0; i < 100 && !source && source.error().sqlState() == "55006" && !stop.stop_requested(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
+  }
   if (!source) return std::move(source).error();
   auto& src = **source;
 
@@ -267,6 +308,17 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   Clock::time_point lastBeat{};
   Clock::time_point lastConfirm = Clock::now();
   Clock::time_point lastProgressApplied = Clock::now();
+  Clock::time_point lastSaved{};
+  // `ferry status` reads this from another process (the state is SQLite in WAL mode).
+  auto saveProgress = [&]() {
+    lastSaved = Clock::now();
+    nlohmann::json j = syncProgressJson(progress());
+    j["saved_at_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    j["pid"] = static_cast<std::int64_t>(::getpid());
+    (void)st.saveSetting(kProgressSetting, j.dump());
+  };
 
   auto handleDivergences = [&](std::vector<cdc::Divergence> found) -> core::Status {
     for (const auto& d : found) {
@@ -357,6 +409,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   auto fail = [&](Error e) -> core::Result<SyncSummary> {
     if (groupOpen) (void)tgt.rollback();
     im.setPhase(e.kind() == ErrorKind::Cancelled ? "stopped" : "failed");
+    saveProgress();
     return e;
   };
 
@@ -366,6 +419,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       lastBeat = now;
       emitHeartbeat();
     }
+    if (now - lastSaved >= std::chrono::seconds(1)) saveProgress();
     if (now - lastConfirm >= kConfirmInterval) {
       if (auto c = confirmDurable(); !c) return fail(std::move(c).error());
     }
@@ -490,6 +544,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     if (auto c = confirmDurable(); !c) return fail(std::move(c).error());
   }
   im.setPhase(caughtUpDone || opt.untilCaughtUp ? "caught-up" : "stopped");
+  saveProgress();
   SyncSummary summary;
   summary.final = progress();
   summary.divergences = logged;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "connect/connection_spec.h"
 #include "core/result.h"
 #include "plan/project.h"
@@ -70,6 +72,17 @@ struct SyncSummary {
   SyncProgress final;
   std::vector<std::string> divergences;  ///< --on-conflict log: what was recorded
 };
+
+/// The progress as `ferry sync --json` and `ferry status --json` print it.
+nlohmann::json syncProgressJson(const SyncProgress& p);
+
+/// `ferry status`: what the run state says of the run and its stream (the
+/// sync's last saved progress, refreshed every second while it runs), and —
+/// when the servers answer — the source's WAL position (bytes behind), the
+/// slot's state and WAL held, and each sequence's drift (source last value −
+/// target last value, PostgreSQL targets).
+core::Result<nlohmann::json> runStatus(const std::string& statePath, const connect::ConnectionSpec* source,
+                                       const connect::ConnectionSpec* target);
 
 class SyncRun {
 public:

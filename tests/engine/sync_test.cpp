@@ -7,8 +7,16 @@
 // twice; a row the target lost stops the stream and names it.
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
 
 #include "cdc/pgoutput.h"
+#include "connect/pg/pg_connection.h"
 #include "core/text.h"
 #include "run/copy_run.h"
 #include "run/sync_run.h"
@@ -199,6 +207,84 @@ void streamAndCheck(const connect::ConnectionSpec& target, const std::string& na
   const std::string note19After = pg ? core::trim(test::psql(kPgTarget, "SELECT note FROM public.child WHERE id = 19"))
                                      : core::trim(test::mariadb(kMyTarget, "SELECT note FROM child WHERE id = 19"));
   EXPECT_EQ(note19After, "diverges");
+}
+
+/// SIGKILL of `ferry sync` at `kills` random moments while a writer runs on the
+/// source; then a sync to the end: identical, and the writer's counter — one
+/// increment per acknowledged transaction — equal on both sides (nothing applied
+/// twice, nothing lost).
+void killedSyncsLoseNothing(const connect::ConnectionSpec& target, const std::string& targetUrl, const std::string& name,
+                            int kills) {
+  const std::string state = statePath(name);
+  src("CREATE TABLE counter (id int PRIMARY KEY, n bigint NOT NULL); INSERT INTO counter VALUES (1, 0)");
+  auto copied = copyKeepingSlot(target, state);
+  ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
+  std::atomic<bool> writing{true};
+  std::atomic<std::int64_t> acknowledged{0};
+  std::jthread writer([&] {
+    auto c = connect::PgConnection::open(test::pgSpec(kSource));
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE((*c)->exec("SET search_path = public").ok());  // as the application's sessions (its trigger needs it)
+    for (std::int64_t i = 1; writing; ++i) {
+      // One transaction: the counter, a new row, a changed row and a deleted one.
+      auto st = (*c)->exec("BEGIN; UPDATE public.counter SET n = n + 1 WHERE id = 1; INSERT INTO public.child VALUES (" +
+                           std::to_string(100000 + i) + ", " + std::to_string(1 + i % 2000) + ", 'w'); UPDATE "
+                           "public.parent SET score = score + 1 WHERE id = " + std::to_string(1 + i % 2000) +
+                           "; DELETE FROM public.child WHERE id = " + std::to_string(1 + i % 4000) + "; COMMIT");
+      if (st.ok()) {
+        ++acknowledged;
+      } else {
+        ADD_FAILURE() << st.error().oneLine();
+        (void)(*c)->exec("ROLLBACK");
+        break;
+      }
+    }
+  });
+  std::mt19937 rng(20261204);
+  std::uniform_int_distribution<int> after(150, 900);
+  const std::string cmd = std::string(FERRY_BINARY) + " sync --state " + state + " --source '" +
+                          test::pgUrl(kSource) + "' --target '" + targetUrl + "'";
+  int killedWhileStreaming = 0;
+  for (int k = 0; k < kills; ++k) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      execl("/bin/sh", "sh", "-c", ("exec " + cmd + " >/dev/null 2>&1").c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(after(rng)));
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == 0) ++killedWhileStreaming;
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  writing = false;
+  writer.join();
+  EXPECT_GE(killedWhileStreaming, kills / 2) << "most kills must land while the sync runs";
+  auto synced = syncUntilCaughtUp(target, state);
+  ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
+  std::printf("[ info ] %d of %d kills while streaming, %lld writer transactions acknowledged; final sync applied %lld "
+              "transactions, skipped %lld already applied\n",
+              killedWhileStreaming, kills, static_cast<long long>(acknowledged.load()),
+              static_cast<long long>(synced->final.transactionsApplied),
+              static_cast<long long>(synced->final.skippedTransactions));
+  EXPECT_GT(acknowledged.load(), 100);
+  EXPECT_EQ(src("SELECT n FROM counter"), std::to_string(acknowledged.load()));
+  const std::string onTarget = target.engine == model::Engine::PostgreSQL
+                                   ? core::trim(test::psql(kPgTarget, "SELECT n FROM public.counter"))
+                                   : core::trim(test::mariadb(kMyTarget, "SELECT n FROM counter"));
+  EXPECT_EQ(onTarget, std::to_string(acknowledged.load())) << "each acknowledged increment applied exactly once";
+  EXPECT_EQ(differencesOf(target), "");
+}
+
+TEST_F(Sync, KilledSyncsUnderAWriterLoseNothingAndApplyNothingTwicePostgres) {
+  test::recreatePgDatabase(kPgTarget);
+  killedSyncsLoseNothing(test::pgSpec(kPgTarget), test::pgUrl(kPgTarget), "kill-pg", 20);
+}
+
+TEST_F(Sync, KilledSyncsUnderAWriterLoseNothingAndApplyNothingTwiceMariaDb) {
+  test::recreateMySqlDatabase(kMyTarget);
+  killedSyncsLoseNothing(test::mysqlSpec(kMyTarget), test::mysqlUrl(kMyTarget), "kill-my", 10);
 }
 
 TEST_F(Sync, PostgresToPostgresCatchesUpExactlyOnce) {
