@@ -138,6 +138,17 @@ core::Result<std::optional<RowOp>> RowMapper::rowOp(const ChangeEvent& e) {
       op.setValues.emplace_back();
       FERRY_TRY(convert(m, e.newTuple, i, op.setValues.back(), op.keyText));
     }
+    if (op.kind == RowOp::Kind::Insert && !m.wholeRow) {
+      for (std::size_t i = 0; i < e.newTuple.size() && i < m.key.size(); ++i) {
+        if (!m.key[i] || m.jobColumn[i] < 0) continue;
+        for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+          if (op.setColumns[k] == m.jobColumn[i]) {
+            op.keyColumns.push_back(op.setColumns[k]);
+            op.keyValues.push_back(op.setValues[k]);
+          }
+        }
+      }
+    }
   } else {
     op.kind = RowOp::Kind::Delete;
   }

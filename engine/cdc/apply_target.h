@@ -37,6 +37,10 @@ struct RowOp {
   std::vector<int> whereColumns;  ///< Update/Delete: the identity (key, or every column for FULL)
   std::vector<std::optional<std::string>> whereValues;
   bool wholeRowIdentity = false;  ///< no key (REPLICA IDENTITY FULL): change exactly one matching row
+  /// Insert: the identity's columns and values (converted), to tell which rows of
+  /// a multi-row INSERT met an existing one.
+  std::vector<int> keyColumns;
+  std::vector<std::optional<std::string>> keyValues;
   std::string keyText;            ///< "id=17", for messages
 };
 
@@ -46,6 +50,7 @@ struct Divergence {
   std::string table;  ///< source schema.table
   std::string key;
   std::string what;   ///< "UPDATE found no row", …
+  RowOp::Kind kind = RowOp::Kind::Insert;
 };
 
 /// What the stream has applied, stored in the target with the changes.

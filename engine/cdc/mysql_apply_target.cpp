@@ -87,7 +87,7 @@ public:
         if (!n) return std::move(n).error().context(op.table->label + " " + op.keyText);
         if (*n != 1) {
           out.push_back({op.table->label, op.keyText,
-                         op.kind == RowOp::Kind::Update ? "UPDATE found no row" : "DELETE found no row"});
+                         op.kind == RowOp::Kind::Update ? "UPDATE found no row" : "DELETE found no row", op.kind});
         }
         ++i;
         continue;
@@ -107,7 +107,7 @@ public:
         for (std::size_t k = i; k < j; ++k) {
           auto one = m_conn->execCount(insertHead(m_ops[k]) + tuple(m_ops[k]));
           if (!one && one.error().vendorCode() == kErDupEntry) {
-            out.push_back({m_ops[k].table->label, m_ops[k].keyText, "INSERT met an existing row"});
+            out.push_back({m_ops[k].table->label, m_ops[k].keyText, "INSERT met an existing row", RowOp::Kind::Insert});
           } else if (!one) {
             return std::move(one).error().context(m_ops[k].table->label + " " + m_ops[k].keyText);
           }

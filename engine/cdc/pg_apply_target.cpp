@@ -3,7 +3,9 @@
 // shape), on a session with synchronous_commit = off — the commit's durability
 // is tracked through the target's flushed WAL position instead (durable()).
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "cdc/apply_targets.h"
 #include "connect/pg/pg_stream.h"
@@ -60,12 +62,25 @@ public:
 
   core::Status begin() override {
     m_ops.clear();
+    m_inserts.clear();
     FERRY_TRY(m_pipe->send("BEGIN"));
     m_ops.push_back(std::nullopt);
     return {};
   }
 
   core::Status apply(const RowOp& op) override {
+    if (op.kind == RowOp::Kind::Insert && !op.keyColumns.empty()) {
+      // Consecutive inserts into one table: one multi-row INSERT (a bulk insert
+      // applied 4x slower one statement per row, bench/cdc).
+      if (!m_inserts.empty() && (m_inserts.front().table != op.table || m_inserts.front().setColumns != op.setColumns)) {
+        FERRY_TRY(sendInserts());
+      }
+      m_inserts.push_back(op);
+      const std::size_t perStatement = std::min<std::size_t>(kInsertRows, 60000 / std::max<std::size_t>(1, op.setColumns.size()));
+      if (m_inserts.size() >= perStatement) FERRY_TRY(sendInserts());
+      return {};
+    }
+    FERRY_TRY(sendInserts());  // keep the source's order
     std::string signature = std::to_string(static_cast<int>(op.kind)) + ":" + op.table->schema + "." + op.table->name +
                             ":" + (op.wholeRowIdentity ? "f" : "k");
     for (int c : op.setColumns) signature += "," + std::to_string(c);
@@ -90,11 +105,53 @@ public:
       if (v || !op.wholeRowIdentity) params.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
     }
     FERRY_TRY(m_pipe->sendPrepared(it->second, params));
-    m_ops.push_back(Pending{op.table->label, op.keyText, op.kind});
+    m_ops.push_back(Pending{op.table->label, op.keyText, op.kind, {}});
     return {};
   }
 
+  /// Sends the pending inserts as one INSERT … ON CONFLICT DO NOTHING RETURNING
+  /// the key of each row it inserted: a row missing from the answer met an existing one.
+  core::Status sendInserts() {
+    if (m_inserts.empty()) return {};
+    const RowOp& first = m_inserts.front();
+    const std::string table = qi(first.table->schema) + "." + qi(first.table->name);
+    std::vector<std::string> cols;
+    for (int c : first.setColumns) cols.push_back(qi(first.table->columns[static_cast<std::size_t>(c)]));
+    std::vector<std::string> keys;
+    for (int c : first.keyColumns) keys.push_back(qi(first.table->columns[static_cast<std::size_t>(c)]) + "::text");
+    std::string sql = "INSERT INTO " + table + " (" + core::join(cols, ", ") + ") VALUES ";
+    std::vector<std::optional<std::string_view>> params;
+    params.reserve(m_inserts.size() * first.setColumns.size());
+    int n = 0;
+    for (std::size_t r = 0; r < m_inserts.size(); ++r) {
+      sql += r ? ", (" : "(";
+      for (std::size_t k = 0; k < m_inserts[r].setValues.size(); ++k) {
+        sql += (k ? ", $" : "$") + std::to_string(++n);
+        const auto& v = m_inserts[r].setValues[k];
+        params.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
+      }
+      sql += ")";
+    }
+    sql += " ON CONFLICT DO NOTHING RETURNING concat_ws(E'\\x1f', " + core::join(keys, ", ") + ")";
+    FERRY_TRY(m_pipe->send(sql, params));
+    Pending p{first.table->label, first.keyText, RowOp::Kind::Insert, {}};
+    p.rows = std::move(m_inserts);
+    m_inserts.clear();
+    m_ops.push_back(std::move(p));
+    return {};
+  }
+
+  static std::string keyOf(const RowOp& op) {
+    std::string out;
+    for (std::size_t k = 0; k < op.keyValues.size(); ++k) {
+      if (k) out += '\x1f';
+      out += op.keyValues[k].value_or("");
+    }
+    return out;
+  }
+
   core::Status truncate(const std::vector<const TargetTable*>& tables, bool restartIdentity) override {
+    FERRY_TRY(sendInserts());
     std::vector<std::string> names;
     for (const auto* t : tables) names.push_back(qi(t->schema) + "." + qi(t->name));
     FERRY_TRY(m_pipe->send("TRUNCATE " + core::join(names, ", ") + (restartIdentity ? " RESTART IDENTITY" : "")));
@@ -104,6 +161,7 @@ public:
 
   core::Result<std::vector<Divergence>> flush() override {
     std::vector<Divergence> out;
+    FERRY_TRY(sendInserts());
     if (m_pipe->pending() == 0) return out;
     auto batch = m_pipe->sync();
     if (!batch) return std::move(batch).error();
@@ -120,11 +178,34 @@ public:
     }
     for (std::size_t i = 0; i < batch->results.size() && i < m_ops.size(); ++i) {
       const auto& pending = m_ops[i];
+      if (pending && !pending->rows.empty()) {
+        // A multi-row INSERT: the rows whose key did not come back met an existing row.
+        const auto& result = batch->results[i];
+        if (result.rows == static_cast<std::int64_t>(pending->rows.size())) continue;
+        std::set<std::string> inserted(result.column.begin(), result.column.end());
+        std::size_t named = 0;
+        for (const auto& row : pending->rows) {
+          if (inserted.contains(keyOf(row))) continue;
+          out.push_back({row.table->label, row.keyText, "INSERT met an existing row", RowOp::Kind::Insert});
+          ++named;
+        }
+        if (named != pending->rows.size() - static_cast<std::size_t>(result.rows)) {
+          // The target prints a key differently from the value sent: name the batch.
+          out.resize(out.size() - named);
+          out.push_back({pending->table, pending->key + " (or one of the " + std::to_string(pending->rows.size() - 1) +
+                                             " rows inserted after it)",
+                         std::to_string(pending->rows.size() - static_cast<std::size_t>(result.rows)) +
+                             " INSERT(s) met an existing row",
+                         RowOp::Kind::Insert});
+        }
+        continue;
+      }
       if (!pending || batch->results[i].rows == 1) continue;
       out.push_back({pending->table, pending->key,
                      pending->kind == RowOp::Kind::Insert   ? "INSERT met an existing row"
                      : pending->kind == RowOp::Kind::Update ? "UPDATE found no row"
-                                                            : "DELETE found no row"});
+                                                            : "DELETE found no row",
+                     pending->kind});
     }
     m_ops.clear();
     return out;
@@ -159,6 +240,7 @@ public:
 
   core::Status rollback() override {
     m_ops.clear();
+    m_inserts.clear();
     FERRY_TRY(m_pipe->send("ROLLBACK"));
     return syncStatus();
   }
@@ -181,7 +263,10 @@ private:
     std::string table;
     std::string key;
     RowOp::Kind kind;
+    std::vector<RowOp> rows;  ///< a multi-row INSERT: its rows
   };
+  /// Rows per multi-row INSERT (and fewer for wide tables: 60,000 parameters at most).
+  static constexpr std::size_t kInsertRows = 200;
 
   core::Status syncStatus() {
     auto batch = m_pipe->sync();
@@ -253,6 +338,7 @@ private:
   std::map<std::string, std::string> m_prepared;  ///< statement shape → prepared name
   std::vector<std::optional<Pending>> m_ops;       ///< per statement queued since BEGIN / the last flush
   int m_statements = 0;  ///< prepared so far, for unique names
+  std::vector<RowOp> m_inserts;  ///< consecutive inserts not sent yet
 };
 
 }  // namespace

@@ -39,7 +39,8 @@ int runCli(int argc, char** argv) {
       "URLs: postgresql://user[:password]@host[:port]/db[?sslmode=verify-full&sslrootcert=ca.pem]\n"
       "      mysql://user[:password]@host[:port]/[db][?ssl-mode=REQUIRED&ssl-ca=ca.pem]  (also mariadb://)\n"
       "Passwords not in the URL come from PGPASSWORD / MYSQL_PWD, ~/.pgpass / ~/.my.cnf [client], or a prompt.\n"
-      "Exit codes: 0 ok, 1 error, 2 usage, 3 differences found (verify, repair).",
+      "Exit codes: 0 ok, 1 error, 2 usage, 3 differences found (verify, repair) or a divergence (sync,\n"
+      "migrate), 4 a schema change on the source stopped the stream (sync, migrate).",
       "ferry"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ferry 0.1.0");

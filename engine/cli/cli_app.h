@@ -1,6 +1,6 @@
 #pragma once
 /// The `ferry` command line: parses arguments, runs one subcommand, maps the
-/// outcome to the exit code (0 ok, 1 error, 2 usage; `verify` later adds 3).
+/// outcome to the exit code (0 ok, 1 error, 2 usage, 3 differences / divergence, 4 schema change).
 
 #include <iosfwd>
 #include <string>

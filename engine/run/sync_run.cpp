@@ -333,6 +333,9 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
                      "--on-conflict log to record such changes and go on.");
       }
       core::log(core::LogLevel::Warning, "sync: divergence: " + text);
+      // Logged, not applied: the counts say what the target got.
+      --groupRows;
+      (d.kind == cdc::RowOp::Kind::Insert ? groupIns : d.kind == cdc::RowOp::Kind::Update ? groupUpd : groupDel)--;
       logged.push_back(text);
       FERRY_TRY(st.saveSetting("divergence_" + std::to_string(logged.size()), text));
       im.update([](SyncProgress& s) { ++s.divergences; });

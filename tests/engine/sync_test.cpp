@@ -207,6 +207,26 @@ void streamAndCheck(const connect::ConnectionSpec& target, const std::string& na
   const std::string note19After = pg ? core::trim(test::psql(kPgTarget, "SELECT note FROM public.child WHERE id = 19"))
                                      : core::trim(test::mariadb(kMyTarget, "SELECT note FROM child WHERE id = 19"));
   EXPECT_EQ(note19After, "diverges");
+
+  // An INSERT meeting a row the target already has (inside a multi-row batch on
+  // PostgreSQL, row by row on MariaDB): the key is named.
+  if (pg) {
+    test::psql(kPgTarget, "INSERT INTO public.parent (id, name) VALUES (7777, 'target only')");
+  } else {
+    test::mariadb(kMyTarget, "INSERT INTO parent (id, name) VALUES (7777, 'target only')");
+  }
+  src("INSERT INTO parent (id, name) SELECT g, 'x' FROM generate_series(7700, 7800) g");
+  auto conflict = syncUntilCaughtUp(target, state, run::OnConflict::Stop, &reason);
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(reason, run::SyncRun::StopReason::Divergence);
+  EXPECT_NE(conflict.error().message().find("public.parent key id=7777: INSERT met an existing row"), std::string::npos)
+      << conflict.error().oneLine();
+  const std::string inserted = pg ? core::trim(test::psql(kPgTarget, "SELECT count(*) FROM public.parent WHERE id BETWEEN 7700 AND 7800"))
+                                  : core::trim(test::mariadb(kMyTarget, "SELECT count(*) FROM parent WHERE id BETWEEN 7700 AND 7800"));
+  EXPECT_EQ(inserted, "1") << "nothing of the diverging group applied";
+  auto goneOn = syncUntilCaughtUp(target, state, run::OnConflict::Log);
+  ASSERT_TRUE(goneOn.ok()) << goneOn.error().oneLine();
+  EXPECT_EQ(goneOn->final.inserts, 100 + 101) << "the other 100 rows and the trigger's 101 audit rows";
 }
 
 /// SIGKILL of `ferry sync` at `kills` random moments while a writer runs on the

@@ -235,6 +235,9 @@ core::Result<PgPipeline::Batch> PgPipeline::sync() {
         if (st == PGRES_TUPLES_OK) {
           r.rows = PQntuples(raw);
           if (r.rows > 0 && PQnfields(raw) > 0 && !PQgetisnull(raw, 0, 0)) r.firstValue = std::string(PQgetvalue(raw, 0, 0));
+          if (PQnfields(raw) > 0) {
+            for (int row = 0; row < PQntuples(raw); ++row) r.column.emplace_back(PQgetvalue(raw, row, 0));
+          }
         } else {
           const char* tuples = PQcmdTuples(raw);
           r.rows = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;

@@ -76,6 +76,7 @@ private:
 struct PipelineResult {
   std::int64_t rows = 0;  ///< affected rows (INSERT/UPDATE/DELETE) or rows returned
   std::optional<std::string> firstValue;  ///< first column of the first row, when it returned rows
+  std::vector<std::string> column;        ///< the first column of every row (NULL as "")
 };
 
 /// libpq pipeline mode on `conn` for the lifetime of this object. Statements are
