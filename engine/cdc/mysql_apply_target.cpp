@@ -202,6 +202,10 @@ core::Result<std::unique_ptr<ApplyTarget>> openMySqlApplyTarget(const connect::C
   if (!conn) return std::move(conn).error();
   FERRY_TRY((*conn)->exec("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,NO_AUTO_VALUE_ON_ZERO,"
                           "NO_ENGINE_SUBSTITUTION'"));
+  // READ COMMITTED: no gap locks. Under REPEATABLE READ two syncs into one server
+  // (their positions share ferry_state.stream_position) waited on each other's
+  // gap locks while a long group was open.
+  FERRY_TRY((*conn)->exec("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
   if (options.replicaRole) FERRY_TRY((*conn)->exec("SET SESSION foreign_key_checks = 0"));
   return std::unique_ptr<ApplyTarget>(new MySqlApplyTarget(std::move(*conn)));
 }
