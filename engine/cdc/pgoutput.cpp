@@ -1,32 +1,18 @@
 #include "cdc/pgoutput.h"
 
-#include <charconv>
-#include <cstdio>
+#include "connect/pg/pg_replication.h"
 
 namespace ferry::cdc {
 
 using core::Error;
 using core::ErrorKind;
 
-std::string PgPosition::text() const {
-  char buf[32];  // "FFFFFFFF/FFFFFFFF" and the terminator fit
-  std::snprintf(buf, sizeof buf, "%X/%X", static_cast<unsigned>(lsn >> 32), static_cast<unsigned>(lsn & 0xFFFFFFFFu));
-  return buf;
-}
+std::string PgPosition::text() const { return connect::formatLsn(lsn); }
 
 core::Result<PgPosition> PgPosition::parse(std::string_view text) {
-  const auto slash = text.find('/');
-  std::uint32_t hi = 0;
-  std::uint32_t lo = 0;
-  auto hex = [](std::string_view t, std::uint32_t* out) {
-    if (t.empty() || t.size() > 8) return false;
-    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *out, 16);
-    return ec == std::errc() && end == t.data() + t.size();
-  };
-  if (slash == std::string_view::npos || !hex(text.substr(0, slash), &hi) || !hex(text.substr(slash + 1), &lo)) {
-    return Error(ErrorKind::Data, "'" + std::string(text) + "' is not a PostgreSQL LSN (X/Y in hex)");
-  }
-  return PgPosition{(static_cast<std::uint64_t>(hi) << 32) | lo};
+  auto lsn = connect::parseLsn(text);
+  if (!lsn) return std::move(lsn).error();
+  return PgPosition{*lsn};
 }
 
 namespace {

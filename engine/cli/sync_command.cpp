@@ -6,6 +6,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <optional>
 
@@ -49,19 +50,38 @@ void printLive(const run::SyncProgress& p, bool tty) {
   }
 }
 
-/// Runs the sync with live progress on stderr and prints its summary.
-int streamAndReport(const run::SyncRequest& req, bool json) {
-  run::SyncRun sync(req);
+/// Runs `work` with live progress on stderr; SIGINT/SIGTERM ask it to stop.
+template <typename R>
+R runInterruptible(const std::function<R(std::stop_token)>& work, const char* onStop,
+                   const std::function<void(bool)>& onTick) {
   std::signal(SIGINT, onSyncSignal);
   std::signal(SIGTERM, onSyncSignal);
   const bool tty = isatty(STDERR_FILENO) != 0;
-  auto result = waitWithProgress<core::Result<run::SyncSummary>>(
-      [&](std::stop_token stop) { return sync.run(stop); }, tty, g_stop,
-      [] { std::fprintf(stderr, "\nferry: stopping after the transaction in flight\n"); },
-      [&](bool terminal) { printLive(sync.progress(), terminal); });
+  R result = waitWithProgress<R>(work, tty, g_stop, [onStop] { std::fprintf(stderr, "\nferry: %s\n", onStop); }, onTick);
   if (tty) std::fprintf(stderr, "\n");
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  return result;
+}
+
+/// The run's recorded source and target URLs (without passwords) for the ones not given.
+core::Status fillRecordedUrls(const std::string& statePath, std::string& sourceUrl, std::string& targetUrl) {
+  if (!sourceUrl.empty() && !targetUrl.empty()) return {};
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto info = (*store)->loadRun();
+  if (!info) return std::move(info).error();
+  if (sourceUrl.empty()) sourceUrl = info->sourceUrl;
+  if (targetUrl.empty()) targetUrl = info->targetUrl;
+  return {};
+}
+
+/// Runs the sync with live progress on stderr and prints its summary.
+int streamAndReport(const run::SyncRequest& req, bool json) {
+  run::SyncRun sync(req);
+  auto result = runInterruptible<core::Result<run::SyncSummary>>(
+      [&](std::stop_token stop) { return sync.run(stop); }, "stopping after the transaction in flight",
+      [&](bool terminal) { printLive(sync.progress(), terminal); });
   if (!result) {
     const int code = reportError(result.error(), json);
     if (sync.stopReason() == run::SyncRun::StopReason::Divergence) return kExitDifferences;
@@ -100,13 +120,8 @@ int runSync(const SyncArgs& args) {
   // come from the environment or password files as usual).
   std::string sourceUrl = args.source;
   std::string targetUrl = args.target;
-  if (sourceUrl.empty() || targetUrl.empty()) {
-    auto store = state::RunStateStore::open(args.statePath, state::OpenMode::Resume);
-    if (!store) return reportError(store.error(), args.json);
-    auto info = (*store)->loadRun();
-    if (!info) return reportError(info.error(), args.json);
-    if (sourceUrl.empty()) sourceUrl = info->sourceUrl;
-    if (targetUrl.empty()) targetUrl = info->targetUrl;
+  if (auto filled = fillRecordedUrls(args.statePath, sourceUrl, targetUrl); !filled) {
+    return reportError(filled.error(), args.json);
   }
   auto source = specFromUrl(sourceUrl, "source");
   if (!source) return reportError(source.error(), args.json);
@@ -139,13 +154,8 @@ struct StatusArgs {
 int runStatusCommand(const StatusArgs& args) {
   std::string sourceUrl = args.source;
   std::string targetUrl = args.target;
-  {
-    auto store = state::RunStateStore::open(args.statePath, state::OpenMode::Resume);
-    if (!store) return reportError(store.error(), args.json);
-    auto info = (*store)->loadRun();
-    if (!info) return reportError(info.error(), args.json);
-    if (sourceUrl.empty()) sourceUrl = info->sourceUrl;
-    if (targetUrl.empty()) targetUrl = info->targetUrl;
+  if (auto filled = fillRecordedUrls(args.statePath, sourceUrl, targetUrl); !filled) {
+    return reportError(filled.error(), args.json);
   }
   std::optional<connect::ConnectionSpec> source;
   std::optional<connect::ConnectionSpec> target;
@@ -238,13 +248,9 @@ int runMigrate(const MigrateArgs& args) {
   creq.options.keepSlot = true;
   if (args.chunkRows > 0) creq.options.limits.maxRows = args.chunkRows;
   run::CopyRun copyRun(creq);
-  std::signal(SIGINT, onSyncSignal);
-  std::signal(SIGTERM, onSyncSignal);
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  auto copied = waitWithProgress<core::Result<run::CopySummary>>(
-      [&](std::stop_token stop) { return copyRun.run(stop); }, tty, g_stop,
-      [] { std::fprintf(stderr, "\nferry: stopping the copy after the chunks in flight; --resume finishes it\n"); },
-      [&](bool terminal) {
+  auto copied = runInterruptible<core::Result<run::CopySummary>>(
+      [&](std::stop_token stop) { return copyRun.run(stop); },
+      "stopping the copy after the chunks in flight; --resume finishes it", [&](bool terminal) {
         const auto p = copyRun.progress();
         if (terminal) {
           std::fprintf(stderr, "\r\033[Kcopy: %s %lld rows", p.phase.c_str(), static_cast<long long>(p.rowsWritten));
@@ -252,9 +258,6 @@ int runMigrate(const MigrateArgs& args) {
           std::fprintf(stderr, "ferry: copy: %s %lld rows\n", p.phase.c_str(), static_cast<long long>(p.rowsWritten));
         }
       });
-  if (tty) std::fprintf(stderr, "\n");
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   if (!copied) return reportError(copied.error(), args.sync.json);
   if (!args.sync.json) {
     std::fprintf(stderr, "ferry: copied %lld rows in %.1f s; run state %s; streaming\n",

@@ -88,9 +88,6 @@ CopyProgress CopyRun::progress() const {
 
 namespace {
 
-/// The run_settings key of the marks table: "schema\ntable".
-constexpr const char* kMarksSetting = "marks_table";
-
 void setPhase(CopyRun::Impl& impl, const std::string& phase) {
   std::lock_guard lock(impl.mutex);
   impl.phase = phase;
@@ -407,11 +404,10 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // ferry_state or, when this user may not create it, inside the target database.
   copy::MarksTable marks;
   {
-    auto recorded = st.loadSetting(kMarksSetting);
+    auto recorded = loadMarksTable(st);
     if (!recorded) return std::move(recorded).error();
     if (*recorded) {
-      const auto nl = (*recorded)->find('\n');
-      marks = {(*recorded)->substr(0, nl), nl == std::string::npos ? copy::kMarksTable : (*recorded)->substr(nl + 1)};
+      marks = **recorded;
       FERRY_TRY(copy::ensureMarksTableAt(admin->pg.get(), admin->my.get(), marks));
     } else if (opt.resume) {
       FERRY_TRY(copy::ensureMarksTableAt(admin->pg.get(), admin->my.get(), marks));  // a file from before: ferry_state
@@ -425,7 +421,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
       if (!made) return std::move(made).error().context("chunk marks on the target");
       marks = *made;
     }
-    FERRY_TRY(st.saveSetting(kMarksSetting, marks.schema + "\n" + marks.table));
+    FERRY_TRY(saveMarksTable(st, marks));
   }
   auto runInfo = st.loadRun();
   if (!runInfo) return std::move(runInfo).error();

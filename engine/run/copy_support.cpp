@@ -125,6 +125,24 @@ void SnapshotHolder::release(const connect::ConnectionSpec& source, bool keep) {
   slotName.clear();
 }
 
+namespace {
+/// The run_settings key of the marks table: "schema\ntable".
+constexpr const char* kMarksSetting = "marks_table";
+}  // namespace
+
+core::Result<std::optional<copy::MarksTable>> loadMarksTable(const state::RunStateStore& store) {
+  auto recorded = store.loadSetting(kMarksSetting);
+  if (!recorded) return std::move(recorded).error();
+  if (!*recorded) return std::optional<copy::MarksTable>{};
+  const auto nl = (*recorded)->find('\n');
+  return std::optional<copy::MarksTable>(copy::MarksTable{
+      (*recorded)->substr(0, nl), nl == std::string::npos ? copy::kMarksTable : (*recorded)->substr(nl + 1)});
+}
+
+core::Status saveMarksTable(state::RunStateStore& store, const copy::MarksTable& marks) {
+  return store.saveSetting(kMarksSetting, marks.schema + "\n" + marks.table);
+}
+
 std::string runPublicationName(const std::string& runId) { return "ferry_" + runId.substr(0, 12); }
 
 core::Status createRunPublication(const connect::ConnectionSpec& source, const std::string& name,

@@ -90,6 +90,11 @@ struct SnapshotHolder {
 core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
                                                std::vector<WorkerConnections>& workers, SnapshotHolder& holder,
                                                const std::vector<std::pair<std::string, std::string>>& publish = {});
+/// Where a run keeps its chunk marks (the stream's position table goes beside
+/// them): recorded in the run state; nullopt for a run that recorded none.
+core::Result<std::optional<copy::MarksTable>> loadMarksTable(const state::RunStateStore& store);
+core::Status saveMarksTable(state::RunStateStore& store, const copy::MarksTable& marks);
+
 /// The publication of a run's change stream: "ferry_<run id>".
 std::string runPublicationName(const std::string& runId);
 /// Creates (or re-creates) the run's publication for `tables` on a PostgreSQL

@@ -176,10 +176,9 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   auto snapshotLsn = cdc::PgPosition::parse((*snapshot)->consistentLsn);
   if (!snapshotLsn) return std::move(snapshotLsn).error();
   copy::MarksTable marks;
-  if (auto recorded = st.loadSetting("marks_table"); recorded && *recorded) {
-    const auto nl = (*recorded)->find('\n');
-    marks = {(*recorded)->substr(0, nl), nl == std::string::npos ? copy::kMarksTable : (*recorded)->substr(nl + 1)};
-  }
+  auto recordedMarks = loadMarksTable(st);
+  if (!recordedMarks) return std::move(recordedMarks).error();
+  if (*recordedMarks) marks = **recordedMarks;
 
   // 2. What the copy wrote: the same assessment gives the same target tables and converters.
   AssessRequest areq;
