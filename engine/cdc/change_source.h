@@ -22,6 +22,10 @@ public:
   /// Everything up to `durable` is applied and durable on the target: the source
   /// may forget it. Never called with a position past an unapplied transaction.
   virtual core::Status confirm(const PgPosition& durable) = 0;
+  /// Keeps the link alive without reading (a paused or throttled stream): a
+  /// status update when the last one is older than the interval the server
+  /// expects.
+  virtual core::Status keepAlive() = 0;
   /// The server's end of WAL as last reported: every change before it was delivered.
   virtual PgPosition serverEnd() const = 0;
   virtual PgPosition confirmed() const = 0;

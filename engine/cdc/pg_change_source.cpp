@@ -51,6 +51,11 @@ public:
     return sendStatus(false);
   }
 
+  core::Status keepAlive() override {
+    if (std::chrono::steady_clock::now() - m_lastStatus > kStatusInterval) return sendStatus(false);
+    return {};
+  }
+
   PgPosition serverEnd() const override { return m_serverEnd; }
   PgPosition confirmed() const override { return m_confirmed; }
 

@@ -55,6 +55,7 @@ int runCli(int argc, char** argv) {
   addCopyCommand(app, exitCode);
   addVerifyCommands(app, exitCode);
   addSyncCommand(app, exitCode);
+  addCtlCommand(app, exitCode);
   addStatusCommand(app, exitCode);
   addMigrateCommand(app, exitCode);
   app.parse_complete_callback([&verbose] {

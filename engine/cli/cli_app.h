@@ -40,6 +40,7 @@ void addDiffCommand(CLI::App& app, int& exitCode);
 void addCopyCommand(CLI::App& app, int& exitCode);
 void addVerifyCommands(CLI::App& app, int& exitCode);  // verify and repair
 void addSyncCommand(CLI::App& app, int& exitCode);
+void addCtlCommand(CLI::App& app, int& exitCode);
 void addStatusCommand(CLI::App& app, int& exitCode);
 void addMigrateCommand(CLI::App& app, int& exitCode);
 

@@ -14,6 +14,7 @@
 #include "cli/live_wait.h"
 #include "core/text.h"
 #include "run/copy_run.h"
+#include "run/sync_control.h"
 #include "run/sync_run.h"
 #include "state/run_state_store.h"
 
@@ -33,8 +34,39 @@ struct SyncArgs {
   std::string onConflict = "stop";
   int heartbeatMs = 200;
   int stallAfter = 30;
+  std::int64_t maxRate = 0;
+  int reconnectFor = 300;
   bool json = false;
 };
+
+/// The stream's options as `sync` and `migrate` take them.
+run::SyncOptions syncOptionsOf(const SyncArgs& args, const std::string& statePath) {
+  run::SyncOptions o;
+  o.statePath = statePath;
+  o.untilCaughtUp = args.until == "caught-up";
+  o.onConflict = args.onConflict == "log" ? run::OnConflict::Log : run::OnConflict::Stop;
+  o.heartbeatMs = args.heartbeatMs;
+  o.stallAfterSeconds = args.stallAfter;
+  o.maxRowsPerSecond = args.maxRate;
+  o.reconnectForSeconds = args.reconnectFor;
+  return o;
+}
+
+/// The stream's options on a subcommand (sync, migrate).
+void addStreamOptions(CLI::App* cmd, SyncArgs& args) {
+  cmd->add_option("--until", args.until,
+                  "caught-up: exit 0 once everything the source had committed at the start is applied")
+      ->check(CLI::IsMember({"caught-up"}));
+  cmd->add_option("--on-conflict", args.onConflict,
+                  "stop (default, exit 3) or log: an UPDATE/DELETE that finds no row, an INSERT that meets one")
+      ->check(CLI::IsMember({"stop", "log"}));
+  cmd->add_option("--heartbeat-ms", args.heartbeatMs, "Heartbeat interval for the lag measure (0: off)");
+  cmd->add_option("--stall-after", args.stallAfter, "Seconds without progress while the source moves: stalled");
+  cmd->add_option("--reconnect-for", args.reconnectFor,
+                  "Seconds to keep reconnecting (backoff 0.5 s to 15 s) after a server or link is lost (0: stop "
+                  "at once); default 300");
+  cmd->add_flag("--json", args.json, "Print the stream's summary as JSON");
+}
 
 void printLive(const run::SyncProgress& p, bool tty) {
   char line[320];
@@ -135,11 +167,7 @@ int runSync(const SyncArgs& args) {
     if (!project) return reportError(project.error(), args.json);
     req.project = std::move(*project);
   }
-  req.options.statePath = args.statePath;
-  req.options.untilCaughtUp = args.until == "caught-up";
-  req.options.onConflict = args.onConflict == "log" ? run::OnConflict::Log : run::OnConflict::Stop;
-  req.options.heartbeatMs = args.heartbeatMs;
-  req.options.stallAfterSeconds = args.stallAfter;
+  req.options = syncOptionsOf(args, args.statePath);
 
   return streamAndReport(req, args.json);
 }
@@ -220,7 +248,6 @@ struct MigrateArgs {
   int jobs = 0;
   std::vector<std::string> tables;
   bool resume = false;
-  std::int64_t maxRate = 0;
   std::string onError = "stop";
   std::int64_t chunkRows = 0;
 };
@@ -243,7 +270,7 @@ int runMigrate(const MigrateArgs& args) {
   creq.options.statePath = args.sync.statePath;
   creq.options.projectPath = args.sync.projectFile;
   creq.options.resume = args.resume;
-  creq.options.maxRowsPerSecond = args.maxRate;
+  creq.options.maxRowsPerSecond = args.sync.maxRate;
   creq.options.onError = args.onError == "skip" ? copy::OnError::Skip : copy::OnError::Stop;
   creq.options.keepSlot = true;
   if (args.chunkRows > 0) creq.options.limits.maxRows = args.chunkRows;
@@ -268,11 +295,7 @@ int runMigrate(const MigrateArgs& args) {
   req.source = *source;
   req.target = *target;
   req.project = creq.project;
-  req.options.statePath = copied->statePath;
-  req.options.untilCaughtUp = args.sync.until == "caught-up";
-  req.options.onConflict = args.sync.onConflict == "log" ? run::OnConflict::Log : run::OnConflict::Stop;
-  req.options.heartbeatMs = args.sync.heartbeatMs;
-  req.options.stallAfterSeconds = args.sync.stallAfter;
+  req.options = syncOptionsOf(args.sync, copied->statePath);
   return streamAndReport(req, args.sync.json);
 }
 
@@ -289,17 +312,12 @@ void addMigrateCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--jobs", args->jobs, "Parallel copy workers (default: the number of cores)");
   cmd->add_option("--tables", args->tables, "Only tables matching this schema.table glob; repeat for several");
   cmd->add_flag("--resume", args->resume, "Finish the copy recorded in the state file, then stream");
-  cmd->add_option("--max-rate", args->maxRate, "Copy throttle: rows per second (0: no limit)");
+  cmd->add_option("--max-rate", args->sync.maxRate,
+                  "Throttle of the copy and then of the stream: rows per second (0: no limit)");
   cmd->add_option("--on-error", args->onError, "stop (default) or skip: a row the copy cannot write")
       ->check(CLI::IsMember({"stop", "skip"}));
   cmd->add_option("--chunk-rows", args->chunkRows, "Rows per chunk (default 100000)");
-  cmd->add_option("--until", args->sync.until, "caught-up: exit 0 once the stream has caught up")
-      ->check(CLI::IsMember({"caught-up"}));
-  cmd->add_option("--on-conflict", args->sync.onConflict, "stop (default, exit 3) or log")
-      ->check(CLI::IsMember({"stop", "log"}));
-  cmd->add_option("--heartbeat-ms", args->sync.heartbeatMs, "Heartbeat interval for the lag measure (0: off)");
-  cmd->add_option("--stall-after", args->sync.stallAfter, "Seconds without progress while the source moves: stalled");
-  cmd->add_flag("--json", args->sync.json, "Print the stream's summary as JSON");
+  addStreamOptions(cmd, args->sync);
   cmd->callback([args, &exitCode] { exitCode = runMigrate(*args); });
 }
 
@@ -321,16 +339,56 @@ void addSyncCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--source", args->source, "Source connection URL (default: the one the run recorded)");
   cmd->add_option("--target", args->target, "Target connection URL (default: the one the run recorded)");
   cmd->add_option("--project", args->projectFile, "Project file the copy used");
-  cmd->add_option("--until", args->until,
-                  "caught-up: exit 0 once everything the source had committed at the start is applied")
-      ->check(CLI::IsMember({"caught-up"}));
-  cmd->add_option("--on-conflict", args->onConflict,
-                  "stop (default, exit 3) or log: an UPDATE/DELETE that finds no row, an INSERT that meets one")
-      ->check(CLI::IsMember({"stop", "log"}));
-  cmd->add_option("--heartbeat-ms", args->heartbeatMs, "Heartbeat interval for the lag measure (0: off)");
-  cmd->add_option("--stall-after", args->stallAfter, "Seconds without progress while the source moves: stalled");
-  cmd->add_flag("--json", args->json, "Print the summary as JSON");
+  cmd->add_option("--max-rate", args->maxRate, "Apply at most this many rows per second (0: no limit; ferry ctl changes it)");
+  addStreamOptions(cmd, *args);
   cmd->callback([args, &exitCode] { exitCode = runSync(*args); });
+}
+
+void addCtlCommand(CLI::App& app, int& exitCode) {
+  struct CtlArgs {
+    std::string statePath;
+    std::vector<std::string> words;
+    int timeoutMs = 10000;
+    bool json = false;
+  };
+  auto args = std::make_shared<CtlArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "ctl", "Control a running sync from another terminal: pause, resume, stop, set max-rate=N");
+  cmd->add_option("--state", args->statePath, "The run-state file of the running sync")->required();
+  cmd->add_option("--timeout-ms", args->timeoutMs, "How long to wait for the sync's answer (default 10000)");
+  cmd->add_flag("--json", args->json, "Print the answer as JSON");
+  cmd->add_option("command", args->words, "pause | resume | stop | set max-rate=N")->required();
+  cmd->callback([args, &exitCode] {
+    std::vector<std::string> w = args->words;
+    if (!w.empty() && w.front() == "set") w.erase(w.begin());
+    if (w.size() != 1) {
+      exitCode = reportError(core::Error(core::ErrorKind::Usage, "ferry ctl takes one command",
+                                         "pause, resume, stop or set max-rate=N."),
+                             args->json);
+      return;
+    }
+    auto command = run::parseSyncCommand(w.front());
+    if (!command) {
+      exitCode = reportError(command.error(), args->json);
+      return;
+    }
+    auto ack = run::sendSyncCommand(args->statePath, *command, args->timeoutMs);
+    if (!ack) {
+      exitCode = reportError(ack.error(), args->json);
+      return;
+    }
+    if (args->json) {
+      std::cout << nlohmann::json{{"command", command->command}, {"message", ack->message}, {"paused", ack->paused},
+                                  {"max_rate", ack->maxRowsPerSecond}}
+                       .dump(2)
+                << '\n';
+    } else {
+      std::printf("sync: %s (%s, max rate %s)\n", ack->message.c_str(), ack->paused ? "paused" : "running",
+                  ack->maxRowsPerSecond > 0 ? (std::to_string(ack->maxRowsPerSecond) + " rows/s").c_str()
+                                            : "unlimited");
+    }
+    exitCode = kExitOk;
+  });
 }
 
 }  // namespace ferry::cli

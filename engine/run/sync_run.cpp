@@ -21,6 +21,7 @@
 #include "run/assessment_run.h"
 #include "run/copy_support.h"
 #include "run/state_path.h"
+#include "run/sync_control.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -87,6 +88,10 @@ nlohmann::json syncProgressJson(const SyncProgress& p) {
           {"stalled", p.stalled},
           {"stall_reason", p.stallReason},
           {"rows_by_table", tables},
+          {"paused", p.paused},
+          {"max_rate", p.maxRowsPerSecond},
+          {"reconnects", p.reconnects},
+          {"last_reconnect_error", p.lastReconnectError},
           {"seconds", p.elapsedSeconds}};
 }
 
@@ -103,6 +108,8 @@ struct SyncRun::Impl {
   std::deque<std::pair<Clock::time_point, double>> commitLag;
   Clock::time_point started = Clock::now();
   std::atomic<SyncRun::StopReason> stopReason{SyncRun::StopReason::None};
+  std::atomic<bool> paused{false};
+  std::atomic<std::int64_t> maxRate{0};
 
   template <typename F>
   void update(F&& f) {
@@ -117,7 +124,13 @@ struct SyncRun::Impl {
 
 SyncRun::SyncRun(SyncRequest request) : m_request(std::move(request)), m_impl(std::make_unique<Impl>()) {
   m_impl->p.phase = "connecting";
+  m_impl->maxRate = m_request.options.maxRowsPerSecond;
 }
+
+void SyncRun::pause() { m_impl->paused = true; }
+void SyncRun::resume() { m_impl->paused = false; }
+bool SyncRun::isPaused() const { return m_impl->paused.load(); }
+void SyncRun::setMaxRowsPerSecond(std::int64_t rowsPerSecond) { m_impl->maxRate = std::max<std::int64_t>(0, rowsPerSecond); }
 SyncRun::~SyncRun() = default;
 
 SyncRun::StopReason SyncRun::stopReason() const { return m_impl->stopReason.load(); }
@@ -128,6 +141,12 @@ SyncProgress SyncRun::progress() const {
   p.heartbeatLag = statsOf(m_impl->heartbeatLag);
   p.commitLag = statsOf(m_impl->commitLag);
   p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_impl->started).count();
+  p.paused = m_impl->paused.load();
+  p.maxRowsPerSecond = m_impl->maxRate.load();
+  if (p.paused) {
+    p.stalled = false;
+    p.stallReason.clear();
+  }
   return p;
 }
 
@@ -200,60 +219,8 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   }
   cdc::RowMapper mapper(std::move(streamed));
 
-  // 3. The target, and where it stands.
-  auto target = cdc::openApplyTarget(req.target, {});
-  if (!target) return std::move(target).error().context("target");
-  auto& tgt = **target;
-  FERRY_TRY(tgt.prepare(marks, runId));
-  auto stored = tgt.storedPosition();
-  if (!stored) return std::move(stored).error();
-  cdc::PgPosition applied = *snapshotLsn;
-  std::int64_t totalTx = 0;
-  std::int64_t totalRows = 0;
-  if (*stored) {
-    auto p = cdc::PgPosition::parse((*stored)->position);
-    if (!p) return std::move(p).error();
-    applied = *p;
-    totalTx = (*stored)->transactions;
-    totalRows = (*stored)->rows;
-  }
-  im.update([&](SyncProgress& s) {
-    s.snapshotPosition = snapshotLsn->text();
-    s.appliedPosition = applied.text();
-    s.transactionsApplied = totalTx;
-    s.rowsApplied = totalRows;
-  });
-  bool firstRecorded = false;
-  if (auto first = st.loadSetting("stream_first_position"); first && *first) {
-    firstRecorded = true;
-    im.update([&](SyncProgress& s) { s.firstStreamed = **first; });
-  }
-
-  // 4. The source: the stream, and an ordinary session for heartbeats and WAL position.
-  auto beat = connect::PgConnection::open(req.source);
-  if (!beat) return std::move(beat).error().context("source");
-  auto slotState = (*beat)->query("SELECT wal_status, active_pid FROM pg_replication_slots WHERE slot_name = $1", {slot});
-  if (!slotState) return std::move(slotState).error();
-  if (slotState->empty()) {
-    return Error(ErrorKind::NotFound, "replication slot " + slot + " of this run is gone from the source",
-                 "The changes since the copy cannot be streamed: copy again (--abandon, then a new ferry migrate).");
-  }
-  if (slotState->row(0).str("wal_status") == "lost") {
-    return Error(ErrorKind::Data, "the source invalidated replication slot " + slot +
-                                      " (wal_status = lost: max_slot_wal_keep_size was exceeded)",
-                 "The WAL the stream needs is gone: copy again (--abandon, then a new ferry migrate), and raise "
-                 "max_slot_wal_keep_size.");
-  }
-  // A sync that was killed leaves the slot "active" until its walsender notices
-  // (SQLSTATE 55006): wait for it rather than fail.
-  auto source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
-  for (int i = 0; i < 100 && !source && source.error().sqlState() == "55006" && !stop.stop_requested(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
-  }
-  if (!source) return std::move(source).error();
-  auto& src = **source;
-
+  // What outlives a lost connection: heartbeats already emitted (they are still
+  // in the source's WAL and come again), the caught-up goal, the divergences logged.
   bool heartbeats = opt.heartbeatMs > 0;
   // Heartbeats carry the run and this process's own tag: one emitted by an
   // earlier sync of the same run (its last, never applied) is not ours to time —
@@ -263,50 +230,22 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   std::int64_t heartbeatSeq = 0;
   std::map<std::int64_t, Clock::time_point> emitted;  // heartbeat number → when Ferry emitted it
   std::optional<std::int64_t> caughtUpBeat;           // --until caught-up: the first heartbeat after the start
-  cdc::PgPosition startEnd;                           // fallback without heartbeats: the source's WAL end at start
-  if (auto lsn = (*beat)->query("SELECT pg_current_wal_lsn()::text AS l"); lsn) {
-    if (auto parsed = cdc::PgPosition::parse(lsn->row(0).str("l")); parsed) startEnd = *parsed;
-  }
-  auto emitHeartbeat = [&]() {
-    if (!heartbeats) return;
-    const std::int64_t n = ++heartbeatSeq;
-    auto r = (*beat)->query("SELECT pg_logical_emit_message(true, $1, $2)::text AS l, pg_current_wal_lsn()::text AS w",
-                            {kHeartbeatPrefix, beatTag + std::to_string(n)});
-    if (!r) {
-      core::log(core::LogLevel::Warning, "sync: heartbeats off (" + r.error().oneLine() +
-                                             "): lag is measured from commit times only. Grant EXECUTE on "
-                                             "pg_logical_emit_message to the source user to measure it exactly.");
-      heartbeats = false;
-      return;
-    }
-    emitted[n] = Clock::now();
-    if (opt.untilCaughtUp && !caughtUpBeat) caughtUpBeat = n;
-    if (auto w = cdc::PgPosition::parse(r->row(0).str("w")); w) {
-      im.update([&](SyncProgress& s) {
-        s.bytesBehind = static_cast<std::int64_t>(w->lsn > applied.lsn ? w->lsn - applied.lsn : 0);
-      });
-    }
-  };
-
-  im.setPhase("streaming");
-  // The loop's state.
-  bool groupOpen = false;      // a target transaction is open
-  bool inTx = false;           // between a source Begin and its Commit
-  bool skipping = false;       // the source transaction is already applied
-  int groupTx = 0;
-  std::size_t queued = 0;
-  Clock::time_point groupStart;
-  std::vector<std::int64_t> groupBeats;       // heartbeats inside the open group
-  std::vector<std::int64_t> groupCommitTimes;  // source commit times of its transactions
-  std::map<std::string, std::int64_t> groupRowsByTable;
-  std::int64_t groupRows = 0, groupIns = 0, groupUpd = 0, groupDel = 0;
-  cdc::PgPosition groupEnd;
-  std::deque<std::pair<std::uint64_t, cdc::PgPosition>> notDurable;  // commit token → source position
-  std::vector<std::string> logged;
   std::optional<std::int64_t> caughtUpDone;
-  Clock::time_point lastBeat{};
-  Clock::time_point lastConfirm = Clock::now();
-  Clock::time_point lastProgressApplied = Clock::now();
+  cdc::PgPosition startEnd;                           // fallback without heartbeats: the source's WAL end at start
+  bool firstRecorded = false;
+  if (auto first = st.loadSetting("stream_first_position"); first && *first) {
+    firstRecorded = true;
+    im.update([&](SyncProgress& s) { s.firstStreamed = **first; });
+  }
+  std::vector<std::string> logged;
+  // `ferry ctl`: commands written before this sync started are not for it.
+  std::int64_t controlSeq = 0;
+  if (opt.controlChannel) {
+    auto last = lastSyncCommandSeq(st);
+    if (!last) return std::move(last).error();
+    controlSeq = *last;
+  }
+  Clock::time_point lastControl{};
   Clock::time_point lastSaved{};
   // `ferry status` reads this from another process (the state is SQLite in WAL mode).
   auto saveProgress = [&]() {
@@ -318,232 +257,457 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     j["pid"] = static_cast<std::int64_t>(::getpid());
     (void)st.saveSetting(kProgressSetting, j.dump());
   };
+  // Returns true when the sync was asked to stop.
+  auto pollControl = [&]() -> bool {
+    if (!opt.controlChannel || Clock::now() - lastControl < std::chrono::milliseconds(200)) return false;
+    lastControl = Clock::now();
+    auto cmd = readSyncCommand(st, controlSeq);
+    if (!cmd || !*cmd) return false;
+    const SyncCommand c = **cmd;
+    controlSeq = c.seq;
+    SyncCommandAck ack{c.seq, true, "", false, 0};
+    bool stopNow = false;
+    if (c.command == "pause") {
+      pause();
+      ack.message = "paused after the transaction in flight";
+    } else if (c.command == "resume") {
+      resume();
+      ack.message = "resumed";
+    } else if (c.command == "max-rate") {
+      setMaxRowsPerSecond(c.value);
+      ack.message = c.value > 0 ? "at most " + std::to_string(c.value) + " rows/s" : "no rate limit";
+    } else if (c.command == "stop") {
+      stopNow = true;
+      ack.message = "stopping after the transaction in flight";
+    } else {
+      ack.ok = false;
+      ack.message = "unknown command '" + c.command + "'";
+    }
+    core::log(core::LogLevel::Info, "sync: ctl " + c.command + ": " + ack.message);
+    ack.paused = isPaused();
+    ack.maxRowsPerSecond = im.maxRate.load();
+    (void)ackSyncCommand(st, ack);
+    saveProgress();
+    return stopNow;
+  };
+  bool stopAsked = false;
+  auto stopping = [&]() { return stop.stop_requested() || stopAsked; };
+  bool attemptConnected = false;
 
-  auto handleDivergences = [&](std::vector<cdc::Divergence> found) -> core::Status {
-    for (const auto& d : found) {
-      const std::string text = d.table + " key " + d.key + ": " + d.what + " (source transaction before " +
-                               src.serverEnd().text() + ")";
-      if (opt.onConflict == OnConflict::Stop) {
-        im.stopReason = StopReason::Divergence;
-        (void)tgt.rollback();
-        groupOpen = false;
-        return Error(ErrorKind::Data, "the target diverged from the source: " + text,
-                     "Nothing of this group was applied. Repair the row (ferry verify --repair), or run with "
-                     "--on-conflict log to record such changes and go on.");
-      }
-      core::log(core::LogLevel::Warning, "sync: divergence: " + text);
-      // Logged, not applied: the counts say what the target got.
-      --groupRows;
-      (d.kind == cdc::RowOp::Kind::Insert ? groupIns : d.kind == cdc::RowOp::Kind::Update ? groupUpd : groupDel)--;
-      logged.push_back(text);
-      FERRY_TRY(st.saveSetting("divergence_" + std::to_string(logged.size()), text));
-      im.update([](SyncProgress& s) { ++s.divergences; });
-    }
-    return {};
-  };
-  auto flush = [&]() -> core::Status {
-    auto found = tgt.flush();
-    if (!found) return std::move(found).error();
-    queued = 0;
-    return handleDivergences(std::move(*found));
-  };
-  auto commitGroup = [&]() -> core::Status {
-    if (!groupOpen) return {};
-    FERRY_TRY(flush());
-    totalTx += groupTx;
-    totalRows += groupRows;
-    auto token = tgt.commit({groupEnd.text(), totalTx, totalRows});
-    if (!token) return std::move(token).error();
-    groupOpen = false;
-    applied = groupEnd;
-    notDurable.emplace_back(*token, groupEnd);
-    const auto now = Clock::now();
-    const auto nowUs = connect::PgReplicationStream::nowPgMicros();
-    std::lock_guard lock(im.mutex);
-    for (auto n : groupBeats) {
-      if (auto it = emitted.find(n); it != emitted.end()) {
-        addSample(im.heartbeatLag, std::chrono::duration<double, std::milli>(now - it->second).count());
-        emitted.erase(it);
-      }
-      if (caughtUpBeat && n >= *caughtUpBeat) caughtUpDone = n;
-    }
-    for (auto t : groupCommitTimes) addSample(im.commitLag, static_cast<double>(nowUs - t) / 1000.0);
-    auto& s = im.p;
-    s.appliedPosition = applied.text();
-    s.transactionsApplied = totalTx;
-    s.rowsApplied = totalRows;
-    s.inserts += groupIns;
-    s.updates += groupUpd;
-    s.deletes += groupDel;
-    for (const auto& [t, n] : groupRowsByTable) s.rowsByTable[t] += n;
-    groupBeats.clear();
-    groupCommitTimes.clear();
-    groupRowsByTable.clear();
-    groupTx = 0;
-    groupRows = groupIns = groupUpd = groupDel = 0;
-    lastProgressApplied = now;
-    return {};
-  };
-  auto confirmDurable = [&]() -> core::Status {
-    lastConfirm = Clock::now();
-    if (!notDurable.empty()) {
-      auto durable = tgt.durable();
-      if (!durable) return std::move(durable).error();
-      cdc::PgPosition upTo;
-      while (!notDurable.empty() && notDurable.front().first <= *durable) {
-        upTo = notDurable.front().second;
-        notDurable.pop_front();
-      }
-      if (upTo.valid()) FERRY_TRY(src.confirm(upTo));
-    }
-    // Idle (nothing in flight, everything applied durable): the server sent all it
-    // had up to its end of WAL, and none of it was for us.
-    if (!groupOpen && !inTx && notDurable.empty() && src.serverEnd() > src.confirmed()) {
-      FERRY_TRY(src.confirm(src.serverEnd()));
+  // One connection to each server, from the target's stored position, until
+  // the end or an error; a lost connection ends the attempt and the caller
+  // retries with backoff.
+  auto streamOnce = [&]() -> core::Status {
+    attemptConnected = false;
+    // 3. The target, and where it stands.
+    auto target = cdc::openApplyTarget(req.target, {});
+    if (!target) return std::move(target).error().context("target");
+    auto& tgt = **target;
+    FERRY_TRY(tgt.prepare(marks, runId));
+    auto stored = tgt.storedPosition();
+    if (!stored) return std::move(stored).error();
+    cdc::PgPosition applied = *snapshotLsn;
+    std::int64_t totalTx = 0;
+    std::int64_t totalRows = 0;
+    if (*stored) {
+      auto p = cdc::PgPosition::parse((*stored)->position);
+      if (!p) return std::move(p).error();
+      applied = *p;
+      totalTx = (*stored)->transactions;
+      totalRows = (*stored)->rows;
     }
     im.update([&](SyncProgress& s) {
-      s.confirmedPosition = src.confirmed().text();
-      s.receivedPosition = std::max(src.serverEnd(), applied).text();
+      s.snapshotPosition = snapshotLsn->text();
+      s.appliedPosition = applied.text();
+      s.transactionsApplied = totalTx;
+      s.rowsApplied = totalRows;
     });
+
+    // 4. The source: the stream, and an ordinary session for heartbeats and WAL position.
+    auto beat = connect::PgConnection::open(req.source);
+    if (!beat) return std::move(beat).error().context("source");
+    auto slotState =
+        (*beat)->query("SELECT wal_status, active_pid FROM pg_replication_slots WHERE slot_name = $1", {slot});
+    if (!slotState) return std::move(slotState).error();
+    if (slotState->empty()) {
+      return Error(ErrorKind::NotFound, "replication slot " + slot + " of this run is gone from the source",
+                   "The changes since the copy cannot be streamed: copy again (--abandon, then a new ferry migrate).");
+    }
+    if (slotState->row(0).str("wal_status") == "lost") {
+      return Error(ErrorKind::Data,
+                   "the source invalidated replication slot " + slot +
+                       " (wal_status = lost: max_slot_wal_keep_size was exceeded)",
+                   "The WAL the stream needs is gone: copy again (--abandon, then a new ferry migrate), and raise "
+                   "max_slot_wal_keep_size.");
+    }
+    // A sync that was killed (or a link that was cut) leaves the slot "active"
+    // until its walsender notices (SQLSTATE 55006): wait for it rather than fail.
+    auto source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
+    for (int i = 0; i < 100 && !source && source.error().sqlState() == "55006" && !stopping(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
+    }
+    if (!source) return std::move(source).error();
+    auto& src = **source;
+    attemptConnected = true;
+
+    if (!startEnd.valid()) {
+      if (auto lsn = (*beat)->query("SELECT pg_current_wal_lsn()::text AS l"); lsn) {
+        if (auto parsed = cdc::PgPosition::parse(lsn->row(0).str("l")); parsed) startEnd = *parsed;
+      }
+    }
+    auto emitHeartbeat = [&]() -> core::Status {
+      if (!heartbeats) return {};
+      const std::int64_t n = ++heartbeatSeq;
+      auto r = (*beat)->query(
+          "SELECT pg_logical_emit_message(true, $1, $2)::text AS l, pg_current_wal_lsn()::text AS w",
+          {kHeartbeatPrefix, beatTag + std::to_string(n)});
+      if (!r) {
+        if (r.error().breaksConnection()) return std::move(r).error().context("source (heartbeat)");
+        core::log(core::LogLevel::Warning, "sync: heartbeats off (" + r.error().oneLine() +
+                                               "): lag is measured from commit times only. Grant EXECUTE on "
+                                               "pg_logical_emit_message to the source user to measure it exactly.");
+        heartbeats = false;
+        return {};
+      }
+      emitted[n] = Clock::now();
+      if (opt.untilCaughtUp && !caughtUpBeat) caughtUpBeat = n;
+      if (auto w = cdc::PgPosition::parse(r->row(0).str("w")); w) {
+        im.update([&](SyncProgress& s) {
+          s.bytesBehind = static_cast<std::int64_t>(w->lsn > applied.lsn ? w->lsn - applied.lsn : 0);
+        });
+      }
+      return {};
+    };
+
+    im.setPhase("streaming");
+    // The loop's state.
+    bool groupOpen = false;  // a target transaction is open
+    bool inTx = false;       // between a source Begin and its Commit
+    bool skipping = false;   // the source transaction is already applied
+    int groupTx = 0;
+    std::size_t queued = 0;
+    Clock::time_point groupStart;
+    std::vector<std::int64_t> groupBeats;        // heartbeats inside the open group
+    std::vector<std::int64_t> groupCommitTimes;  // source commit times of its transactions
+    std::map<std::string, std::int64_t> groupRowsByTable;
+    std::int64_t groupRows = 0, groupIns = 0, groupUpd = 0, groupDel = 0;
+    cdc::PgPosition groupEnd;
+    std::deque<std::pair<std::uint64_t, cdc::PgPosition>> notDurable;  // commit token → source position
+    Clock::time_point lastBeat{};
+    Clock::time_point lastConfirm = Clock::now();
+    Clock::time_point lastProgressApplied = Clock::now();
+    // --max-rate: rows applied since rateStart.
+    Clock::time_point rateStart = Clock::now();
+    std::int64_t rateRows = 0;
+    std::int64_t rateLimit = 0;
+
+    auto handleDivergences = [&](std::vector<cdc::Divergence> found) -> core::Status {
+      for (const auto& d : found) {
+        const std::string text = d.table + " key " + d.key + ": " + d.what + " (source transaction before " +
+                                 src.serverEnd().text() + ")";
+        if (opt.onConflict == OnConflict::Stop) {
+          im.stopReason = StopReason::Divergence;
+          (void)tgt.rollback();
+          groupOpen = false;
+          return Error(ErrorKind::Data, "the target diverged from the source: " + text,
+                       "Nothing of this group was applied. Repair the row (ferry verify --repair), or run with "
+                       "--on-conflict log to record such changes and go on.");
+        }
+        core::log(core::LogLevel::Warning, "sync: divergence: " + text);
+        // Logged, not applied: the counts say what the target got.
+        --groupRows;
+        (d.kind == cdc::RowOp::Kind::Insert ? groupIns : d.kind == cdc::RowOp::Kind::Update ? groupUpd : groupDel)--;
+        logged.push_back(text);
+        FERRY_TRY(st.saveSetting("divergence_" + std::to_string(logged.size()), text));
+        im.update([](SyncProgress& s) { ++s.divergences; });
+      }
+      return {};
+    };
+    auto flush = [&]() -> core::Status {
+      auto found = tgt.flush();
+      if (!found) return std::move(found).error();
+      queued = 0;
+      return handleDivergences(std::move(*found));
+    };
+    auto commitGroup = [&]() -> core::Status {
+      if (!groupOpen) return {};
+      FERRY_TRY(flush());
+      auto token = tgt.commit({groupEnd.text(), totalTx + groupTx, totalRows + groupRows});
+      if (!token) return std::move(token).error();
+      totalTx += groupTx;
+      totalRows += groupRows;
+      groupOpen = false;
+      applied = groupEnd;
+      notDurable.emplace_back(*token, groupEnd);
+      const auto now = Clock::now();
+      const auto nowUs = connect::PgReplicationStream::nowPgMicros();
+      std::lock_guard lock(im.mutex);
+      for (auto n : groupBeats) {
+        if (auto it = emitted.find(n); it != emitted.end()) {
+          addSample(im.heartbeatLag, std::chrono::duration<double, std::milli>(now - it->second).count());
+          emitted.erase(it);
+        }
+        if (caughtUpBeat && n >= *caughtUpBeat) caughtUpDone = n;
+      }
+      for (auto t : groupCommitTimes) addSample(im.commitLag, static_cast<double>(nowUs - t) / 1000.0);
+      auto& s = im.p;
+      s.appliedPosition = applied.text();
+      s.transactionsApplied = totalTx;
+      s.rowsApplied = totalRows;
+      s.inserts += groupIns;
+      s.updates += groupUpd;
+      s.deletes += groupDel;
+      for (const auto& [t, n] : groupRowsByTable) s.rowsByTable[t] += n;
+      groupBeats.clear();
+      groupCommitTimes.clear();
+      groupRowsByTable.clear();
+      groupTx = 0;
+      groupRows = groupIns = groupUpd = groupDel = 0;
+      lastProgressApplied = now;
+      return {};
+    };
+    auto confirmDurable = [&]() -> core::Status {
+      lastConfirm = Clock::now();
+      if (!notDurable.empty()) {
+        auto durable = tgt.durable();
+        if (!durable) return std::move(durable).error();
+        cdc::PgPosition upTo;
+        while (!notDurable.empty() && notDurable.front().first <= *durable) {
+          upTo = notDurable.front().second;
+          notDurable.pop_front();
+        }
+        if (upTo.valid()) FERRY_TRY(src.confirm(upTo));
+      }
+      // Idle (nothing in flight, everything applied durable): the server sent all it
+      // had up to its end of WAL, and none of it was for us.
+      if (!groupOpen && !inTx && notDurable.empty() && src.serverEnd() > src.confirmed()) {
+        FERRY_TRY(src.confirm(src.serverEnd()));
+      }
+      im.update([&](SyncProgress& s) {
+        s.confirmedPosition = src.confirmed().text();
+        s.receivedPosition = std::max(src.serverEnd(), applied).text();
+      });
+      return {};
+    };
+    // --max-rate: waits until the next row is due, keeping the source link alive.
+    auto throttle = [&]() -> core::Status {
+      const std::int64_t limit = im.maxRate.load();
+      if (limit <= 0) return {};
+      auto now = Clock::now();
+      if (limit != rateLimit || now - rateStart > std::chrono::seconds(2)) {
+        rateLimit = limit;
+        rateStart = now;
+        rateRows = 0;
+      }
+      ++rateRows;
+      const auto due = rateStart + std::chrono::microseconds(rateRows * 1'000'000 / limit);
+      while (now < due && !stop.stop_requested()) {
+        std::this_thread::sleep_for(std::min<Clock::duration>(due - now, std::chrono::milliseconds(50)));
+        FERRY_TRY(src.keepAlive());
+        now = Clock::now();
+      }
+      return {};
+    };
+    auto failed = [&](Error e) -> core::Status {
+      if (groupOpen) (void)tgt.rollback();
+      return e;
+    };
+
+    while (true) {
+      const auto now = Clock::now();
+      if (heartbeats && now - lastBeat >= std::chrono::milliseconds(opt.heartbeatMs)) {
+        lastBeat = now;
+        if (auto h = emitHeartbeat(); !h) return failed(std::move(h).error());
+      }
+      if (now - lastSaved >= std::chrono::seconds(1)) saveProgress();
+      if (now - lastConfirm >= kConfirmInterval) {
+        if (auto c = confirmDurable(); !c) return failed(std::move(c).error());
+      }
+      if (!inTx && pollControl()) stopAsked = true;
+      // Stall watchdog: the source moves, the target's position does not.
+      {
+        const bool behind = src.serverEnd() > applied && !inTx;
+        const auto quiet = std::chrono::duration_cast<std::chrono::seconds>(now - lastProgressApplied).count();
+        const bool stalled = behind && !isPaused() && quiet >= opt.stallAfterSeconds &&
+                             src.serverEnd().lsn > applied.lsn + 1024 * 1024;
+        if (isPaused()) lastProgressApplied = now;
+        im.update([&](SyncProgress& s) {
+          s.stalled = stalled;
+          s.stallReason = stalled ? "the source's WAL moved to " + src.serverEnd().text() +
+                                        " while the target's position stayed at " + applied.text() + " for " +
+                                        std::to_string(quiet) + " s"
+                                  : "";
+        });
+      }
+      if (caughtUpDone && !groupOpen && !inTx) break;
+      if (!heartbeats && opt.untilCaughtUp && !groupOpen && !inTx && startEnd.valid() &&
+          src.confirmed() >= startEnd) {
+        break;
+      }
+      if (stopping() && !inTx) {
+        if (auto c = commitGroup(); !c) return failed(std::move(c).error());
+        break;
+      }
+      // Paused: between source transactions, apply nothing and read nothing
+      // (the server holds the rest in the slot); status updates keep the link.
+      if (isPaused() && !inTx) {
+        if (auto c = commitGroup(); !c) return failed(std::move(c).error());
+        if (auto k = src.keepAlive(); !k) return failed(std::move(k).error());
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      const int wait = groupOpen ? 5 : 100;
+      auto ev = src.next(wait);
+      if (!ev) return failed(std::move(ev).error());
+      if (!*ev) {
+        if (groupOpen && !inTx) {
+          if (auto c = commitGroup(); !c) return failed(std::move(c).error());
+        }
+        continue;
+      }
+      cdc::ChangeEvent& e = **ev;
+      switch (e.kind) {
+        case cdc::ChangeEvent::Kind::Begin:
+          inTx = true;
+          im.update([](SyncProgress& s) { ++s.transactionsReceived; });
+          // At or below the target's stored position: applied before a restart.
+          skipping = e.commitLsn < applied;
+          if (skipping) {
+            im.update([](SyncProgress& s) { ++s.skippedTransactions; });
+            break;
+          }
+          if (!firstRecorded) {
+            FERRY_TRY(st.saveSetting("stream_first_position", e.commitLsn.text()));
+            firstRecorded = true;
+            im.update([&](SyncProgress& s) { s.firstStreamed = e.commitLsn.text(); });
+          }
+          if (!groupOpen) {
+            if (auto b = tgt.begin(); !b) return failed(std::move(b).error());
+            groupOpen = true;
+            groupStart = Clock::now();
+          }
+          groupCommitTimes.push_back(e.commitTimeUs);
+          break;
+        case cdc::ChangeEvent::Kind::Commit:
+          inTx = false;
+          if (skipping) {
+            skipping = false;
+            break;
+          }
+          ++groupTx;
+          groupEnd = e.endLsn;
+          if (groupTx >= opt.groupTransactions || Clock::now() - groupStart >= kGroupMaxAge || isPaused()) {
+            if (auto c = commitGroup(); !c) return failed(std::move(c).error());
+          }
+          break;
+        case cdc::ChangeEvent::Kind::Relation:
+          if (auto r = mapper.relation(*e.relation); !r) {
+            im.stopReason = StopReason::SchemaChange;
+            return failed(std::move(r).error());
+          }
+          break;
+        case cdc::ChangeEvent::Kind::Insert:
+        case cdc::ChangeEvent::Kind::Update:
+        case cdc::ChangeEvent::Kind::Delete: {
+          if (skipping) {
+            im.update([](SyncProgress& s) { ++s.skippedRows; });
+            break;
+          }
+          auto op = mapper.rowOp(e);
+          if (!op) return failed(std::move(op).error().context("at " + src.serverEnd().text()));
+          if (!*op) break;
+          if (auto t = throttle(); !t) return failed(std::move(t).error());
+          if (auto a = tgt.apply(**op); !a) return failed(std::move(a).error());
+          ++groupRows;
+          ++groupRowsByTable[(*op)->table->label];
+          (e.kind == cdc::ChangeEvent::Kind::Insert   ? groupIns
+           : e.kind == cdc::ChangeEvent::Kind::Update ? groupUpd
+                                                      : groupDel)++;
+          if (++queued >= tgt.batchLimit()) {
+            if (auto f = flush(); !f) return failed(std::move(f).error());
+          }
+          break;
+        }
+        case cdc::ChangeEvent::Kind::Truncate: {
+          if (skipping) break;
+          std::vector<const cdc::TargetTable*> ts;
+          for (auto id : e.truncated) {
+            if (const auto* t = mapper.target(id)) ts.push_back(t);
+          }
+          if (!ts.empty()) {
+            if (auto t = tgt.truncate(ts, e.truncateRestartIdentity); !t) return failed(std::move(t).error());
+            im.update([](SyncProgress& s) { ++s.truncates; });
+          }
+          break;
+        }
+        case cdc::ChangeEvent::Kind::Message:
+          if (e.prefix == kHeartbeatPrefix && core::startsWith(e.content, beatTag) && !skipping) {
+            const auto n = std::stoll(e.content.substr(beatTag.size()));
+            if (e.transactional && inTx) groupBeats.push_back(n);
+          }
+          break;
+      }
+    }
+    FERRY_TRY(confirmDurable());
+    // Wait (briefly) for the last commits to be durable, so the slot is confirmed up to them.
+    for (int i = 0; i < 20 && !notDurable.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      FERRY_TRY(confirmDurable());
+    }
     return {};
   };
 
-  auto fail = [&](Error e) -> core::Result<SyncSummary> {
-    if (groupOpen) (void)tgt.rollback();
-    im.setPhase(e.kind() == ErrorKind::Cancelled ? "stopped" : "failed");
-    saveProgress();
-    return e;
-  };
-
+  // A lost connection (a server restarted, a link cut) is retried with backoff
+  // from the target's stored position: what was applied is there exactly once,
+  // the open group was rolled back with the connection, and the source sends
+  // again everything after its confirmed position (what is at or below the
+  // stored position is skipped).
+  auto backoff = std::chrono::milliseconds(500);
+  auto lostSince = Clock::now();
+  bool lostBefore = false;
   while (true) {
-    const auto now = Clock::now();
-    if (heartbeats && now - lastBeat >= std::chrono::milliseconds(opt.heartbeatMs)) {
-      lastBeat = now;
-      emitHeartbeat();
+    auto once = streamOnce();
+    if (once) break;
+    Error e = std::move(once).error();
+    if (attemptConnected) {
+      if (lostBefore) im.update([](SyncProgress& s) { ++s.reconnects; });
+      lostSince = Clock::now();
+      backoff = std::chrono::milliseconds(500);
     }
-    if (now - lastSaved >= std::chrono::seconds(1)) saveProgress();
-    if (now - lastConfirm >= kConfirmInterval) {
-      if (auto c = confirmDurable(); !c) return fail(std::move(c).error());
-    }
-    // Stall watchdog: the source moves, the target's position does not.
-    {
-      const bool behind = src.serverEnd() > applied && !inTx;
-      const auto quiet = std::chrono::duration_cast<std::chrono::seconds>(now - lastProgressApplied).count();
-      const bool stalled = behind && quiet >= opt.stallAfterSeconds && src.serverEnd().lsn > applied.lsn + 1024 * 1024;
-      im.update([&](SyncProgress& s) {
-        s.stalled = stalled;
-        s.stallReason = stalled ? "the source's WAL moved to " + src.serverEnd().text() +
-                                      " while the target's position stayed at " + applied.text() + " for " +
-                                      std::to_string(quiet) + " s"
-                                : "";
-      });
-    }
-    if (caughtUpDone && !groupOpen && !inTx) break;
-    if (!heartbeats && opt.untilCaughtUp && !groupOpen && !inTx && startEnd.valid() && src.confirmed() >= startEnd) {
-      break;
-    }
-    if (stop.stop_requested() && !inTx) {
-      if (auto c = commitGroup(); !c) return fail(std::move(c).error());
-      break;
-    }
-    const int wait = groupOpen ? 5 : 100;
-    auto ev = src.next(wait);
-    if (!ev) return fail(std::move(ev).error());
-    if (!*ev) {
-      if (groupOpen && !inTx) {
-        if (auto c = commitGroup(); !c) return fail(std::move(c).error());
+    lostBefore = true;
+    const bool retry = e.retryable() && e.kind() != ErrorKind::Cancelled && opt.reconnectForSeconds > 0 &&
+                       im.stopReason.load() == StopReason::None && !stopping();
+    const auto lostFor = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - lostSince).count();
+    if (!retry || lostFor >= opt.reconnectForSeconds) {
+      if (retry) {
+        e = Error(e.kind(),
+                  "gave up reconnecting after " + std::to_string(lostFor) + " s: " + e.message(),
+                  "Nothing is lost: the target holds its position and the source's slot keeps the rest. Bring the "
+                  "server back and run ferry sync again (--reconnect-for sets how long it waits).");
       }
-      continue;
+      im.setPhase(e.kind() == ErrorKind::Cancelled ? "stopped" : "failed");
+      saveProgress();
+      return e;
     }
-    cdc::ChangeEvent& e = **ev;
-    switch (e.kind) {
-      case cdc::ChangeEvent::Kind::Begin:
-        inTx = true;
-        im.update([](SyncProgress& s) { ++s.transactionsReceived; });
-        // At or below the target's stored position: applied before a restart.
-        skipping = e.commitLsn < applied;
-        if (skipping) {
-          im.update([](SyncProgress& s) { ++s.skippedTransactions; });
-          break;
-        }
-        if (!firstRecorded) {
-          FERRY_TRY(st.saveSetting("stream_first_position", e.commitLsn.text()));
-          firstRecorded = true;
-          im.update([&](SyncProgress& s) { s.firstStreamed = e.commitLsn.text(); });
-        }
-        if (!groupOpen) {
-          if (auto b = tgt.begin(); !b) return fail(std::move(b).error());
-          groupOpen = true;
-          groupStart = Clock::now();
-        }
-        groupCommitTimes.push_back(e.commitTimeUs);
-        break;
-      case cdc::ChangeEvent::Kind::Commit:
-        inTx = false;
-        if (skipping) {
-          skipping = false;
-          break;
-        }
-        ++groupTx;
-        groupEnd = e.endLsn;
-        if (groupTx >= opt.groupTransactions || Clock::now() - groupStart >= kGroupMaxAge) {
-          if (auto c = commitGroup(); !c) return fail(std::move(c).error());
-        }
-        break;
-      case cdc::ChangeEvent::Kind::Relation:
-        if (auto r = mapper.relation(*e.relation); !r) {
-          im.stopReason = StopReason::SchemaChange;
-          return fail(std::move(r).error());
-        }
-        break;
-      case cdc::ChangeEvent::Kind::Insert:
-      case cdc::ChangeEvent::Kind::Update:
-      case cdc::ChangeEvent::Kind::Delete: {
-        if (skipping) {
-          im.update([](SyncProgress& s) { ++s.skippedRows; });
-          break;
-        }
-        auto op = mapper.rowOp(e);
-        if (!op) return fail(std::move(op).error().context("at " + src.serverEnd().text()));
-        if (!*op) break;
-        if (auto a = tgt.apply(**op); !a) return fail(std::move(a).error());
-        ++groupRows;
-        ++groupRowsByTable[(*op)->table->label];
-        (e.kind == cdc::ChangeEvent::Kind::Insert   ? groupIns
-         : e.kind == cdc::ChangeEvent::Kind::Update ? groupUpd
-                                                    : groupDel)++;
-        if (++queued >= tgt.batchLimit()) {
-          if (auto f = flush(); !f) return fail(std::move(f).error());
-        }
-        break;
-      }
-      case cdc::ChangeEvent::Kind::Truncate: {
-        if (skipping) break;
-        std::vector<const cdc::TargetTable*> ts;
-        for (auto id : e.truncated) {
-          if (const auto* t = mapper.target(id)) ts.push_back(t);
-        }
-        if (!ts.empty()) {
-          if (auto t = tgt.truncate(ts, e.truncateRestartIdentity); !t) return fail(std::move(t).error());
-          im.update([](SyncProgress& s) { ++s.truncates; });
-        }
-        break;
-      }
-      case cdc::ChangeEvent::Kind::Message:
-        if (e.prefix == kHeartbeatPrefix && core::startsWith(e.content, beatTag) && !skipping) {
-          const auto n = std::stoll(e.content.substr(beatTag.size()));
-          if (e.transactional && inTx) {
-            groupBeats.push_back(n);
-          }
-        }
-        break;
+    core::log(core::LogLevel::Warning, "sync: " + e.oneLine() + " — reconnecting in " +
+                                           std::to_string(backoff.count()) + " ms");
+    im.update([&](SyncProgress& s) {
+      s.phase = "reconnecting";
+      s.lastReconnectError = e.oneLine();
+    });
+    saveProgress();
+    const auto until = Clock::now() + backoff;
+    while (Clock::now() < until && !stopping()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (pollControl()) stopAsked = true;
     }
-  }
-  if (auto c = confirmDurable(); !c) return fail(std::move(c).error());
-  // Wait (briefly) for the last commits to be durable, so the slot is confirmed up to them.
-  for (int i = 0; i < 20 && !notDurable.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (auto c = confirmDurable(); !c) return fail(std::move(c).error());
+    if (stopping()) {
+      im.setPhase("stopped");
+      saveProgress();
+      return Error(ErrorKind::Cancelled, "stopped while reconnecting after: " + e.oneLine());
+    }
+    backoff = std::min<std::chrono::milliseconds>(backoff * 2, std::chrono::seconds(15));
   }
   im.setPhase(caughtUpDone || opt.untilCaughtUp ? "caught-up" : "stopped");
   saveProgress();

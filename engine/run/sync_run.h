@@ -31,6 +31,15 @@ struct SyncOptions {
   /// Source transactions grouped into one target transaction at most; the group
   /// also commits after 100 ms or when the stream is idle.
   int groupTransactions = 1000;
+  /// Apply at most this many rows per second (0 = unlimited); `ferry ctl set
+  /// max-rate=N` and the workbench change it while the stream runs.
+  std::int64_t maxRowsPerSecond = 0;
+  /// A lost connection to either server is retried with backoff (0.5 s doubling
+  /// to 15 s) for this long before the sync stops with the error; 0 = never retry.
+  int reconnectForSeconds = 300;
+  /// Poll the run state for `ferry ctl` commands (off for runs that have no
+  /// other process to hear from; the workbench calls pause()/resume() directly).
+  bool controlChannel = true;
 };
 
 struct SyncRequest {
@@ -66,6 +75,10 @@ struct SyncProgress {
   std::string stallReason;
   std::map<std::string, std::int64_t> rowsByTable;
   double elapsedSeconds = 0;
+  bool paused = false;  ///< applies nothing until resumed (the link to the source stays up)
+  std::int64_t maxRowsPerSecond = 0;
+  int reconnects = 0;  ///< connections re-established after a loss
+  std::string lastReconnectError;  ///< what the last lost connection said
 };
 
 struct SyncSummary {
@@ -97,6 +110,14 @@ public:
   /// position; a schema change one of kind Unsupported.
   core::Result<SyncSummary> run(std::stop_token stop);
   SyncProgress progress() const;
+  /// Flow control, from any thread (the workbench) or another process (`ferry
+  /// ctl`, through the run state): a pause takes effect after the source
+  /// transaction in flight; while paused the stream still keeps its link to the
+  /// source alive (status updates) and keeps the slot's position.
+  void pause();
+  void resume();
+  bool isPaused() const;
+  void setMaxRowsPerSecond(std::int64_t rowsPerSecond);
   /// Why the last run() stopped with an error, for exit codes.
   enum class StopReason { None, Divergence, SchemaChange };
   StopReason stopReason() const;

@@ -1,0 +1,130 @@
+#include "run/sync_control.h"
+
+#include <chrono>
+#include <thread>
+
+#include <signal.h>
+
+#include "core/text.h"
+
+namespace ferry::run {
+
+using core::Error;
+using core::ErrorKind;
+
+namespace {
+
+constexpr const char* kCommandSetting = "sync_control";
+constexpr const char* kAckSetting = "sync_control_ack";
+constexpr const char* kProgressSetting = "sync_progress";
+
+core::Result<std::optional<nlohmann::json>> loadJson(const state::RunStateStore& store, const char* key) {
+  auto text = store.loadSetting(key);
+  if (!text) return std::move(text).error();
+  if (!*text) return std::optional<nlohmann::json>{};
+  auto j = nlohmann::json::parse(**text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Error(ErrorKind::Data, std::string("the run state's ") + key + " is not valid JSON",
+                 "Another program wrote it; run ferry ctl again.");
+  }
+  return std::optional<nlohmann::json>(std::move(j));
+}
+
+}  // namespace
+
+core::Result<std::int64_t> lastSyncCommandSeq(const state::RunStateStore& store) {
+  auto j = loadJson(store, kCommandSetting);
+  if (!j) return std::move(j).error();
+  if (!*j) return std::int64_t{0};
+  return (**j).value("seq", std::int64_t{0});
+}
+
+core::Result<std::optional<SyncCommand>> readSyncCommand(const state::RunStateStore& store, std::int64_t afterSeq) {
+  auto j = loadJson(store, kCommandSetting);
+  if (!j) return std::move(j).error();
+  if (!*j) return std::optional<SyncCommand>{};
+  SyncCommand c;
+  c.seq = (**j).value("seq", std::int64_t{0});
+  if (c.seq <= afterSeq) return std::optional<SyncCommand>{};
+  c.command = (**j).value("command", std::string{});
+  c.value = (**j).value("value", std::int64_t{0});
+  return std::optional<SyncCommand>(std::move(c));
+}
+
+core::Status ackSyncCommand(state::RunStateStore& store, const SyncCommandAck& ack) {
+  nlohmann::json j{{"seq", ack.seq},       {"ok", ack.ok},
+                   {"message", ack.message}, {"paused", ack.paused},
+                   {"max_rate", ack.maxRowsPerSecond}};
+  return store.saveSetting(kAckSetting, j.dump());
+}
+
+core::Result<SyncCommand> parseSyncCommand(const std::string& text) {
+  SyncCommand c;
+  if (text == "pause" || text == "resume" || text == "stop") {
+    c.command = text;
+    return c;
+  }
+  const std::string prefix = "max-rate=";
+  if (core::startsWith(text, prefix)) {
+    const std::string n = text.substr(prefix.size());
+    std::int64_t v = 0;
+    bool ok = !n.empty() && n.size() < 16;
+    for (char ch : n) ok = ok && ch >= '0' && ch <= '9';
+    if (ok) v = std::stoll(n);
+    if (!ok) {
+      return Error(ErrorKind::Usage, "max-rate takes a whole number of rows per second, not '" + n + "'",
+                   "For example: ferry ctl --state FILE set max-rate=5000 (0 = unlimited).");
+    }
+    c.command = "max-rate";
+    c.value = v;
+    return c;
+  }
+  return Error(ErrorKind::Usage, "unknown sync command '" + text + "'",
+               "Use pause, resume, stop or set max-rate=N.");
+}
+
+core::Result<SyncCommandAck> sendSyncCommand(const std::string& statePath, SyncCommand command, int timeoutMs) {
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  // A sync is running when its progress names a live process and a live phase.
+  auto progress = loadJson(st, kProgressSetting);
+  if (!progress) return std::move(progress).error();
+  const auto phase = *progress ? (**progress).value("phase", std::string{}) : std::string{};
+  const auto pid = *progress ? (**progress).value("pid", std::int64_t{0}) : std::int64_t{0};
+  const bool live = pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0 &&
+                    (phase == "streaming" || phase == "connecting" || phase == "reconnecting");
+  if (!live) {
+    return Error(ErrorKind::NotFound, "no sync is running on " + statePath +
+                                          (phase.empty() ? "" : " (its last sync is " + phase + ")"),
+                 "Start one with ferry sync --state " + statePath + "; ferry ctl talks to a running sync only.");
+  }
+  auto last = lastSyncCommandSeq(st);
+  if (!last) return std::move(last).error();
+  command.seq = *last + 1;
+  nlohmann::json j{{"seq", command.seq}, {"command", command.command}, {"value", command.value}};
+  FERRY_TRY(st.saveSetting(kCommandSetting, j.dump()));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto ack = loadJson(st, kAckSetting);
+    if (!ack) return std::move(ack).error();
+    if (*ack && (**ack).value("seq", std::int64_t{0}) == command.seq) {
+      SyncCommandAck a;
+      a.seq = command.seq;
+      a.ok = (**ack).value("ok", false);
+      a.message = (**ack).value("message", std::string{});
+      a.paused = (**ack).value("paused", false);
+      a.maxRowsPerSecond = (**ack).value("max_rate", std::int64_t{0});
+      if (!a.ok) return Error(ErrorKind::Usage, "the sync refused '" + command.command + "': " + a.message);
+      return a;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Error(ErrorKind::Timeout,
+               "the sync (pid " + std::to_string(pid) + ") did not answer '" + command.command + "' within " +
+                   std::to_string(timeoutMs / 1000) + " s",
+               "It reads commands between transactions: a very large source transaction or a lost server delays "
+               "the answer. The command stays queued; see ferry status.");
+}
+
+}  // namespace ferry::run
