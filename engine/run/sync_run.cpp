@@ -293,6 +293,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   bool stopAsked = false;
   auto stopping = [&]() { return stop.stop_requested() || stopAsked; };
   bool attemptConnected = false;
+  bool lostBefore = false;  // an earlier attempt lost its connection
 
   // One connection to each server, from the target's stored position, until
   // the end or an error; a lost connection ends the attempt and the caller
@@ -350,6 +351,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     if (!source) return std::move(source).error();
     auto& src = **source;
     attemptConnected = true;
+    if (lostBefore) im.update([](SyncProgress& s) { ++s.reconnects; });
 
     if (!startEnd.valid()) {
       if (auto lsn = (*beat)->query("SELECT pg_current_wal_lsn()::text AS l"); lsn) {
@@ -665,13 +667,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   // stored position is skipped).
   auto backoff = std::chrono::milliseconds(500);
   auto lostSince = Clock::now();
-  bool lostBefore = false;
   while (true) {
     auto once = streamOnce();
     if (once) break;
     Error e = std::move(once).error();
     if (attemptConnected) {
-      if (lostBefore) im.update([](SyncProgress& s) { ++s.reconnects; });
       lostSince = Clock::now();
       backoff = std::chrono::milliseconds(500);
     }

@@ -73,6 +73,18 @@ Error classifyConnectFailure(const std::string& rawMessage, const ConnectionSpec
     return Error(ErrorKind::ConnectionRefused, who + " refused the connection",
                  "Check that the server is running and listens on that address, port or socket.");
   }
+  // The server is going away or coming back (a restart, a cut link): worth another try.
+  if (has("the database system is starting up") || has("the database system is shutting down") ||
+      has("the database system is in recovery mode") || has("the database system is not yet accepting")) {
+    return Error(ErrorKind::ConnectionLost, who + " is restarting (" + msg + ")",
+                 "Wait until it accepts connections and retry.");
+  }
+  if (has("server closed the connection unexpectedly") || has("Connection reset by peer") ||
+      has("could not receive data from server")) {
+    return Error(ErrorKind::ConnectionLost, who + " closed the connection during the login (" + msg + ")",
+                 "Check that the server is still running and that nothing between here and the server cuts the "
+                 "link; the operation can be retried.");
+  }
   return Error(ErrorKind::Server, who + ": " + msg, "");
 }
 
