@@ -307,6 +307,61 @@ TEST_F(Sync, KilledSyncsUnderAWriterLoseNothingAndApplyNothingTwiceMariaDb) {
   killedSyncsLoseNothing(test::mysqlSpec(kMyTarget), test::mysqlUrl(kMyTarget), "kill-my", 10);
 }
 
+/// `ferry ctl` reaches a `ferry sync` running in another process through the
+/// run state: pause (changes stay on the source), max-rate, resume (they
+/// arrive), stop (the sync exits 0); and says so when no sync runs.
+TEST_F(Sync, CtlPausesResumesThrottlesAndStopsARunningSync) {
+  test::recreatePgDatabase(kPgTarget);
+  const std::string state = statePath("ctl");
+  auto copied = copyKeepingSlot(test::pgSpec(kPgTarget), state);
+  ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
+  const std::string ctl = std::string(FERRY_BINARY) + " ctl --state " + state + " ";
+  std::string out;
+  EXPECT_EQ(test::runCommand(ctl + "pause", &out), 1) << out;
+  EXPECT_NE(out.find("no sync is running"), std::string::npos) << out;
+
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string cmd = std::string(FERRY_BINARY) + " sync --state " + state + " --source '" +
+                            test::pgUrl(kSource) + "' --target '" + test::pgUrl(kPgTarget) + "' --heartbeat-ms 50";
+    execl("/bin/sh", "sh", "-c", ("exec " + cmd + " >/dev/null 2>&1").c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto targetRows = [] { return core::trim(test::psql(kPgTarget, "SELECT count(*) FROM public.parent")); };
+  auto waitFor = [&](const std::string& want) {
+    for (int i = 0; i < 300 && targetRows() != want; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return targetRows();
+  };
+  // The sync is up once it applies a first change.
+  src("INSERT INTO parent (id, name) VALUES (3001, 'first')");
+  ASSERT_EQ(waitFor("2001"), "2001");
+  ASSERT_EQ(test::runCommand(ctl + "pause", &out), 0) << out;
+  EXPECT_NE(out.find("paused"), std::string::npos) << out;
+  src("INSERT INTO parent (id, name) SELECT g, 'while paused' FROM generate_series(3002, 3101) g");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(targetRows(), "2001") << "nothing is applied while paused";
+  ASSERT_EQ(test::runCommand(std::string(FERRY_BINARY) + " status --json --state " + state, &out), 0) << out;
+  EXPECT_NE(out.find("\"paused\": true"), std::string::npos) << out;
+  ASSERT_EQ(test::runCommand(ctl + "--json set max-rate=500", &out), 0) << out;
+  EXPECT_NE(out.find("\"max_rate\": 500"), std::string::npos) << out;
+  EXPECT_EQ(test::runCommand(ctl + "set max-rate=fast", &out), 2) << out;
+  ASSERT_EQ(test::runCommand(ctl + "resume", &out), 0) << out;
+  EXPECT_EQ(waitFor("2101"), "2101") << "the paused changes arrive after resume";
+  ASSERT_EQ(test::runCommand(ctl + "stop", &out), 0) << out;
+  int status = 0;
+  for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (waitpid(pid, &status, WNOHANG) == 0 && !WIFEXITED(status)) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    FAIL() << "ferry ctl stop did not stop the sync";
+  }
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_EQ(differencesOf(test::pgSpec(kPgTarget)), "");
+}
+
 TEST_F(Sync, PostgresToPostgresCatchesUpExactlyOnce) {
   test::recreatePgDatabase(kPgTarget);
   streamAndCheck(test::pgSpec(kPgTarget), "pg");
