@@ -4,6 +4,9 @@
 // its row). Foreign-key checks are off for the session: InnoDB then runs no
 // cascades either, which the stream already carries from the source.
 
+#include <chrono>
+#include <deque>
+
 #include "cdc/apply_targets.h"
 #include "connect/mysql/mysql_connection.h"
 #include "copy/copy_text.h"
@@ -133,7 +136,9 @@ public:
                            "transactions = VALUES(transactions), rows_applied = VALUES(rows_applied), "
                            "updated_at = CURRENT_TIMESTAMP(6)"));
     FERRY_TRY(m_conn->exec("COMMIT"));
-    return std::uint64_t{0};
+    ++m_commits;
+    if (m_lazyFlush.count() > 0) m_commitTimes.emplace_back(m_commits, std::chrono::steady_clock::now());
+    return m_commits;
   }
 
   core::Status rollback() override {
@@ -142,13 +147,30 @@ public:
     return m_conn->exec("ROLLBACK");
   }
 
-  // InnoDB's commit is durable when it returns (innodb_flush_log_at_trx_commit = 1,
-  // the default; pre-flight reports another setting).
-  core::Result<std::uint64_t> durable() override { return ~std::uint64_t{0}; }
+  // InnoDB's commit is durable when it returns with innodb_flush_log_at_trx_commit
+  // = 1 (the default). With 0 or 2 the log is flushed about once every
+  // innodb_flush_log_at_timeout seconds: a commit counts as durable only after
+  // that long and a second more (pre-flight warns about the setting).
+  core::Result<std::uint64_t> durable() override {
+    if (m_lazyFlush.count() == 0) return m_commits;
+    const auto before = std::chrono::steady_clock::now() - m_lazyFlush;
+    std::uint64_t upTo = m_durable;
+    while (!m_commitTimes.empty() && m_commitTimes.front().second <= before) {
+      upTo = m_commitTimes.front().first;
+      m_commitTimes.pop_front();
+    }
+    m_durable = upTo;
+    return m_durable;
+  }
+  void setLazyFlush(std::chrono::seconds s) { m_lazyFlush = s; }
 
   std::size_t batchLimit() const override { return 1000; }
 
 private:
+  std::uint64_t m_commits = 0;
+  std::uint64_t m_durable = 0;
+  std::chrono::seconds m_lazyFlush{0};
+  std::deque<std::pair<std::uint64_t, std::chrono::steady_clock::time_point>> m_commitTimes;
   static std::string insertHead(const RowOp& op) {
     std::vector<std::string> cols;
     for (int c : op.setColumns) cols.push_back(qi(op.table->columns[static_cast<std::size_t>(c)]));
@@ -207,7 +229,17 @@ core::Result<std::unique_ptr<ApplyTarget>> openMySqlApplyTarget(const connect::C
   // gap locks while a long group was open.
   FERRY_TRY((*conn)->exec("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
   if (options.replicaRole) FERRY_TRY((*conn)->exec("SET SESSION foreign_key_checks = 0"));
-  return std::unique_ptr<ApplyTarget>(new MySqlApplyTarget(std::move(*conn)));
+  auto flushing = (*conn)->query("SELECT @@innodb_flush_log_at_trx_commit AS at_commit, @@innodb_flush_log_at_timeout AS every");
+  if (!flushing) return std::move(flushing).error();
+  auto applier = std::make_unique<MySqlApplyTarget>(std::move(*conn));
+  if (flushing->row(0).str("at_commit") != "1") {
+    applier->setLazyFlush(std::chrono::seconds(flushing->row(0).i64("every") + 1));
+    core::log(core::LogLevel::Warning, "target: innodb_flush_log_at_trx_commit = " + flushing->row(0).str("at_commit") +
+                                           ": the source's position is confirmed " +
+                                           std::to_string(flushing->row(0).i64("every") + 1) +
+                                           " s after each commit, when InnoDB has flushed it");
+  }
+  return std::unique_ptr<ApplyTarget>(std::move(applier));
 }
 
 core::Result<std::unique_ptr<ApplyTarget>> openApplyTarget(const connect::ConnectionSpec& target,

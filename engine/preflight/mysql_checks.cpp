@@ -222,6 +222,28 @@ core::Result<std::vector<CheckResult>> checkMySqlTarget(connect::MySqlConnection
   checks.expect(localInfile == "ON", "local_infile", "LOAD DATA LOCAL INFILE is allowed", "local_infile = " + localInfile,
                 "SET GLOBAL local_infile = ON for a faster load; otherwise Ferry falls back to multi-row INSERT.",
                 CheckStatus::Warn);
+  // The change stream into this target: a commit must be durable when it
+  // returns (Ferry confirms the source's position from it), and MySQL cannot
+  // keep triggers from firing on applied rows.
+  const std::string flushAtCommit = variable(conn, "innodb_flush_log_at_trx_commit");
+  checks.expect(flushAtCommit == "1", "flush_at_commit", "a commit is durable when it returns (stream)",
+                "innodb_flush_log_at_trx_commit = " + flushAtCommit,
+                "Set innodb_flush_log_at_trx_commit = 1 while Ferry streams into this server. With " + flushAtCommit +
+                    " the redo log is flushed about once a second, so Ferry confirms the source's position only a "
+                    "flush interval after each commit (the slot keeps a little more WAL); nothing is lost.",
+                CheckStatus::Warn);
+  if (!database.empty()) {
+    auto triggers = conn.query("SELECT count(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = " +
+                               connect::MySqlConnection::quoteLiteral(database));
+    if (!triggers) return std::move(triggers).error().context("counting the target's triggers");
+    const auto n = triggers->row(0).i64("n");
+    checks.expect(n == 0, "target_triggers", "no trigger fires on rows the stream applies",
+                  n == 0 ? std::string("no triggers in ") + database
+                         : countNoun(static_cast<std::size_t>(n), "trigger") + " in " + database,
+                  "MySQL/MariaDB cannot turn triggers off for one session: each fires again on rows the source's "
+                  "own trigger already changed. Create the triggers at cutover, not before the stream.",
+                  CheckStatus::Warn);
+  }
   return checks.take();
 }
 

@@ -1,6 +1,7 @@
 // Pre-flight checks for PostgreSQL sources and targets.
 
 #include "connect/pg/pg_connection.h"
+#include "core/text.h"
 #include "preflight/check_builder.h"
 #include "preflight/preflight.h"
 
@@ -33,6 +34,20 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND (c.relreplident = 'n'
        OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
 ORDER BY 1
+)sql";
+
+// What the change stream needs beyond the snapshot: the sender timeout, and the
+// WAL that slots already hold (an abandoned slot keeps WAL until the disk fills).
+constexpr const char* kPgStreamState = R"sql(
+SELECT current_setting('wal_sender_timeout') AS sender_timeout,
+       (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_sender_timeout') AS sender_timeout_ms,
+       current_setting('max_slot_wal_keep_size') AS keep_size,
+       coalesce((SELECT sum(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn))::bigint FROM pg_replication_slots
+                 WHERE restart_lsn IS NOT NULL), 0) AS held_bytes,
+       coalesce((SELECT sum(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn))::bigint FROM pg_replication_slots
+                 WHERE restart_lsn IS NOT NULL AND NOT active), 0) AS inactive_held_bytes,
+       (SELECT string_agg(slot_name, ', ' ORDER BY slot_name) FROM pg_replication_slots WHERE NOT active) AS inactive,
+       has_function_privilege('pg_logical_emit_message(boolean, text, text)', 'EXECUTE') AS can_emit
 )sql";
 
 constexpr const char* kPgUnreadableTables = R"sql(
@@ -92,6 +107,41 @@ core::Result<std::vector<CheckResult>> checkPgSource(connect::PgConnection& conn
                 "role " + s.str("role_name") + (canReplicate ? " has REPLICATION" : " lacks REPLICATION"),
                 "Run ALTER ROLE " + connect::PgConnection::quoteIdent(s.str("role_name")) + " REPLICATION as a superuser.");
 
+  // The change stream (pgoutput with messages) needs PostgreSQL 14; copy and verify do not.
+  const int major = conn.serverVersion().major;
+  checks.expect(major >= 14, "stream_version", "the change stream is supported (PostgreSQL 14 or later)",
+                "PostgreSQL " + conn.serverVersion().text,
+                "Copy and verify work; ferry sync and migrate need PostgreSQL 14+ on the source (pgoutput's "
+                "messages option carries the heartbeat that measures lag). Upgrade the source, or migrate without "
+                "the stream in a maintenance window.",
+                CheckStatus::Warn);
+  auto stream = conn.query(kPgStreamState);
+  if (!stream) return std::move(stream).error().context("reading the stream's settings");
+  auto w = stream->row(0);
+  const auto timeoutMs = w.i64("sender_timeout_ms");
+  checks.expect(timeoutMs == 0 || timeoutMs >= 20000, "wal_sender_timeout",
+                "wal_sender_timeout leaves room for the stream's status updates (every 10 s)",
+                "wal_sender_timeout = " + w.str("sender_timeout") +
+                    (timeoutMs == 0 ? " (off: a dead link keeps the slot busy until TCP gives up)" : ""),
+                "Set wal_sender_timeout to 60s (the default) or more: below 20 s a busy apply may be cut off.",
+                CheckStatus::Warn);
+  const auto inactiveHeld = w.i64("inactive_held_bytes");
+  const std::string keep = w.str("keep_size");
+  checks.expect(inactiveHeld < (std::int64_t{1} << 30), "slot_wal",
+                "replication slots do not hold much WAL",
+                "slots hold " + core::humanBytes(w.i64("held_bytes")) + " of WAL (" +
+                    core::humanBytes(inactiveHeld) + " by inactive slots" +
+                    (w.isNull("inactive") ? std::string() : ": " + w.str("inactive")) + "); max_slot_wal_keep_size = " +
+                    keep + (keep == "-1" ? " (unlimited: a stalled slot can fill the disk)" : ""),
+                "Drop slots nobody uses (SELECT pg_drop_replication_slot(name)); an abandoned Ferry run's slot goes "
+                "with ferry copy --abandon.",
+                CheckStatus::Warn);
+  checks.expect(w.boolean("can_emit"), "heartbeat", "the role may emit the stream's heartbeat",
+                w.boolean("can_emit") ? "EXECUTE on pg_logical_emit_message" : "no EXECUTE on pg_logical_emit_message",
+                "GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) TO " + s.str("role_name") +
+                    "; without it lag is measured from commit times only and --until caught-up uses the WAL position.",
+                CheckStatus::Warn);
+
   auto unreadable = conn.query(kPgUnreadableTables);
   if (!unreadable) return std::move(unreadable).error().context("checking table privileges");
   const auto noSelect = names(*unreadable);
@@ -145,6 +195,21 @@ core::Result<std::vector<CheckResult>> checkPgTarget(connect::PgConnection& conn
                 row.boolean("is_super") ? "superuser" : "not a superuser",
                 "Without superuser, user triggers on the target fire during the load; create triggers after "
                 "the copy (the default) or run as a superuser.",
+                CheckStatus::Warn);
+  // PostgreSQL 15 can grant SET on a superuser parameter; before, only a superuser sets it.
+  bool replicaRole = row.boolean("is_super");
+  if (!replicaRole && conn.serverVersion().major >= 15) {
+    auto granted = conn.query("SELECT has_parameter_privilege('session_replication_role', 'SET') AS ok");
+    if (!granted) return std::move(granted).error().context("checking session_replication_role");
+    replicaRole = granted->row(0).boolean("ok");
+  }
+  checks.expect(replicaRole, "replica_role", "the stream can apply without firing target triggers and FK actions",
+                replicaRole ? "may SET session_replication_role = replica"
+                            : "may not SET session_replication_role (superuser, or on PostgreSQL 15 GRANT SET ON "
+                              "PARAMETER)",
+                "Without it the target's triggers and ON DELETE/UPDATE actions fire again on rows the source's own "
+                "already changed: apply as a superuser, or GRANT SET ON PARAMETER session_replication_role TO " +
+                    connect::PgConnection::quoteIdent(row.str("role_name")) + " (PostgreSQL 15+).",
                 CheckStatus::Warn);
   return checks.take();
 }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <thread>
 
 #include "core/text.h"
@@ -89,6 +91,25 @@ TEST_F(TargetPrivileges, AMariaDbAccountWithRightsOnTheTargetDatabaseAloneCopies
     }
   }
   EXPECT_TRUE(saidWhere);
+  // A trigger in the target would fire again on every row the stream applies.
+  test::mariadb(kScoped, "CREATE TABLE t (id int PRIMARY KEY); CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW.id = NEW.id");
+  auto withTrigger = run::runPreflight(nullptr, &target);
+  ASSERT_TRUE(withTrigger.ok()) << withTrigger.error().oneLine();
+  const bool flushesAtCommit = core::trim(test::mariadb("", "SELECT @@innodb_flush_log_at_trx_commit")) == "1";
+  int streamChecks = 0;
+  for (const auto& c : withTrigger->checks) {
+    if (c.id == "target.target_triggers") {
+      ++streamChecks;
+      EXPECT_EQ(c.status, preflight::CheckStatus::Warn) << c.detail;
+      EXPECT_NE(c.detail.find("1 trigger"), std::string::npos) << c.detail;
+    }
+    if (c.id == "target.flush_at_commit") {
+      ++streamChecks;
+      EXPECT_EQ(c.status, flushesAtCommit ? preflight::CheckStatus::Pass : preflight::CheckStatus::Warn) << c.detail;
+    }
+  }
+  EXPECT_EQ(streamChecks, 2);
+  test::mariadb(kScoped, "DROP TABLE t");
   // Stopped halfway: the marks are inside the target database, ferry_state was not made.
   const std::string state = statePath("mariadb");
   runHalfway(request(target, state));
@@ -119,6 +140,12 @@ TEST_F(TargetPrivileges, APostgresRoleThatMayWriteOnlyInItsSchemaCopies) {
   target.password = kOwnerPassword;
   auto report = run::runPreflight(nullptr, &target);
   ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  auto statusOf = [](const preflight::Report& r, const std::string& id) {
+    for (const auto& c : r.checks) {
+      if (c.id == id) return std::optional<preflight::CheckStatus>(c.status);
+    }
+    return std::optional<preflight::CheckStatus>();
+  };
   for (const auto& c : report->checks) {
     if (c.id == "target.create_schema") {
       EXPECT_EQ(c.status, preflight::CheckStatus::Warn) << c.detail;
@@ -127,6 +154,14 @@ TEST_F(TargetPrivileges, APostgresRoleThatMayWriteOnlyInItsSchemaCopies) {
       EXPECT_NE(c.detail.find("ferry_chunk_marks"), std::string::npos) << c.detail;
     }
   }
+  // The stream applies with session_replication_role = replica: a plain role may
+  // not set it until granted (PostgreSQL 15).
+  EXPECT_EQ(statusOf(*report, "target.replica_role"), preflight::CheckStatus::Warn);
+  test::psql(kScoped, std::string("GRANT SET ON PARAMETER session_replication_role TO ") + kOwner);
+  auto granted = run::runPreflight(nullptr, &target);
+  ASSERT_TRUE(granted.ok()) << granted.error().oneLine();
+  EXPECT_EQ(statusOf(*granted, "target.replica_role"), preflight::CheckStatus::Pass);
+  test::psql(kScoped, std::string("REVOKE SET ON PARAMETER session_replication_role FROM ") + kOwner);
   const std::string state = statePath("pg");
   runHalfway(request(target, state));
   EXPECT_EQ(core::trim(test::psql(kScoped, "SELECT count(*) > 0 FROM ferry_t_priv_src.ferry_chunk_marks")), "t");
