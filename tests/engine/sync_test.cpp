@@ -229,16 +229,14 @@ void streamAndCheck(const connect::ConnectionSpec& target, const std::string& na
   EXPECT_EQ(goneOn->final.inserts, 100 + 101) << "the other 100 rows and the trigger's 101 audit rows";
 }
 
-/// SIGKILL of `ferry sync` at `kills` random moments while a writer runs on the
-/// source; then a sync to the end: identical, and the writer's counter — one
+/// A writer on the source from before the copy until the end; SIGKILL of
+/// `ferry sync` at `kills` random moments while it runs; then a sync to the end: identical, and the writer's counter — one
 /// increment per acknowledged transaction — equal on both sides (nothing applied
 /// twice, nothing lost).
 void killedSyncsLoseNothing(const connect::ConnectionSpec& target, const std::string& targetUrl, const std::string& name,
                             int kills) {
   const std::string state = statePath(name);
   src("CREATE TABLE counter (id int PRIMARY KEY, n bigint NOT NULL); INSERT INTO counter VALUES (1, 0)");
-  auto copied = copyKeepingSlot(target, state);
-  ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
   std::atomic<bool> writing{true};
   std::atomic<std::int64_t> acknowledged{0};
   std::jthread writer([&] {
@@ -260,6 +258,15 @@ void killedSyncsLoseNothing(const connect::ConnectionSpec& target, const std::st
       }
     }
   });
+  // The writer runs from before the copy: the snapshot/stream seam is crossed under load.
+  while (acknowledged < 20) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto copied = copyKeepingSlot(target, state);
+  if (!copied.ok()) {
+    writing = false;
+    writer.join();
+    FAIL() << copied.error().oneLine();
+  }
+  const auto duringCopy = acknowledged.load();
   std::mt19937 rng(20261204);
   std::uniform_int_distribution<int> after(150, 900);
   const std::string cmd = std::string(FERRY_BINARY) + " sync --state " + state + " --source '" +
@@ -289,6 +296,7 @@ void killedSyncsLoseNothing(const connect::ConnectionSpec& target, const std::st
               static_cast<long long>(synced->final.transactionsApplied),
               static_cast<long long>(synced->final.skippedTransactions));
   EXPECT_GT(acknowledged.load(), 100);
+  EXPECT_GT(duringCopy, 20) << "the writer ran while the copy read its snapshot";
   EXPECT_EQ(src("SELECT n FROM counter"), std::to_string(acknowledged.load()));
   const std::string onTarget = target.engine == model::Engine::PostgreSQL
                                    ? core::trim(test::psql(kPgTarget, "SELECT n FROM public.counter"))
@@ -304,7 +312,7 @@ TEST_F(Sync, KilledSyncsUnderAWriterLoseNothingAndApplyNothingTwicePostgres) {
 
 TEST_F(Sync, KilledSyncsUnderAWriterLoseNothingAndApplyNothingTwiceMariaDb) {
   test::recreateMySqlDatabase(kMyTarget);
-  killedSyncsLoseNothing(test::mysqlSpec(kMyTarget), test::mysqlUrl(kMyTarget), "kill-my", 10);
+  killedSyncsLoseNothing(test::mysqlSpec(kMyTarget), test::mysqlUrl(kMyTarget), "kill-my", 20);
 }
 
 /// `ferry ctl` reaches a `ferry sync` running in another process through the
