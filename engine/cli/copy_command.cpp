@@ -35,6 +35,7 @@ struct CopyArgs {
   std::string onError = "stop";
   bool dataOnly = false;
   bool keepSlot = false;
+  std::string publication;
   bool abandon = false;
   bool json = false;
   std::int64_t chunkRows = 0;
@@ -120,7 +121,8 @@ int runCopy(const CopyArgs& args) {
   req.options.maxRowsPerSecond = args.maxRate;
   req.options.onError = args.onError == "skip" ? copy::OnError::Skip : copy::OnError::Stop;
   req.options.dataOnly = args.dataOnly;
-  req.options.keepSlot = args.keepSlot;
+  req.options.keepSlot = args.keepSlot || !args.publication.empty();
+  req.options.publication = args.publication;
   if (args.chunkRows > 0) req.options.limits.maxRows = args.chunkRows;
 
   run::CopyRun copyRun(req);
@@ -188,6 +190,9 @@ void addCopyCommand(CLI::App& app, int& exitCode) {
   cmd->add_flag("--data-only", args->dataOnly, "The target's tables exist: copy data only, run no DDL");
   cmd->add_flag("--keep-slot", args->keepSlot,
                 "PostgreSQL source: keep the replication slot for change capture when the copy finishes");
+  cmd->add_option("--publication", args->publication,
+                  "With the stream: use this publication the DBA created (it must publish every copied table) "
+                  "instead of creating one; implies --keep-slot");
   cmd->add_flag("--abandon", args->abandon,
                 "Give up the run in the state file: drop its replication slots on the source; it cannot be resumed")
       ->excludes("--resume");

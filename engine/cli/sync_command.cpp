@@ -250,6 +250,7 @@ struct MigrateArgs {
   bool resume = false;
   std::string onError = "stop";
   std::int64_t chunkRows = 0;
+  std::string publication;
 };
 
 int runMigrate(const MigrateArgs& args) {
@@ -273,6 +274,7 @@ int runMigrate(const MigrateArgs& args) {
   creq.options.maxRowsPerSecond = args.sync.maxRate;
   creq.options.onError = args.onError == "skip" ? copy::OnError::Skip : copy::OnError::Stop;
   creq.options.keepSlot = true;
+  creq.options.publication = args.publication;
   if (args.chunkRows > 0) creq.options.limits.maxRows = args.chunkRows;
   run::CopyRun copyRun(creq);
   auto copied = runInterruptible<core::Result<run::CopySummary>>(
@@ -317,6 +319,9 @@ void addMigrateCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--on-error", args->onError, "stop (default) or skip: a row the copy cannot write")
       ->check(CLI::IsMember({"stop", "skip"}));
   cmd->add_option("--chunk-rows", args->chunkRows, "Rows per chunk (default 100000)");
+  cmd->add_option("--publication", args->publication,
+                  "Stream through this publication the DBA created (it must publish every copied table) instead of "
+                  "one Ferry creates (which needs ownership of every table)");
   addStreamOptions(cmd, args->sync);
   cmd->callback([args, &exitCode] { exitCode = runMigrate(*args); });
 }

@@ -454,7 +454,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   auto snap = takeSnapshot(req, runId, workers, snapshot, publish);
   if (!snap) return std::move(snap).error();
   if (!publish.empty()) {
-    FERRY_TRY(st.saveSetting("publication", runPublicationName(runId)));
+    FERRY_TRY(st.saveSetting("publication", opt.publication.empty() ? runPublicationName(runId) : opt.publication));
     // The stream starts at this snapshot's position: right only when every chunk
     // is copied under it. A resumed copy's chunks come from a later snapshot.
     FERRY_TRY(st.saveSetting("stream_seam", opt.resume ? "resumed" : "single"));

@@ -35,6 +35,10 @@ struct CopyOptions {
   bool dataOnly = false;                   ///< the target's tables exist: no DDL
   std::string rejectPath;                  ///< JSON lines; default: statePath + ".rejects.jsonl"
   bool keepSlot = false;                   ///< keep the PostgreSQL slot for the change-capture phase
+  /// With keepSlot: stream through this publication, which the DBA created (it
+  /// must publish every copied table's inserts, updates and deletes), instead of
+  /// one Ferry creates (that takes ownership of every table). Never dropped by Ferry.
+  std::string publication;
   plan::ChunkLimits limits;
 };
 

@@ -185,6 +185,52 @@ core::Status createRunPublication(const connect::ConnectionSpec& source, const s
   return {};
 }
 
+core::Status checkUserPublication(const connect::ConnectionSpec& source, const std::string& name,
+                                  const std::vector<std::pair<std::string, std::string>>& tables) {
+  auto c = PgConnection::open(source);
+  if (!c) return std::move(c).error().context("source");
+  auto pub = (*c)->query("SELECT pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = $1",
+                         {name});
+  if (!pub) return std::move(pub).error().context("reading publication " + name);
+  if (pub->empty()) {
+    return Error(ErrorKind::NotFound, "the source has no publication " + name,
+                 "Create it (CREATE PUBLICATION " + PgConnection::quoteIdent(name) +
+                     " FOR TABLE …, as the tables' owner), or leave out --publication and let Ferry create one.");
+  }
+  auto r = pub->row(0);
+  std::vector<std::string> missingOps;
+  for (const char* op : {"insert", "update", "delete"}) {
+    if (!r.boolean(std::string("pub") + op)) missingOps.emplace_back(op);
+  }
+  if (!missingOps.empty()) {
+    return Error(ErrorKind::Config,
+                 "publication " + name + " does not publish " + core::join(missingOps, ", ") +
+                     ": those changes would never reach the target",
+                 "ALTER PUBLICATION " + PgConnection::quoteIdent(name) + " SET (publish = 'insert, update, delete, "
+                 "truncate').");
+  }
+  if (!r.boolean("pubtruncate")) {
+    core::log(core::LogLevel::Warning, "publication " + name + " does not publish TRUNCATE: a TRUNCATE on the source "
+                                                               "will not reach the target");
+  }
+  auto in = (*c)->query("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", {name});
+  if (!in) return std::move(in).error().context("reading the tables of publication " + name);
+  std::set<std::pair<std::string, std::string>> published;
+  for (auto row : *in) published.emplace(row.str("schemaname"), row.str("tablename"));
+  std::vector<std::string> missing;
+  for (const auto& t : tables) {
+    if (!published.contains(t)) missing.push_back(t.first + "." + t.second);
+  }
+  if (!missing.empty()) {
+    return Error(ErrorKind::Config,
+                 "publication " + name + " lacks " + std::to_string(missing.size()) + " of the copied tables: " +
+                     core::join(missing, ", ") + " — their changes would never reach the target",
+                 "ALTER PUBLICATION " + PgConnection::quoteIdent(name) + " ADD TABLE …, or copy only the published "
+                 "tables (--tables).");
+  }
+  return {};
+}
+
 core::Status dropRunPublication(const connect::ConnectionSpec& source, const std::string& name) {
   auto c = PgConnection::open(source);
   if (!c) return std::move(c).error().context("source");
@@ -203,7 +249,13 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
     // goes before a new one is made.
     const std::string prefix = runSlotPrefix(runId);
     dropRunSlots(req.source, prefix, 5000);
-    if (!publish.empty()) FERRY_TRY(createRunPublication(req.source, runPublicationName(runId), publish));
+    // The publication exists before the slot: pgoutput reads it through the
+    // historic catalog of each decoded transaction.
+    if (!publish.empty() && !req.options.publication.empty()) {
+      FERRY_TRY(checkUserPublication(req.source, req.options.publication, publish));
+    } else if (!publish.empty()) {
+      FERRY_TRY(createRunPublication(req.source, runPublicationName(runId), publish));
+    }
     connect::ExportedSnapshotOptions so;
     so.slotName = prefix + std::to_string(std::time(nullptr) % 100000000);
     auto exported = connect::ExportedSnapshot::create(req.source, so);

@@ -104,6 +104,11 @@ std::string runPublicationName(const std::string& runId);
 core::Status createRunPublication(const connect::ConnectionSpec& source, const std::string& name,
                                   const std::vector<std::pair<std::string, std::string>>& tables);
 /// Drops the run's publication when it exists.
+/// A publication the DBA made (--publication): it exists, publishes inserts,
+/// updates and deletes, and holds every one of `tables`; else a Config error
+/// naming what is missing.
+core::Status checkUserPublication(const connect::ConnectionSpec& source, const std::string& name,
+                                  const std::vector<std::pair<std::string, std::string>>& tables);
 core::Status dropRunPublication(const connect::ConnectionSpec& source, const std::string& name);
 std::string describeSnapshot(const state::SnapshotInfo& s);
 

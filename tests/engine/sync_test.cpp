@@ -370,6 +370,45 @@ TEST_F(Sync, CtlPausesResumesThrottlesAndStopsARunningSync) {
   EXPECT_EQ(differencesOf(test::pgSpec(kPgTarget)), "");
 }
 
+/// --publication: the DBA's own publication is checked (every copied table, every
+/// operation), used by the stream, and left in place when the run is abandoned.
+TEST_F(Sync, AUserPublicationIsCheckedUsedAndKept) {
+  test::recreatePgDatabase(kPgTarget);
+  src("DROP PUBLICATION IF EXISTS dba_pub; CREATE PUBLICATION dba_pub FOR TABLE parent, child, audit");
+  const std::string state = statePath("userpub");
+  run::CopyRequest req;
+  req.source = test::pgSpec(kSource);
+  req.target = test::pgSpec(kPgTarget);
+  req.options.statePath = state;
+  req.options.keepSlot = true;
+  req.options.publication = "dba_pub";
+  {
+    run::CopyRun lacking(req);
+    auto r = lacking.run({});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind(), core::ErrorKind::Config);
+    EXPECT_NE(r.error().message().find("lacks 1 of the copied tables: public.keyless"), std::string::npos)
+        << r.error().oneLine();
+  }
+  src("ALTER PUBLICATION dba_pub ADD TABLE keyless");
+  test::recreatePgDatabase(kPgTarget);
+  run::CopyRequest again = req;
+  again.options.statePath = statePath("userpub");
+  run::CopyRun copy(again);
+  auto copied = copy.run({});
+  ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
+  EXPECT_EQ(src("SELECT count(*) FROM pg_publication WHERE pubname LIKE 'ferry\\_%'"), "0") << "Ferry made none";
+  src("INSERT INTO parent (id, name) VALUES (4242, 'through dba_pub'); UPDATE keyless SET b = 'w' WHERE a = 2");
+  auto synced = syncUntilCaughtUp(test::pgSpec(kPgTarget), again.options.statePath);
+  ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
+  EXPECT_EQ(core::trim(test::psql(kPgTarget, "SELECT name FROM public.parent WHERE id = 4242")), "through dba_pub");
+  EXPECT_EQ(differencesOf(test::pgSpec(kPgTarget)), "");
+  auto abandoned = run::abandonCopyRun(test::pgSpec(kSource), again.options.statePath);
+  ASSERT_TRUE(abandoned.ok()) << abandoned.error().oneLine();
+  EXPECT_EQ(src("SELECT count(*) FROM pg_publication WHERE pubname = 'dba_pub'"), "1") << "not Ferry's to drop";
+  src("DROP PUBLICATION dba_pub");
+}
+
 TEST_F(Sync, PostgresToPostgresCatchesUpExactlyOnce) {
   test::recreatePgDatabase(kPgTarget);
   streamAndCheck(test::pgSpec(kPgTarget), "pg");
