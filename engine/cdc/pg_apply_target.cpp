@@ -246,6 +246,10 @@ public:
   }
 
   core::Result<std::uint64_t> durable() override {
+    // Never inside an open group: the sync would read the results of the group's
+    // statements, and the next flush would pair results with the wrong changes
+    // (under pgbench a correct UPDATE was reported as "found no row").
+    if (m_pipe->pending() > 0 || !m_ops.empty() || !m_inserts.empty()) return m_durable;
     FERRY_TRY(m_pipe->send("SELECT pg_current_wal_flush_lsn()::text"));
     auto batch = m_pipe->sync();
     if (!batch) return std::move(batch).error();
@@ -253,12 +257,14 @@ public:
     if (batch->results.empty() || !batch->results[0].firstValue) return std::uint64_t{0};
     auto lsn = connect::parseLsn(*batch->results[0].firstValue);
     if (!lsn) return std::move(lsn).error();
+    m_durable = *lsn;
     return *lsn;
   }
 
   std::size_t batchLimit() const override { return 500; }
 
 private:
+  std::uint64_t m_durable = 0;  ///< the last flush position read
   struct Pending {
     std::string table;
     std::string key;

@@ -471,7 +471,8 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     };
     auto confirmDurable = [&]() -> core::Status {
       lastConfirm = Clock::now();
-      if (!notDurable.empty()) {
+      // Between groups only: the target session is busy with the open one.
+      if (!notDurable.empty() && !groupOpen) {
         auto durable = tgt.durable();
         if (!durable) return std::move(durable).error();
         cdc::PgPosition upTo;
