@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
 #include "core/text.h"
 #include "run/sync_run.h"
@@ -23,6 +24,63 @@ core::Result<std::map<std::string, std::optional<std::string>>> sequences(connec
   std::map<std::string, std::optional<std::string>> out;
   for (auto row : *r) out[row.str("s")] = row.opt("v");
   return out;
+}
+
+/// The source sequences that feed a column (serial, identity), with their table:
+/// on a MySQL/MariaDB target they became the table's AUTO_INCREMENT.
+struct OwnedSequence {
+  std::string sequence;
+  std::optional<std::string> lastValue;
+  std::string schema;
+  std::string table;
+};
+core::Result<std::vector<OwnedSequence>> ownedSequences(connect::PgConnection& c) {
+  auto r = c.query(
+      "SELECT s.schemaname || '.' || s.sequencename AS s, s.last_value::text AS v, tn.nspname AS tschema, "
+      "t.relname AS tname FROM pg_sequences s "
+      "JOIN pg_namespace sn ON sn.nspname = s.schemaname "
+      "JOIN pg_class sc ON sc.relname = s.sequencename AND sc.relnamespace = sn.oid "
+      "JOIN pg_depend d ON d.objid = sc.oid AND d.classid = 'pg_class'::regclass "
+      "  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+      "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
+      "WHERE s.schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1");
+  if (!r) return std::move(r).error();
+  std::vector<OwnedSequence> out;
+  for (auto row : *r) out.push_back({row.str("s"), row.opt("v"), row.str("tschema"), row.str("tname")});
+  return out;
+}
+
+/// PostgreSQL → MySQL/MariaDB: each owned sequence against its table's
+/// AUTO_INCREMENT on the target (the next value there, so the drift is
+/// source last value + 1 − target next value).
+core::Result<nlohmann::json> mysqlSequenceDrift(connect::PgConnection& source, const connect::ConnectionSpec& target,
+                                                state::RunStateStore& st) {
+  auto owned = ownedSequences(source);
+  if (!owned) return std::move(owned).error();
+  auto tables = st.listTables();
+  if (!tables) return std::move(tables).error();
+  auto t = connect::MySqlConnection::open(target);
+  if (!t) return std::move(t).error();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& seq : *owned) {
+    const state::TableState* mapped = nullptr;
+    for (const auto& ts : *tables) {
+      if (ts.sourceSchema == seq.schema && ts.sourceTable == seq.table) mapped = &ts;
+    }
+    if (!mapped) continue;  // not a table of this run
+    auto next = (*t)->query("SELECT AUTO_INCREMENT AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                            connect::MySqlConnection::quoteLiteral(mapped->targetSchema) + " AND TABLE_NAME = " +
+                            connect::MySqlConnection::quoteLiteral(mapped->targetTable));
+    if (!next) return std::move(next).error();
+    nlohmann::json e = {{"sequence", seq.sequence},
+                        {"source", seq.lastValue ? nlohmann::json(*seq.lastValue) : nullptr},
+                        {"target_table", mapped->targetSchema + "." + mapped->targetTable}};
+    const auto n = next->empty() ? std::optional<std::string>() : next->row(0).opt("n");
+    e["target"] = n ? nlohmann::json(std::to_string(std::stoll(*n) - 1)) : nullptr;  // the last value given out
+    if (seq.lastValue && n) e["drift"] = std::stoll(*seq.lastValue) - (std::stoll(*n) - 1);
+    list.push_back(std::move(e));
+  }
+  return list;
 }
 
 }  // namespace
@@ -109,6 +167,13 @@ core::Result<nlohmann::json> runStatus(const std::string& statePath, const conne
             }
             out["sequences"] = list;
           }
+        }
+      } else if (target && target->engine != model::Engine::PostgreSQL) {
+        auto drift = mysqlSequenceDrift(**c, *target, st);
+        if (drift) {
+          out["sequences"] = *drift;
+        } else {
+          out["sequences_error"] = drift.error().oneLine();
         }
       }
     } else {

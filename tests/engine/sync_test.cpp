@@ -171,6 +171,28 @@ void streamAndCheck(const connect::ConnectionSpec& target, const std::string& na
   EXPECT_FALSE(p.firstStreamed.empty());
   EXPECT_EQ(differencesOf(target), "");
 
+  // ferry status: the seam counts as saved, and the drift of the audit table's
+  // sequence (the stream writes its ids; the target's own sequence — PostgreSQL —
+  // or AUTO_INCREMENT — MariaDB, which follows explicit ids — is what it is).
+  const auto source = test::pgSpec(kSource);
+  auto status = run::runStatus(state, &source, &target);
+  ASSERT_TRUE(status.ok()) << status.error().oneLine();
+  EXPECT_EQ((*status)["sync"]["applied"].value("transactions", std::int64_t{-1}), p.transactionsApplied);
+  EXPECT_EQ((*status)["sync"]["positions"].value("first_streamed", ""), p.firstStreamed);
+  bool sawAudit = false;
+  for (const auto& e : (*status)["sequences"]) {
+    if (e.value("sequence", "") != "public.audit_id_seq") continue;
+    sawAudit = true;
+    EXPECT_EQ(e.value("source", ""), src("SELECT last_value FROM audit_id_seq")) << e.dump();
+    ASSERT_TRUE(e.contains("drift")) << e.dump();
+    EXPECT_EQ(e["drift"].get<std::int64_t>(),
+              std::stoll(e.value("source", "0")) - std::stoll(e.value("target", "0"))) << e.dump();
+    if (target.engine != model::Engine::PostgreSQL) {
+      EXPECT_EQ(e["drift"].get<std::int64_t>(), 0) << e.dump();
+    }
+  }
+  EXPECT_TRUE(sawAudit) << status->dump();
+
   // Exactly once: a second sync finds everything applied; new writes arrive once.
   src("UPDATE child SET note = 'second' WHERE id <= 10; INSERT INTO parent (id, name) VALUES (6000, 'late')");
   auto again = syncUntilCaughtUp(target, state);
