@@ -434,30 +434,60 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // Whatever way the run ends, its slot goes unless --keep-slot and the copy
   // finished: a failed run is resumed from a new snapshot, and a forgotten slot
   // makes the source keep its WAL.
-  struct SlotRelease {
-    SnapshotHolder& holder;
-    const connect::ConnectionSpec& source;
-    ~SlotRelease() { holder.release(source, false); }
-  } slotRelease{snapshot, req.source};
   std::optional<state::SnapshotInfo> previousSnapshot;  // a resumed run: the interrupted run's
   if (opt.resume) {
     auto previous = st.loadSnapshot();
     if (!previous) return std::move(previous).error();
     previousSnapshot = *previous;
   }
+  const bool streamFollows = opt.keepSlot && req.source.engine == model::Engine::PostgreSQL;
+  // A resumed copy that the stream follows keeps the first snapshot's slot (the
+  // stream starts at its position) and the publication made before it; the new
+  // snapshot only serves the tables copied now, each of them whole.
+  std::string streamSlot;
+  if (streamFollows && opt.resume && previousSnapshot && !previousSnapshot->slotName.empty()) {
+    auto probe = PgConnection::open(req.source);
+    if (!probe) return std::move(probe).error().context("source");
+    auto kept = (*probe)->query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = $1",
+                                {previousSnapshot->slotName});
+    if (!kept) return std::move(kept).error();
+    auto published = st.loadSetting("publication");
+    if (!published) return std::move(published).error();
+    if (!kept->empty() && kept->row(0).str("wal_status") != "lost" && *published) {
+      streamSlot = previousSnapshot->slotName;
+    } else {
+      core::log(core::LogLevel::Warning,
+                "resume: the first snapshot's slot " + previousSnapshot->slotName +
+                    " is gone (or lost its WAL): the changes since then cannot be streamed, so ferry sync will refuse "
+                    "this run; copy again from the start to stream (--abandon, then a new run)");
+    }
+  }
+  // Whatever way the run ends, its slot goes unless the stream follows: a failed
+  // run is resumed from a new snapshot, and a forgotten slot makes the source
+  // keep its WAL. The stream's slot stays even when the copy fails, so that a
+  // resumed copy can still be streamed from it (--abandon drops it).
+  struct SlotRelease {
+    SnapshotHolder& holder;
+    const connect::ConnectionSpec& source;
+    bool keep;
+    ~SlotRelease() { holder.release(source, keep); }
+  } slotRelease{snapshot, req.source, streamFollows && streamSlot.empty()};
   // --keep-slot (the stream follows): a publication of exactly the copied tables,
   // made before the slot.
   std::vector<std::pair<std::string, std::string>> publish;
-  if (opt.keepSlot && req.source.engine == model::Engine::PostgreSQL) {
+  if (streamFollows && streamSlot.empty()) {
     for (const auto& t : m_impl->tables) publish.emplace_back(t->job.sourceSchema, t->job.sourceTable);
   }
-  auto snap = takeSnapshot(req, runId, workers, snapshot, publish);
+  auto snap = takeSnapshot(req, runId, workers, snapshot, publish, streamSlot);
   if (!snap) return std::move(snap).error();
   if (!publish.empty()) {
     FERRY_TRY(st.saveSetting("publication", opt.publication.empty() ? runPublicationName(runId) : opt.publication));
-    // The stream starts at this snapshot's position: right only when every chunk
-    // is copied under it. A resumed copy's chunks come from a later snapshot.
-    FERRY_TRY(st.saveSetting("stream_seam", opt.resume ? "resumed" : "single"));
+  }
+  if (streamFollows) {
+    // The stream starts at the first snapshot's position: right for every chunk
+    // copied under it ("single"); a resumed copy records each table's own
+    // position ("per-table"); without the first slot it cannot be streamed.
+    FERRY_TRY(st.saveSetting("stream_seam", !opt.resume ? "single" : !streamSlot.empty() ? "per-table" : "resumed"));
   }
   // The tables are created once the snapshot is taken, not before: a logical
   // slot waits until the transactions running when it starts have ended, and
@@ -465,7 +495,9 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // snapshot take 0.23-0.42 s instead of 0.08-0.15 s (bench/copy); a MySQL
   // source's FLUSH TABLES WITH READ LOCK would wait for them likewise.
   createTables();
-  FERRY_TRY(st.saveSnapshot(*snap));
+  // The run's recorded snapshot is the stream's: a resumed copy under a kept
+  // slot leaves the first one in place.
+  if (streamSlot.empty()) FERRY_TRY(st.saveSnapshot(*snap));
   {
     std::lock_guard lock(m_impl->mutex);
     m_impl->snapshotText = describeSnapshot(*snap);
@@ -487,8 +519,28 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // 5. Chunks: planned once, then read back from the state on resume.
   setPhase(*m_impl, "planning");
   std::deque<PendingChunk> chunks;
-  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId, marks));
-  FERRY_TRY(checkSourceSinceSnapshot(st, workers.front(), m_impl->tables, previousSnapshot, *snap));
+  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId, marks, !streamSlot.empty()));
+  if (!streamSlot.empty()) {
+    // Each table copied now is copied whole under this snapshot: the stream
+    // applies a change to it only from this position on. Tables finished before
+    // keep the position they were copied at (the first snapshot's, when absent).
+    auto recorded = st.loadSetting("stream_table_positions");
+    if (!recorded) return std::move(recorded).error();
+    nlohmann::json positions = *recorded ? nlohmann::json::parse(**recorded, nullptr, false) : nlohmann::json::object();
+    if (!positions.is_object()) positions = nlohmann::json::object();
+    for (const auto& t : m_impl->tables) {
+      if (t->chunksDone < t->chunksTotal) positions[t->job.label()] = snap->consistentLsn;
+    }
+    FERRY_TRY(st.saveSetting("stream_table_positions", positions.dump()));
+  }
+  // Under a kept stream slot the changes since the first snapshot are the
+  // stream's to apply: no warning about stale chunks.
+  FERRY_TRY(checkSourceSinceSnapshot(st, workers.front(), m_impl->tables,
+                                     streamSlot.empty() ? previousSnapshot : std::nullopt, *snap));
+  if (!streamSlot.empty()) {
+    core::log(core::LogLevel::Info, "resume: the stream follows from the first snapshot's slot " + streamSlot +
+                                        "; tables copied now apply its changes from " + snap->consistentLsn);
+  }
   // A table that cannot be split (keyless on MySQL) and is bigger than half a
   // chunk starts first (longest task first): in size order the benchmark's
   // keyless table was the last task, one 0.8 s stream while the other worker
@@ -648,7 +700,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     if (auto made = creator->finish(); !made) firstError = std::move(made).error().context("pre-data DDL on the target");
   }
   if (creator) creator->stop();
-  if (!firstError && !stop.stop_requested()) snapshot.release(req.source, opt.keepSlot);
+  if (!firstError && !stop.stop_requested()) snapshot.release(req.source, streamFollows && streamSlot.empty());
 
   auto failed = [&](Error e) {
     setPhase(*m_impl, "failed");

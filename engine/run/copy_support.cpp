@@ -86,7 +86,8 @@ std::vector<std::string> splitStatements(const std::string& script) {
   return out;
 }
 
-std::vector<std::string> dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs) {
+std::vector<std::string> dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs,
+                                      const std::string& keep) {
   std::vector<std::string> dropped;
   auto c = PgConnection::open(source);
   if (!c) return dropped;
@@ -97,7 +98,9 @@ std::vector<std::string> dropRunSlots(const connect::ConnectionSpec& source, con
     auto slots = (*c)->query("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name LIKE $1", {prefix + "%"});
     if (!slots || slots->empty()) return dropped;
     bool anyActive = false;
+    if (!keep.empty() && slots->size() == 1 && slots->row(0).str("slot_name") == keep) return dropped;
     for (auto row : *slots) {
+      if (!keep.empty() && row.str("slot_name") == keep) continue;
       if (row.boolean("active")) {
         anyActive = true;
       } else if (auto st = connect::dropReplicationSlot(**c, row.str("slot_name")); !st) {
@@ -121,7 +124,7 @@ void SnapshotHolder::release(const connect::ConnectionSpec& source, bool keep) {
   }
   if (slotName.empty()) return;
   // This run's slot, and any a killed attempt of the same run left behind.
-  if (!keep) dropRunSlots(source, slotName.substr(0, slotName.rfind('_') + 1), 5000);
+  if (!keep) dropRunSlots(source, slotName.substr(0, slotName.rfind('_') + 1), 5000, streamSlot);
   slotName.clear();
 }
 
@@ -239,16 +242,19 @@ core::Status dropRunPublication(const connect::ConnectionSpec& source, const std
 
 core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
                                                std::vector<WorkerConnections>& workers, SnapshotHolder& holder,
-                                               const std::vector<std::pair<std::string, std::string>>& publish) {
+                                               const std::vector<std::pair<std::string, std::string>>& publish,
+                                               const std::string& streamSlot) {
   state::SnapshotInfo info;
   info.capturedAt = std::chrono::system_clock::now();
   if (req.source.engine == model::Engine::PostgreSQL) {
     info.engine = state::SnapshotEngine::PostgreSQL;
     // A killed run can leave its slot behind (even one it never recorded, when
     // the kill came between creating and recording it): every slot of this run
-    // goes before a new one is made.
+    // goes before a new one is made — but the stream's, when a resumed copy
+    // keeps the first snapshot's slot for the stream (streamSlot).
     const std::string prefix = runSlotPrefix(runId);
-    dropRunSlots(req.source, prefix, 5000);
+    dropRunSlots(req.source, prefix, 5000, streamSlot);
+    holder.streamSlot = streamSlot;
     // The publication exists before the slot: pgoutput reads it through the
     // historic catalog of each decoded transaction.
     if (!publish.empty() && !req.options.publication.empty()) {
@@ -431,7 +437,7 @@ core::Status checkCtidChunksStillValid(state::RunStateStore& st, WorkerConnectio
 core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
                         std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
                         std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId,
-                        const copy::MarksTable& marks) {
+                        const copy::MarksTable& marks, bool wholeTables) {
   auto existing = st.listTables();
   if (!existing) return std::move(existing).error();
   std::map<std::string, state::TableState> known;
@@ -524,6 +530,36 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
     ++rt.chunksDone;
     rt.rowsWritten += c.counts.rowsWritten;
     rt.rowsRead += c.counts.rowsRead;
+  }
+  if (!wholeTables) return {};
+  // Tables copied in part: emptied, their chunks and marks forgotten, all queued.
+  const auto engine = target.pg ? model::Engine::PostgreSQL : model::Engine::MySQL;
+  for (auto& rt : tables) {
+    if (rt->chunksDone == 0 || rt->chunksDone == rt->chunksTotal) continue;
+    core::log(core::LogLevel::Info, "resume: " + rt->job.label() + " had " + std::to_string(rt->chunksDone) + " of " +
+                                        std::to_string(rt->chunksTotal) +
+                                        " chunks copied; it is copied again whole under the new snapshot, so the "
+                                        "stream knows from which position its changes apply");
+    const std::string truncate = "TRUNCATE TABLE " + ddl::qualified(engine, rt->job.targetSchema, rt->job.targetTable);
+    FERRY_TRY(target.pg ? target.pg->exec(truncate) : target.my->exec(truncate));
+    std::vector<std::string> ids;
+    for (const auto& c : *chunks) {
+      if (c.tableId == rt->stateId) ids.push_back(std::to_string(c.id));
+    }
+    if (!ids.empty()) {
+      const std::string forget = "DELETE FROM " + ddl::qualified(engine, marks.schema, marks.table) +
+                                 " WHERE run_id = " + ddl::quoteLiteral(runId) + " AND chunk_id IN (" +
+                                 core::join(ids, ", ") + ")";
+      FERRY_TRY(target.pg ? target.pg->exec(forget) : target.my->exec(forget));
+    }
+    FERRY_TRY(st.resetTableChunks(rt->stateId));
+    std::erase_if(queue, [&](const PendingChunk& p) { return p.table == rt.get(); });
+    for (const auto& c : *chunks) {
+      if (c.tableId == rt->stateId) queue.push_back({rt.get(), c.id, chunkFromState(c)});
+    }
+    rt->chunksDone = 0;
+    rt->rowsWritten = 0;
+    rt->rowsRead = 0;
   }
   return {};
 }

@@ -69,7 +69,9 @@ std::vector<std::string> splitStatements(const std::string& script);
 /// Drops every inactive replication slot whose name starts with `prefix`,
 /// waiting up to `waitMs` for slots still held by a dying connection; returns
 /// the names dropped.
-std::vector<std::string> dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs);
+/// Drops every slot named with `prefix` but `keep` (a resumed run's stream slot).
+std::vector<std::string> dropRunSlots(const connect::ConnectionSpec& source, const std::string& prefix, int waitMs,
+                                      const std::string& keep = {});
 /// Every slot of a run is named with this prefix.
 std::string runSlotPrefix(const std::string& runId);
 
@@ -77,6 +79,8 @@ std::string runSlotPrefix(const std::string& runId);
 struct SnapshotHolder {
   std::unique_ptr<connect::ExportedSnapshot> exported;
   std::string slotName;
+  /// A resumed copy the stream follows: the first snapshot's slot, which release() never drops.
+  std::string streamSlot;
   /// Ends the export; drops the slot unless `keep` (the change-capture phase
   /// will need it; a forgotten slot holds WAL on the source forever).
   void release(const connect::ConnectionSpec& source, bool keep);
@@ -89,7 +93,8 @@ struct SnapshotHolder {
 /// slot would not cover the transactions before it).
 core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std::string& runId,
                                                std::vector<WorkerConnections>& workers, SnapshotHolder& holder,
-                                               const std::vector<std::pair<std::string, std::string>>& publish = {});
+                                               const std::vector<std::pair<std::string, std::string>>& publish = {},
+                                               const std::string& streamSlot = {});
 /// Where a run keeps its chunk marks (the stream's position table goes beside
 /// them): recorded in the run state; nullopt for a run that recorded none.
 core::Result<std::optional<copy::MarksTable>> loadMarksTable(const state::RunStateStore& store);
@@ -114,11 +119,13 @@ std::string describeSnapshot(const state::SnapshotInfo& s);
 
 /// Fresh run: plans every table's chunks and records them. Resume: reads them
 /// back, marks the chunks whose mark the target already holds as done, and
-/// queues the rest.
+/// queues the rest. `wholeTables` (a resumed copy the stream follows): a table
+/// whose chunks were copied only in part is emptied on the target and copied
+/// again whole, so that every table is copied under one snapshot.
 core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
                         std::vector<std::unique_ptr<TableRuntime>>& tables, const CopyOptions& options,
                         std::deque<PendingChunk>& queue, TargetConnection& target, const std::string& runId,
-                        const copy::MarksTable& marks);
+                        const copy::MarksTable& marks, bool wholeTables = false);
 
 /// After planning: what the source looked like at the snapshot, and on a
 /// resumed run whether it changed since the interrupted run's snapshot (`old`),

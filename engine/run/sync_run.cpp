@@ -183,12 +183,24 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   }
   auto seam = st.loadSetting("stream_seam");
   if (!seam) return std::move(seam).error();
-  if (!*seam || **seam != "single") {
+  // Where each table's changes start to apply: the slot's position, or — a
+  // resumed copy — the position of the snapshot the table was copied under.
+  std::map<std::string, cdc::PgPosition> tableFrom;
+  if (*seam && **seam == "per-table") {
+    auto recorded = st.loadSetting("stream_table_positions");
+    if (!recorded) return std::move(recorded).error();
+    const auto j = nlohmann::json::parse(recorded->value_or("{}"), nullptr, false);
+    if (!j.is_object()) return Error(ErrorKind::Data, "the run state's stream_table_positions is not valid JSON");
+    for (const auto& [label, lsn] : j.items()) {
+      auto p = cdc::PgPosition::parse(lsn.get<std::string>());
+      if (!p) return std::move(p).error();
+      tableFrom[label] = *p;
+    }
+  } else if (!*seam || **seam != "single") {
     return Error(ErrorKind::Unsupported,
-                 "the copy of this run was resumed under a new snapshot, so its chunks were not all read at the "
-                 "slot's position",
-                 "Streaming after a resumed copy is not supported yet: copy again from the start (--abandon, then "
-                 "ferry copy --keep-slot into an empty target).");
+                 "the copy of this run was resumed after the first snapshot's slot was gone, so the changes "
+                 "between its snapshots cannot be streamed",
+                 "Copy again from the start (--abandon, then ferry migrate into an empty target).");
   }
   const std::string runId = info->runId;
   const std::string slot = (*snapshot)->slotName;
@@ -387,6 +399,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     bool groupOpen = false;  // a target transaction is open
     bool inTx = false;       // between a source Begin and its Commit
     bool skipping = false;   // the source transaction is already applied
+    cdc::PgPosition txCommit;  // the commit position of the source transaction in flight
     int groupTx = 0;
     std::size_t queued = 0;
     Clock::time_point groupStart;
@@ -573,6 +586,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       switch (e.kind) {
         case cdc::ChangeEvent::Kind::Begin:
           inTx = true;
+          txCommit = e.commitLsn;
           im.update([](SyncProgress& s) { ++s.transactionsReceived; });
           // At or below the target's stored position: applied before a restart.
           skipping = e.commitLsn < applied;
@@ -620,6 +634,14 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           auto op = mapper.rowOp(e);
           if (!op) return failed(std::move(op).error().context("at " + src.serverEnd().text()));
           if (!*op) break;
+          if (!tableFrom.empty()) {
+            // A table a resumed copy read under a later snapshot already holds this change.
+            const auto from = tableFrom.find((*op)->table->label);
+            if (from != tableFrom.end() && txCommit < from->second) {
+              im.update([](SyncProgress& s) { ++s.skippedRows; });
+              break;
+            }
+          }
           if (auto t = throttle(); !t) return failed(std::move(t).error());
           if (auto a = tgt.apply(**op); !a) return failed(std::move(a).error());
           ++groupRows;
@@ -636,7 +658,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           if (skipping) break;
           std::vector<const cdc::TargetTable*> ts;
           for (auto id : e.truncated) {
-            if (const auto* t = mapper.target(id)) ts.push_back(t);
+            const auto* t = mapper.target(id);
+            if (!t) continue;
+            const auto from = tableFrom.find(t->label);
+            if (from != tableFrom.end() && txCommit < from->second) continue;
+            ts.push_back(t);
           }
           if (!ts.empty()) {
             if (auto t = tgt.truncate(ts, e.truncateRestartIdentity); !t) return failed(std::move(t).error());

@@ -123,6 +123,9 @@ public:
   /// For resume: every running chunk (its worker died with the process) goes
   /// back to pending. Done chunks stay done. Returns how many were reset.
   core::Result<std::int64_t> resetRunningChunks();
+  /// Every chunk of the table pending again with its counts zeroed (a table to
+  /// be copied anew, all under one snapshot).
+  core::Status resetTableChunks(std::int64_t tableId);
 
   // ---- rejects and totals ------------------------------------------------
 

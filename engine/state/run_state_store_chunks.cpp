@@ -150,6 +150,13 @@ core::Status RunStateStore::markChunkFailed(std::int64_t chunkId, const std::str
   return {};
 }
 
+core::Status RunStateStore::resetTableChunks(std::int64_t tableId) {
+  std::lock_guard lock(m_impl->mutex);
+  detail::SqliteDb& db = *m_impl->db;
+  FERRY_STATE_PREPARE(update, db, sql::kResetTableChunks);
+  return update.bind(1, tableId).run();
+}
+
 core::Result<std::int64_t> RunStateStore::resetRunningChunks() {
   std::lock_guard lock(m_impl->mutex);
   detail::SqliteDb& db = *m_impl->db;

@@ -230,6 +230,9 @@ inline constexpr const char* kMarkChunkDone =
     " bytes = ?4, finished_at = ?5, error = '' WHERE id = ?6";
 inline constexpr const char* kMarkChunkFailed =
     "UPDATE chunks SET status = 'failed', error = ?1, finished_at = ?2 WHERE id = ?3";
+inline constexpr const char* kResetTableChunks =
+    "UPDATE chunks SET status = 'pending', rows_read = 0, rows_written = 0, rows_rejected = 0, bytes = 0,"
+    " started_at = NULL, finished_at = NULL, error = '' WHERE table_id = ?1";
 inline constexpr const char* kResetRunningChunks =
     "UPDATE chunks SET status = 'pending', started_at = NULL WHERE status = 'running'";
 
