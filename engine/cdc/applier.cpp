@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/log.h"
 #include "core/text.h"
 #include "typemap/value_converter.h"
 
@@ -50,17 +51,24 @@ core::Status RowMapper::relation(const Relation& rel) {
     m.jobColumn.push_back(found);
     m.key.push_back(c.key);
   }
-  std::vector<std::string> dropped;
+  std::vector<std::string> missing;
   for (const auto& c : job.columns) {
-    if (!seen.contains(c.sourceName)) dropped.push_back(c.sourceName);
+    if (!seen.contains(c.sourceName)) missing.push_back(c.sourceName);
   }
-  if (!added.empty() || !dropped.empty()) {
-    std::string what;
-    if (!added.empty()) what += "new column(s) " + core::join(added, ", ");
-    if (!dropped.empty()) what += std::string(what.empty() ? "" : "; ") + "column(s) gone: " + core::join(dropped, ", ");
+  if (!added.empty()) {
+    m_added = added;
+    m_addedTable = rel.label();
+    std::string what = "new column(s) " + core::join(added, ", ");
+    if (!missing.empty()) what += "; column(s) no longer sent: " + core::join(missing, ", ") + " (a rename?)";
     return Error(ErrorKind::Unsupported, "schema change on the source: " + rel.label() + ": " + what,
-                 "Change the target table to match (or copy the table again), then run `ferry sync` again; the "
-                 "stream stopped before the first change in the new shape.");
+                 "Add the column(s) to the target table (ferry proposes the statement; --ddl auto-additive applies a "
+                 "nullable one by itself), then run ferry sync again; the stream stopped before the first change in "
+                 "the new shape.");
+  }
+  if (!missing.empty()) {
+    core::log(core::LogLevel::Info, "sync: " + rel.label() + ": column(s) " + core::join(missing, ", ") +
+                                        " not in the source's rows at this point (added later, or dropped on the "
+                                        "source): not written by these changes");
   }
   bool anyKey = false;
   for (bool k : m.key) anyKey = anyKey || k;

@@ -23,9 +23,15 @@ class RowMapper {
 public:
   explicit RowMapper(std::vector<copy::TableJob> jobs);
 
-  /// A Relation message. An Error of kind Unsupported when its columns are not
-  /// the ones copied (a schema change: the stream stops before applying it).
+  /// A Relation message. An Error of kind Unsupported when it has a column the
+  /// mapping does not know (added on the source: the stream stops before the
+  /// first change in the new shape; addedColumns() names them). A mapped column
+  /// the relation lacks (added later in the source's history, or dropped there)
+  /// is simply not written.
   core::Status relation(const Relation& rel);
+  /// The columns of the last relation refused by relation().
+  const std::vector<std::string>& addedColumns() const { return m_added; }
+  const std::string& addedTable() const { return m_addedTable; }
   /// The row change of an Insert/Update/Delete event; nullopt for a table that
   /// is not migrated.
   core::Result<std::optional<RowOp>> rowOp(const ChangeEvent& e);
@@ -51,6 +57,8 @@ private:
   std::vector<std::unique_ptr<TargetTable>> m_targets;  ///< parallel to m_jobs
   std::map<std::string, std::size_t> m_bySource;        ///< "schema.table" → index
   std::map<std::uint32_t, Mapped> m_relations;
+  std::vector<std::string> m_added;
+  std::string m_addedTable;
 };
 
 }  // namespace ferry::cdc

@@ -32,6 +32,8 @@ struct SyncArgs {
   std::string statePath;
   std::string until;
   std::string onConflict = "stop";
+  std::string ddl = "stop";
+  std::string truncate = "apply";
   int heartbeatMs = 200;
   int stallAfter = 30;
   std::int64_t maxRate = 0;
@@ -45,6 +47,8 @@ run::SyncOptions syncOptionsOf(const SyncArgs& args, const std::string& statePat
   o.statePath = statePath;
   o.untilCaughtUp = args.until == "caught-up";
   o.onConflict = args.onConflict == "log" ? run::OnConflict::Log : run::OnConflict::Stop;
+  o.ddl = args.ddl == "auto-additive" ? run::DdlPolicy::AutoAdditive : run::DdlPolicy::Stop;
+  o.truncate = args.truncate == "stop" ? run::TruncatePolicy::Stop : run::TruncatePolicy::Apply;
   o.heartbeatMs = args.heartbeatMs;
   o.stallAfterSeconds = args.stallAfter;
   o.maxRowsPerSecond = args.maxRate;
@@ -60,6 +64,12 @@ void addStreamOptions(CLI::App* cmd, SyncArgs& args) {
   cmd->add_option("--on-conflict", args.onConflict,
                   "stop (default, exit 3) or log: an UPDATE/DELETE that finds no row, an INSERT that meets one")
       ->check(CLI::IsMember({"stop", "log"}));
+  cmd->add_option("--ddl", args.ddl,
+                  "A column the source gained: stop (default, exit 4, the ALTER TABLE proposed) or auto-additive "
+                  "(a nullable one is added to the target by itself)")
+      ->check(CLI::IsMember({"stop", "auto-additive"}));
+  cmd->add_option("--truncate", args.truncate, "A TRUNCATE on the source: apply (default) or stop (exit 4)")
+      ->check(CLI::IsMember({"apply", "stop"}));
   cmd->add_option("--heartbeat-ms", args.heartbeatMs, "Heartbeat interval for the lag measure (0: off)");
   cmd->add_option("--stall-after", args.stallAfter, "Seconds without progress while the source moves: stalled");
   cmd->add_option("--reconnect-for", args.reconnectFor,
@@ -226,6 +236,9 @@ int runStatusCommand(const StatusArgs& args) {
                 p.value("stalled", false) ? (", STALLED: " + p.value("stall_reason", "")).c_str() : "");
   } else {
     std::printf("sync: not started\n");
+  }
+  if (j.contains("ddl_proposed")) {
+    std::printf("schema change awaiting a decision; proposed for the target:\n%s\n", j.value("ddl_proposed", "").c_str());
   }
   if (j.contains("bytes_behind")) {
     std::printf("behind the source: %s\n", core::humanBytes(j.value("bytes_behind", std::int64_t{0})).c_str());

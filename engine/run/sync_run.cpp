@@ -13,11 +13,14 @@
 
 #include "cdc/applier.h"
 #include "cdc/change_source.h"
+#include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
 #include "connect/pg/pg_stream.h"
 #include "copy/table_job.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "ddl/ddl_generator.h"
+#include "ddl/quoting.h"
 #include "run/assessment_run.h"
 #include "run/copy_support.h"
 #include "run/state_path.h"
@@ -64,6 +67,85 @@ void addSample(std::deque<std::pair<Clock::time_point, double>>& window, double 
 
 nlohmann::json lagJson(const LagStats& l) {
   return {{"last", l.last}, {"p50", l.p50}, {"p95", l.p95}, {"p99", l.p99}, {"max", l.max}, {"samples", l.samples}};
+}
+
+/// The target table lacks a column the source has now (added since the copy):
+/// `ALTER TABLE … ADD COLUMN` from the same mapping as the copy's DDL — applied
+/// when the policy allows and the column is nullable, plain (not generated, no
+/// identity), else proposed in the error that stops the sync.
+core::Status addMissingColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
+                               const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
+                               std::atomic<SyncRun::StopReason>& reason) {
+  const bool pg = target.engine == model::Engine::PostgreSQL;
+  std::unique_ptr<connect::PgConnection> pgc;
+  std::unique_ptr<connect::MySqlConnection> myc;
+  if (pg) {
+    auto c = connect::PgConnection::open(target);
+    if (!c) return std::move(c).error().context("target");
+    pgc = std::move(*c);
+  } else {
+    auto c = connect::MySqlConnection::open(target);
+    if (!c) return std::move(c).error().context("target");
+    myc = std::move(*c);
+  }
+  std::vector<std::string> proposals;
+  std::vector<std::string> missingNames;
+  bool allAdditive = true;
+  for (const auto& job : jobs) {
+    auto cols = pg ? pgc->query("SELECT column_name AS c FROM information_schema.columns WHERE table_schema = $1 AND "
+                                "table_name = $2",
+                                {job.targetSchema, job.targetTable})
+                   : myc->query("SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                                connect::MySqlConnection::quoteLiteral(job.targetSchema) + " AND TABLE_NAME = " +
+                                connect::MySqlConnection::quoteLiteral(job.targetTable));
+    if (!cols) return std::move(cols).error().context("reading the target's columns of " + job.label());
+    std::set<std::string> have;
+    for (auto row : *cols) have.insert(row.str("c"));
+    if (have.empty()) continue;  // the table itself is missing: the apply says so
+    const ddl::TableDef* def = nullptr;
+    for (const auto& t : model.tables) {
+      if (t.schema == job.targetSchema && t.name == job.targetTable) def = &t;
+    }
+    for (const auto& c : job.columns) {
+      if (have.contains(c.targetName)) continue;
+      const ddl::ColumnDef* col = nullptr;
+      if (def) {
+        for (const auto& cd : def->columns) {
+          if (cd.name == c.targetName) col = &cd;
+        }
+      }
+      if (!col) {
+        return Error(ErrorKind::Internal, "no target definition for the new column " + job.label() + "." + c.sourceName);
+      }
+      const std::string stmt = "ALTER TABLE " + ddl::qualified(target.engine, job.targetSchema, job.targetTable) +
+                               " ADD COLUMN " + ddl::columnDefinition(target.engine, *col);
+      const bool additive = col->nullable && !col->generatedExpr && col->identity == ddl::IdentityDef::None;
+      if (policy == DdlPolicy::AutoAdditive && additive) {
+        FERRY_TRY(pg ? pgc->exec(stmt) : myc->exec(stmt));
+        core::log(core::LogLevel::Info, "sync: --ddl auto-additive: applied on the target: " + stmt);
+        auto n = st.loadSetting("ddl_applied_count");
+        const int k = n && *n ? std::stoi(**n) + 1 : 1;
+        FERRY_TRY(st.saveSetting("ddl_applied_" + std::to_string(k), stmt));
+        FERRY_TRY(st.saveSetting("ddl_applied_count", std::to_string(k)));
+        continue;
+      }
+      allAdditive = allAdditive && additive;
+      proposals.push_back(stmt + ";");
+      missingNames.push_back(job.label() + "." + c.sourceName + " (" + col->type + (col->nullable ? "" : " NOT NULL") + ")");
+    }
+  }
+  if (proposals.empty()) return st.saveSetting("ddl_proposed", "");
+  reason = SyncRun::StopReason::SchemaChange;
+  FERRY_TRY(st.saveSetting("ddl_proposed", core::join(proposals, "\n")));
+  return Error(ErrorKind::Unsupported,
+               "the source has column(s) the target lacks: " + core::join(missingNames, ", ") +
+                   ". Proposed for the target: " + core::join(proposals, " "),
+               allAdditive || policy == DdlPolicy::AutoAdditive
+                   ? std::string("Run the statement(s) on the target (edit them if you like; ferry status shows them "
+                                 "too), then ferry sync again — or sync with --ddl auto-additive to apply such "
+                                 "nullable columns by itself.")
+                   : std::string("A NOT NULL, generated or identity column is not added by --ddl auto-additive: run "
+                                 "the statement(s) on the target (edit them if you like), then ferry sync again."));
 }
 
 }  // namespace
@@ -211,25 +293,39 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   if (!recordedMarks) return std::move(recordedMarks).error();
   if (*recordedMarks) marks = **recordedMarks;
 
-  // 2. What the copy wrote: the same assessment gives the same target tables and converters.
-  AssessRequest areq;
-  areq.source = req.source;
-  areq.target = req.target;
-  areq.project = req.project;
-  auto assessed = assessSource(areq);
-  if (!assessed) return std::move(assessed).error();
-  FERRY_TRY(checkRunServers(st, true, *assessed->sourceServer, *assessed->targetServer));
-  auto jobs = copy::buildJobs(assessed->catalog, assessed->assessment);
-  if (!jobs) return std::move(jobs).error();
+  // 2. What the copy wrote: the same assessment gives the same target tables and
+  // converters. Made again after a schema change on the source (a new column).
   auto tables = st.listTables();
   if (!tables) return std::move(tables).error();
   std::set<std::string> copied;
   for (const auto& t : *tables) copied.insert(t.sourceSchema + "." + t.sourceTable);
-  std::vector<copy::TableJob> streamed;
-  for (auto& j : *jobs) {
-    if (copied.contains(j.label())) streamed.push_back(std::move(j));
-  }
-  cdc::RowMapper mapper(std::move(streamed));
+  std::unique_ptr<cdc::RowMapper> mapperHolder;
+  bool serversChecked = false;
+  // Maps the tables anew from the source's catalog and makes sure the target
+  // has every column the source has now: a missing one is added (--ddl
+  // auto-additive, nullable only) or the sync stops proposing the statement.
+  auto buildMapper = [&]() -> core::Status {
+    AssessRequest areq;
+    areq.source = req.source;
+    areq.target = req.target;
+    areq.project = req.project;
+    auto assessed = assessSource(areq);
+    if (!assessed) return std::move(assessed).error();
+    if (!serversChecked) {
+      FERRY_TRY(checkRunServers(st, true, *assessed->sourceServer, *assessed->targetServer));
+      serversChecked = true;
+    }
+    auto jobs = copy::buildJobs(assessed->catalog, assessed->assessment);
+    if (!jobs) return std::move(jobs).error();
+    std::vector<copy::TableJob> streamed;
+    for (auto& j : *jobs) {
+      if (copied.contains(j.label())) streamed.push_back(std::move(j));
+    }
+    FERRY_TRY(addMissingColumns(req.target, streamed, assessed->assessment.target, opt.ddl, st, im.stopReason));
+    mapperHolder = std::make_unique<cdc::RowMapper>(std::move(streamed));
+    return {};
+  };
+  FERRY_TRY(buildMapper());
 
   // What outlives a lost connection: heartbeats already emitted (they are still
   // in the source's WAL and come again), the caught-up goal, the divergences logged.
@@ -310,8 +406,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   // One connection to each server, from the target's stored position, until
   // the end or an error; a lost connection ends the attempt and the caller
   // retries with backoff.
+  bool refreshSchema = false;            // streamOnce ended on a new column: map again, start over
+  std::set<std::string> schemaRefreshed;  // table:columns refreshed once already (a second time stops)
   auto streamOnce = [&]() -> core::Status {
     attemptConnected = false;
+    cdc::RowMapper& mapper = *mapperHolder;
     // 3. The target, and where it stands.
     auto target = cdc::openApplyTarget(req.target, {});
     if (!target) return std::move(target).error().context("target");
@@ -620,7 +719,15 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           break;
         case cdc::ChangeEvent::Kind::Relation:
           if (auto r = mapper.relation(*e.relation); !r) {
-            im.stopReason = StopReason::SchemaChange;
+            // A new column: the mapping is made again from the source's catalog
+            // and the attempt starts over from the stored position (the open
+            // group is rolled back; nothing of this transaction is applied).
+            if (!schemaRefreshed.contains(mapper.addedTable() + ":" + core::join(mapper.addedColumns(), ","))) {
+              schemaRefreshed.insert(mapper.addedTable() + ":" + core::join(mapper.addedColumns(), ","));
+              refreshSchema = true;
+            } else {
+              im.stopReason = StopReason::SchemaChange;
+            }
             return failed(std::move(r).error());
           }
           break;
@@ -656,6 +763,19 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         }
         case cdc::ChangeEvent::Kind::Truncate: {
           if (skipping) break;
+          if (opt.truncate == TruncatePolicy::Stop) {
+            std::vector<std::string> names;
+            for (auto id : e.truncated) {
+              if (mapper.target(id)) names.push_back(mapper.label(id));
+            }
+            if (!names.empty()) {
+              im.stopReason = StopReason::SchemaChange;
+              return failed(Error(ErrorKind::Unsupported,
+                                  "TRUNCATE of " + core::join(names, ", ") + " on the source (--truncate stop)",
+                                  "Nothing of its transaction was applied. Empty the table(s) on the target yourself "
+                                  "or run with --truncate apply, then run ferry sync again."));
+            }
+          }
           std::vector<const cdc::TargetTable*> ts;
           for (auto id : e.truncated) {
             const auto* t = mapper.target(id);
@@ -695,9 +815,19 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   auto backoff = std::chrono::milliseconds(500);
   auto lostSince = Clock::now();
   while (true) {
+    refreshSchema = false;
     auto once = streamOnce();
     if (once) break;
     Error e = std::move(once).error();
+    if (refreshSchema) {
+      core::log(core::LogLevel::Info, "sync: " + e.oneLine() + " — mapping the source again");
+      if (auto b = buildMapper(); !b) {
+        im.setPhase("failed");
+        saveProgress();
+        return std::move(b).error();
+      }
+      continue;
+    }
     if (attemptConnected) {
       lostSince = Clock::now();
       backoff = std::chrono::milliseconds(500);

@@ -21,11 +21,17 @@
 namespace ferry::run {
 
 enum class OnConflict { Stop, Log };
+/// A column the source gained: stop and propose the target statement, or add a
+/// nullable one by itself.
+enum class DdlPolicy { Stop, AutoAdditive };
+enum class TruncatePolicy { Apply, Stop };
 
 struct SyncOptions {
   std::string statePath;  ///< the copy's run-state file (required)
   bool untilCaughtUp = false;  ///< exit once everything committed at the start is applied
   OnConflict onConflict = OnConflict::Stop;
+  DdlPolicy ddl = DdlPolicy::Stop;
+  TruncatePolicy truncate = TruncatePolicy::Apply;
   int heartbeatMs = 200;
   int stallAfterSeconds = 30;
   /// Source transactions grouped into one target transaction at most; the group

@@ -103,6 +103,10 @@ core::Result<nlohmann::json> runStatus(const std::string& statePath, const conne
     slot = (*snapshot)->slotName;
     out["snapshot"] = {{"slot", slot}, {"position", (*snapshot)->consistentLsn}};
   }
+  // A schema change the sync stopped for: the statements it proposes.
+  if (auto proposed = st.loadSetting("ddl_proposed"); proposed && *proposed && !(*proposed)->empty()) {
+    out["ddl_proposed"] = **proposed;
+  }
   auto saved = st.loadSetting("sync_progress");
   if (!saved) return std::move(saved).error();
   std::string applied;

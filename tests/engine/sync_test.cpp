@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -594,6 +595,122 @@ TEST_F(Sync, AResumedCopyIsStreamedFromEachTablesOwnSnapshotPostgres) {
 TEST_F(Sync, AResumedCopyIsStreamedFromEachTablesOwnSnapshotMariaDb) {
   test::recreateMySqlDatabase(kMyTarget);
   resumedCopyStreams(test::mysqlSpec(kMyTarget), test::mysqlUrl(kMyTarget), "resumed-my");
+}
+
+/// Schema changes during the stream: a new nullable column stops the sync with
+/// the proposed ALTER TABLE (exit 4), --ddl auto-additive adds it and goes on; a
+/// NOT NULL one is only proposed, and once the DBA ran it the sync goes on;
+/// --truncate stop stops before a TRUNCATE, apply applies it.
+void schemaChanges(const connect::ConnectionSpec& target, const std::string& name) {
+  const bool pg = target.engine == model::Engine::PostgreSQL;
+  auto onTarget = [&](const std::string& sql) {
+    return pg ? core::trim(test::psql(kPgTarget, sql)) : core::trim(test::mariadb(kMyTarget, sql));
+  };
+  const std::string t = pg ? "public." : "";
+  const std::string state = statePath(name);
+  auto copied = copyKeepingSlot(target, state);
+  ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
+  auto sync = [&](run::DdlPolicy ddl, run::TruncatePolicy truncate, run::SyncRun::StopReason* reason) {
+    run::SyncRequest req;
+    req.source = test::pgSpec(kSource);
+    req.target = target;
+    req.options.statePath = state;
+    req.options.untilCaughtUp = true;
+    req.options.heartbeatMs = 50;
+    req.options.ddl = ddl;
+    req.options.truncate = truncate;
+    run::SyncRun s(req);
+    auto r = s.run({});
+    if (reason) *reason = s.stopReason();
+    return r;
+  };
+  src("INSERT INTO parent (id, name) VALUES (8000, 'before'); ALTER TABLE parent ADD COLUMN extra text; "
+      "INSERT INTO parent (id, name, extra) VALUES (8001, 'after', 'e1'); UPDATE parent SET extra = 'e2' WHERE id = 1");
+  run::SyncRun::StopReason reason{};
+  auto stopped = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Apply, &reason);
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(reason, run::SyncRun::StopReason::SchemaChange);
+  EXPECT_NE(stopped.error().message().find("ADD COLUMN"), std::string::npos) << stopped.error().oneLine();
+  EXPECT_NE(stopped.error().message().find("extra"), std::string::npos) << stopped.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT count(*) FROM " + t + "parent WHERE id = 8000"), "0") << "stopped before the change";
+  auto added = sync(run::DdlPolicy::AutoAdditive, run::TruncatePolicy::Apply, &reason);
+  ASSERT_TRUE(added.ok()) << added.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT extra FROM " + t + "parent WHERE id = 8001"), "e1");
+  EXPECT_EQ(onTarget("SELECT extra FROM " + t + "parent WHERE id = 1"), "e2");
+  EXPECT_EQ(onTarget("SELECT count(*) FROM " + t + "parent WHERE id = 8000"), "1");
+  EXPECT_EQ(differencesOf(target), "");
+
+  // NOT NULL: proposed, not applied; the DBA runs it, the sync goes on.
+  src("ALTER TABLE child ADD COLUMN must int NOT NULL DEFAULT 7; INSERT INTO child (id, parent_id, note, must) VALUES (95000, 1, 'n', 9)");
+  auto proposed = sync(run::DdlPolicy::AutoAdditive, run::TruncatePolicy::Apply, &reason);
+  ASSERT_FALSE(proposed.ok());
+  EXPECT_EQ(reason, run::SyncRun::StopReason::SchemaChange);
+  EXPECT_NE(proposed.error().message().find("must"), std::string::npos) << proposed.error().oneLine();
+  const auto source = test::pgSpec(kSource);
+  auto status = run::runStatus(state, &source, &target);
+  ASSERT_TRUE(status.ok());
+  const std::string statement = status->value("ddl_proposed", "");
+  ASSERT_NE(statement.find("NOT NULL"), std::string::npos) << statement;
+  if (pg) {
+    test::psql(kPgTarget, statement);
+  } else {
+    test::mariadb(kMyTarget, statement);
+  }
+  auto after = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Apply, &reason);
+  ASSERT_TRUE(after.ok()) << after.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT must FROM " + t + "child WHERE id = 95000"), "9");
+  EXPECT_EQ(onTarget("SELECT must FROM " + t + "child WHERE id = 2"), "7") << "the default filled the rows there";
+  EXPECT_EQ(differencesOf(target), "");
+
+  // TRUNCATE: stop, then apply.
+  src("TRUNCATE keyless");
+  auto truncStop = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Stop, &reason);
+  ASSERT_FALSE(truncStop.ok());
+  EXPECT_EQ(reason, run::SyncRun::StopReason::SchemaChange);
+  EXPECT_NE(truncStop.error().message().find("TRUNCATE of public.keyless"), std::string::npos) << truncStop.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT count(*) FROM " + t + "keyless"), "3");
+  auto truncApply = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Apply, &reason);
+  ASSERT_TRUE(truncApply.ok()) << truncApply.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT count(*) FROM " + t + "keyless"), "0");
+  EXPECT_EQ(differencesOf(target), "");
+
+  // Mid-stream: a running sync meets the new column in the stream, maps the
+  // source again, adds the column and goes on.
+  run::SyncRequest req;
+  req.source = test::pgSpec(kSource);
+  req.target = target;
+  req.options.statePath = state;
+  req.options.heartbeatMs = 50;
+  req.options.ddl = run::DdlPolicy::AutoAdditive;
+  run::SyncRun live(req);
+  std::optional<core::Result<run::SyncSummary>> result;
+  std::jthread runner([&](std::stop_token stop) { result.emplace(live.run(stop)); });
+  for (int i = 0; i < 200 && live.progress().phase != "streaming"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  src("ALTER TABLE parent ADD COLUMN mid int; INSERT INTO parent (id, name, mid) VALUES (8100, 'mid', 42)");
+  std::string mid;
+  for (int i = 0; i < 300 && mid != "42" && !result; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    mid = onTarget("SELECT count(*) FROM " + t + "parent WHERE id = 8100") == "1"
+              ? onTarget("SELECT mid FROM " + t + "parent WHERE id = 8100")
+              : "";
+  }
+  runner.request_stop();
+  runner.join();
+  ASSERT_TRUE(result && result->ok()) << (result ? result->error().oneLine() : "no result");
+  EXPECT_EQ(mid, "42");
+  EXPECT_EQ(differencesOf(target), "");
+}
+
+TEST_F(Sync, SchemaChangesStopOrApplyPostgres) {
+  test::recreatePgDatabase(kPgTarget);
+  schemaChanges(test::pgSpec(kPgTarget), "ddl-pg");
+}
+
+TEST_F(Sync, SchemaChangesStopOrApplyMariaDb) {
+  test::recreateMySqlDatabase(kMyTarget);
+  schemaChanges(test::mysqlSpec(kMyTarget), "ddl-my");
 }
 
 TEST_F(Sync, PostgresToPostgresCatchesUpExactlyOnce) {
