@@ -78,9 +78,18 @@ private:
 
 core::Result<std::unique_ptr<ChangeSource>> openPgChangeSource(const connect::ConnectionSpec& source,
                                                                const PgSourceOptions& options) {
+  // publication: one name, or several separated by commas (a run's own names have none).
+  std::string names;
+  for (std::size_t from = 0; from <= options.publication.size();) {
+    const auto comma = options.publication.find(',', from);
+    const auto end = comma == std::string::npos ? options.publication.size() : comma;
+    if (!names.empty()) names += ",";
+    names += "\"" + options.publication.substr(from, end - from) + "\"";
+    from = end + 1;
+  }
   auto stream = connect::PgReplicationStream::start(
       source, options.slot, options.start.lsn,
-      {{"proto_version", "1"}, {"publication_names", "\"" + options.publication + "\""}, {"messages", "true"}});
+      {{"proto_version", "1"}, {"publication_names", names}, {"messages", "true"}});
   if (!stream) return std::move(stream).error().context("starting the change stream from slot " + options.slot);
   return std::unique_ptr<ChangeSource>(new PgChangeSource(std::move(*stream), options.start));
 }

@@ -36,6 +36,7 @@ struct CopyArgs {
   bool dataOnly = false;
   bool keepSlot = false;
   std::string publication;
+  std::vector<std::string> insertsOnly;
   bool abandon = false;
   bool json = false;
   std::int64_t chunkRows = 0;
@@ -123,6 +124,7 @@ int runCopy(const CopyArgs& args) {
   req.options.dataOnly = args.dataOnly;
   req.options.keepSlot = args.keepSlot || !args.publication.empty();
   req.options.publication = args.publication;
+  req.options.insertsOnly = args.insertsOnly;
   if (args.chunkRows > 0) req.options.limits.maxRows = args.chunkRows;
 
   run::CopyRun copyRun(req);
@@ -193,6 +195,9 @@ void addCopyCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--publication", args->publication,
                   "With the stream: use this publication the DBA created (it must publish every copied table) "
                   "instead of creating one; implies --keep-slot");
+  cmd->add_option("--publish-inserts-only", args->insertsOnly,
+                  "With --keep-slot: stream only the inserts of this append-only table (schema.table) that has no "
+                  "replica identity; repeat for several");
   cmd->add_flag("--abandon", args->abandon,
                 "Give up the run in the state file: drop its replication slots on the source; it cannot be resumed")
       ->excludes("--resume");

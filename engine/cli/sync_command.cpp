@@ -264,6 +264,7 @@ struct MigrateArgs {
   std::string onError = "stop";
   std::int64_t chunkRows = 0;
   std::string publication;
+  std::vector<std::string> insertsOnly;
 };
 
 int runMigrate(const MigrateArgs& args) {
@@ -288,6 +289,7 @@ int runMigrate(const MigrateArgs& args) {
   creq.options.onError = args.onError == "skip" ? copy::OnError::Skip : copy::OnError::Stop;
   creq.options.keepSlot = true;
   creq.options.publication = args.publication;
+  creq.options.insertsOnly = args.insertsOnly;
   if (args.chunkRows > 0) creq.options.limits.maxRows = args.chunkRows;
   run::CopyRun copyRun(creq);
   auto copied = runInterruptible<core::Result<run::CopySummary>>(
@@ -335,6 +337,9 @@ void addMigrateCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--publication", args->publication,
                   "Stream through this publication the DBA created (it must publish every copied table) instead of "
                   "one Ferry creates (which needs ownership of every table)");
+  cmd->add_option("--publish-inserts-only", args->insertsOnly,
+                  "Stream only the inserts of this append-only table (schema.table) that has no replica identity; "
+                  "repeat for several");
   addStreamOptions(cmd, args->sync);
   cmd->callback([args, &exitCode] { exitCode = runMigrate(*args); });
 }

@@ -481,7 +481,12 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   auto snap = takeSnapshot(req, runId, workers, snapshot, publish, streamSlot);
   if (!snap) return std::move(snap).error();
   if (!publish.empty()) {
-    FERRY_TRY(st.saveSetting("publication", opt.publication.empty() ? runPublicationName(runId) : opt.publication));
+    std::size_t appendOnly = 0;
+    for (const auto& [schema, table] : publish) appendOnly += std::count(opt.insertsOnly.begin(), opt.insertsOnly.end(), schema + "." + table);
+    FERRY_TRY(st.saveSetting("publication", !opt.publication.empty()
+                                                ? opt.publication
+                                                : runPublications(runPublicationName(runId), appendOnly > 0,
+                                                                  appendOnly < publish.size())));
   }
   if (streamFollows) {
     // The stream starts at the first snapshot's position: right for every chunk

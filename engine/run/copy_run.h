@@ -39,6 +39,10 @@ struct CopyOptions {
   /// must publish every copied table's inserts, updates and deletes), instead of
   /// one Ferry creates (that takes ownership of every table). Never dropped by Ferry.
   std::string publication;
+  /// With keepSlot: tables ("schema.table") published for their inserts only — an
+  /// append-only table without a replica identity, whose UPDATE and DELETE would
+  /// otherwise fail for the application once it is in a publication of them.
+  std::vector<std::string> insertsOnly;
   plan::ChunkLimits limits;
 };
 

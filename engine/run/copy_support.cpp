@@ -149,43 +149,68 @@ core::Status saveMarksTable(state::RunStateStore& store, const copy::MarksTable&
 std::string runPublicationName(const std::string& runId) { return "ferry_" + runId.substr(0, 12); }
 
 core::Status createRunPublication(const connect::ConnectionSpec& source, const std::string& name,
-                                  const std::vector<std::pair<std::string, std::string>>& tables) {
+                                  const std::vector<std::pair<std::string, std::string>>& tables,
+                                  const std::set<std::string>& insertsOnly) {
   auto c = PgConnection::open(source);
   if (!c) return std::move(c).error().context("source");
-  std::vector<std::string> names;
+  std::vector<std::string> names;      // every change
+  std::vector<std::string> appendOnly;  // inserts only (--publish-inserts-only)
   std::vector<std::string> oids;
   for (const auto& [schema, table] : tables) {
-    names.push_back(PgConnection::quoteIdent(schema) + "." + PgConnection::quoteIdent(table));
-    oids.push_back(PgConnection::quoteLiteral(names.back()) + "::regclass");
-  }
-  if (names.empty()) return {};
-  // relreplident: d = default (the primary key), n = nothing, f = full, i = an index.
-  auto ids = (*c)->query(
-      "SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE c.oid IN (" + core::join(oids, ", ") + ") AND (c.relreplident = 'n' OR (c.relreplident = 'd' AND NOT "
-      "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))) ORDER BY 1");
-  if (!ids) return std::move(ids).error().context("checking the replica identity of the source tables");
-  if (!ids->empty()) {
-    std::vector<std::string> bad;
-    for (auto row : *ids) bad.push_back(row.str("name"));
-    return Error(ErrorKind::Config,
-                 "source table(s) without a replica identity: " + core::join(bad, ", ") +
-                     " — in a publication their UPDATE and DELETE would fail for the application",
-                 "Give each a primary key or run ALTER TABLE … REPLICA IDENTITY FULL on the source, or leave them "
-                 "out (--tables), then run again.");
-  }
-  FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(name)));
-  if (auto made = (*c)->exec("CREATE PUBLICATION " + PgConnection::quoteIdent(name) + " FOR TABLE " +
-                             core::join(names, ", "));
-      !made) {
-    Error e = std::move(made).error();
-    if (e.kind() == ErrorKind::Privilege) {
-      e.withHint("CREATE PUBLICATION … FOR TABLE needs ownership of every table: run the copy as their owner "
-                 "(or a superuser).");
+    const std::string q = PgConnection::quoteIdent(schema) + "." + PgConnection::quoteIdent(table);
+    if (insertsOnly.contains(schema + "." + table)) {
+      appendOnly.push_back(q);
+      continue;
     }
-    return e.context("creating publication " + name);
+    names.push_back(q);
+    oids.push_back(PgConnection::quoteLiteral(q) + "::regclass");
   }
-  return {};
+  if (names.empty() && appendOnly.empty()) return {};
+  // relreplident: d = default (the primary key), n = nothing, f = full, i = an index.
+  if (!oids.empty()) {
+    auto ids = (*c)->query(
+        "SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.oid IN (" + core::join(oids, ", ") + ") AND (c.relreplident = 'n' OR (c.relreplident = 'd' AND NOT "
+        "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))) ORDER BY 1");
+    if (!ids) return std::move(ids).error().context("checking the replica identity of the source tables");
+    if (!ids->empty()) {
+      std::vector<std::string> bad;
+      for (auto row : *ids) bad.push_back(row.str("name"));
+      return Error(ErrorKind::Config,
+                   "source table(s) without a replica identity: " + core::join(bad, ", ") +
+                       " — in a publication of updates and deletes, the application's UPDATE and DELETE on them "
+                       "would fail",
+                   "Choose for each: give it a primary key or run ALTER TABLE … REPLICA IDENTITY FULL on the source; "
+                   "or, for an append-only table, --publish-inserts-only " + bad.front() +
+                       " (its updates and deletes are then not streamed); or leave it out (--tables). Then run again.");
+    }
+  }
+  auto create = [&](const std::string& pub, const std::vector<std::string>& list, const char* with) -> core::Status {
+    FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(pub)));
+    if (list.empty()) return {};
+    if (auto made = (*c)->exec("CREATE PUBLICATION " + PgConnection::quoteIdent(pub) + " FOR TABLE " +
+                               core::join(list, ", ") + with);
+        !made) {
+      Error e = std::move(made).error();
+      if (e.kind() == ErrorKind::Privilege) {
+        e.withHint("CREATE PUBLICATION … FOR TABLE needs ownership of every table: run the copy as their owner "
+                   "(or a superuser), or have one create a publication and give it with --publication.");
+      }
+      return e.context("creating publication " + pub);
+    }
+    return {};
+  };
+  FERRY_TRY(create(name, names, ""));
+  return create(insertsOnlyPublication(name), appendOnly, " WITH (publish = 'insert')");
+}
+
+std::string insertsOnlyPublication(const std::string& name) { return name + "_ins"; }
+
+std::string runPublications(const std::string& name, bool withInsertsOnly, bool withAll) {
+  std::vector<std::string> out;
+  if (withAll) out.push_back(name);
+  if (withInsertsOnly) out.push_back(insertsOnlyPublication(name));
+  return core::join(out, ",");
 }
 
 core::Status checkUserPublication(const connect::ConnectionSpec& source, const std::string& name,
@@ -237,6 +262,7 @@ core::Status checkUserPublication(const connect::ConnectionSpec& source, const s
 core::Status dropRunPublication(const connect::ConnectionSpec& source, const std::string& name) {
   auto c = PgConnection::open(source);
   if (!c) return std::move(c).error().context("source");
+  FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(insertsOnlyPublication(name))));
   return (*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(name));
 }
 
@@ -260,7 +286,8 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
     if (!publish.empty() && !req.options.publication.empty()) {
       FERRY_TRY(checkUserPublication(req.source, req.options.publication, publish));
     } else if (!publish.empty()) {
-      FERRY_TRY(createRunPublication(req.source, runPublicationName(runId), publish));
+      const std::set<std::string> insertsOnly(req.options.insertsOnly.begin(), req.options.insertsOnly.end());
+      FERRY_TRY(createRunPublication(req.source, runPublicationName(runId), publish, insertsOnly));
     }
     connect::ExportedSnapshotOptions so;
     so.slotName = prefix + std::to_string(std::time(nullptr) % 100000000);

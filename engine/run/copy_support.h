@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -107,7 +108,12 @@ std::string runPublicationName(const std::string& runId);
 /// without one is in a publication of updates and deletes, the application's own
 /// UPDATE and DELETE on it fail — so such a table is refused here, before.
 core::Status createRunPublication(const connect::ConnectionSpec& source, const std::string& name,
-                                  const std::vector<std::pair<std::string, std::string>>& tables);
+                                  const std::vector<std::pair<std::string, std::string>>& tables,
+                                  const std::set<std::string>& insertsOnly = {});
+/// The second publication of a run, of the --publish-inserts-only tables.
+std::string insertsOnlyPublication(const std::string& name);
+/// The run's publications as the stream names them (comma-separated).
+std::string runPublications(const std::string& name, bool withInsertsOnly, bool withAll);
 /// Drops the run's publication when it exists.
 /// A publication the DBA made (--publication): it exists, publishes inserts,
 /// updates and deletes, and holds every one of `tables`; else a Config error

@@ -713,6 +713,45 @@ TEST_F(Sync, SchemaChangesStopOrApplyMariaDb) {
   schemaChanges(test::mysqlSpec(kMyTarget), "ddl-my");
 }
 
+/// A table without a replica identity: refused by name before any publication
+/// exists (the application's UPDATE on it keeps working), or published for its
+/// inserts only when the DBA says it is append-only.
+TEST_F(Sync, AnAppendOnlyTableWithoutIdentityIsPublishedForItsInsertsOnly) {
+  test::recreatePgDatabase(kPgTarget);
+  src("CREATE TABLE applog (at timestamptz NOT NULL DEFAULT now(), msg text); INSERT INTO applog (msg) VALUES ('a'), ('b')");
+  const std::string state = statePath("insonly");
+  run::CopyRequest req;
+  req.source = test::pgSpec(kSource);
+  req.target = test::pgSpec(kPgTarget);
+  req.options.statePath = state;
+  req.options.keepSlot = true;
+  {
+    run::CopyRun refused(req);
+    auto r = refused.run({});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message().find("public.applog"), std::string::npos) << r.error().oneLine();
+    EXPECT_NE(r.error().hint().find("--publish-inserts-only"), std::string::npos) << r.error().oneLine();
+    EXPECT_EQ(src("SELECT count(*) FROM pg_publication"), "0");
+  }
+  test::recreatePgDatabase(kPgTarget);
+  req.options.statePath = statePath("insonly");
+  req.options.insertsOnly = {"public.applog"};
+  run::CopyRun copy(req);
+  auto copied = copy.run({});
+  ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
+  // The application's UPDATE on it still works; its inserts are streamed.
+  src("INSERT INTO applog (msg) VALUES ('c'); UPDATE applog SET msg = 'A' WHERE msg = 'a'; "
+      "INSERT INTO parent (id, name) VALUES (8500, 'with applog')");
+  auto synced = syncUntilCaughtUp(test::pgSpec(kPgTarget), req.options.statePath);
+  ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
+  EXPECT_EQ(core::trim(test::psql(kPgTarget, "SELECT string_agg(msg, ',' ORDER BY msg) FROM public.applog")), "a,b,c")
+      << "the insert arrived; the update is not streamed for an inserts-only table";
+  EXPECT_EQ(core::trim(test::psql(kPgTarget, "SELECT name FROM public.parent WHERE id = 8500")), "with applog");
+  auto abandoned = run::abandonCopyRun(test::pgSpec(kSource), req.options.statePath);
+  ASSERT_TRUE(abandoned.ok()) << abandoned.error().oneLine();
+  EXPECT_EQ(src("SELECT count(*) FROM pg_publication"), "0") << "both of the run's publications dropped";
+}
+
 TEST_F(Sync, PostgresToPostgresCatchesUpExactlyOnce) {
   test::recreatePgDatabase(kPgTarget);
   streamAndCheck(test::pgSpec(kPgTarget), "pg");
