@@ -138,14 +138,15 @@ core::Status addMissingColumns(const connect::ConnectionSpec& target, const std:
   reason = SyncRun::StopReason::SchemaChange;
   FERRY_TRY(st.saveSetting("ddl_proposed", core::join(proposals, "\n")));
   return Error(ErrorKind::Unsupported,
-               "the source has column(s) the target lacks: " + core::join(missingNames, ", ") +
-                   ". Proposed for the target: " + core::join(proposals, " "),
-               allAdditive || policy == DdlPolicy::AutoAdditive
-                   ? std::string("Run the statement(s) on the target (edit them if you like; ferry status shows them "
-                                 "too), then ferry sync again — or sync with --ddl auto-additive to apply such "
-                                 "nullable columns by itself.")
-                   : std::string("A NOT NULL, generated or identity column is not added by --ddl auto-additive: run "
-                                 "the statement(s) on the target (edit them if you like), then ferry sync again."));
+               "the source has column(s) the target lacks: " + core::join(missingNames, ", "),
+               "Proposed for the target: " + core::join(proposals, " ") +
+                   (allAdditive || policy == DdlPolicy::AutoAdditive
+                        ? std::string(" Run it on the target (edit it if you like; ferry status shows it too), then "
+                                      "ferry sync again — or sync with --ddl auto-additive to add such nullable "
+                                      "columns by itself.")
+                        : std::string(" A NOT NULL, generated or identity column is not added by --ddl "
+                                      "auto-additive: run it on the target (edit it if you like), then ferry sync "
+                                      "again.")));
 }
 
 }  // namespace
@@ -531,6 +532,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         core::log(core::LogLevel::Warning, "sync: divergence: " + text);
         // Logged, not applied: the counts say what the target got.
         --groupRows;
+        if (auto t = groupRowsByTable.find(d.table); t != groupRowsByTable.end() && t->second > 0) --t->second;
         (d.kind == cdc::RowOp::Kind::Insert ? groupIns : d.kind == cdc::RowOp::Kind::Update ? groupUpd : groupDel)--;
         logged.push_back(text);
         FERRY_TRY(st.saveSetting("divergence_" + std::to_string(logged.size()), text));
