@@ -23,6 +23,7 @@
 #include "app/placeholder_page.h"
 #include "app/run/run_page.h"
 #include "app/schema_browser/schema_browser_page.h"
+#include "app/sync/sync_page.h"
 #include "app/verify/verify_page.h"
 
 namespace ferry::app {
@@ -46,6 +47,7 @@ const PageInfo kPages[] = {
                        "foreign keys, checks, triggers, sequence values) — and splits every table into key-range chunks "
                        "for the copy.<br><br>The DDL shown is the DDL that runs; an edit you make is kept and marked.")},
     {"run", QT_TRANSLATE_NOOP("MainWindow", "Run"), ""},
+    {"sync", QT_TRANSLATE_NOOP("MainWindow", "Sync"), ""},
     {"verify", QT_TRANSLATE_NOOP("MainWindow", "Verify"), ""},
     {"cutover", QT_TRANSLATE_NOOP("MainWindow", "Cutover"),
      QT_TRANSLATE_NOOP("MainWindow",
@@ -145,6 +147,22 @@ void MainWindow::buildPages() {
       page = m_run;
       connect(m_run, &RunPage::finished, this, [this](bool ok) {
         statusBar()->showMessage(ok ? tr("Copy finished.") : tr("The copy did not finish."), 8000);
+      });
+    } else if (QLatin1String(p.name) == QLatin1String("sync")) {
+      // The sync follows the Run page's copy: the same state file, named by that page.
+      m_sync = new SyncPage(
+          m_bridge, m_passwords,
+          [this](preflight::Role r) -> std::optional<connect::ConnectionSpec> {
+            ConnectionEditor* editor = r == preflight::Role::Source ? m_source : m_target;
+            if (editor->isBlank()) return std::nullopt;
+            return editor->spec();
+          },
+          [this] { return collectProject(); },
+          [this](std::function<void(const QString&, const QString&)> then) { m_run->resolveStatePath(std::move(then)); });
+      page = m_sync;
+      connect(m_run, &RunPage::statePathChanged, m_sync, &SyncPage::setStatePath);
+      connect(m_sync, &SyncPage::finished, this, [this](bool ok) {
+        statusBar()->showMessage(ok ? tr("Sync stopped.") : tr("The sync stopped with an error."), 8000);
       });
     } else if (QLatin1String(p.name) == QLatin1String("verify")) {
       m_verify = new VerifyPage(

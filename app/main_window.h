@@ -1,7 +1,7 @@
 #pragma once
 /// MainWindow: the workbench shell — a navigation list with the whole page
 /// sequence of DESIGN.md (Connections → Schema → Assessment → Plan → Run →
-/// Verify → Cutover → Report), the pages, the File menu (projects as JSON via
+/// Sync → Verify → Cutover → Report), the pages, the File menu (projects as JSON via
 /// plan::Project, never with passwords) and a status bar.
 
 #include <QMainWindow>
@@ -21,6 +21,7 @@ class EngineBridge;
 class PasswordStore;
 class RunPage;
 class SchemaBrowserPage;
+class SyncPage;
 class VerifyPage;
 
 class MainWindow : public QMainWindow {
@@ -53,6 +54,7 @@ public:
   SchemaBrowserPage* schemaBrowser() const { return m_schema; }
   AssessmentPage* assessmentPage() const { return m_assessment; }
   RunPage* runPage() const { return m_run; }
+  SyncPage* syncPage() const { return m_sync; }
   VerifyPage* verifyPage() const { return m_verify; }
   EngineBridge* bridge() const { return m_bridge; }
 
@@ -80,6 +82,7 @@ private:
   SchemaBrowserPage* m_schema = nullptr;
   AssessmentPage* m_assessment = nullptr;
   RunPage* m_run = nullptr;
+  SyncPage* m_sync = nullptr;
   VerifyPage* m_verify = nullptr;
   QLabel* m_busy = nullptr;
   plan::Project m_project;

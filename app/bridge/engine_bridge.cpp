@@ -20,6 +20,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<AssessmentOutcome>();
   qRegisterMetaType<EvaluationOutcome>();
   qRegisterMetaType<CopyOutcome>();
+  qRegisterMetaType<SyncOutcome>();
   qRegisterMetaType<AbandonOutcome>();
   qRegisterMetaType<StatePathOutcome>();
   qRegisterMetaType<VerifyOutcome>();
@@ -55,6 +56,20 @@ struct EngineBridge::CopyJob {
   }
 };
 
+/// One running sync: the run (its progress and flow control are thread-safe)
+/// and the thread that drives it; the thread is joined before the run dies. A
+/// paused sync checks the stop before the pause, so no resume is needed.
+struct EngineBridge::SyncJob {
+  std::unique_ptr<run::SyncRun> run;
+  std::jthread thread;
+  ~SyncJob() {
+    if (thread.joinable()) {
+      thread.request_stop();
+      thread.join();
+    }
+  }
+};
+
 /// One verification: the run (its progress and flow control are thread-safe),
 /// the thread that drives run() and later repair(), and a lock so a rowPair()
 /// on the pool never shares the run's worker connections with them.
@@ -79,6 +94,7 @@ struct EngineBridge::VerifyJob {
 EngineBridge::~EngineBridge() {
   core::setLogSink({});
   m_copies.clear();  // stops and joins running copies while `this` still exists
+  m_syncs.clear();   // likewise the syncs (each stops after its transaction in flight)
   // Stop every verification first: a rowPair() task waiting for a run's lock
   // must get it before the pool is waited for.
   for (auto& entry : m_verifies) entry.second->stop();
@@ -316,6 +332,80 @@ bool EngineBridge::cancelCopy(quint64 copyId) {
 bool EngineBridge::isCopyPaused(quint64 copyId) const {
   const CopyJob* job = copyJob(copyId);
   return job && job->run->flow().paused();
+}
+
+quint64 EngineBridge::startSync(run::SyncRequest request) {
+  const quint64 id = m_nextId++;
+  auto job = std::make_unique<SyncJob>();
+  job->run = std::make_unique<run::SyncRun>(std::move(request));
+  run::SyncRun* sync = job->run.get();
+  ++m_pending;
+  emit pendingChanged(m_pending);
+  job->thread = std::jthread([this, id, sync](std::stop_token stop) {
+    SyncOutcome out;
+    auto result = sync->run(stop);
+    if (result) {
+      out.last = result->final;
+      out.summary = std::move(*result);
+    } else {
+      out.error = result.error();
+      out.last = sync->progress();
+      // The engine names its own end ("failed", "stopped" when stopped while reconnecting).
+      if (out.last.phase != "failed" && out.last.phase != "stopped") out.last.phase = "failed";
+    }
+    out.stopReason = sync->stopReason();
+    // Queued: runs on the GUI thread; dropped if the bridge is gone by then.
+    QMetaObject::invokeMethod(this, [this, id, out = std::move(out)]() mutable { onSyncDone(id, std::move(out)); },
+                              Qt::QueuedConnection);
+  });
+  m_syncs.emplace(id, std::move(job));
+  return id;
+}
+
+void EngineBridge::onSyncDone(quint64 syncId, SyncOutcome outcome) {
+  auto it = m_syncs.find(syncId);
+  if (it == m_syncs.end()) return;
+  it->second->thread.join();  // it posted this as its last act: the join is immediate
+  m_syncs.erase(it);
+  --m_pending;
+  emit pendingChanged(m_pending);
+  emit syncFinished(syncId, outcome);
+}
+
+EngineBridge::SyncJob* EngineBridge::syncJob(quint64 syncId) const {
+  auto it = m_syncs.find(syncId);
+  return it == m_syncs.end() ? nullptr : it->second.get();
+}
+
+std::optional<run::SyncProgress> EngineBridge::syncProgress(quint64 syncId) const {
+  const SyncJob* job = syncJob(syncId);
+  if (!job) return std::nullopt;
+  return job->run->progress();
+}
+
+bool EngineBridge::pauseSync(quint64 syncId) {
+  SyncJob* job = syncJob(syncId);
+  if (job) job->run->pause();
+  return job != nullptr;
+}
+
+bool EngineBridge::resumeSync(quint64 syncId) {
+  SyncJob* job = syncJob(syncId);
+  if (job) job->run->resume();
+  return job != nullptr;
+}
+
+bool EngineBridge::setSyncMaxRate(quint64 syncId, qint64 rowsPerSecond) {
+  SyncJob* job = syncJob(syncId);
+  if (job) job->run->setMaxRowsPerSecond(std::max<qint64>(0, rowsPerSecond));
+  return job != nullptr;
+}
+
+bool EngineBridge::cancelSync(quint64 syncId) {
+  SyncJob* job = syncJob(syncId);
+  if (!job) return false;
+  job->thread.request_stop();
+  return true;
 }
 
 quint64 EngineBridge::startVerify(run::VerifyRequest request) {

@@ -22,6 +22,7 @@
 #include "model/catalog.h"
 #include "preflight/preflight.h"
 #include "run/copy_run.h"
+#include "run/sync_run.h"
 #include "run/verify_run.h"
 
 namespace ferry::app {
@@ -88,6 +89,16 @@ struct CopyOutcome {
   std::optional<core::Error> error;
   std::optional<run::CopySummary> summary;
   run::CopyProgress last;
+};
+
+/// How a sync ended: the summary (stopped or caught up), or the error (one
+/// line, never a password) with why the stream stopped (a divergence and a
+/// schema change need different answers); `last` is the final progress either way.
+struct SyncOutcome {
+  std::optional<core::Error> error;
+  std::optional<run::SyncSummary> summary;
+  run::SyncProgress last;
+  run::SyncRun::StopReason stopReason = run::SyncRun::StopReason::None;
 };
 
 /// How a verification ended: the report, or the error (one line, never a
@@ -162,6 +173,21 @@ public:
   /// both for their identities; run::resolveStatePath); statePathResolved() follows.
   quint64 resolveStatePath(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target);
 
+  /// Starts a sync (the change stream after a copy that kept its slot) on its
+  /// own thread: it runs until stopped, caught up or failed; syncFinished()
+  /// reports the end. The id names the run in the calls below.
+  quint64 startSync(run::SyncRequest request);
+  /// The sync's current progress (a cheap snapshot the page polls); nullopt
+  /// for an unknown or finished sync.
+  std::optional<run::SyncProgress> syncProgress(quint64 syncId) const;
+  /// Flow control of a running sync (after the source transaction in flight);
+  /// false when the sync is unknown or over.
+  bool pauseSync(quint64 syncId);
+  bool resumeSync(quint64 syncId);
+  bool setSyncMaxRate(quint64 syncId, qint64 rowsPerSecond);
+  /// Asks the sync to stop after the transaction in flight; syncFinished() follows.
+  bool cancelSync(quint64 syncId);
+
   /// Starts a verification on its own thread; verifyFinished() reports the end.
   /// The finished run stays open (its worker connections) for rowPair() and
   /// repairVerified() until releaseVerify(); the id names it in those calls.
@@ -191,6 +217,7 @@ signals:
   void assessmentFinished(quint64 requestId, const ferry::app::AssessmentOutcome& outcome);
   void evaluated(quint64 requestId, const ferry::app::EvaluationOutcome& outcome);
   void copyFinished(quint64 copyId, const ferry::app::CopyOutcome& outcome);
+  void syncFinished(quint64 syncId, const ferry::app::SyncOutcome& outcome);
   void copyAbandoned(quint64 requestId, const ferry::app::AbandonOutcome& outcome);
   void statePathResolved(quint64 requestId, const ferry::app::StatePathOutcome& outcome);
   void verifyFinished(quint64 verifyId, const ferry::app::VerifyOutcome& outcome);
@@ -211,6 +238,10 @@ private:
   CopyJob* copyJob(quint64 copyId) const;
   void onCopyDone(quint64 copyId, CopyOutcome outcome);
 
+  struct SyncJob;
+  SyncJob* syncJob(quint64 syncId) const;
+  void onSyncDone(quint64 syncId, SyncOutcome outcome);
+
   struct VerifyJob;
   std::shared_ptr<VerifyJob> verifyJob(quint64 verifyId) const;
   /// The job's thread posted its last act: join it, then forget a released job.
@@ -219,6 +250,7 @@ private:
 
   QThreadPool m_pool;
   std::map<quint64, std::unique_ptr<CopyJob>> m_copies;
+  std::map<quint64, std::unique_ptr<SyncJob>> m_syncs;
   /// Shared with pool tasks (rowPair) that may outlive a release.
   std::map<quint64, std::shared_ptr<VerifyJob>> m_verifies;
   quint64 m_nextId = 1;
@@ -232,6 +264,7 @@ Q_DECLARE_METATYPE(ferry::app::CatalogOutcome)
 Q_DECLARE_METATYPE(ferry::app::AssessmentOutcome)
 Q_DECLARE_METATYPE(ferry::app::EvaluationOutcome)
 Q_DECLARE_METATYPE(ferry::app::CopyOutcome)
+Q_DECLARE_METATYPE(ferry::app::SyncOutcome)
 Q_DECLARE_METATYPE(ferry::app::AbandonOutcome)
 Q_DECLARE_METATYPE(ferry::app::StatePathOutcome)
 Q_DECLARE_METATYPE(ferry::app::VerifyOutcome)

@@ -84,7 +84,20 @@ RunPage::~RunPage() = default;
 
 void RunPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
+  updateKeepSlot();
   if (!isRunning()) resolveStatePath();
+}
+
+void RunPage::updateKeepSlot() {
+  // Only a PostgreSQL source has a slot to keep (the binlog stream is not built yet).
+  const auto source = m_specOf(preflight::Role::Source);
+  const std::optional<model::Engine> engine = source ? std::optional(source->engine) : std::nullopt;
+  const bool pg = engine == model::Engine::PostgreSQL;
+  if (engine != m_keepSlotEngine) {
+    m_keepSlotEngine = engine;
+    m_keepSlot->setChecked(pg);  // the default for a new source; the user's choice stays until it changes
+  }
+  m_keepSlot->setEnabled(pg && !isRunning());
 }
 
 QString RunPage::endpointKey() const {
@@ -204,6 +217,7 @@ void RunPage::updateButtons() {
   m_resume->setEnabled(m_copyId != 0 && m_paused);
   m_cancel->setEnabled(m_copyId != 0);
   for (QWidget* w : std::initializer_list<QWidget*>{m_jobs, m_onError, m_dataOnly, m_resumePrevious}) w->setEnabled(!running);
+  updateKeepSlot();
 }
 
 bool RunPage::confirmStartOver(const QString& path) {
@@ -293,6 +307,8 @@ void RunPage::startWith(const QString& path) {
   request.options.maxRowsPerSecond = m_maxRate->value();
   request.options.onError = m_onError->currentIndex() == 1 ? copy::OnError::Skip : copy::OnError::Stop;
   request.options.dataOnly = m_dataOnly->isChecked();
+  updateKeepSlot();
+  request.options.keepSlot = m_keepSlot->isChecked() && source->engine == model::Engine::PostgreSQL;
   request.options.resume = resumeRun;
   request.options.statePath = path.toStdString();
   request.options.rejectPath = (path + QStringLiteral(".rejects.jsonl")).toStdString();

@@ -102,6 +102,7 @@ private:
   void setError(const QString& text);
   void log(const QString& text, bool error = false);
   void updateButtons();
+  void updateKeepSlot();
   void refreshStatePath();
   void updateRejects(std::int64_t rejected);
   bool confirmStartOver(const QString& path);
@@ -122,6 +123,9 @@ private:
   QSpinBox* m_maxRate = nullptr;
   QComboBox* m_onError = nullptr;
   QCheckBox* m_dataOnly = nullptr;
+  QCheckBox* m_keepSlot = nullptr;
+  /// The source engine m_keepSlot was last set up for: ticked by default when it becomes PostgreSQL.
+  std::optional<model::Engine> m_keepSlotEngine;
   QLabel* m_statePath = nullptr;
   widgets::BusySpinner* m_spinner = nullptr;
   QLabel* m_overall = nullptr;

@@ -63,6 +63,9 @@ void RunPage::buildUi() {
   m_onError->addItem(tr("skip the row (reject file)"));
   m_onError->setToolTip(tr("What a row that cannot be copied does."));
   m_dataOnly = named(new QCheckBox(tr("Data only (the target's tables exist)")), "dataOnly");
+  m_keepSlot = named(new QCheckBox(tr("Keep the slot for the sync")), "keepSlot");
+  m_keepSlot->setToolTip(tr("PostgreSQL sources: keep the snapshot's replication slot (and a publication) after the "
+                            "copy, so the Sync page can stream every change made since the snapshot."));
   m_resumePrevious = named(new QCheckBox(tr("Resume previous run")), "resumePrevious");
   m_resumePrevious->setToolTip(tr("Continue the run recorded in the state file: finished chunks are not copied again."));
   optionRow->addWidget(new QLabel(tr("Jobs:")));
@@ -75,6 +78,8 @@ void RunPage::buildUi() {
   optionRow->addWidget(m_onError);
   optionRow->addSpacing(12);
   optionRow->addWidget(m_dataOnly);
+  optionRow->addSpacing(12);
+  optionRow->addWidget(m_keepSlot);
   optionRow->addSpacing(12);
   optionRow->addWidget(m_resumePrevious);
   optionRow->addStretch(1);

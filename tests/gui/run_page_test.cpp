@@ -8,6 +8,7 @@
 // and a rejected row shows the reject file. Screenshots of each state.
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -241,6 +242,9 @@ void RunPageTest::copyRunsWithoutBlockingTheGui() {
   QTest::mouseClick(child<QPushButton>(m_page, "startButton"), Qt::LeftButton);
   QVERIFY(m_page->isRunning());
   QVERIFY(!child<QPushButton>(m_page, "startButton")->isEnabled());
+  // A MariaDB source has no slot to keep (its binlog stream is not built yet).
+  QVERIFY(!child<QCheckBox>(m_page, "keepSlot")->isChecked());
+  QVERIFY(!child<QCheckBox>(m_page, "keepSlot")->isEnabled());
 
   // Copying, then a few seconds more so the chart has a line and some tables are done.
   qint64 maxGap = waitMeasuring([&] { return m_page->lastProgress().phase == "copying" && m_page->rowsDone() > 0; }, 90000);
@@ -390,6 +394,14 @@ void RunPageTest::startingOverGivesUpThePreviousRun() {
   QVERIFY(psql(QStringLiteral("ferry"), slotCount, &n));
   QCOMPARE(n.trimmed(), QStringLiteral("1"));
   recreatePg(dst);
+  // Coming to the Run page with a PostgreSQL source ticks "Keep the slot for
+  // the sync"; this run must leave no slot behind, so it is unticked here.
+  QVERIFY(m_window->showPage(QStringLiteral("connections")));
+  QVERIFY(m_window->showPage(QStringLiteral("run")));
+  auto* keepSlot = child<QCheckBox>(m_page, "keepSlot");
+  QVERIFY(keepSlot->isEnabled());
+  QVERIFY(keepSlot->isChecked());
+  keepSlot->setChecked(false);
 
   guitest::MessageBoxAnswer answer(QMessageBox::Yes);
   QSignalSpy finished(m_page, &RunPage::finished);
