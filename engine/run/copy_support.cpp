@@ -3,6 +3,7 @@
 
 #include "run/copy_support.h"
 
+#include <chrono>
 #include <ctime>
 #include <thread>
 #include <map>
@@ -290,7 +291,14 @@ core::Result<state::SnapshotInfo> takeSnapshot(const CopyRequest& req, const std
       FERRY_TRY(createRunPublication(req.source, runPublicationName(runId), publish, insertsOnly));
     }
     connect::ExportedSnapshotOptions so;
-    so.slotName = prefix + std::to_string(std::time(nullptr) % 100000000);
+    // Milliseconds, not seconds: a resumed copy that keeps the first slot for the
+    // stream made its own slot within the same second in the tests (name taken).
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count() %
+                  1000000000000LL;
+    if (prefix + std::to_string(millis) == streamSlot) ++millis;
+    so.slotName = prefix + std::to_string(millis);
     auto exported = connect::ExportedSnapshot::create(req.source, so);
     if (!exported) return std::move(exported).error().context("creating the source snapshot");
     holder.exported = std::move(*exported);
