@@ -469,6 +469,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     if (!source) return std::move(source).error();
     auto& src = **source;
     attemptConnected = true;
+    // Until the server reports more: received and confirmed are where the stream starts.
+    im.update([&](SyncProgress& s) {
+      s.receivedPosition = applied.text();
+      s.confirmedPosition = src.confirmed().text();
+    });
     if (lostBefore) im.update([](SyncProgress& s) { ++s.reconnects; });
 
     if (!startEnd.valid()) {
@@ -575,6 +580,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       for (auto t : groupCommitTimes) addSample(im.commitLag, static_cast<double>(nowUs - t) / 1000.0);
       auto& s = im.p;
       s.appliedPosition = applied.text();
+      s.receivedPosition = std::max(src.serverEnd(), applied).text();
       s.transactionsApplied = totalTx;
       s.rowsApplied = totalRows;
       s.inserts += groupIns;
