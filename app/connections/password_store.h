@@ -11,6 +11,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QString>
 
@@ -38,6 +39,23 @@ public:
   /// prompt at a time); `done` gets both on the GUI thread.
   void resolvePair(connect::ConnectionSpec source, connect::ConnectionSpec target,
                    std::function<void(connect::ConnectionSpec, connect::ConnectionSpec)> done);
+  /// The passwords of a request's source and target (a copy, verify or sync
+  /// request), then `then(request)` on the GUI thread — unless `owner`, the page
+  /// that asked, is gone by then.
+  template <typename Request>
+  void resolveRequest(QObject* owner, Request request, std::function<void(Request)> then) {
+    QPointer<QObject> alive(owner);
+    const connect::ConnectionSpec source = request.source;
+    const connect::ConnectionSpec target = request.target;
+    resolvePair(source, target,
+                [alive, request = std::move(request), then = std::move(then)](connect::ConnectionSpec resolvedSource,
+                                                                               connect::ConnectionSpec resolvedTarget) mutable {
+                  if (alive.isNull()) return;
+                  request.source = std::move(resolvedSource);
+                  request.target = std::move(resolvedTarget);
+                  then(std::move(request));
+                });
+  }
 
   /// Remembers a password for this session only (in memory).
   void rememberForSession(const QString& key, const std::string& password);

@@ -328,16 +328,8 @@ void RunPage::startWith(const QString& path) {
                 : tr("new run: %1 → %2 (run state %3)")
                       .arg(q(source->display()), q(target->display()), QDir::toNativeSeparators(path)));
   refreshStatePath();
-  QPointer<RunPage> self(this);
   // Passwords may come from the keychain (asynchronous).
-  m_passwords->resolvePair(request.source, request.target,
-                           [self, request](connect::ConnectionSpec resolvedSource,
-                                           connect::ConnectionSpec resolvedTarget) mutable {
-                             if (self.isNull()) return;
-                             request.source = std::move(resolvedSource);
-                             request.target = std::move(resolvedTarget);
-                             self->send(std::move(request));
-                           });
+  m_passwords->resolveRequest<run::CopyRequest>(this, std::move(request), [this](run::CopyRequest r) { send(std::move(r)); });
 }
 
 void RunPage::send(run::CopyRequest request) {

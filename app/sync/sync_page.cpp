@@ -241,16 +241,8 @@ void SyncPage::startWith(const QString& path) {
   log(tr("sync: %1 → %2 (run state %3)%4")
           .arg(q(source->display()), q(target->display()), QDir::toNativeSeparators(path),
                request.options.untilCaughtUp ? tr(", until caught up") : QString()));
-  QPointer<SyncPage> self(this);
   // Passwords may come from the keychain (asynchronous).
-  m_passwords->resolvePair(request.source, request.target,
-                           [self, request](connect::ConnectionSpec resolvedSource,
-                                           connect::ConnectionSpec resolvedTarget) mutable {
-                             if (self.isNull()) return;
-                             request.source = std::move(resolvedSource);
-                             request.target = std::move(resolvedTarget);
-                             self->send(std::move(request));
-                           });
+  m_passwords->resolveRequest<run::SyncRequest>(this, std::move(request), [this](run::SyncRequest r) { send(std::move(r)); });
 }
 
 void SyncPage::send(run::SyncRequest request) {

@@ -14,7 +14,6 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
@@ -178,16 +177,8 @@ void VerifyPage::start() {
   m_resolving = true;
   m_spinner->start();
   updateButtons();
-  QPointer<VerifyPage> self(this);
   // Passwords may come from the keychain (asynchronous).
-  m_passwords->resolvePair(request.source, request.target,
-                           [self, request](connect::ConnectionSpec resolvedSource,
-                                           connect::ConnectionSpec resolvedTarget) mutable {
-                             if (self.isNull()) return;
-                             request.source = std::move(resolvedSource);
-                             request.target = std::move(resolvedTarget);
-                             self->send(std::move(request));
-                           });
+  m_passwords->resolveRequest<run::VerifyRequest>(this, std::move(request), [this](run::VerifyRequest r) { send(std::move(r)); });
 }
 
 void VerifyPage::send(run::VerifyRequest request) {

@@ -6,6 +6,7 @@
 #include "cdc/change_source.h"
 #include "cdc/pgoutput.h"
 #include "connect/pg/pg_stream.h"
+#include "core/text.h"
 
 namespace ferry::cdc {
 
@@ -79,17 +80,11 @@ private:
 core::Result<std::unique_ptr<ChangeSource>> openPgChangeSource(const connect::ConnectionSpec& source,
                                                                const PgSourceOptions& options) {
   // publication: one name, or several separated by commas (a run's own names have none).
-  std::string names;
-  for (std::size_t from = 0; from <= options.publication.size();) {
-    const auto comma = options.publication.find(',', from);
-    const auto end = comma == std::string::npos ? options.publication.size() : comma;
-    if (!names.empty()) names += ",";
-    names += "\"" + options.publication.substr(from, end - from) + "\"";
-    from = end + 1;
-  }
+  std::vector<std::string> names;
+  for (const auto& name : core::split(options.publication, ',')) names.push_back("\"" + name + "\"");
   auto stream = connect::PgReplicationStream::start(
       source, options.slot, options.start.lsn,
-      {{"proto_version", "1"}, {"publication_names", names}, {"messages", "true"}});
+      {{"proto_version", "1"}, {"publication_names", core::join(names, ",")}, {"messages", "true"}});
   if (!stream) return std::move(stream).error().context("starting the change stream from slot " + options.slot);
   return std::unique_ptr<ChangeSource>(new PgChangeSource(std::move(*stream), options.start));
 }

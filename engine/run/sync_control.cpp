@@ -3,9 +3,9 @@
 #include <chrono>
 #include <thread>
 
-#include <signal.h>
 
 #include "core/text.h"
+#include "run/sync_support.h"
 
 namespace ferry::run {
 
@@ -16,7 +16,6 @@ namespace {
 
 constexpr const char* kCommandSetting = "sync_control";
 constexpr const char* kAckSetting = "sync_control_ack";
-constexpr const char* kProgressSetting = "sync_progress";
 
 core::Result<std::optional<nlohmann::json>> loadJson(const state::RunStateStore& store, const char* key) {
   auto text = store.loadSetting(key);
@@ -87,14 +86,11 @@ core::Result<SyncCommandAck> sendSyncCommand(const std::string& statePath, SyncC
   auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
   if (!store) return std::move(store).error();
   auto& st = **store;
-  // A sync is running when its progress names a live process and a live phase.
-  auto progress = loadJson(st, kProgressSetting);
+  auto progress = loadJson(st, kSyncProgressSetting);
   if (!progress) return std::move(progress).error();
   const auto phase = *progress ? (**progress).value("phase", std::string{}) : std::string{};
   const auto pid = *progress ? (**progress).value("pid", std::int64_t{0}) : std::int64_t{0};
-  const bool live = pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0 &&
-                    (phase == "streaming" || phase == "connecting" || phase == "reconnecting");
-  if (!live) {
+  if (!*progress || !syncRunning(**progress)) {
     return Error(ErrorKind::NotFound, "no sync is running on " + statePath +
                                           (phase.empty() ? "" : " (its last sync is " + phase + ")"),
                  "Start one with ferry sync --state " + statePath + "; ferry ctl talks to a running sync only.");

@@ -13,18 +13,16 @@
 
 #include "cdc/applier.h"
 #include "cdc/change_source.h"
-#include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
 #include "connect/pg/pg_stream.h"
 #include "copy/table_job.h"
 #include "core/log.h"
 #include "core/text.h"
-#include "ddl/ddl_generator.h"
-#include "ddl/quoting.h"
 #include "run/assessment_run.h"
 #include "run/copy_support.h"
 #include "run/state_path.h"
 #include "run/sync_control.h"
+#include "run/sync_support.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -40,155 +38,14 @@ constexpr const char* kHeartbeatPrefix = "ferry_heartbeat";
 constexpr auto kGroupMaxAge = std::chrono::milliseconds(25);
 /// How often the target's durable position is asked for and confirmed to the source.
 constexpr auto kConfirmInterval = std::chrono::milliseconds(500);
-constexpr auto kLagWindow = std::chrono::seconds(60);
-
-LagStats statsOf(const std::deque<std::pair<Clock::time_point, double>>& window) {
-  LagStats s;
-  if (window.empty()) return s;
-  std::vector<double> v;
-  v.reserve(window.size());
-  for (const auto& [t, ms] : window) v.push_back(ms);
-  s.last = window.back().second;
-  std::sort(v.begin(), v.end());
-  auto pct = [&](double p) { return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))]; };
-  s.p50 = pct(0.50);
-  s.p95 = pct(0.95);
-  s.p99 = pct(0.99);
-  s.max = v.back();
-  s.samples = static_cast<int>(v.size());
-  return s;
-}
-
-void addSample(std::deque<std::pair<Clock::time_point, double>>& window, double ms) {
-  const auto now = Clock::now();
-  window.emplace_back(now, ms);
-  while (!window.empty() && now - window.front().first > kLagWindow) window.pop_front();
-}
-
-nlohmann::json lagJson(const LagStats& l) {
-  return {{"last", l.last}, {"p50", l.p50}, {"p95", l.p95}, {"p99", l.p99}, {"max", l.max}, {"samples", l.samples}};
-}
-
-/// The target table lacks a column the source has now (added since the copy):
-/// `ALTER TABLE … ADD COLUMN` from the same mapping as the copy's DDL — applied
-/// when the policy allows and the column is nullable, plain (not generated, no
-/// identity), else proposed in the error that stops the sync.
-core::Status addMissingColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
-                               const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
-                               std::atomic<SyncRun::StopReason>& reason) {
-  const bool pg = target.engine == model::Engine::PostgreSQL;
-  std::unique_ptr<connect::PgConnection> pgc;
-  std::unique_ptr<connect::MySqlConnection> myc;
-  if (pg) {
-    auto c = connect::PgConnection::open(target);
-    if (!c) return std::move(c).error().context("target");
-    pgc = std::move(*c);
-  } else {
-    auto c = connect::MySqlConnection::open(target);
-    if (!c) return std::move(c).error().context("target");
-    myc = std::move(*c);
-  }
-  std::vector<std::string> proposals;
-  std::vector<std::string> missingNames;
-  bool allAdditive = true;
-  for (const auto& job : jobs) {
-    auto cols = pg ? pgc->query("SELECT column_name AS c FROM information_schema.columns WHERE table_schema = $1 AND "
-                                "table_name = $2",
-                                {job.targetSchema, job.targetTable})
-                   : myc->query("SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-                                connect::MySqlConnection::quoteLiteral(job.targetSchema) + " AND TABLE_NAME = " +
-                                connect::MySqlConnection::quoteLiteral(job.targetTable));
-    if (!cols) return std::move(cols).error().context("reading the target's columns of " + job.label());
-    std::set<std::string> have;
-    for (auto row : *cols) have.insert(row.str("c"));
-    if (have.empty()) continue;  // the table itself is missing: the apply says so
-    const ddl::TableDef* def = nullptr;
-    for (const auto& t : model.tables) {
-      if (t.schema == job.targetSchema && t.name == job.targetTable) def = &t;
-    }
-    for (const auto& c : job.columns) {
-      if (have.contains(c.targetName)) continue;
-      const ddl::ColumnDef* col = nullptr;
-      if (def) {
-        for (const auto& cd : def->columns) {
-          if (cd.name == c.targetName) col = &cd;
-        }
-      }
-      if (!col) {
-        return Error(ErrorKind::Internal, "no target definition for the new column " + job.label() + "." + c.sourceName);
-      }
-      const std::string stmt = "ALTER TABLE " + ddl::qualified(target.engine, job.targetSchema, job.targetTable) +
-                               " ADD COLUMN " + ddl::columnDefinition(target.engine, *col);
-      const bool additive = col->nullable && !col->generatedExpr && col->identity == ddl::IdentityDef::None;
-      if (policy == DdlPolicy::AutoAdditive && additive) {
-        FERRY_TRY(pg ? pgc->exec(stmt) : myc->exec(stmt));
-        core::log(core::LogLevel::Info, "sync: --ddl auto-additive: applied on the target: " + stmt);
-        auto n = st.loadSetting("ddl_applied_count");
-        const int k = n && *n ? std::stoi(**n) + 1 : 1;
-        FERRY_TRY(st.saveSetting("ddl_applied_" + std::to_string(k), stmt));
-        FERRY_TRY(st.saveSetting("ddl_applied_count", std::to_string(k)));
-        continue;
-      }
-      allAdditive = allAdditive && additive;
-      proposals.push_back(stmt + ";");
-      missingNames.push_back(job.label() + "." + c.sourceName + " (" + col->type + (col->nullable ? "" : " NOT NULL") + ")");
-    }
-  }
-  if (proposals.empty()) return st.saveSetting("ddl_proposed", "");
-  reason = SyncRun::StopReason::SchemaChange;
-  FERRY_TRY(st.saveSetting("ddl_proposed", core::join(proposals, "\n")));
-  return Error(ErrorKind::Unsupported,
-               "the source has column(s) the target lacks: " + core::join(missingNames, ", "),
-               "Proposed for the target: " + core::join(proposals, " ") +
-                   (allAdditive || policy == DdlPolicy::AutoAdditive
-                        ? std::string(" Run it on the target (edit it if you like; ferry status shows it too), then "
-                                      "ferry sync again — or sync with --ddl auto-additive to add such nullable "
-                                      "columns by itself.")
-                        : std::string(" A NOT NULL, generated or identity column is not added by --ddl "
-                                      "auto-additive: run it on the target (edit it if you like), then ferry sync "
-                                      "again.")));
-}
-
-}  // namespace
-
-nlohmann::json syncProgressJson(const SyncProgress& p) {
-  nlohmann::json tables = nlohmann::json::object();
-  for (const auto& [t, n] : p.rowsByTable) tables[t] = n;
-  return {{"phase", p.phase},
-          {"applied",
-           {{"transactions", p.transactionsApplied}, {"rows", p.rowsApplied}, {"inserts", p.inserts},
-            {"updates", p.updates}, {"deletes", p.deletes}, {"truncates", p.truncates}}},
-          {"received", {{"transactions", p.transactionsReceived}, {"position", p.receivedPosition}}},
-          {"positions",
-           {{"snapshot", p.snapshotPosition}, {"first_streamed", p.firstStreamed}, {"received", p.receivedPosition},
-            {"applied", p.appliedPosition}, {"confirmed", p.confirmedPosition}}},
-          {"skipped_before_snapshot", p.skippedTransactions},
-          {"skipped_rows", p.skippedRows},
-          {"divergences", p.divergences},
-          {"lag_ms", lagJson(p.heartbeatLag)},
-          {"commit_lag_ms", lagJson(p.commitLag)},
-          {"bytes_behind", p.bytesBehind},
-          {"stalled", p.stalled},
-          {"stall_reason", p.stallReason},
-          {"rows_by_table", tables},
-          {"paused", p.paused},
-          {"max_rate", p.maxRowsPerSecond},
-          {"reconnects", p.reconnects},
-          {"last_reconnect_error", p.lastReconnectError},
-          {"seconds", p.elapsedSeconds}};
-}
-
-namespace {
-
-constexpr const char* kProgressSetting = "sync_progress";
 
 }  // namespace
 
 struct SyncRun::Impl {
   mutable std::mutex mutex;
   SyncProgress p;
-  std::deque<std::pair<Clock::time_point, double>> heartbeatLag;
-  std::deque<std::pair<Clock::time_point, double>> commitLag;
+  LagWindow heartbeatLag;
+  LagWindow commitLag;
   Clock::time_point started = Clock::now();
   std::atomic<SyncRun::StopReason> stopReason{SyncRun::StopReason::None};
   std::atomic<bool> paused{false};
@@ -221,8 +78,8 @@ SyncRun::StopReason SyncRun::stopReason() const { return m_impl->stopReason.load
 SyncProgress SyncRun::progress() const {
   std::lock_guard lock(m_impl->mutex);
   SyncProgress p = m_impl->p;
-  p.heartbeatLag = statsOf(m_impl->heartbeatLag);
-  p.commitLag = statsOf(m_impl->commitLag);
+  p.heartbeatLag = lagStatsOf(m_impl->heartbeatLag);
+  p.commitLag = lagStatsOf(m_impl->commitLag);
   p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_impl->started).count();
   p.paused = m_impl->paused.load();
   p.maxRowsPerSecond = m_impl->maxRate.load();
@@ -364,7 +221,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
     j["pid"] = static_cast<std::int64_t>(::getpid());
-    (void)st.saveSetting(kProgressSetting, j.dump());
+    (void)st.saveSetting(kSyncProgressSetting, j.dump());
   };
   // Returns true when the sync was asked to stop.
   auto pollControl = [&]() -> bool {
@@ -572,12 +429,12 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       std::lock_guard lock(im.mutex);
       for (auto n : groupBeats) {
         if (auto it = emitted.find(n); it != emitted.end()) {
-          addSample(im.heartbeatLag, std::chrono::duration<double, std::milli>(now - it->second).count());
+          addLagSample(im.heartbeatLag, std::chrono::duration<double, std::milli>(now - it->second).count());
           emitted.erase(it);
         }
         if (caughtUpBeat && n >= *caughtUpBeat) caughtUpDone = n;
       }
-      for (auto t : groupCommitTimes) addSample(im.commitLag, static_cast<double>(nowUs - t) / 1000.0);
+      for (auto t : groupCommitTimes) addLagSample(im.commitLag, static_cast<double>(nowUs - t) / 1000.0);
       auto& s = im.p;
       s.appliedPosition = applied.text();
       s.receivedPosition = std::max(src.serverEnd(), applied).text();

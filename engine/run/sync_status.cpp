@@ -2,11 +2,14 @@
 // servers say now (WAL behind, the slot, sequence drift).
 
 #include <chrono>
+#include <map>
+#include <set>
 
 #include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
 #include "core/text.h"
 #include "run/sync_run.h"
+#include "run/sync_support.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -61,6 +64,16 @@ core::Result<nlohmann::json> mysqlSequenceDrift(connect::PgConnection& source, c
   if (!tables) return std::move(tables).error();
   auto t = connect::MySqlConnection::open(target);
   if (!t) return std::move(t).error();
+  // Every AUTO_INCREMENT in the run's target databases, in one query (the next value there).
+  std::set<std::string> schemas;
+  for (const auto& ts : *tables) schemas.insert(connect::MySqlConnection::quoteLiteral(ts.targetSchema));
+  if (schemas.empty()) return nlohmann::json::array();
+  auto next = (*t)->query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, AUTO_INCREMENT AS a FROM information_schema.TABLES "
+                          "WHERE AUTO_INCREMENT IS NOT NULL AND TABLE_SCHEMA IN (" +
+                          core::join(std::vector<std::string>(schemas.begin(), schemas.end()), ", ") + ")");
+  if (!next) return std::move(next).error();
+  std::map<std::pair<std::string, std::string>, std::int64_t> nextOf;
+  for (auto row : *next) nextOf[{row.str("s"), row.str("n")}] = row.i64("a");
   nlohmann::json list = nlohmann::json::array();
   for (const auto& seq : *owned) {
     const state::TableState* mapped = nullptr;
@@ -68,16 +81,12 @@ core::Result<nlohmann::json> mysqlSequenceDrift(connect::PgConnection& source, c
       if (ts.sourceSchema == seq.schema && ts.sourceTable == seq.table) mapped = &ts;
     }
     if (!mapped) continue;  // not a table of this run
-    auto next = (*t)->query("SELECT AUTO_INCREMENT AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                            connect::MySqlConnection::quoteLiteral(mapped->targetSchema) + " AND TABLE_NAME = " +
-                            connect::MySqlConnection::quoteLiteral(mapped->targetTable));
-    if (!next) return std::move(next).error();
     nlohmann::json e = {{"sequence", seq.sequence},
                         {"source", seq.lastValue ? nlohmann::json(*seq.lastValue) : nullptr},
                         {"target_table", mapped->targetSchema + "." + mapped->targetTable}};
-    const auto n = next->empty() ? std::optional<std::string>() : next->row(0).opt("n");
-    e["target"] = n ? nlohmann::json(std::to_string(std::stoll(*n) - 1)) : nullptr;  // the last value given out
-    if (seq.lastValue && n) e["drift"] = std::stoll(*seq.lastValue) - (std::stoll(*n) - 1);
+    const auto n = nextOf.find({mapped->targetSchema, mapped->targetTable});
+    e["target"] = n != nextOf.end() ? nlohmann::json(std::to_string(n->second - 1)) : nullptr;  // the last value given out
+    if (seq.lastValue && n != nextOf.end()) e["drift"] = std::stoll(*seq.lastValue) - (n->second - 1);
     list.push_back(std::move(e));
   }
   return list;
@@ -107,7 +116,7 @@ core::Result<nlohmann::json> runStatus(const std::string& statePath, const conne
   if (auto proposed = st.loadSetting("ddl_proposed"); proposed && *proposed && !(*proposed)->empty()) {
     out["ddl_proposed"] = **proposed;
   }
-  auto saved = st.loadSetting("sync_progress");
+  auto saved = st.loadSetting(kSyncProgressSetting);
   if (!saved) return std::move(saved).error();
   std::string applied;
   if (*saved) {
@@ -117,9 +126,9 @@ core::Result<nlohmann::json> runStatus(const std::string& statePath, const conne
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
       const auto age = nowMs - p.value("saved_at_ms", std::int64_t{0});
-      const std::string phase = p.value("phase", "");
-      // A sync saves every second while it streams; older than 5 s: it is not running.
-      p["running"] = (phase == "streaming" || phase == "connecting") && age < 5000;
+      // Its process alive and its phase a live one (a long transaction may keep
+      // it from saving for a while).
+      p["running"] = syncRunning(p);
       p["saved_seconds_ago"] = static_cast<double>(age) / 1000.0;
       applied = p["positions"].value("applied", "");
       out["sync"] = p;

@@ -23,6 +23,7 @@
 #include "run/verify_run.h"
 #include "support/tcp_proxy.h"
 #include "support/test_support.h"
+#include "sync_test_support.h"
 
 namespace ferry {
 namespace {
@@ -38,48 +39,6 @@ std::string statePath(const std::string& name) {
   for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
   return path;
 }
-
-/// One source transaction after another: the counter, a new row, a changed
-/// row, a deleted row. A lost connection (the server restarts) is reopened.
-class Writer {
-public:
-  Writer() {
-    m_thread = std::jthread([this](std::stop_token stop) {
-      std::unique_ptr<connect::PgConnection> c;
-      for (std::int64_t i = 1; !stop.stop_requested(); ++i) {
-        if (!c) {
-          auto opened = connect::PgConnection::open(test::pgSpec(kSource));
-          if (!opened) {
-            std::this_thread::sleep_for(100ms);
-            continue;
-          }
-          c = std::move(*opened);
-        }
-        auto st = c->exec("BEGIN; UPDATE public.counter SET n = n + 1 WHERE id = 1; INSERT INTO public.item VALUES (" +
-                          std::to_string(100000 + i) + ", " + std::to_string(i) + ", 'w'); UPDATE public.item SET v = v + 1 "
-                          "WHERE id = " + std::to_string(1 + i % 2000) + "; DELETE FROM public.item WHERE id = " +
-                          std::to_string(1 + (i * 7) % 2000) + "; COMMIT");
-        if (st.ok()) {
-          ++m_acknowledged;
-        } else if (st.error().breaksConnection()) {
-          c.reset();
-        } else {
-          (void)c->exec("ROLLBACK");
-        }
-        std::this_thread::sleep_for(2ms);
-      }
-    });
-  }
-  void stop() {
-    m_thread.request_stop();
-    m_thread.join();
-  }
-  std::int64_t acknowledged() const { return m_acknowledged.load(); }
-
-private:
-  std::atomic<std::int64_t> m_acknowledged{0};
-  std::jthread m_thread;
-};
 
 class SyncFaults : public ::testing::Test {
 public:
@@ -104,22 +63,7 @@ std::string targetCounter(const connect::ConnectionSpec& target) {
              : core::trim(test::mariadb(kTarget, "SELECT n FROM counter"));
 }
 
-std::string differencesOf(const connect::ConnectionSpec& target) {
-  run::VerifyRequest req;
-  req.source = test::pgSpec(kSource);
-  req.target = target;
-  req.options.jobs = 2;
-  run::VerifyRun run(req);
-  auto report = run.run({});
-  if (!report) return "verify failed: " + report.error().oneLine();
-  std::string out;
-  for (const auto& t : report->tables) {
-    if (!t.differences.empty() || !t.error.empty() || t.status != verify::TableStatus::Ok) {
-      out += t.table + " (" + std::to_string(t.differences.size()) + " differences " + t.error + ") ";
-    }
-  }
-  return out;
-}
+std::string differencesOf(const connect::ConnectionSpec& target) { return test::verifyDifferences(kSource, target); }
 
 void faultsLoseNothing(const connect::ConnectionSpec& target, const std::string& name) {
   const std::string state = statePath(name);
@@ -134,7 +78,17 @@ void faultsLoseNothing(const connect::ConnectionSpec& target, const std::string&
     auto copied = copy.run({});
     ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
   }
-  Writer writer;
+  // One transaction after another: the counter, a new row, a changed row, a
+  // deleted row; a lost connection (the server restarts) is reopened.
+  test::CounterWriter writer(
+      kSource,
+      [](std::int64_t i) {
+        return "BEGIN; UPDATE public.counter SET n = n + 1 WHERE id = 1; INSERT INTO public.item VALUES (" +
+               std::to_string(100000 + i) + ", " + std::to_string(i) + ", 'w'); UPDATE public.item SET v = v + 1 "
+               "WHERE id = " + std::to_string(1 + i % 2000) + "; DELETE FROM public.item WHERE id = " +
+               std::to_string(1 + (i * 7) % 2000) + "; COMMIT";
+      },
+      2, true);
   const auto sourceSpec = test::pgSpec(kSource);
   test::TcpProxy sourceLink(sourceSpec.host, sourceSpec.port);
   test::TcpProxy targetLink(target.host, target.port);

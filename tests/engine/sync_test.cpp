@@ -26,6 +26,7 @@
 #include "run/verify_run.h"
 #include "state/run_state_store.h"
 #include "support/test_support.h"
+#include "sync_test_support.h"
 
 namespace ferry {
 namespace {
@@ -69,22 +70,7 @@ core::Result<run::SyncSummary> syncUntilCaughtUp(const connect::ConnectionSpec& 
   return r;
 }
 
-std::string differencesOf(const connect::ConnectionSpec& target) {
-  run::VerifyRequest req;
-  req.source = test::pgSpec(kSource);
-  req.target = target;
-  req.options.jobs = 2;
-  run::VerifyRun run(req);
-  auto report = run.run({});
-  if (!report) return "verify failed: " + report.error().oneLine();
-  std::string out;
-  for (const auto& t : report->tables) {
-    if (!t.differences.empty() || !t.error.empty() || t.status != verify::TableStatus::Ok) {
-      out += t.table + " (" + std::to_string(t.differences.size()) + " differences " + t.error + ") ";
-    }
-  }
-  return out;
-}
+std::string differencesOf(const connect::ConnectionSpec& target) { return test::verifyDifferences(kSource, target); }
 
 class Sync : public ::testing::Test {
 public:
@@ -264,36 +250,21 @@ void killedSyncsLoseNothing(const connect::ConnectionSpec& target, const std::st
                             int kills) {
   const std::string state = statePath(name);
   src("CREATE TABLE counter (id int PRIMARY KEY, n bigint NOT NULL); INSERT INTO counter VALUES (1, 0)");
-  std::atomic<bool> writing{true};
-  std::atomic<std::int64_t> acknowledged{0};
-  std::jthread writer([&] {
-    auto c = connect::PgConnection::open(test::pgSpec(kSource));
-    ASSERT_TRUE(c.ok());
-    ASSERT_TRUE((*c)->exec("SET search_path = public").ok());  // as the application's sessions (its trigger needs it)
-    for (std::int64_t i = 1; writing; ++i) {
-      // One transaction: the counter, a new row, a changed row and a deleted one.
-      auto st = (*c)->exec("BEGIN; UPDATE public.counter SET n = n + 1 WHERE id = 1; INSERT INTO public.child VALUES (" +
-                           std::to_string(100000 + i) + ", " + std::to_string(1 + i % 2000) + ", 'w'); UPDATE "
-                           "public.parent SET score = score + 1 WHERE id = " + std::to_string(1 + i % 2000) +
-                           "; DELETE FROM public.child WHERE id = " + std::to_string(1 + i % 4000) + "; COMMIT");
-      if (st.ok()) {
-        ++acknowledged;
-      } else {
-        ADD_FAILURE() << st.error().oneLine();
-        (void)(*c)->exec("ROLLBACK");
-        break;
-      }
-    }
+  // One transaction: the counter, a new row, a changed row and a deleted one.
+  test::CounterWriter writer(kSource, [](std::int64_t i) {
+    return "BEGIN; UPDATE public.counter SET n = n + 1 WHERE id = 1; INSERT INTO public.child VALUES (" +
+           std::to_string(100000 + i) + ", " + std::to_string(1 + i % 2000) + ", 'w'); UPDATE public.parent SET "
+           "score = score + 1 WHERE id = " + std::to_string(1 + i % 2000) + "; DELETE FROM public.child WHERE id = " +
+           std::to_string(1 + i % 4000) + "; COMMIT";
   });
   // The writer runs from before the copy: the snapshot/stream seam is crossed under load.
-  while (acknowledged < 20) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  writer.waitFor(20);
   auto copied = copyKeepingSlot(target, state);
   if (!copied.ok()) {
-    writing = false;
-    writer.join();
+    writer.stop();
     FAIL() << copied.error().oneLine();
   }
-  const auto duringCopy = acknowledged.load();
+  const auto duringCopy = writer.acknowledged();
   std::mt19937 rng(20261204);
   std::uniform_int_distribution<int> after(150, 900);
   const std::string cmd = std::string(FERRY_BINARY) + " sync --state " + state + " --source '" +
@@ -312,23 +283,22 @@ void killedSyncsLoseNothing(const connect::ConnectionSpec& target, const std::st
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
   }
-  writing = false;
-  writer.join();
+  writer.stop();
   EXPECT_GE(killedWhileStreaming, kills / 2) << "most kills must land while the sync runs";
   auto synced = syncUntilCaughtUp(target, state);
   ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
   std::printf("[ info ] %d of %d kills while streaming, %lld writer transactions acknowledged; final sync applied %lld "
               "transactions, skipped %lld already applied\n",
-              killedWhileStreaming, kills, static_cast<long long>(acknowledged.load()),
+              killedWhileStreaming, kills, static_cast<long long>(writer.acknowledged()),
               static_cast<long long>(synced->final.transactionsApplied),
               static_cast<long long>(synced->final.skippedTransactions));
-  EXPECT_GT(acknowledged.load(), 100);
+  EXPECT_GT(writer.acknowledged(), 100);
   EXPECT_GT(duringCopy, 20) << "the writer ran while the copy read its snapshot";
-  EXPECT_EQ(src("SELECT n FROM counter"), std::to_string(acknowledged.load()));
+  EXPECT_EQ(src("SELECT n FROM counter"), std::to_string(writer.acknowledged()));
   const std::string onTarget = target.engine == model::Engine::PostgreSQL
                                    ? core::trim(test::psql(kPgTarget, "SELECT n FROM public.counter"))
                                    : core::trim(test::mariadb(kMyTarget, "SELECT n FROM counter"));
-  EXPECT_EQ(onTarget, std::to_string(acknowledged.load())) << "each acknowledged increment applied exactly once";
+  EXPECT_EQ(onTarget, std::to_string(writer.acknowledged())) << "each acknowledged increment applied exactly once";
   EXPECT_EQ(differencesOf(target), "");
 }
 
@@ -498,28 +468,16 @@ TEST_F(Sync, AUserPublicationIsCheckedUsedAndKept) {
 void resumedCopyStreams(const connect::ConnectionSpec& target, const std::string& targetUrl, const std::string& name) {
   const std::string state = statePath(name);
   src("CREATE TABLE counter (id int PRIMARY KEY, n bigint NOT NULL); INSERT INTO counter VALUES (1, 0)");
-  std::atomic<bool> writing{true};
-  std::atomic<std::int64_t> acknowledged{0};
-  std::jthread writer([&] {
-    auto c = connect::PgConnection::open(test::pgSpec(kSource));
-    if (!c || !(*c)->exec("SET search_path = public").ok()) return;  // as the application's sessions (its trigger needs it)
-    for (std::int64_t i = 1; writing; ++i) {
-      auto st = (*c)->exec("BEGIN; UPDATE public.counter SET n = n + 1 WHERE id = 1; INSERT INTO public.child VALUES (" +
-                           std::to_string(200000 + i) + ", " + std::to_string(1 + i % 2000) + ", 'r'); UPDATE "
-                           "public.parent SET score = score + 1 WHERE id = " + std::to_string(1 + (i * 13) % 2000) +
-                           "; DELETE FROM public.child WHERE id = " + std::to_string(1 + (i * 7) % 4000) + "; COMMIT");
-      if (!st.ok()) {
-        ADD_FAILURE() << st.error().oneLine();
-        break;
-      }
-      ++acknowledged;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  });
-  auto stopWriter = [&] {
-    writing = false;
-    if (writer.joinable()) writer.join();
-  };
+  test::CounterWriter writer(
+      kSource,
+      [](std::int64_t i) {
+        return "BEGIN; UPDATE public.counter SET n = n + 1 WHERE id = 1; INSERT INTO public.child VALUES (" +
+               std::to_string(200000 + i) + ", " + std::to_string(1 + i % 2000) + ", 'r'); UPDATE public.parent SET "
+               "score = score + 1 WHERE id = " + std::to_string(1 + (i * 13) % 2000) +
+               "; DELETE FROM public.child WHERE id = " + std::to_string(1 + (i * 7) % 4000) + "; COMMIT";
+      },
+      1);
+  auto stopWriter = [&] { writer.stop(); };
   // The first copy: slow and small chunks, killed once a few chunks are in.
   const pid_t pid = fork();
   if (pid == 0) {
@@ -578,13 +536,13 @@ void resumedCopyStreams(const connect::ConnectionSpec& target, const std::string
   ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
   std::printf("[ info ] %d chunks before the kill; %lld writer transactions; first sync applied %lld rows, skipped %lld "
               "rows a later snapshot already held\n",
-              done, static_cast<long long>(acknowledged.load()), static_cast<long long>(during->final.rowsApplied),
+              done, static_cast<long long>(writer.acknowledged()), static_cast<long long>(during->final.rowsApplied),
               static_cast<long long>(during->final.skippedRows));
   EXPECT_GT(during->final.skippedRows, 0) << "changes to tables copied under the second snapshot were skipped";
   const std::string onTarget = target.engine == model::Engine::PostgreSQL
                                    ? core::trim(test::psql(kPgTarget, "SELECT n FROM public.counter"))
                                    : core::trim(test::mariadb(kMyTarget, "SELECT n FROM counter"));
-  EXPECT_EQ(onTarget, std::to_string(acknowledged.load()));
+  EXPECT_EQ(onTarget, std::to_string(writer.acknowledged()));
   EXPECT_EQ(differencesOf(target), "");
 }
 

@@ -1,0 +1,84 @@
+// The sync's lag windows and its progress as JSON (`ferry sync --json`, the
+// run state that `ferry status` and `ferry ctl` read).
+
+#include <algorithm>
+
+#include <signal.h>
+
+#include "run/sync_support.h"
+
+namespace ferry::run {
+
+constexpr auto kLagWindow = std::chrono::seconds(60);
+
+LagStats lagStatsOf(const LagWindow& window) {
+  LagStats s;
+  if (window.empty()) return s;
+  std::vector<double> v;
+  v.reserve(window.size());
+  for (const auto& [t, ms] : window) v.push_back(ms);
+  s.last = window.back().second;
+  std::sort(v.begin(), v.end());
+  auto pct = [&](double p) { return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))]; };
+  s.p50 = pct(0.50);
+  s.p95 = pct(0.95);
+  s.p99 = pct(0.99);
+  s.max = v.back();
+  s.samples = static_cast<int>(v.size());
+  return s;
+}
+
+void addLagSample(LagWindow& window, double ms) {
+  const auto now = std::chrono::steady_clock::now();
+  window.emplace_back(now, ms);
+  while (!window.empty() && now - window.front().first > kLagWindow) window.pop_front();
+}
+
+namespace {
+
+nlohmann::json lagJson(const LagStats& l) {
+  return {{"last", l.last}, {"p50", l.p50}, {"p95", l.p95}, {"p99", l.p99}, {"max", l.max}, {"samples", l.samples}};
+}
+
+/// The target table lacks a column the source has now (added since the copy):
+/// `ALTER TABLE … ADD COLUMN` from the same mapping as the copy's DDL — applied
+/// when the policy allows and the column is nullable, plain (not generated, no
+/// identity), else proposed in the error that stops the sync.
+
+}  // namespace
+
+nlohmann::json syncProgressJson(const SyncProgress& p) {
+  nlohmann::json tables = nlohmann::json::object();
+  for (const auto& [t, n] : p.rowsByTable) tables[t] = n;
+  return {{"phase", p.phase},
+          {"applied",
+           {{"transactions", p.transactionsApplied}, {"rows", p.rowsApplied}, {"inserts", p.inserts},
+            {"updates", p.updates}, {"deletes", p.deletes}, {"truncates", p.truncates}}},
+          {"received", {{"transactions", p.transactionsReceived}, {"position", p.receivedPosition}}},
+          {"positions",
+           {{"snapshot", p.snapshotPosition}, {"first_streamed", p.firstStreamed}, {"received", p.receivedPosition},
+            {"applied", p.appliedPosition}, {"confirmed", p.confirmedPosition}}},
+          {"skipped_before_snapshot", p.skippedTransactions},
+          {"skipped_rows", p.skippedRows},
+          {"divergences", p.divergences},
+          {"lag_ms", lagJson(p.heartbeatLag)},
+          {"commit_lag_ms", lagJson(p.commitLag)},
+          {"bytes_behind", p.bytesBehind},
+          {"stalled", p.stalled},
+          {"stall_reason", p.stallReason},
+          {"rows_by_table", tables},
+          {"paused", p.paused},
+          {"max_rate", p.maxRowsPerSecond},
+          {"reconnects", p.reconnects},
+          {"last_reconnect_error", p.lastReconnectError},
+          {"seconds", p.elapsedSeconds}};
+}
+
+bool syncRunning(const nlohmann::json& progress) {
+  const std::string phase = progress.value("phase", "");
+  const auto pid = progress.value("pid", std::int64_t{0});
+  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0 &&
+         (phase == "streaming" || phase == "connecting" || phase == "reconnecting");
+}
+
+}  // namespace ferry::run

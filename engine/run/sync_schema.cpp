@@ -1,0 +1,104 @@
+// The target's columns against the source's, when the sync starts and when the
+// stream brings a relation with a new column (run/sync_support.h).
+
+#include <map>
+#include <set>
+
+#include "connect/mysql/mysql_connection.h"
+#include "connect/pg/pg_connection.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "ddl/ddl_generator.h"
+#include "ddl/quoting.h"
+#include "run/sync_support.h"
+
+namespace ferry::run {
+
+using core::Error;
+using core::ErrorKind;
+
+core::Status addMissingColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
+                               const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
+                               std::atomic<SyncRun::StopReason>& reason) {
+  const bool pg = target.engine == model::Engine::PostgreSQL;
+  std::unique_ptr<connect::PgConnection> pgc;
+  std::unique_ptr<connect::MySqlConnection> myc;
+  if (pg) {
+    auto c = connect::PgConnection::open(target);
+    if (!c) return std::move(c).error().context("target");
+    pgc = std::move(*c);
+  } else {
+    auto c = connect::MySqlConnection::open(target);
+    if (!c) return std::move(c).error().context("target");
+    myc = std::move(*c);
+  }
+  std::vector<std::string> proposals;
+  std::vector<std::string> missingNames;
+  bool allAdditive = true;
+  // Every column of the target schemas the jobs write to, in one query.
+  std::set<std::string> schemas;
+  for (const auto& job : jobs) schemas.insert(job.targetSchema);
+  if (schemas.empty()) return st.saveSetting("ddl_proposed", "");
+  std::vector<std::string> quoted;
+  for (const auto& sc : schemas) {
+    quoted.push_back(pg ? connect::PgConnection::quoteLiteral(sc) : connect::MySqlConnection::quoteLiteral(sc));
+  }
+  auto cols = pg ? pgc->query("SELECT table_schema AS s, table_name AS t, column_name AS c FROM "
+                              "information_schema.columns WHERE table_schema IN (" + core::join(quoted, ", ") + ")")
+                 : myc->query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, COLUMN_NAME AS c FROM "
+                              "information_schema.COLUMNS WHERE TABLE_SCHEMA IN (" + core::join(quoted, ", ") + ")");
+  if (!cols) return std::move(cols).error().context("reading the target's columns");
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> columnsOf;
+  for (auto row : *cols) columnsOf[{row.str("s"), row.str("t")}].insert(row.str("c"));
+  for (const auto& job : jobs) {
+    const auto found = columnsOf.find({job.targetSchema, job.targetTable});
+    if (found == columnsOf.end()) continue;  // the table itself is missing: the apply says so
+    const std::set<std::string>& have = found->second;
+    const ddl::TableDef* def = nullptr;
+    for (const auto& t : model.tables) {
+      if (t.schema == job.targetSchema && t.name == job.targetTable) def = &t;
+    }
+    for (const auto& c : job.columns) {
+      if (have.contains(c.targetName)) continue;
+      const ddl::ColumnDef* col = nullptr;
+      if (def) {
+        for (const auto& cd : def->columns) {
+          if (cd.name == c.targetName) col = &cd;
+        }
+      }
+      if (!col) {
+        return Error(ErrorKind::Internal, "no target definition for the new column " + job.label() + "." + c.sourceName);
+      }
+      const std::string stmt = "ALTER TABLE " + ddl::qualified(target.engine, job.targetSchema, job.targetTable) +
+                               " ADD COLUMN " + ddl::columnDefinition(target.engine, *col);
+      const bool additive = col->nullable && !col->generatedExpr && col->identity == ddl::IdentityDef::None;
+      if (policy == DdlPolicy::AutoAdditive && additive) {
+        FERRY_TRY(pg ? pgc->exec(stmt) : myc->exec(stmt));
+        core::log(core::LogLevel::Info, "sync: --ddl auto-additive: applied on the target: " + stmt);
+        auto n = st.loadSetting("ddl_applied_count");
+        const int k = n && *n ? std::stoi(**n) + 1 : 1;
+        FERRY_TRY(st.saveSetting("ddl_applied_" + std::to_string(k), stmt));
+        FERRY_TRY(st.saveSetting("ddl_applied_count", std::to_string(k)));
+        continue;
+      }
+      allAdditive = allAdditive && additive;
+      proposals.push_back(stmt + ";");
+      missingNames.push_back(job.label() + "." + c.sourceName + " (" + col->type + (col->nullable ? "" : " NOT NULL") + ")");
+    }
+  }
+  if (proposals.empty()) return st.saveSetting("ddl_proposed", "");
+  reason = SyncRun::StopReason::SchemaChange;
+  FERRY_TRY(st.saveSetting("ddl_proposed", core::join(proposals, "\n")));
+  return Error(ErrorKind::Unsupported,
+               "the source has column(s) the target lacks: " + core::join(missingNames, ", "),
+               "Proposed for the target: " + core::join(proposals, " ") +
+                   (allAdditive || policy == DdlPolicy::AutoAdditive
+                        ? std::string(" Run it on the target (edit it if you like; ferry status shows it too), then "
+                                      "ferry sync again — or sync with --ddl auto-additive to add such nullable "
+                                      "columns by itself.")
+                        : std::string(" A NOT NULL, generated or identity column is not added by --ddl "
+                                      "auto-additive: run it on the target (edit it if you like), then ferry sync "
+                                      "again.")));
+}
+
+}  // namespace ferry::run

@@ -1,0 +1,45 @@
+#pragma once
+/// Pieces of the sync (run/sync_run.cpp) kept apart, for the run library only:
+/// the lag windows and the progress JSON (sync_progress.cpp), the target's
+/// columns against the source's (sync_schema.cpp), and what the sync, `ferry
+/// status` and `ferry ctl` share in the run state.
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "connect/connection_spec.h"
+#include "copy/table_job.h"
+#include "core/result.h"
+#include "ddl/target_model.h"
+#include "run/sync_run.h"
+#include "state/run_state_store.h"
+
+namespace ferry::run {
+
+/// The run-state setting the sync saves its progress in (every second while it runs).
+constexpr const char* kSyncProgressSetting = "sync_progress";
+
+/// Lag samples (milliseconds) of the last minute, with when they were taken.
+using LagWindow = std::deque<std::pair<std::chrono::steady_clock::time_point, double>>;
+LagStats lagStatsOf(const LagWindow& window);
+void addLagSample(LagWindow& window, double ms);
+
+/// A sync whose saved progress is `progress` still runs: its process is alive
+/// and its phase is a live one (connecting, streaming, reconnecting).
+bool syncRunning(const nlohmann::json& progress);
+
+/// The target table lacks a column the source has now (added since the copy):
+/// `ALTER TABLE … ADD COLUMN` from the same mapping as the copy's DDL — applied
+/// when the policy allows and the column is nullable, plain (not generated, no
+/// identity), else proposed in the error that stops the sync (and saved in the
+/// run state as "ddl_proposed").
+core::Status addMissingColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
+                               const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
+                               std::atomic<SyncRun::StopReason>& reason);
+
+}  // namespace ferry::run
