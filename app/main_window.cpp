@@ -190,6 +190,11 @@ void MainWindow::buildPages() {
     m_stack->addWidget(page);
   }
   connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+  if (m_sync && m_verify) {
+    // A verification while the sync runs compares both sides at one source position.
+    connect(m_sync, &SyncPage::started, m_verify, [this] { m_verify->setLiveSync(m_sync->statePath()); });
+    connect(m_sync, &SyncPage::finished, m_verify, [this] { m_verify->setLiveSync(QString()); });
+  }
 
   auto* central = new QWidget;
   auto* layout = new QHBoxLayout(central);

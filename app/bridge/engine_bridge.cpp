@@ -18,6 +18,7 @@ EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<ConnectionTestOutcome>();
   qRegisterMetaType<CatalogOutcome>();
   qRegisterMetaType<AssessmentOutcome>();
+  qRegisterMetaType<SchemaDecisionOutcome>();
   qRegisterMetaType<EvaluationOutcome>();
   qRegisterMetaType<CopyOutcome>();
   qRegisterMetaType<SyncOutcome>();
@@ -267,6 +268,22 @@ quint64 EngineBridge::abandonCopy(const connect::ConnectionSpec& source, const s
                                [this](quint64 id, const AbandonOutcome& out) { emit copyAbandoned(id, out); });
 }
 
+quint64 EngineBridge::applySchemaDecision(const std::string& statePath, const connect::ConnectionSpec& target,
+                                          const std::string& sql) {
+  auto work = [statePath, target, sql]() -> SchemaDecisionOutcome {
+    SchemaDecisionOutcome out;
+    auto applied = run::applySchemaDecision(statePath, target, sql);
+    if (applied) {
+      out.applied = std::move(*applied);
+    } else {
+      out.error = applied.error();
+    }
+    return out;
+  };
+  return start<SchemaDecisionOutcome>(
+      std::move(work), [this](quint64 id, const SchemaDecisionOutcome& out) { emit schemaDecisionApplied(id, out); });
+}
+
 quint64 EngineBridge::resolveStatePath(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target) {
   auto work = [source, target]() -> StatePathOutcome {
     StatePathOutcome out;
@@ -337,11 +354,12 @@ bool EngineBridge::isCopyPaused(quint64 copyId) const {
 quint64 EngineBridge::startSync(run::SyncRequest request) {
   const quint64 id = m_nextId++;
   auto job = std::make_unique<SyncJob>();
+  const std::string statePath = request.options.statePath;
   job->run = std::make_unique<run::SyncRun>(std::move(request));
   run::SyncRun* sync = job->run.get();
   ++m_pending;
   emit pendingChanged(m_pending);
-  job->thread = std::jthread([this, id, sync](std::stop_token stop) {
+  job->thread = std::jthread([this, id, sync, statePath](std::stop_token stop) {
     SyncOutcome out;
     auto result = sync->run(stop);
     if (result) {
@@ -354,6 +372,9 @@ quint64 EngineBridge::startSync(run::SyncRequest request) {
       if (out.last.phase != "failed" && out.last.phase != "stopped") out.last.phase = "failed";
     }
     out.stopReason = sync->stopReason();
+    if (out.stopReason == run::SyncRun::StopReason::SchemaChange) {
+      if (auto pending = run::pendingSchemaChange(statePath); pending && *pending) out.schemaChange = **pending;
+    }
     // Queued: runs on the GUI thread; dropped if the bridge is gone by then.
     QMetaObject::invokeMethod(this, [this, id, out = std::move(out)]() mutable { onSyncDone(id, std::move(out)); },
                               Qt::QueuedConnection);

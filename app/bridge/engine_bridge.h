@@ -99,6 +99,8 @@ struct SyncOutcome {
   std::optional<run::SyncSummary> summary;
   run::SyncProgress last;
   run::SyncRun::StopReason stopReason = run::SyncRun::StopReason::None;
+  /// Stopped at a new source column: the change and the proposal the run state holds.
+  std::optional<run::PendingSchemaChange> schemaChange;
 };
 
 /// How a verification ended: the report, or the error (one line, never a
@@ -113,6 +115,12 @@ struct VerifyOutcome {
 struct AbandonOutcome {
   std::optional<core::Error> error;
   std::vector<std::string> slotsDropped;
+};
+
+/// A schema-change decision run on the target (run::applySchemaDecision), or why not.
+struct SchemaDecisionOutcome {
+  std::optional<core::Error> error;
+  std::vector<std::string> applied;  ///< the statements run
 };
 
 /// The run-state file of a source and target (run::resolveStatePath), or why not.
@@ -169,6 +177,9 @@ public:
   /// Gives up the run recorded in `statePath` on the pool (run::abandonCopyRun:
   /// drops its replication slots); copyAbandoned() reports the end.
   quint64 abandonCopy(const connect::ConnectionSpec& source, const std::string& statePath);
+  /// Runs the decision on the schema change a sync stopped at (run::applySchemaDecision)
+  /// on the pool; schemaDecisionApplied() follows.
+  quint64 applySchemaDecision(const std::string& statePath, const connect::ConnectionSpec& target, const std::string& sql);
   /// Names the run-state file of `source` and `target` on the pool (connects to
   /// both for their identities; run::resolveStatePath); statePathResolved() follows.
   quint64 resolveStatePath(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target);
@@ -219,6 +230,7 @@ signals:
   void copyFinished(quint64 copyId, const ferry::app::CopyOutcome& outcome);
   void syncFinished(quint64 syncId, const ferry::app::SyncOutcome& outcome);
   void copyAbandoned(quint64 requestId, const ferry::app::AbandonOutcome& outcome);
+  void schemaDecisionApplied(quint64 requestId, const ferry::app::SchemaDecisionOutcome& outcome);
   void statePathResolved(quint64 requestId, const ferry::app::StatePathOutcome& outcome);
   void verifyFinished(quint64 verifyId, const ferry::app::VerifyOutcome& outcome);
   void repairFinished(quint64 verifyId, const ferry::app::RepairOutcome& outcome);
@@ -266,6 +278,7 @@ Q_DECLARE_METATYPE(ferry::app::EvaluationOutcome)
 Q_DECLARE_METATYPE(ferry::app::CopyOutcome)
 Q_DECLARE_METATYPE(ferry::app::SyncOutcome)
 Q_DECLARE_METATYPE(ferry::app::AbandonOutcome)
+Q_DECLARE_METATYPE(ferry::app::SchemaDecisionOutcome)
 Q_DECLARE_METATYPE(ferry::app::StatePathOutcome)
 Q_DECLARE_METATYPE(ferry::app::VerifyOutcome)
 Q_DECLARE_METATYPE(ferry::app::RepairOutcome)

@@ -17,6 +17,7 @@
 
 #include "app/connections/password_store.h"
 #include "app/run/run_table_model.h"
+#include "app/sync/schema_change_dialog.h"
 #include "app/sync/sync_table_model.h"
 #include "core/log.h"
 #include "widgets/busy_spinner.h"
@@ -73,6 +74,7 @@ SyncPage::SyncPage(EngineBridge* bridge, PasswordStore* passwords, SpecProvider 
     log(rate > 0 ? tr("max rate set to %1 rows/s").arg(number(rate)) : tr("max rate removed (unlimited)"));
   });
   connect(m_bridge, &EngineBridge::syncFinished, this, &SyncPage::onFinished);
+  connect(m_bridge, &EngineBridge::schemaDecisionApplied, this, &SyncPage::onDecisionApplied);
   // While a sync runs: the stream's own warnings (divergences logged, heartbeats
   // off, a lost connection) and what `ferry ctl` asked of it from another terminal.
   connect(m_bridge, &EngineBridge::engineMessage, this, [this](int level, const QString& text) {
@@ -246,6 +248,60 @@ void SyncPage::startWith(const QString& path) {
 }
 
 void SyncPage::send(run::SyncRequest request) {
+  if (m_decisionSql) {
+    // The decision first, on the target (passwords resolved); the sync once it ran.
+    const std::string sql = m_decisionSql->toStdString();
+    m_decisionSql.reset();
+    log(tr("applying on the target: %1").arg(QString::fromStdString(sql).simplified()));
+    m_decisionRequest = m_bridge->applySchemaDecision(request.options.statePath, request.target, sql);
+    m_afterDecision = std::move(request);
+    return;
+  }
+  startSync(std::move(request));
+}
+
+SchemaChangeDialog* SyncPage::decisionDialog() const { return m_decision.data(); }
+
+void SyncPage::openDecision(const run::PendingSchemaChange& pending) {
+  if (!m_decision) {
+    m_decision = new SchemaChangeDialog(q(pending.change), q(pending.proposed), this);
+    m_decision->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_decision, &SchemaChangeDialog::applyRequested, this, [this](const QString& sql) {
+      m_decision->setBusy(true);
+      m_decisionSql = sql;
+      start();
+    });
+    connect(m_decision, &QDialog::rejected, this, [this] {
+      log(tr("schema change left undecided: press Start to decide it (or ferry sync --apply-ddl)"));
+    });
+  }
+  m_decision->setWindowModality(Qt::WindowModal);
+  m_decision->open();
+}
+
+void SyncPage::onDecisionApplied(quint64 requestId, const SchemaDecisionOutcome& outcome) {
+  if (requestId != m_decisionRequest) return;
+  m_decisionRequest = 0;
+  auto request = std::move(m_afterDecision);
+  m_afterDecision.reset();
+  if (outcome.error) {
+    const QString line = q(outcome.error->oneLine());
+    log(line, true);
+    m_resolving = false;
+    m_spinner->stop();
+    updateButtons();
+    if (m_decision) {
+      m_decision->setBusy(false);
+      m_decision->setError(line);
+    }
+    return;
+  }
+  for (const auto& stmt : outcome.applied) log(tr("applied on the target: %1").arg(q(stmt)));
+  if (m_decision) m_decision->accept();
+  if (request) startSync(std::move(*request));
+}
+
+void SyncPage::startSync(run::SyncRequest request) {
   m_resolving = false;
   m_syncId = m_bridge->startSync(std::move(request));
   m_latencyMax = 0;
@@ -328,6 +384,7 @@ void SyncPage::onFinished(quint64 syncId, const SyncOutcome& outcome) {
   updateButtons();
   refreshStatePath();
   emit finished(!outcome.error.has_value());
+  if (outcome.schemaChange) openDecision(*outcome.schemaChange);
 }
 
 void SyncPage::showStop(const SyncOutcome& outcome) {
@@ -339,9 +396,9 @@ void SyncPage::showStop(const SyncOutcome& outcome) {
               "to \"log it and go on\" to record such changes and continue.");
   } else if (outcome.stopReason == run::SyncRun::StopReason::SchemaChange) {
     text = tr("Stopped at a schema change on the source: a table's columns no longer match what the copy created "
-              "(the line above names the table and the columns). The dialog to decide this in the workbench is not "
-              "built yet: change the target table to match (or copy that table again), then press Start — the "
-              "stream resumes before the first change in the new shape.");
+              "(the line above names the table and the columns). Decide in the dialog: apply the proposed statement "
+              "(edited if you like) and the stream resumes before the first change in the new shape, or stop here "
+              "and press Start to decide later.");
   } else if (outcome.error && outcome.error->kind() == core::ErrorKind::Unsupported &&
              m_sourceEngine != model::Engine::PostgreSQL) {
     text = tr("Change capture from a MySQL/MariaDB source (its binlog) is not built yet: only PostgreSQL sources "

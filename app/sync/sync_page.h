@@ -13,6 +13,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QPointer>
 #include <QWidget>
 
 #include "app/bridge/engine_bridge.h"
@@ -36,6 +37,7 @@ class LiveChart;
 namespace ferry::app {
 
 class PasswordStore;
+class SchemaChangeDialog;
 class SyncTableModel;
 
 class SyncPage : public QWidget {
@@ -87,6 +89,8 @@ public:
   QString stopText() const;
   const run::SyncProgress& lastProgress() const { return m_last; }
   run::SyncRun::StopReason lastStopReason() const { return m_stopReason; }
+  /// The open schema-change decision (a sync stopped at a new source column), or null.
+  SchemaChangeDialog* decisionDialog() const;
   /// The longest gap between two ticks of the 10 ms latency timer while the
   /// last (or current) sync ran: the GUI's worst event-loop latency, in ms.
   qint64 uiLatencyMaxMs() const { return m_latencyMax; }
@@ -109,6 +113,10 @@ private:
   QWidget* buildSeamPanel();
   void startWith(const QString& statePath);
   void send(run::SyncRequest request);
+  void startSync(run::SyncRequest request);
+  /// Shows the decision on the schema change a sync stopped at.
+  void openDecision(const run::PendingSchemaChange& pending);
+  void onDecisionApplied(quint64 requestId, const SchemaDecisionOutcome& outcome);
   void poll();
   void onFinished(quint64 syncId, const SyncOutcome& outcome);
   void setError(const QString& text);
@@ -154,6 +162,10 @@ private:
   QTimer* m_latencyTicker = nullptr;
 
   quint64 m_syncId = 0;
+  QPointer<SchemaChangeDialog> m_decision;
+  std::optional<QString> m_decisionSql;  ///< to run on the target before the next sync starts
+  quint64 m_decisionRequest = 0;
+  std::optional<run::SyncRequest> m_afterDecision;  ///< the sync to start once it ran
   bool m_resolving = false;
   bool m_paused = false;
   QString m_statePath;

@@ -123,8 +123,11 @@ void VerifyPage::updateButtons() {
   const bool busy = isBusy();
   m_start->setEnabled(!busy);
   m_cancel->setEnabled(m_busy);
-  const bool repairable = !busy && m_verifyId != 0 && m_report && hasMismatch(*m_report);
+  const bool repairable = !busy && m_verifyId != 0 && m_report && hasMismatch(*m_report) && m_liveSync.isEmpty();
   m_repair->setEnabled(repairable);
+  m_repair->setToolTip(m_liveSync.isEmpty() ? QString()
+                                            : tr("A sync is running: stop it first — a repair writing under a "
+                                                 "running stream would race it"));
   m_saveReport->setEnabled(!busy && m_report.has_value());
   for (QWidget* w : std::initializer_list<QWidget*>{m_jobs, m_sample, m_hash, m_quick, m_chunkRows}) w->setEnabled(!busy);
 }
@@ -133,6 +136,11 @@ void VerifyPage::releaseRun() {
   if (m_verifyId != 0) m_bridge->releaseVerify(m_verifyId);
   m_verifyId = 0;
   m_rowPairRequest = 0;
+}
+
+void VerifyPage::setLiveSync(const QString& statePath) {
+  m_liveSync = statePath;
+  updateButtons();
 }
 
 void VerifyPage::start() {
@@ -157,6 +165,7 @@ void VerifyPage::start() {
   o.quick = m_quick->isChecked();
   o.maxRowsPerSecond = m_maxRate->value();
   o.limits.maxRows = m_chunkRows->value();
+  o.live.syncStatePath = m_liveSync.toStdString();
 
   releaseRun();
   m_model->clear();
@@ -337,6 +346,13 @@ void VerifyPage::onVerifyFinished(quint64 verifyId, const VerifyOutcome& outcome
     m_model->update(m_report->tables);
     log(tr("done: %1 rows checked in %2 (%3)")
             .arg(number(m_report->rowsChecked), formatDuration(m_report->seconds), q(m_report->method)));
+    if (!m_report->asOfPosition.empty()) {
+      log(tr("a sync is running: both sides were compared as of source position %1; the sync was held %2 ms and "
+             "applied nothing for %3 ms of it")
+              .arg(q(m_report->asOfPosition))
+              .arg(std::lround(m_report->syncHeldMs))
+              .arg(std::lround(m_report->syncPausedMs)));
+    }
     updateVerdict();
     // Show a table: the one shown before, else the first with differences.
     int row = m_model->rowOf(m_shownTable);
@@ -389,6 +405,10 @@ void VerifyPage::updateVerdict() {
     if (bad > 0) text += tr(" — select a table to see its rows; Repair re-copies them");
   }
   QString second = details.toHtmlEscaped();
+  if (!m_report->asOfPosition.empty()) {
+    second += tr(" · as of source position <b>%1</b> on both sides, while the sync ran")
+                  .arg(q(m_report->asOfPosition).toHtmlEscaped());
+  }
   if (!m_repairSummary.isEmpty()) second += QStringLiteral(" · ") + m_repairSummary.toHtmlEscaped();
   m_overall->setText(text + QStringLiteral("<br>") + second);
 }

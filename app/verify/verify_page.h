@@ -71,6 +71,11 @@ public:
   void setQuick(bool quick);
   void setMaxRowsPerSecond(qint64 rate);
   void setChunkRows(qint64 rows);
+  /// The run state of a sync running in the workbench ("" none): a verification
+  /// then compares both sides as of one source position (the sync is held for
+  /// it), and Repair is off — rows written under a running stream would race it.
+  void setLiveSync(const QString& statePath);
+  QString liveSync() const { return m_liveSync; }
 
   VerifyTableModel* model() const { return m_model; }
   DifferenceModel* differencesModel() const { return m_differences; }
@@ -151,6 +156,7 @@ private:
   std::optional<verify::VerifyReport> m_report;
   run::VerifyProgress m_last;
   QString m_repairSummary;      ///< shown with the verdict of the verification after a repair
+  QString m_liveSync;           ///< the running sync's run state (setLiveSync)
   QSet<QString> m_decided;      ///< tables whose outcome this run has logged
   QString m_shownTable;         ///< the table whose differences are listed
   double m_timeOffset = 0;      ///< chart seconds before this run (verify, repair, verify again)

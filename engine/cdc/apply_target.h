@@ -81,12 +81,19 @@ public:
   virtual core::Result<std::uint64_t> durable() = 0;
   /// Statements a flush() sends in one round trip at most.
   virtual std::size_t batchLimit() const = 0;
+  /// From another thread: make a call blocked on the target fail at once (its
+  /// link hangs without breaking); the target is unusable afterwards. MySQL/
+  /// MariaDB targets rely on ApplyTargetOptions::ioTimeoutSeconds instead.
+  virtual void abortIo() {}
 };
 
 struct ApplyTargetOptions {
   /// Keep the target's triggers and foreign-key actions from firing on applied
   /// rows (the source's own cascades and trigger effects are in the stream).
   bool replicaRole = true;
+  /// MySQL/MariaDB: a read or write on the apply session that waits longer than
+  /// this fails as a lost connection (the connector's read/write timeouts); 0 = none.
+  int ioTimeoutSeconds = 0;
 };
 
 /// Opens the apply session on `target`.

@@ -26,6 +26,9 @@ public:
   /// status update when the last one is older than the interval the server
   /// expects.
   virtual core::Status keepAlive() = 0;
+  /// From another thread: make a call blocked on the source fail at once (its
+  /// link hangs without breaking); the source is unusable afterwards.
+  virtual void abortIo() = 0;
   /// The server's end of WAL as last reported: every change before it was delivered.
   virtual PgPosition serverEnd() const = 0;
   virtual PgPosition confirmed() const = 0;

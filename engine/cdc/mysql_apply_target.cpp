@@ -220,6 +220,7 @@ core::Result<std::unique_ptr<ApplyTarget>> openMySqlApplyTarget(const connect::C
                                                                 const ApplyTargetOptions& options) {
   connect::MySqlOpenOptions mo;
   mo.foundRows = true;
+  mo.ioTimeoutSeconds = options.ioTimeoutSeconds;
   auto conn = MySqlConnection::open(target, mo);
   if (!conn) return std::move(conn).error();
   FERRY_TRY((*conn)->exec("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,NO_AUTO_VALUE_ON_ZERO,"

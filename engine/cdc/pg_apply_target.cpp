@@ -31,6 +31,8 @@ public:
     m_pipe.reset();  // leaves pipeline mode before the connection closes
   }
 
+  void abortIo() override { m_conn->shutdownSocket(); }
+
   core::Status prepare(const copy::MarksTable& where, const std::string& runId) override {
     m_runId = runId;
     const bool inline_ = where.table == copy::kInlineMarksTable;

@@ -57,6 +57,8 @@ public:
     return {};
   }
 
+  void abortIo() override { m_stream->shutdownSocket(); }
+
   PgPosition serverEnd() const override { return m_serverEnd; }
   PgPosition confirmed() const override { return m_confirmed; }
 

@@ -6,10 +6,23 @@
 #include <iostream>
 
 #include "core/log.h"
+#include "state/run_state_store.h"
 
 namespace ferry::cli {
 
 bool interactive() { return isatty(STDIN_FILENO) != 0; }
+
+/// The run's recorded source and target URLs (without passwords) for the ones not given.
+core::Status fillRecordedUrls(const std::string& statePath, std::string& sourceUrl, std::string& targetUrl) {
+  if (!sourceUrl.empty() && !targetUrl.empty()) return {};
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto info = (*store)->loadRun();
+  if (!info) return std::move(info).error();
+  if (sourceUrl.empty()) sourceUrl = info->sourceUrl;
+  if (targetUrl.empty()) targetUrl = info->targetUrl;
+  return {};
+}
 
 core::Result<connect::ConnectionSpec> specFromUrl(const std::string& url, const char* role) {
   auto spec = connect::ConnectionSpec::parse(url);

@@ -25,6 +25,9 @@ int runCli(int argc, char** argv);
 /// password files, a terminal prompt when stdin is a TTY).
 core::Result<connect::ConnectionSpec> specFromUrl(const std::string& url, const char* role);
 
+/// The run's recorded source and target URLs (without passwords) for the ones not given.
+core::Status fillRecordedUrls(const std::string& statePath, std::string& sourceUrl, std::string& targetUrl);
+
 /// Prints an error the CLI way: "ferry: error: …" on stderr, and when json is
 /// set an {"error": {...}} object on stdout. Returns the exit code for it.
 int reportError(const core::Error& error, bool json);

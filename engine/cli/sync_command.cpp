@@ -6,9 +6,11 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "cli/cli_app.h"
 #include "cli/live_wait.h"
@@ -38,7 +40,10 @@ struct SyncArgs {
   int stallAfter = 30;
   std::int64_t maxRate = 0;
   int reconnectFor = 300;
+  int ioTimeout = 60;
   bool json = false;
+  bool applyDdl = false;       ///< sync: apply the schema change proposal the last sync stopped at
+  std::string applyDdlFile;    ///< sync: apply this (edited) statement instead
 };
 
 /// The stream's options as `sync` and `migrate` take them.
@@ -53,6 +58,7 @@ run::SyncOptions syncOptionsOf(const SyncArgs& args, const std::string& statePat
   o.stallAfterSeconds = args.stallAfter;
   o.maxRowsPerSecond = args.maxRate;
   o.reconnectForSeconds = args.reconnectFor;
+  o.ioTimeoutSeconds = args.ioTimeout;
   return o;
 }
 
@@ -75,6 +81,9 @@ void addStreamOptions(CLI::App* cmd, SyncArgs& args) {
   cmd->add_option("--reconnect-for", args.reconnectFor,
                   "Seconds to keep reconnecting (backoff 0.5 s to 15 s) after a server or link is lost (0: stop "
                   "at once); default 300");
+  cmd->add_option("--io-timeout", args.ioTimeout,
+                  "Seconds a server may leave a call unanswered before the link is taken for hung, closed and "
+                  "reconnected (0: wait for ever); default 60");
   cmd->add_flag("--json", args.json, "Print the stream's summary as JSON");
 }
 
@@ -104,18 +113,6 @@ R runInterruptible(const std::function<R(std::stop_token)>& work, const char* on
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   return result;
-}
-
-/// The run's recorded source and target URLs (without passwords) for the ones not given.
-core::Status fillRecordedUrls(const std::string& statePath, std::string& sourceUrl, std::string& targetUrl) {
-  if (!sourceUrl.empty() && !targetUrl.empty()) return {};
-  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
-  if (!store) return std::move(store).error();
-  auto info = (*store)->loadRun();
-  if (!info) return std::move(info).error();
-  if (sourceUrl.empty()) sourceUrl = info->sourceUrl;
-  if (targetUrl.empty()) targetUrl = info->targetUrl;
-  return {};
 }
 
 /// Runs the sync with live progress on stderr and prints its summary.
@@ -178,6 +175,32 @@ int runSync(const SyncArgs& args) {
     req.project = std::move(*project);
   }
   req.options = syncOptionsOf(args, args.statePath);
+  if (args.applyDdl || !args.applyDdlFile.empty()) {
+    // The decision on the schema change the last sync stopped at (exit 4).
+    auto pending = run::pendingSchemaChange(args.statePath);
+    if (!pending) return reportError(pending.error(), args.json);
+    if (!*pending) {
+      return reportError(core::Error(core::ErrorKind::Usage, "no schema change is waiting for a decision in " +
+                                                                 args.statePath,
+                                     "--apply-ddl decides the one a sync stopped at (exit 4); ferry status shows it."),
+                         args.json);
+    }
+    std::string sql = (*pending)->proposed;
+    if (!args.applyDdlFile.empty()) {
+      std::ifstream in(args.applyDdlFile);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!in) {
+        return reportError(core::Error(core::ErrorKind::Io, "cannot read '" + args.applyDdlFile + "'",
+                                       "Give the file with your edit of the proposed statement."),
+                           args.json);
+      }
+      sql = text.str();
+    }
+    auto applied = run::applySchemaDecision(args.statePath, req.target, sql);
+    if (!applied) return reportError(applied.error(), args.json);
+    for (const auto& stmt : *applied) std::fprintf(stderr, "ferry: applied on the target: %s\n", stmt.c_str());
+  }
 
   return streamAndReport(req, args.json);
 }
@@ -238,7 +261,9 @@ int runStatusCommand(const StatusArgs& args) {
     std::printf("sync: not started\n");
   }
   if (j.contains("ddl_proposed")) {
-    std::printf("schema change awaiting a decision; proposed for the target:\n%s\n", j.value("ddl_proposed", "").c_str());
+    std::printf("schema change awaiting a decision (the source gained %s); proposed for the target:\n%s\n"
+                "decide with ferry sync --apply-ddl (or --apply-ddl-file FILE with your edit)\n",
+                j.value("ddl_change", std::string("a column")).c_str(), j.value("ddl_proposed", "").c_str());
   }
   if (j.contains("bytes_behind")) {
     std::printf("behind the source: %s\n", core::humanBytes(j.value("bytes_behind", std::int64_t{0})).c_str());
@@ -364,6 +389,11 @@ void addSyncCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--project", args->projectFile, "Project file the copy used");
   cmd->add_option("--max-rate", args->maxRate, "Apply at most this many rows per second (0: no limit; ferry ctl changes it)");
   addStreamOptions(cmd, *args);
+  cmd->add_flag("--apply-ddl", args->applyDdl,
+                "Decide the schema change the last sync stopped at (exit 4): run the proposed statement on the "
+                "target (ferry status shows it), then stream on");
+  cmd->add_option("--apply-ddl-file", args->applyDdlFile,
+                  "Decide it with your own statement(s) instead: run this file on the target, then stream on");
   cmd->callback([args, &exitCode] { exitCode = runSync(*args); });
 }
 

@@ -38,12 +38,20 @@ struct VerifyArgs {
   std::size_t maxDifferences = 1000;
   bool json = false;
   std::string report;
+  std::string statePath;  ///< verify: the run (URLs from it; a running sync is held for one position)
 };
 
 core::Result<run::VerifyRequest> requestFrom(const VerifyArgs& args) {
-  auto source = specFromUrl(args.source, "source");
+  std::string sourceUrl = args.source;
+  std::string targetUrl = args.target;
+  if (!args.statePath.empty()) FERRY_TRY(fillRecordedUrls(args.statePath, sourceUrl, targetUrl));
+  if (sourceUrl.empty() || targetUrl.empty()) {
+    return core::Error(core::ErrorKind::Usage, "--source and --target are required",
+                       "Give both URLs, or --state FILE of a run to take them from.");
+  }
+  auto source = specFromUrl(sourceUrl, "source");
   if (!source) return std::move(source).error();
-  auto target = specFromUrl(args.target, "target");
+  auto target = specFromUrl(targetUrl, "target");
   if (!target) return std::move(target).error();
   run::VerifyRequest req;
   req.source = *source;
@@ -64,6 +72,8 @@ core::Result<run::VerifyRequest> requestFrom(const VerifyArgs& args) {
   o.maxRowsPerSecond = args.maxRate;
   o.maxDifferencesPerTable = args.maxDifferences;
   if (args.chunkRows > 0) o.limits.maxRows = args.chunkRows;
+  // A sync running on the run: both sides at one source position.
+  o.live.syncStatePath = args.statePath;
   return req;
 }
 
@@ -172,9 +182,17 @@ int runRepair(const VerifyArgs& args) {
   return finish(*after, args, &repairs);
 }
 
-void addOptions(CLI::App* cmd, VerifyArgs& a) {
-  cmd->add_option("--source", a.source, "Source connection URL")->required();
-  cmd->add_option("--target", a.target, "Target connection URL")->required();
+void addOptions(CLI::App* cmd, VerifyArgs& a, bool withState) {
+  if (withState) {
+    cmd->add_option("--source", a.source, "Source connection URL (default: the one --state recorded)");
+    cmd->add_option("--target", a.target, "Target connection URL (default: the one --state recorded)");
+    cmd->add_option("--state", a.statePath,
+                    "The run-state file of a copy or sync: its URLs, and — while a sync runs on it — both sides "
+                    "compared as of one source position (the sync is held briefly; the report says for how long)");
+  } else {
+    cmd->add_option("--source", a.source, "Source connection URL")->required();
+    cmd->add_option("--target", a.target, "Target connection URL")->required();
+  }
   cmd->add_option("--project", a.projectFile, "Project file (mapping options, overrides, table rules)");
   cmd->add_option("--tables", a.tables, "Only tables matching this schema.table glob; repeat for several");
   cmd->add_option("--jobs", a.jobs, "Parallel workers, a source and a target connection each (default: cores)");
@@ -198,7 +216,7 @@ void addVerifyCommands(CLI::App& app, int& exitCode) {
   CLI::App* verifyCmd = app.add_subcommand(
       "verify", "Compare source and target: exact counts, chunked checksums, the differing rows and columns "
                 "(exit 0 identical, 3 differences, 1 error)");
-  addOptions(verifyCmd, *v);
+  addOptions(verifyCmd, *v, true);
   verifyCmd->add_flag("--quick", v->quick, "Counts and column statistics (NULLs, min/max) only: a cheap first pass");
   verifyCmd->callback([v, &exitCode] { exitCode = runVerify(*v); });
 
@@ -206,7 +224,7 @@ void addVerifyCommands(CLI::App& app, int& exitCode) {
   CLI::App* repairCmd = app.add_subcommand(
       "repair", "Verify, re-copy exactly the differing rows (or chunks), then verify again "
                 "(exit 0 when identical afterwards, 3 if differences remain, 1 error)");
-  addOptions(repairCmd, *r);
+  addOptions(repairCmd, *r, false);
   repairCmd->callback([r, &exitCode] { exitCode = runRepair(*r); });
 }
 

@@ -4,7 +4,10 @@
 #include <thread>
 
 
+#include "core/log.h"
 #include "core/text.h"
+#include "run/stream_hold.h"
+#include "run/sync_hold.h"
 #include "run/sync_support.h"
 
 namespace ferry::run {
@@ -47,6 +50,7 @@ core::Result<std::optional<SyncCommand>> readSyncCommand(const state::RunStateSt
   if (c.seq <= afterSeq) return std::optional<SyncCommand>{};
   c.command = (**j).value("command", std::string{});
   c.value = (**j).value("value", std::int64_t{0});
+  c.position = (**j).value("position", std::string{});
   return std::optional<SyncCommand>(std::move(c));
 }
 
@@ -55,6 +59,45 @@ core::Status ackSyncCommand(state::RunStateStore& store, const SyncCommandAck& a
                    {"message", ack.message}, {"paused", ack.paused},
                    {"max_rate", ack.maxRowsPerSecond}};
   return store.saveSetting(kAckSetting, j.dump());
+}
+
+bool carryOutSyncCommand(const SyncCommand& c, SyncRun& sync, SyncHold& hold, const std::string& applied,
+                         SyncCommandAck& ack) {
+  const auto lease = std::chrono::milliseconds(c.value > 0 ? c.value : 30000);
+  if (c.command == "pause") {
+    sync.pause();
+    ack.message = "paused after the transaction in flight";
+  } else if (c.command == "resume") {
+    sync.resume();
+    ack.message = "resumed";
+  } else if (c.command == "max-rate") {
+    sync.setMaxRowsPerSecond(c.value);
+    ack.message = c.value > 0 ? "at most " + std::to_string(c.value) + " rows/s" : "no rate limit";
+  } else if (c.command == "hold") {
+    hold.hold(lease);
+    ack.message = "held after the transaction in flight";
+  } else if (c.command == "run-to") {
+    // Only from a hold: the open group (committed by the hold) could hold
+    // transactions past the position otherwise.
+    auto target = cdc::PgPosition::parse(c.position);
+    auto appliedNow = cdc::PgPosition::parse(applied);
+    core::Status s = !hold.blocking() ? Error(ErrorKind::Usage, "the sync is not held", "Send hold first.")
+                     : !target        ? core::Status(target.error())
+                     : !appliedNow    ? core::Status(appliedNow.error())
+                                      : hold.runTo(*target, *appliedNow, lease);
+    ack.ok = s.ok();
+    ack.message = s ? "running to " + target->text() : s.error().message();
+  } else if (c.command == "release") {
+    hold.release();
+    ack.message = "released";
+  } else if (c.command == "stop") {
+    ack.message = "stopping after the transaction in flight";
+    return true;
+  } else {
+    ack.ok = false;
+    ack.message = "unknown command '" + c.command + "'";
+  }
+  return false;
 }
 
 core::Result<SyncCommand> parseSyncCommand(const std::string& text) {
@@ -98,7 +141,8 @@ core::Result<SyncCommandAck> sendSyncCommand(const std::string& statePath, SyncC
   auto last = lastSyncCommandSeq(st);
   if (!last) return std::move(last).error();
   command.seq = *last + 1;
-  nlohmann::json j{{"seq", command.seq}, {"command", command.command}, {"value", command.value}};
+  nlohmann::json j{
+      {"seq", command.seq}, {"command", command.command}, {"value", command.value}, {"position", command.position}};
   FERRY_TRY(st.saveSetting(kCommandSetting, j.dump()));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -114,13 +158,90 @@ core::Result<SyncCommandAck> sendSyncCommand(const std::string& statePath, SyncC
       if (!a.ok) return Error(ErrorKind::Usage, "the sync refused '" + command.command + "': " + a.message);
       return a;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return Error(ErrorKind::Timeout,
                "the sync (pid " + std::to_string(pid) + ") did not answer '" + command.command + "' within " +
                    std::to_string(timeoutMs / 1000) + " s",
                "It reads commands between transactions: a very large source transaction or a lost server delays "
                "the answer. The command stays queued; see ferry status.");
+}
+
+namespace {
+
+class ControlChannelHold final : public StreamHold {
+public:
+  ControlChannelHold(std::string statePath, std::chrono::milliseconds lease, std::chrono::seconds runToTimeout)
+      : m_statePath(std::move(statePath)), m_lease(lease), m_runToTimeout(runToTimeout) {}
+  ~ControlChannelHold() override { release(); }
+  ControlChannelHold(const ControlChannelHold&) = delete;
+  ControlChannelHold& operator=(const ControlChannelHold&) = delete;
+
+  core::Status hold() override {
+    auto ack = sendSyncCommand(m_statePath, {0, "hold", m_lease.count(), ""}, 30'000);
+    if (!ack) {
+      // Unanswered (a long source transaction in flight), the hold stays queued:
+      // a newer command replaces it, so the sync never holds for nobody.
+      (void)sendSyncCommand(m_statePath, {0, "release", 0, ""}, 1'000);
+      return std::move(ack).error().context("holding the sync");
+    }
+    m_holding = true;
+    return {};
+  }
+
+  core::Status runTo(const std::string& position, std::stop_token stop) override {
+    auto ack = sendSyncCommand(m_statePath, {0, "run-to", m_lease.count(), position}, 30'000);
+    if (!ack) return std::move(ack).error().context("running the sync to " + position);
+    auto store = state::RunStateStore::open(m_statePath, state::OpenMode::Resume);
+    if (!store) return std::move(store).error();
+    const auto deadline = std::chrono::steady_clock::now() + m_runToTimeout;
+    while (!stop.stop_requested()) {
+      auto progress = loadJson(**store, kSyncProgressSetting);
+      if (!progress) return std::move(progress).error();
+      if (*progress) {
+        if ((**progress).value("held_at", std::string{}) == position) return {};
+        if (!syncRunning(**progress)) {
+          return Error(ErrorKind::Io, "the sync stopped while it ran to " + position,
+                       "See ferry status; start it again and verify again.");
+        }
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Error(ErrorKind::Timeout,
+                     "the sync did not reach " + position + " within " + std::to_string(m_runToTimeout.count()) + " s",
+                     "It is far behind the source: let it catch up (ferry status shows the lag), then verify again.");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return Error(ErrorKind::Cancelled, "verify stopped");
+  }
+
+  void release() override {
+    if (!m_holding) return;
+    m_holding = false;
+    if (auto ack = sendSyncCommand(m_statePath, {0, "release", 0, ""}, 10'000); !ack) {
+      core::log(core::LogLevel::Warning, "verify: could not release the sync (" + ack.error().oneLine() +
+                                             "); it goes on by itself when the hold's lease ends");
+    }
+  }
+
+private:
+  std::string m_statePath;
+  std::chrono::milliseconds m_lease;
+  std::chrono::seconds m_runToTimeout;
+  bool m_holding = false;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<StreamHold>> holdRunningSync(const std::string& statePath,
+                                                          std::chrono::milliseconds lease,
+                                                          std::chrono::seconds runToTimeout) {
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto running = syncRunningOn(**store);
+  if (!running) return std::move(running).error();
+  if (!*running) return std::unique_ptr<StreamHold>{};
+  return std::unique_ptr<StreamHold>(std::make_unique<ControlChannelHold>(statePath, lease, runToTimeout));
 }
 
 }  // namespace ferry::run

@@ -1,7 +1,7 @@
 #pragma once
 /// The control channel of a running sync: `ferry ctl` (and the cutover, later)
-/// writes a numbered command into the run state; the sync polls for it a few
-/// times a second, carries it out, and writes an acknowledgement with the same
+/// writes a numbered command into the run state; the sync polls for it every
+/// 50 ms (every 5 ms while a verification holds it), carries it out, and writes an acknowledgement with the same
 /// number and its state after the command. The run state is SQLite in WAL mode,
 /// so both processes read and write it at once; no socket, no port, and a
 /// command survives nothing it should not (a sync started later ignores the
@@ -20,8 +20,9 @@ namespace ferry::run {
 
 struct SyncCommand {
   std::int64_t seq = 0;
-  std::string command;  ///< "pause", "resume", "stop", "max-rate"
-  std::int64_t value = 0;  ///< max-rate: rows per second (0 = unlimited)
+  std::string command;  ///< "pause", "resume", "stop", "max-rate"; a verification's "hold", "run-to", "release"
+  std::int64_t value = 0;  ///< max-rate: rows per second (0 = unlimited); hold, run-to: the lease in ms
+  std::string position;    ///< run-to: the source position to apply up to
 };
 
 /// What the sync answered.
@@ -39,6 +40,15 @@ core::Result<std::optional<SyncCommand>> readSyncCommand(const state::RunStateSt
 /// ignores the ones before it.
 core::Result<std::int64_t> lastSyncCommandSeq(const state::RunStateStore& store);
 core::Status ackSyncCommand(state::RunStateStore& store, const SyncCommandAck& ack);
+
+class SyncRun;
+class SyncHold;
+
+/// Carries out `command` on the running `sync` and its verification `hold`
+/// (`applied`: the sync's applied position now), filling `ack`'s ok and
+/// message; true when the command asks the sync to stop.
+bool carryOutSyncCommand(const SyncCommand& command, SyncRun& sync, SyncHold& hold, const std::string& applied,
+                         SyncCommandAck& ack);
 
 /// `ferry ctl`: parses "pause", "resume", "stop", "max-rate=N" (also "set
 /// max-rate=N" split in two by the shell).

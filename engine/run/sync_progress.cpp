@@ -69,9 +69,19 @@ nlohmann::json syncProgressJson(const SyncProgress& p) {
           {"rows_by_table", tables},
           {"paused", p.paused},
           {"max_rate", p.maxRowsPerSecond},
+          {"hold", p.hold},
+          {"held_at", p.heldAt},
           {"reconnects", p.reconnects},
           {"last_reconnect_error", p.lastReconnectError},
           {"seconds", p.elapsedSeconds}};
+}
+
+core::Result<bool> syncRunningOn(const state::RunStateStore& st) {
+  auto saved = st.loadSetting(kSyncProgressSetting);
+  if (!saved) return std::move(saved).error();
+  if (!*saved) return false;
+  const auto j = nlohmann::json::parse(**saved, nullptr, false);
+  return j.is_object() && syncRunning(j);
 }
 
 bool syncRunning(const nlohmann::json& progress) {

@@ -22,7 +22,9 @@
 #include "run/copy_support.h"
 #include "run/state_path.h"
 #include "run/sync_control.h"
+#include "run/sync_hold.h"
 #include "run/sync_support.h"
+#include "run/sync_watchdog.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -50,6 +52,8 @@ struct SyncRun::Impl {
   std::atomic<SyncRun::StopReason> stopReason{SyncRun::StopReason::None};
   std::atomic<bool> paused{false};
   std::atomic<std::int64_t> maxRate{0};
+  SyncHold hold;                     // a verification's hold (run/sync_hold.h)
+  std::atomic<bool> markWanted{false};  // run-to: make sure a transaction after its position comes
 
   template <typename F>
   void update(F&& f) {
@@ -83,7 +87,9 @@ SyncProgress SyncRun::progress() const {
   p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_impl->started).count();
   p.paused = m_impl->paused.load();
   p.maxRowsPerSecond = m_impl->maxRate.load();
-  if (p.paused) {
+  p.hold = m_impl->hold.describe();
+  p.heldAt = m_impl->hold.heldAt();
+  if (p.paused || m_impl->hold.blocking()) {
     p.stalled = false;
     p.stallReason.clear();
   }
@@ -225,30 +231,17 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   };
   // Returns true when the sync was asked to stop.
   auto pollControl = [&]() -> bool {
-    if (!opt.controlChannel || Clock::now() - lastControl < std::chrono::milliseconds(200)) return false;
+    // A verification holding the sync waits on every answer: listen closely then.
+    const auto every = std::chrono::milliseconds(im.hold.active() ? 5 : 50);
+    if (!opt.controlChannel || Clock::now() - lastControl < every) return false;
     lastControl = Clock::now();
     auto cmd = readSyncCommand(st, controlSeq);
     if (!cmd || !*cmd) return false;
     const SyncCommand c = **cmd;
     controlSeq = c.seq;
     SyncCommandAck ack{c.seq, true, "", false, 0};
-    bool stopNow = false;
-    if (c.command == "pause") {
-      pause();
-      ack.message = "paused after the transaction in flight";
-    } else if (c.command == "resume") {
-      resume();
-      ack.message = "resumed";
-    } else if (c.command == "max-rate") {
-      setMaxRowsPerSecond(c.value);
-      ack.message = c.value > 0 ? "at most " + std::to_string(c.value) + " rows/s" : "no rate limit";
-    } else if (c.command == "stop") {
-      stopNow = true;
-      ack.message = "stopping after the transaction in flight";
-    } else {
-      ack.ok = false;
-      ack.message = "unknown command '" + c.command + "'";
-    }
+    const bool stopNow = carryOutSyncCommand(c, *this, im.hold, progress().appliedPosition, ack);
+    if (c.command == "run-to" && ack.ok) im.markWanted = true;
     core::log(core::LogLevel::Info, "sync: ctl " + c.command + ": " + ack.message);
     ack.paused = isPaused();
     ack.maxRowsPerSecond = im.maxRate.load();
@@ -269,8 +262,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   auto streamOnce = [&]() -> core::Status {
     attemptConnected = false;
     cdc::RowMapper& mapper = *mapperHolder;
+    im.hold.restart();
     // 3. The target, and where it stands.
-    auto target = cdc::openApplyTarget(req.target, {});
+    cdc::ApplyTargetOptions targetOptions;
+    targetOptions.ioTimeoutSeconds = opt.ioTimeoutSeconds;
+    auto target = cdc::openApplyTarget(req.target, targetOptions);
     if (!target) return std::move(target).error().context("target");
     auto& tgt = **target;
     FERRY_TRY(tgt.prepare(marks, runId));
@@ -379,6 +375,18 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     std::deque<std::pair<std::uint64_t, cdc::PgPosition>> notDurable;  // commit token → source position
     Clock::time_point lastBeat{};
     Clock::time_point lastConfirm = Clock::now();
+    // Running to a verification's position: the first transaction past it, read
+    // but held back (applied once the hold is released).
+    std::optional<cdc::ChangeEvent> heldBegin;
+    // A link that hangs without breaking: the blocked call is made to fail.
+    IoWatchdog watchdog(std::chrono::seconds(opt.ioTimeoutSeconds), [&] {
+      core::log(core::LogLevel::Warning, "sync: no answer from the servers for " +
+                                             std::to_string(opt.ioTimeoutSeconds) +
+                                             " s: closing the connections to reconnect");
+      tgt.abortIo();
+      src.abortIo();
+      (*beat)->shutdownSocket();
+    });
     Clock::time_point lastProgressApplied = Clock::now();
     // --max-rate: rows applied since rateStart.
     Clock::time_point rateStart = Clock::now();
@@ -491,16 +499,31 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       while (now < due && !stop.stop_requested()) {
         std::this_thread::sleep_for(std::min<Clock::duration>(due - now, std::chrono::milliseconds(50)));
         FERRY_TRY(src.keepAlive());
+        watchdog.tick();
         now = Clock::now();
       }
       return {};
     };
+    // Running to a verification's position, reached: everything before it committed, held there.
+    auto holdHere = [&]() -> core::Status {
+      FERRY_TRY(commitGroup());
+      im.hold.reached();
+      saveProgress();
+      return {};
+    };
     auto failed = [&](Error e) -> core::Status {
+      if (watchdog.fired() || watchdog.overdue()) {
+        return Error(ErrorKind::ConnectionLost,
+                     "no answer from the servers for " + std::to_string(opt.ioTimeoutSeconds) +
+                         " s (a link that hangs without breaking, or a lock held on the target): " + e.message(),
+                     "The sync reconnects; --io-timeout sets how long it waits for an answer.");
+      }
       if (groupOpen) (void)tgt.rollback();
       return e;
     };
 
     while (true) {
+      watchdog.tick();
       const auto now = Clock::now();
       if (heartbeats && now - lastBeat >= std::chrono::milliseconds(opt.heartbeatMs)) {
         lastBeat = now;
@@ -517,7 +540,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         const auto quiet = std::chrono::duration_cast<std::chrono::seconds>(now - lastProgressApplied).count();
         const bool stalled = behind && !isPaused() && quiet >= opt.stallAfterSeconds &&
                              src.serverEnd().lsn > applied.lsn + 1024 * 1024;
-        if (isPaused()) lastProgressApplied = now;
+        if (isPaused() || im.hold.blocking()) lastProgressApplied = now;
         im.update([&](SyncProgress& s) {
           s.stalled = stalled;
           s.stallReason = stalled ? "the source's WAL moved to " + src.serverEnd().text() +
@@ -525,6 +548,23 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
                                         std::to_string(quiet) + " s"
                                   : "";
         });
+      }
+      if (im.hold.expire()) {
+        core::log(core::LogLevel::Warning, "sync: a verification's hold outlived its lease; going on");
+      }
+      if (im.markWanted.exchange(false)) {
+        // A transaction that commits after the run-to position, so the stream
+        // sees it is past it even when the application writes nothing.
+        if (heartbeats) {
+          lastBeat = {};
+        } else if (auto m = (*beat)->exec("SELECT pg_logical_emit_message(true, 'ferry_mark', '')"); !m) {
+          if (m.error().breaksConnection()) return failed(std::move(m).error().context("source"));
+        }
+      }
+      // Running to a position the source has sent everything before (its
+      // keepalive's end): every transaction that committed before it is applied.
+      if (auto to = im.hold.runningTo(); to && !inTx && src.serverEnd() >= *to) {
+        if (auto h = holdHere(); !h) return failed(std::move(h).error());
       }
       if (caughtUpDone && !groupOpen && !inTx) break;
       if (!heartbeats && opt.untilCaughtUp && !groupOpen && !inTx && startEnd.valid() &&
@@ -537,14 +577,20 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       }
       // Paused: between source transactions, apply nothing and read nothing
       // (the server holds the rest in the slot); status updates keep the link.
-      if (isPaused() && !inTx) {
+      if ((isPaused() || im.hold.blocking()) && !inTx) {
         if (auto c = commitGroup(); !c) return failed(std::move(c).error());
         if (auto k = src.keepAlive(); !k) return failed(std::move(k).error());
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::this_thread::sleep_for(std::chrono::milliseconds(im.hold.active() ? 2 : 50));
         continue;
       }
       const int wait = groupOpen ? 5 : 100;
-      auto ev = src.next(wait);
+      core::Result<std::optional<cdc::ChangeEvent>> ev = std::optional<cdc::ChangeEvent>{};
+      if (heldBegin) {
+        ev = std::optional<cdc::ChangeEvent>(std::move(*heldBegin));
+        heldBegin.reset();
+      } else {
+        ev = src.next(wait);
+      }
       if (!ev) return failed(std::move(ev).error());
       if (!*ev) {
         if (groupOpen && !inTx) {
@@ -555,6 +601,13 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       cdc::ChangeEvent& e = **ev;
       switch (e.kind) {
         case cdc::ChangeEvent::Kind::Begin:
+          if (auto to = im.hold.runningTo(); to && e.commitLsn >= *to) {
+            // Not in the source snapshot at *to: hold before it (docs/cdc.md,
+            // live verification), with everything before it committed.
+            heldBegin = std::move(e);
+            if (auto h = holdHere(); !h) return failed(std::move(h).error());
+            break;
+          }
           inTx = true;
           txCommit = e.commitLsn;
           im.update([](SyncProgress& s) { ++s.transactionsReceived; });

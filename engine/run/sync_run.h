@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ struct SyncOptions {
   /// A lost connection to either server is retried with backoff (0.5 s doubling
   /// to 15 s) for this long before the sync stops with the error; 0 = never retry.
   int reconnectForSeconds = 300;
+  /// A server call that has not answered for this long is taken for a link that
+  /// hangs without breaking: the connections are closed and the sync reconnects
+  /// (run/sync_watchdog.h); 0 = wait for ever.
+  int ioTimeoutSeconds = 60;
   /// Poll the run state for `ferry ctl` commands (off for runs that have no
   /// other process to hear from; the workbench calls pause()/resume() directly).
   bool controlChannel = true;
@@ -83,6 +88,8 @@ struct SyncProgress {
   double elapsedSeconds = 0;
   bool paused = false;  ///< applies nothing until resumed (the link to the source stays up)
   std::int64_t maxRowsPerSecond = 0;
+  std::string hold;    ///< a verification's hold: "", "held", "running to X", "held at X"
+  std::string heldAt;  ///< the position it holds at, once reached
   int reconnects = 0;  ///< connections re-established after a loss
   std::string lastReconnectError;  ///< what the last lost connection said
 };
@@ -102,6 +109,23 @@ nlohmann::json syncProgressJson(const SyncProgress& p);
 /// target last value, PostgreSQL targets).
 core::Result<nlohmann::json> runStatus(const std::string& statePath, const connect::ConnectionSpec* source,
                                        const connect::ConnectionSpec* target);
+
+/// The schema change a sync stopped at (kept in the run state until decided):
+/// what the source gained, and the target statements proposed for it.
+struct PendingSchemaChange {
+  std::string change;    ///< "public.items.extra (integer)", comma-separated
+  std::string proposed;  ///< the statements, one per line
+};
+core::Result<std::optional<PendingSchemaChange>> pendingSchemaChange(const std::string& statePath);
+
+/// The decision "apply": runs `sql` — the proposal, or the DBA's edit of it — on
+/// the target statement by statement (PostgreSQL: in one transaction), records
+/// each in the run state (ddl_applied_N) and clears the proposal. Returns the
+/// statements run. The next sync checks the target's columns again and streams
+/// on from its stored position (nothing of the stopped transaction was applied).
+core::Result<std::vector<std::string>> applySchemaDecision(const std::string& statePath,
+                                                           const connect::ConnectionSpec& target,
+                                                           const std::string& sql);
 
 class SyncRun {
 public:

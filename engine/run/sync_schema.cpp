@@ -10,12 +10,25 @@
 #include "core/text.h"
 #include "ddl/ddl_generator.h"
 #include "ddl/quoting.h"
+#include "run/copy_support.h"
 #include "run/sync_support.h"
 
 namespace ferry::run {
 
 using core::Error;
 using core::ErrorKind;
+
+namespace {
+
+core::Status recordApplied(state::RunStateStore& st, const std::string& stmt) {
+  auto n = st.loadSetting("ddl_applied_count");
+  if (!n) return std::move(n).error();
+  const int k = *n && !(*n)->empty() ? std::stoi(**n) + 1 : 1;
+  FERRY_TRY(st.saveSetting("ddl_applied_" + std::to_string(k), stmt));
+  return st.saveSetting("ddl_applied_count", std::to_string(k));
+}
+
+}  // namespace
 
 core::Status addMissingColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
                                const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
@@ -75,10 +88,7 @@ core::Status addMissingColumns(const connect::ConnectionSpec& target, const std:
       if (policy == DdlPolicy::AutoAdditive && additive) {
         FERRY_TRY(pg ? pgc->exec(stmt) : myc->exec(stmt));
         core::log(core::LogLevel::Info, "sync: --ddl auto-additive: applied on the target: " + stmt);
-        auto n = st.loadSetting("ddl_applied_count");
-        const int k = n && *n ? std::stoi(**n) + 1 : 1;
-        FERRY_TRY(st.saveSetting("ddl_applied_" + std::to_string(k), stmt));
-        FERRY_TRY(st.saveSetting("ddl_applied_count", std::to_string(k)));
+        FERRY_TRY(recordApplied(st, stmt));
         continue;
       }
       allAdditive = allAdditive && additive;
@@ -89,16 +99,77 @@ core::Status addMissingColumns(const connect::ConnectionSpec& target, const std:
   if (proposals.empty()) return st.saveSetting("ddl_proposed", "");
   reason = SyncRun::StopReason::SchemaChange;
   FERRY_TRY(st.saveSetting("ddl_proposed", core::join(proposals, "\n")));
+  FERRY_TRY(st.saveSetting("ddl_change", core::join(missingNames, ", ")));
   return Error(ErrorKind::Unsupported,
                "the source has column(s) the target lacks: " + core::join(missingNames, ", "),
                "Proposed for the target: " + core::join(proposals, " ") +
                    (allAdditive || policy == DdlPolicy::AutoAdditive
-                        ? std::string(" Run it on the target (edit it if you like; ferry status shows it too), then "
-                                      "ferry sync again — or sync with --ddl auto-additive to add such nullable "
-                                      "columns by itself.")
+                        ? std::string(" Decide: ferry sync --apply-ddl runs it on the target and streams on (or "
+                                      "--apply-ddl-file FILE with your edit of it; ferry status shows it too) — or "
+                                      "sync with --ddl auto-additive to add such nullable columns by itself.")
                         : std::string(" A NOT NULL, generated or identity column is not added by --ddl "
-                                      "auto-additive: run it on the target (edit it if you like), then ferry sync "
-                                      "again.")));
+                                      "auto-additive: decide with ferry sync --apply-ddl (or --apply-ddl-file FILE "
+                                      "with your edit of it).")));
+}
+
+core::Result<std::optional<PendingSchemaChange>> pendingSchemaChange(const std::string& statePath) {
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto proposed = (*store)->loadSetting("ddl_proposed");
+  if (!proposed) return std::move(proposed).error();
+  if (!*proposed || (*proposed)->empty()) return std::optional<PendingSchemaChange>{};
+  auto change = (*store)->loadSetting("ddl_change");
+  if (!change) return std::move(change).error();
+  return std::optional<PendingSchemaChange>(PendingSchemaChange{change->value_or(""), **proposed});
+}
+
+core::Result<std::vector<std::string>> applySchemaDecision(const std::string& statePath,
+                                                           const connect::ConnectionSpec& target,
+                                                           const std::string& sql) {
+  std::vector<std::string> statements;
+  for (auto& stmt : splitStatements(sql)) {
+    if (!core::trim(stmt).empty()) statements.push_back(core::trim(stmt));
+  }
+  if (statements.empty()) {
+    return Error(ErrorKind::Usage, "no statement to apply", "Give the proposed statement, or your edit of it.");
+  }
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  auto running = syncRunningOn(st);
+  if (!running) return std::move(running).error();
+  if (*running) {
+    return Error(ErrorKind::Usage, "a sync is running on " + statePath,
+                 "Apply the schema change while the sync is stopped at it.");
+  }
+  if (target.engine == model::Engine::PostgreSQL) {
+    auto c = connect::PgConnection::open(target);
+    if (!c) return std::move(c).error().context("target");
+    FERRY_TRY((*c)->exec("BEGIN"));
+    for (const auto& stmt : statements) {
+      if (auto r = (*c)->exec(stmt); !r) {
+        (void)(*c)->exec("ROLLBACK");
+        return std::move(r).error().context("applying the schema change (nothing of it was applied)");
+      }
+    }
+    FERRY_TRY((*c)->exec("COMMIT"));
+    for (const auto& stmt : statements) FERRY_TRY(recordApplied(st, stmt));
+  } else {
+    // MySQL/MariaDB commit each DDL statement by itself.
+    auto c = connect::MySqlConnection::open(target);
+    if (!c) return std::move(c).error().context("target");
+    for (size_t i = 0; i < statements.size(); ++i) {
+      if (auto r = (*c)->exec(statements[i]); !r) {
+        return std::move(r).error().context("applying the schema change (" + std::to_string(i) + " of " +
+                                            std::to_string(statements.size()) + " statements applied before it)");
+      }
+      FERRY_TRY(recordApplied(st, statements[i]));
+    }
+  }
+  core::log(core::LogLevel::Info, "sync: schema change applied on the target: " + core::join(statements, "; "));
+  FERRY_TRY(st.saveSetting("ddl_proposed", ""));
+  FERRY_TRY(st.saveSetting("ddl_change", ""));
+  return statements;
 }
 
 }  // namespace ferry::run

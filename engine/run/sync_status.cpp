@@ -115,6 +115,7 @@ core::Result<nlohmann::json> runStatus(const std::string& statePath, const conne
   // A schema change the sync stopped for: the statements it proposes.
   if (auto proposed = st.loadSetting("ddl_proposed"); proposed && *proposed && !(*proposed)->empty()) {
     out["ddl_proposed"] = **proposed;
+    if (auto change = st.loadSetting("ddl_change"); change && *change) out["ddl_change"] = **change;
   }
   auto saved = st.loadSetting(kSyncProgressSetting);
   if (!saved) return std::move(saved).error();

@@ -32,6 +32,8 @@ void addLagSample(LagWindow& window, double ms);
 /// A sync whose saved progress is `progress` still runs: its process is alive
 /// and its phase is a live one (connecting, streaming, reconnecting).
 bool syncRunning(const nlohmann::json& progress);
+/// The same for the progress saved in `st` (none saved, or unreadable: not running).
+core::Result<bool> syncRunningOn(const state::RunStateStore& st);
 
 /// The target table lacks a column the source has now (added since the copy):
 /// `ALTER TABLE … ADD COLUMN` from the same mapping as the copy's DDL — applied

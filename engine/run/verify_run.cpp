@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "ddl/quoting.h"
 #include "run/assessment_run.h"
+#include "run/stream_hold.h"
 #include "run/verify_support.h"
 
 namespace ferry::run {
@@ -24,6 +25,13 @@ namespace ferry::run {
 using core::Error;
 using core::ErrorKind;
 using verify::TableStatus;
+
+namespace {
+/// A hold on the sync ends by itself this long after it took effect.
+constexpr std::chrono::seconds kHoldLease{30};
+/// How long the sync may take to apply up to the verification's position.
+constexpr std::chrono::seconds kRunToTimeout{600};
+}  // namespace
 
 struct VerifyRun::Impl {
   mutable std::mutex mutex;
@@ -136,6 +144,28 @@ core::Result<verify::VerifyReport> VerifyRun::run(std::stop_token stop) {
   // 2. Connections: a source and a target per worker.
   im.workers.resize(static_cast<size_t>(jobs));
   for (auto& w : im.workers) FERRY_TRY(openWorker(req.source, req.target, w));
+  std::optional<LiveSnapshot> live;
+  std::unique_ptr<StreamHold> hold;
+  if (!opt.live.syncStatePath.empty()) {
+    auto running = holdRunningSync(opt.live.syncStatePath, kHoldLease, kRunToTimeout);
+    if (!running) return std::move(running).error();
+    hold = std::move(*running);
+  }
+  if (hold) {
+    im.setPhase("snapshot");
+    auto at = snapshotAtOnePosition(req.source, im.workers, *hold, stop);
+    if (!at) {
+      endSnapshots(im.workers);
+      return std::move(at).error();
+    }
+    live = *at;
+  }
+  struct EndSnapshots {
+    std::vector<VerifyWorker>* workers;
+    ~EndSnapshots() {
+      if (workers) endSnapshots(*workers);
+    }
+  } endLive{live ? &im.workers : nullptr};
 
   // 3. Exact counts (and, for --quick, column statistics) on both sides.
   im.setPhase("counting");
@@ -285,6 +315,11 @@ core::Result<verify::VerifyReport> VerifyRun::run(std::stop_token stop) {
   report.targetUrl = req.target.toUrlWithoutPassword();
   report.level = opt.quick ? "quick" : "full";
   report.samplePercent = opt.samplePercent;
+  if (live) {
+    report.asOfPosition = live->position;
+    report.syncHeldMs = live->holdMs;
+    report.syncPausedMs = live->pausedMs;
+  }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - im.started).count();
   int server = 0, chunks = 0;
   for (const auto& t : report.tables) {

@@ -38,6 +38,11 @@ struct LiveOptions {
   /// Blocks until the target has applied the source up to `position` (the
   /// change-capture phase provides it); none: only recheckDelay is waited.
   std::function<core::Status(const std::string& position, std::stop_token stop)> waitUntilApplied;
+  /// The run state of a sync that may be running: if one runs there, it is held
+  /// (run/stream_hold.h) so that both sides are read in snapshots of the same
+  /// source position — no re-check needed, the report says "as of source
+  /// position X". None running: an ordinary verification.
+  std::string syncStatePath;
 };
 
 struct VerifyOptions {

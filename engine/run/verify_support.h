@@ -47,6 +47,30 @@ core::Result<std::vector<plan::Chunk>> planVerifyChunks(const verify::VerifyJob&
 /// A deterministic share of the chunks (by a hash of table and ordinal), at least one.
 std::vector<plan::Chunk> sampleChunks(const std::string& table, const std::vector<plan::Chunk>& chunks, double percent);
 
+class StreamHold;
+
+/// Where a live verification compares: the source position, and how long the
+/// sync was held for it: in total, and the part of it it applied nothing (until
+/// the source snapshot was taken, and at the position while the target
+/// snapshots opened; in between it applied up to the position).
+struct LiveSnapshot {
+  std::string position;
+  double holdMs = 0;
+  double pausedMs = 0;
+};
+
+/// Puts every worker's two connections into snapshots of the same moment while a
+/// sync runs: holds it, imports a temporary slot's exported source snapshot (its
+/// consistent point is the position), runs the sync to that position, opens the
+/// target snapshots, releases it (also on failure). PostgreSQL sources.
+core::Result<LiveSnapshot> snapshotAtOnePosition(const connect::ConnectionSpec& source,
+                                                 std::vector<VerifyWorker>& workers, StreamHold& hold,
+                                                 std::stop_token stop);
+
+/// Ends the snapshots snapshotAtOnePosition opened (their transactions hold
+/// share locks that would block DDL on either server).
+void endSnapshots(std::vector<VerifyWorker>& workers);
+
 /// Matches differences across chunks and decides the table's status.
 void finishTable(const verify::VerifyJob& job, verify::TableVerification& t, std::size_t maxDifferences);
 

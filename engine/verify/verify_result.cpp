@@ -61,9 +61,14 @@ nlohmann::json toJson(const VerifyReport& r) {
     if (!t.error.empty()) jt["error"] = t.error;
     tables.push_back(std::move(jt));
   }
-  return {{"identical", r.identical()}, {"source", r.sourceUrl}, {"target", r.targetUrl},
-          {"method", r.method},         {"level", r.level},      {"sample_percent", r.samplePercent},
-          {"seconds", r.seconds},       {"rows_checked", r.rowsChecked}, {"tables", tables}};
+  nlohmann::json j{{"identical", r.identical()}, {"source", r.sourceUrl}, {"target", r.targetUrl},
+                   {"method", r.method},         {"level", r.level},      {"sample_percent", r.samplePercent},
+                   {"seconds", r.seconds},       {"rows_checked", r.rowsChecked}, {"tables", tables}};
+  if (!r.asOfPosition.empty()) {
+    j["as_of"] = {
+        {"source_position", r.asOfPosition}, {"sync_held_ms", r.syncHeldMs}, {"sync_paused_ms", r.syncPausedMs}};
+  }
+  return j;
 }
 
 std::string renderText(const VerifyReport& r) {
@@ -96,6 +101,10 @@ std::string renderText(const VerifyReport& r) {
     << " failed · " << r.rowsChecked << " rows checked in " << std::fixed << std::setprecision(2) << r.seconds
     << " s (" << r.method << (r.samplePercent < 100 ? ", sample " + std::to_string(r.samplePercent).substr(0, 5) + " %" : "")
     << ")\n";
+  if (!r.asOfPosition.empty()) {
+    o << "as of source position " << r.asOfPosition << " on both sides (the sync was held " << std::setprecision(0)
+      << r.syncHeldMs << " ms and applied nothing for " << r.syncPausedMs << " ms of it)\n";
+  }
   return o.str();
 }
 
@@ -122,6 +131,11 @@ std::string renderHtml(const VerifyReport& r) {
     << r.rowsChecked << " rows checked in " << std::fixed << std::setprecision(2) << r.seconds << " s · method: "
     << htmlEscape(r.method) << " · level: " << htmlEscape(r.level);
   if (r.samplePercent < 100) h << " · sample " << r.samplePercent << " % of chunks";
+  if (!r.asOfPosition.empty()) {
+    h << "<br>As of source position <b>" << htmlEscape(r.asOfPosition)
+      << "</b> on both sides, while the sync ran (it was held " << std::setprecision(0) << r.syncHeldMs
+      << " ms and applied nothing for " << r.syncPausedMs << " ms of it)";
+  }
   h << "</p>\n<p class=\"verdict\" style=\"background:" << (r.identical() ? "#2e7d32" : "#c62828") << "\">"
     << (r.identical() ? "Identical: the target holds the same data as the source."
                       : "Differences found: see the tables below.")

@@ -47,6 +47,11 @@ struct VerifyReport {
   double samplePercent = 100;
   double seconds = 0;
   std::int64_t rowsChecked = 0;
+  /// Verified while a sync ran: both sides as of this source position ("" : the
+  /// servers as they were when each chunk was read).
+  std::string asOfPosition;
+  double syncHeldMs = 0;    ///< how long the sync was held for it
+  double syncPausedMs = 0;  ///< the part of it the sync applied nothing (else it applied up to the position)
 
   bool identical() const;
   bool anyError() const;

@@ -24,11 +24,7 @@ constexpr const char* kSource = "ferry_t_ints";
 constexpr const char* kPgTarget = "ferry_t_ints";
 constexpr const char* kMyTarget = "ferry_t_ints_copy";
 
-std::string statePath(const std::string& name) {
-  const std::string path = "/tmp/ferry-ints-test-" + name + ".state";
-  for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
-  return path;
-}
+std::string statePath(const std::string& name) { return test::freshStatePath("ferry-ints-test-" + name); }
 
 core::Result<run::CopySummary> copy(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target,
                                     const std::string& name, copy::OnError onError = copy::OnError::Stop) {

@@ -19,11 +19,7 @@ namespace {
 constexpr const char* kSource = "ferry_t_keyless";
 constexpr const char* kTarget = "ferry_t_keyless";
 
-std::string statePath(const std::string& name) {
-  const std::string path = "/tmp/ferry-keyless-test-" + name + ".state";
-  for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
-  return path;
-}
+std::string statePath(const std::string& name) { return test::freshStatePath("ferry-keyless-test-" + name); }
 
 run::CopyRequest request(const std::string& state) {
   run::CopyRequest req;

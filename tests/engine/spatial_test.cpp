@@ -22,11 +22,7 @@ constexpr const char* kPgSource = "ferry_t_geo_src";
 constexpr const char* kRole = "ferry_t_geo_user";
 constexpr const char* kRolePassword = "geo-pw-2718";
 
-std::string statePath(const std::string& name) {
-  const std::string path = "/tmp/ferry-geo-test-" + name + ".state";
-  for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
-  return path;
-}
+std::string statePath(const std::string& name) { return test::freshStatePath("ferry-geo-test-" + name); }
 
 core::Result<run::CopySummary> copy(const connect::ConnectionSpec& source, const connect::ConnectionSpec& target,
                                     const std::string& name, copy::OnError onError = copy::OnError::Stop) {

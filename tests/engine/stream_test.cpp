@@ -269,6 +269,8 @@ TEST(PgSnapshot, SlotCommandFollowsServerVersion) {
   EXPECT_EQ(connect::createSlotCommand("s1", "pgoutput", v14), "CREATE_REPLICATION_SLOT s1 LOGICAL pgoutput EXPORT_SNAPSHOT");
   EXPECT_EQ(connect::createSlotCommand("s1", "pgoutput", v15),
             "CREATE_REPLICATION_SLOT s1 LOGICAL pgoutput (SNAPSHOT 'export')");
+  EXPECT_EQ(connect::createSlotCommand("v1", "pgoutput", v15, true),
+            "CREATE_REPLICATION_SLOT v1 TEMPORARY LOGICAL pgoutput (SNAPSHOT 'export')");
   EXPECT_FALSE(connect::validateSlotName("Bad-Name").ok());
   EXPECT_FALSE(connect::validateSlotName(std::string(64, 'a')).ok());
   EXPECT_TRUE(connect::validateSlotName("ferry_run_42").ok());

@@ -34,11 +34,7 @@ using namespace std::chrono_literals;
 
 std::string src(const std::string& sql) { return core::trim(test::psql(kSource, sql)); }
 
-std::string statePath(const std::string& name) {
-  const std::string path = "/tmp/ferry-sync-fault-test-" + name + ".state";
-  for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
-  return path;
-}
+std::string statePath(const std::string& name) { return test::freshStatePath("ferry-sync-fault-test-" + name); }
 
 class SyncFaults : public ::testing::Test {
 public:
@@ -57,11 +53,7 @@ public:
   }
 };
 
-std::string targetCounter(const connect::ConnectionSpec& target) {
-  return target.engine == model::Engine::PostgreSQL
-             ? core::trim(test::psql(kTarget, "SELECT n FROM public.counter"))
-             : core::trim(test::mariadb(kTarget, "SELECT n FROM counter"));
-}
+std::string targetCounter(const connect::ConnectionSpec& target) { return test::counterOn(target, kTarget); }
 
 std::string differencesOf(const connect::ConnectionSpec& target) { return test::verifyDifferences(kSource, target); }
 
@@ -100,6 +92,7 @@ void faultsLoseNothing(const connect::ConnectionSpec& target, const std::string&
   req.options.statePath = state;
   req.options.heartbeatMs = 50;
   req.options.reconnectForSeconds = 120;
+  req.options.ioTimeoutSeconds = 2;
   run::SyncRun sync(req);
   std::optional<core::Result<run::SyncSummary>> result;
   std::jthread runner([&](std::stop_token stop) { result.emplace(sync.run(stop)); });
@@ -122,6 +115,30 @@ void faultsLoseNothing(const connect::ConnectionSpec& target, const std::string&
   EXPECT_GE(targetLink.cutAll(), 1);
   appliesMore(200, "the target link was cut");
   int faults = 2;
+  // A target link that hangs without breaking (nothing forwarded, nothing
+  // closed): the watchdog closes the connections after --io-timeout (2 s here;
+  // a MySQL/MariaDB target's own read timeout may take up to three times that)
+  // and the sync reconnects once the link answers again.
+  const int reconnectsBefore = sync.progress().reconnects;
+  targetLink.freeze(true);
+  bool saidHung = false;
+  for (int i = 0; i < 90; ++i) {
+    std::this_thread::sleep_for(100ms);
+    saidHung = saidHung || sync.progress().lastReconnectError.find("no answer from the servers") != std::string::npos;
+  }
+  targetLink.freeze(false);
+  ++faults;
+  // The group in flight may commit late (the proxy forwards what it held once
+  // thawed; exactly once all the same: its position commits with it), so wait
+  // for the reconnection itself, then for rows applied after it.
+  for (int i = 0; i < 300 && sync.progress().reconnects <= reconnectsBefore; ++i) std::this_thread::sleep_for(100ms);
+  appliesMore(200, "the target link hung");
+  for (int i = 0; i < 50 && !saidHung; ++i) {
+    std::this_thread::sleep_for(100ms);
+    saidHung = sync.progress().lastReconnectError.find("no answer from the servers") != std::string::npos;
+  }
+  EXPECT_TRUE(saidHung) << sync.progress().lastReconnectError;
+  EXPECT_GT(sync.progress().reconnects, reconnectsBefore);
   // Down for a while: new connections are refused, so the sync backs off.
   sourceLink.refuse(true);
   sourceLink.cutAll();

@@ -35,11 +35,7 @@ constexpr const char* kSource = "ferry_t_sync_src";
 constexpr const char* kPgTarget = "ferry_t_sync_dst";
 constexpr const char* kMyTarget = "ferry_t_sync_dst";
 
-std::string statePath(const std::string& name) {
-  const std::string path = "/tmp/ferry-sync-test-" + name + ".state";
-  for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
-  return path;
-}
+std::string statePath(const std::string& name) { return test::freshStatePath("ferry-sync-test-" + name); }
 
 std::string src(const std::string& sql) { return core::trim(test::psql(kSource, sql)); }
 
@@ -295,9 +291,8 @@ void killedSyncsLoseNothing(const connect::ConnectionSpec& target, const std::st
   EXPECT_GT(writer.acknowledged(), 100);
   EXPECT_GT(duringCopy, 20) << "the writer ran while the copy read its snapshot";
   EXPECT_EQ(src("SELECT n FROM counter"), std::to_string(writer.acknowledged()));
-  const std::string onTarget = target.engine == model::Engine::PostgreSQL
-                                   ? core::trim(test::psql(kPgTarget, "SELECT n FROM public.counter"))
-                                   : core::trim(test::mariadb(kMyTarget, "SELECT n FROM counter"));
+  const std::string onTarget =
+      test::counterOn(target, target.engine == model::Engine::PostgreSQL ? kPgTarget : kMyTarget);
   EXPECT_EQ(onTarget, std::to_string(writer.acknowledged())) << "each acknowledged increment applied exactly once";
   EXPECT_EQ(differencesOf(target), "");
 }
@@ -610,15 +605,42 @@ void schemaChanges(const connect::ConnectionSpec& target, const std::string& nam
   ASSERT_TRUE(status.ok());
   const std::string statement = status->value("ddl_proposed", "");
   ASSERT_NE(statement.find("NOT NULL"), std::string::npos) << statement;
-  if (pg) {
-    test::psql(kPgTarget, statement);
-  } else {
-    test::mariadb(kMyTarget, statement);
-  }
-  auto after = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Apply, &reason);
-  ASSERT_TRUE(after.ok()) << after.error().oneLine();
+  auto pending = run::pendingSchemaChange(state);
+  ASSERT_TRUE(pending.ok() && *pending);
+  EXPECT_EQ((*pending)->proposed, statement);
+  EXPECT_NE((*pending)->change.find("public.child.must"), std::string::npos) << (*pending)->change;
+  // The decision "apply the proposal", from the command line; it streams on.
+  const std::string targetUrl = pg ? test::pgUrl(kPgTarget) : test::mysqlUrl(kMyTarget);
+  const std::string syncCmd = std::string(FERRY_BINARY) + " sync --until caught-up --heartbeat-ms 50 --state " + state +
+                              " --source '" + test::pgUrl(kSource) + "' --target '" + targetUrl + "'";
+  std::string out;
+  ASSERT_EQ(test::runCommand(syncCmd + " --apply-ddl", &out), 0) << out;
+  EXPECT_NE(out.find("applied on the target: ALTER TABLE"), std::string::npos) << out;
+  pending = run::pendingSchemaChange(state);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_FALSE(*pending) << "decided";
+  EXPECT_EQ(test::runCommand(syncCmd + " --apply-ddl", &out), 2) << out;
+  EXPECT_NE(out.find("no schema change is waiting"), std::string::npos) << out;
   EXPECT_EQ(onTarget("SELECT must FROM " + t + "child WHERE id = 95000"), "9");
   EXPECT_EQ(onTarget("SELECT must FROM " + t + "child WHERE id = 2"), "7") << "the default filled the rows there";
+  EXPECT_EQ(differencesOf(target), "");
+
+  // The decision "apply an edited statement": a wider type than proposed. A
+  // statement that fails applies nothing and the proposal stays.
+  src("ALTER TABLE child ADD COLUMN memo varchar(20); INSERT INTO child (id, parent_id, memo) VALUES (95001, 1, 'memo')");
+  auto memo = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Apply, &reason);
+  ASSERT_FALSE(memo.ok());
+  EXPECT_EQ(reason, run::SyncRun::StopReason::SchemaChange);
+  auto bad = run::applySchemaDecision(state, target, "ALTER TABLE " + t + "child ADD COLUMN memo nosuchtype");
+  EXPECT_FALSE(bad.ok());
+  pending = run::pendingSchemaChange(state);
+  ASSERT_TRUE(pending.ok() && *pending) << "a failed decision leaves the proposal";
+  auto edited = run::applySchemaDecision(state, target, "ALTER TABLE " + t + "child ADD COLUMN memo varchar(200);");
+  ASSERT_TRUE(edited.ok()) << edited.error().oneLine();
+  ASSERT_EQ(edited->size(), 1u);
+  auto afterEdit = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Apply, &reason);
+  ASSERT_TRUE(afterEdit.ok()) << afterEdit.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT memo FROM " + t + "child WHERE id = 95001"), "memo");
   EXPECT_EQ(differencesOf(target), "");
 
   // TRUNCATE: stop, then apply.

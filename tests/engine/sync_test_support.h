@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "connect/pg/pg_connection.h"
+#include "core/text.h"
 #include "run/verify_run.h"
 #include "support/test_support.h"
 
@@ -71,6 +72,12 @@ private:
   std::atomic<std::int64_t> m_acknowledged{0};
   std::jthread m_thread;  // last: joined before the counter goes
 };
+
+/// The writer's counter (`counter`, row 1) in `database` on `target`'s engine.
+inline std::string counterOn(const connect::ConnectionSpec& target, const std::string& database) {
+  return target.engine == model::Engine::PostgreSQL ? core::trim(psql(database, "SELECT n FROM public.counter"))
+                                                    : core::trim(mariadb(database, "SELECT n FROM counter"));
+}
 
 /// `ferry verify` of the source database against `target`: "" when identical,
 /// else the tables that differ (or the error).

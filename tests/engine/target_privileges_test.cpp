@@ -22,11 +22,7 @@ constexpr const char* kScoped = "ferry_t_scoped";
 constexpr const char* kOwner = "ferry_t_owner";
 constexpr const char* kOwnerPassword = "owner-pw-3141";
 
-std::string statePath(const std::string& name) {
-  const std::string path = "/tmp/ferry-priv-test-" + name + ".state";
-  for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
-  return path;
-}
+std::string statePath(const std::string& name) { return test::freshStatePath("ferry-priv-test-" + name); }
 
 run::CopyRequest request(const connect::ConnectionSpec& target, const std::string& state) {
   run::CopyRequest req;

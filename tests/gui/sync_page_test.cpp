@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLocale>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -21,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -29,8 +31,10 @@
 #include "app/connections/connection_editor.h"
 #include "app/main_window.h"
 #include "app/run/run_page.h"
+#include "app/sync/schema_change_dialog.h"
 #include "app/sync/sync_page.h"
 #include "app/sync/sync_table_model.h"
+#include "app/verify/verify_page.h"
 #include "connect/connection_spec.h"
 #include "connect/pg/pg_connection.h"
 #include "run/copy_run.h"
@@ -38,6 +42,7 @@
 
 using ferry::app::MainWindow;
 using ferry::app::SyncPage;
+using ferry::app::VerifyPage;
 using StopReason = ferry::run::SyncRun::StopReason;
 
 namespace {
@@ -65,6 +70,7 @@ private slots:
   void initTestCase();
   void streamsTheSourcesChanges();
   void pauseHoldsChangesBack();
+  void verifyWhileSyncingIsAtOnePosition();
   void lostConnectionReconnects();
   void stopStops();
   void stallShowsTheBanner();
@@ -77,6 +83,7 @@ private slots:
 
 private:
   void shoot(const QString& name);
+  void shootWidget(QWidget* widget, const QString& name);
   bool psql(const QString& database, const QString& sql, QString* out = nullptr);
   void recreatePg(const QString& database);
   void dropSlots(const QString& database);
@@ -385,6 +392,62 @@ void SyncPageTest::pauseHoldsChangesBack() {
   QTRY_COMPARE_WITH_TIMEOUT(m_page->lastProgress().maxRowsPerSecond, qint64{0}, 5000);
 }
 
+void SyncPageTest::verifyWhileSyncingIsAtOnePosition() {
+  // The Verify page knows the running sync and compares both sides as of one
+  // source position while a writer keeps changing the source.
+  QVERIFY(m_page->isRunning());
+  VerifyPage* verify = m_window->verifyPage();
+  QVERIFY(verify);
+  QCOMPARE(verify->liveSync(), m_statePath);
+  std::atomic<bool> writing{true};
+  std::atomic<int> written{0};
+  std::jthread writer([&] {
+    auto c = ferry::connect::PgConnection::open(pgSpec(QLatin1String(kSourceDb)));
+    if (!c) {
+      qWarning("writer: %s", c.error().oneLine().c_str());
+      return;
+    }
+    for (int i = 0; writing; ++i) {
+      const std::string id = std::to_string(1 + i % 1000);
+      auto done = (*c)->exec("BEGIN; UPDATE public.items SET qty = qty + 1 WHERE id = " + id +
+                             "; INSERT INTO public.events VALUES (" + std::to_string(500000 + i) + ", 'live'); COMMIT");
+      if (!done) {
+        qWarning("writer: %s", done.error().oneLine().c_str());
+        return;
+      }
+      ++written;
+    }
+  });
+  QTRY_VERIFY_WITH_TIMEOUT(written > 50, 10000);
+  QVERIFY(m_window->showPage(QStringLiteral("verify")));
+  QSignalSpy finished(verify, &VerifyPage::finished);
+  QTest::mouseClick(child<QPushButton>(verify, "startButton"), Qt::LeftButton);
+  QVERIFY(finished.wait(kFinishTimeoutMs));
+  QVERIFY(finished.first().first().toBool());
+  const int during = written;
+  QVERIFY(verify->lastReport().has_value());
+  const auto& report = *verify->lastReport();
+  QVERIFY2(report.identical(), qPrintable(verify->logText()));
+  QVERIFY(!report.asOfPosition.empty());
+  QVERIFY(child<QLabel>(verify, "overall")->text().contains(QStringLiteral("as of source position")));
+  QVERIFY(verify->logText().contains(QStringLiteral("a sync is running")));
+  QVERIFY(!child<QPushButton>(verify, "repairButton")->isEnabled());
+  qInfo("verified as of %s under a writer (%d transactions so far); sync held %.0f ms, paused %.0f ms",
+        report.asOfPosition.c_str(), during, report.syncHeldMs, report.syncPausedMs);
+  shoot(QStringLiteral("48-verify-at-one-position"));
+  writing = false;
+  writer.join();
+  // The sync went on: every write arrives.
+  QTRY_COMPARE_WITH_TIMEOUT(targetCount(QStringLiteral("public.events")),
+                            [&] {
+                              QString n;
+                              psql(QLatin1String(kSourceDb), QStringLiteral("SELECT count(*) FROM public.events"), &n);
+                              return n.toLongLong();
+                            }(),
+                            kApplyTimeoutMs);
+  QVERIFY(m_window->showPage(QStringLiteral("sync")));
+}
+
 void SyncPageTest::lostConnectionReconnects() {
   // The stream's connection is cut (its walsender terminated): the sync
   // retries from the target's stored position and goes on; the panel says so.
@@ -480,10 +543,48 @@ void SyncPageTest::schemaChangeStopsWithItsOwnMessage() {
   QVERIFY2(error.contains(QStringLiteral("public.items")) && error.contains(QStringLiteral("extra")), qPrintable(error));
   const QString stop = m_page->stopText();
   QVERIFY2(stop.startsWith(QStringLiteral("Stopped at a schema change")), qPrintable(stop));
-  QVERIFY(stop.contains(QStringLiteral("not built yet")));
+  QVERIFY(stop.contains(QStringLiteral("Decide in the dialog")));
   QVERIFY(stop != QStringLiteral("Stopped at a divergence"));
   QCOMPARE(targetCount(QStringLiteral("public.items WHERE id = 5001")), qint64{0});
   shoot(QStringLiteral("43-sync-schema-change"));
+
+  // The decision dialog: what the source gained, the proposal in the SQL editor.
+  auto* dialog = m_page->decisionDialog();
+  QVERIFY(dialog);
+  QTRY_VERIFY_WITH_TIMEOUT(dialog->isVisible(), 5000);
+  QVERIFY(child<QLabel>(dialog, "schemaChange")->text().contains(QStringLiteral("public.items.extra")));
+  const QString proposed = dialog->statement();
+  QVERIFY2(proposed.contains(QStringLiteral("ALTER TABLE \"public\".\"items\" ADD COLUMN \"extra\" integer")), qPrintable(proposed));
+  shootWidget(dialog, QStringLiteral("49-sync-schema-decision"));
+  // An edit that fails: nothing applied, the dialog stays with the error, the sync does not start.
+  auto* editor = child<QPlainTextEdit>(dialog, "proposedDdl");
+  editor->setPlainText(QStringLiteral("ALTER TABLE public.items ADD COLUMN extra nosuchtype"));
+  QTest::mouseClick(child<QPushButton>(dialog, "applyButton"), Qt::LeftButton);
+  QTRY_VERIFY_WITH_TIMEOUT(!dialog->errorText().isEmpty(), kApplyTimeoutMs);
+  QVERIFY2(dialog->errorText().contains(QStringLiteral("nosuchtype")), qPrintable(dialog->errorText()));
+  QVERIFY(dialog->isVisible());
+  QVERIFY(!m_page->isRunning());
+  shootWidget(dialog, QStringLiteral("50-sync-schema-decision-error"));
+  // An edit that works: a wider type than proposed. Applied, the sync resumes and
+  // the row in the new shape arrives.
+  QTest::mouseClick(child<QPushButton>(dialog, "restoreButton"), Qt::LeftButton);
+  QCOMPARE(dialog->statement(), proposed);
+  editor->setPlainText(QStringLiteral("ALTER TABLE \"public\".\"items\" ADD COLUMN \"extra\" bigint;"));
+  QTest::mouseClick(child<QPushButton>(dialog, "applyButton"), Qt::LeftButton);
+  QTRY_VERIFY_WITH_TIMEOUT(m_page->isRunning() && m_page->lastProgress().phase == "streaming", kApplyTimeoutMs);
+  QTRY_VERIFY_WITH_TIMEOUT(!m_page->decisionDialog(), 5000);
+  QTRY_COMPARE_WITH_TIMEOUT(targetCount(QStringLiteral("public.items WHERE id = 5001 AND extra = 42")), qint64{1},
+                            kApplyTimeoutMs);
+  QVERIFY(m_page->logText().contains(QStringLiteral("applied on the target: ALTER TABLE \"public\".\"items\" ADD COLUMN \"extra\" bigint")));
+  QString type;
+  QVERIFY(psql(QLatin1String(kTargetDb),
+               QStringLiteral("SELECT data_type FROM information_schema.columns WHERE table_name = 'items' AND "
+                              "column_name = 'extra'"),
+               &type));
+  QCOMPARE(type.trimmed(), QStringLiteral("bigint"));
+  QSignalSpy stopped(m_page, &SyncPage::finished);
+  m_page->stop();
+  QVERIFY(stopped.wait(kFinishTimeoutMs));
   m_page->setOnConflict(0);
 }
 
@@ -583,6 +684,13 @@ void SyncPageTest::shoot(const QString& name) {
   QApplication::processEvents();
   const QString path = QDir(m_shotDir).filePath(name + QStringLiteral(".png"));
   QVERIFY2(m_window->grab().save(path), qPrintable(path));
+  qInfo("screenshot: %s", qPrintable(path));
+}
+
+void SyncPageTest::shootWidget(QWidget* widget, const QString& name) {
+  QApplication::processEvents();
+  const QString path = QDir(m_shotDir).filePath(name + QStringLiteral(".png"));
+  QVERIFY2(widget->grab().save(path), qPrintable(path));
   qInfo("screenshot: %s", qPrintable(path));
 }
 

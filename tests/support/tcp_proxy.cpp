@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -105,13 +106,17 @@ void TcpProxy::acceptLoop() {
     ++m_accepted;
     std::lock_guard lock(m_mutex);
     m_links.push_back(link);
-    m_pumps.emplace_back([link] { pump(link); });
+    m_pumps.emplace_back([this, link] { pump(link, &m_frozen); });
   }
 }
 
-void TcpProxy::pump(std::shared_ptr<Link> link) {
+void TcpProxy::pump(std::shared_ptr<Link> link, const std::atomic<bool>* frozen) {
   char buf[65536];
   while (link->open) {
+    if (frozen->load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
     pollfd fds[2] = {{link->client, POLLIN, 0}, {link->server, POLLIN, 0}};
     if (::poll(fds, 2, 200) <= 0) continue;
     for (int i = 0; i < 2; ++i) {

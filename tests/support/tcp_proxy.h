@@ -25,12 +25,15 @@ public:
   int cutAll();
   /// While refusing, a new connection is closed as soon as it is accepted.
   void refuse(bool on) { m_refusing = on; }
+  /// While frozen, nothing is forwarded either way and nothing is closed: a link
+  /// that hangs without breaking (the kernel still acknowledges what is sent).
+  void freeze(bool on) { m_frozen = on; }
   int accepted() const { return m_accepted.load(); }
 
 private:
   struct Link;
   void acceptLoop();
-  static void pump(std::shared_ptr<Link> link);
+  static void pump(std::shared_ptr<Link> link, const std::atomic<bool>* frozen);
 
   std::string m_host;
   int m_upstreamPort;
@@ -38,6 +41,7 @@ private:
   int m_port = 0;
   int m_wake[2] = {-1, -1};
   std::atomic<bool> m_refusing{false};
+  std::atomic<bool> m_frozen{false};  // read by the pumps, which the destructor joins first
   std::atomic<int> m_accepted{0};
   std::mutex m_mutex;
   std::vector<std::shared_ptr<Link>> m_links;

@@ -127,6 +127,12 @@ std::string mariadb(const std::string& database, const std::string& sql) {
   return out;
 }
 
+std::string freshStatePath(const std::string& stem) {
+  const std::string path = "/tmp/" + stem + ".state";
+  for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
+  return path;
+}
+
 std::string fixturePath(const std::string& name) { return std::string(FERRY_SOURCE_DIR) + "/tests/fixtures/" + name; }
 
 std::string sakilaDir() {

@@ -29,6 +29,10 @@ std::string mariadb(const std::string& database, const std::string& sql);
 /// Runs a shell command, returns exit code; stdout+stderr into `output`.
 int runCommand(const std::string& command, std::string* output = nullptr);
 
+/// "/tmp/<stem>.state", with any run state of that name (and its WAL, shared
+/// memory and rejects files) left by an earlier run removed.
+std::string freshStatePath(const std::string& stem);
+
 std::string fixturePath(const std::string& name);   ///< tests/fixtures/<name>
 std::string sakilaDir();                            ///< ../shared/datasets/sakila ("" when absent)
 

@@ -176,6 +176,10 @@ core::Result<std::unique_ptr<MySqlConnection>> MySqlConnection::open(const Conne
     props["OPT_RECONNECT"] = false;  // a silent reconnect would lose the session's snapshot
     if (options.localInfile) props["OPT_LOCAL_INFILE"] = 1;
     if (options.foundRows) props["CLIENT_FOUND_ROWS"] = true;
+    if (options.ioTimeoutSeconds > 0) {
+      props["OPT_READ_TIMEOUT"] = options.ioTimeoutSeconds;
+      props["OPT_WRITE_TIMEOUT"] = options.ioTimeoutSeconds;
+    }
     switch (spec.tls.mode) {
       case TlsMode::Disable:
       case TlsMode::Allow:

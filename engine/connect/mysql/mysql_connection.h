@@ -21,6 +21,10 @@ struct MySqlOpenOptions {
   /// UPDATE counts the rows it matched, not only those whose values changed
   /// (CLIENT_FOUND_ROWS): the change stream tells "no such row" from "same values".
   bool foundRows = false;
+  /// A read or write that waits longer than this fails as a lost connection
+  /// (OPT_READ_TIMEOUT/OPT_WRITE_TIMEOUT; the client library may retry a read
+  /// before giving up); 0 = wait for ever (the default: long queries are normal).
+  int ioTimeoutSeconds = 0;
 };
 
 class MySqlConnection {

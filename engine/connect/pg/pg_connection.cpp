@@ -1,5 +1,7 @@
 #include "connect/pg/pg_connection.h"
 
+#include <sys/socket.h>
+
 #include <libpq-fe.h>
 
 #include "connect/network_probe.h"
@@ -260,6 +262,11 @@ core::Status PgConnection::exec(std::string_view sql) {
 }
 
 int PgConnection::backendPid() const { return PQbackendPID(m_conn); }
+
+void PgConnection::shutdownSocket() {
+  const int fd = PQsocket(m_conn);
+  if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+}
 
 std::string PgConnection::quoteIdent(std::string_view ident) {
   std::string out = "\"";

@@ -68,6 +68,10 @@ public:
   const ConnectionSpec& spec() const { return m_spec; }
   /// The server process serving this connection (pg_stat_activity.pid), to watch or end it.
   int backendPid() const;
+  /// Shuts the connection's socket down (both directions), from any thread: a
+  /// call blocked on it returns with a lost connection. For a link that hangs
+  /// without breaking (run/sync_watchdog.h); the object must still be closed.
+  void shutdownSocket();
   /// Identifier quoting by PostgreSQL's rules (always quoted).
   static std::string quoteIdent(std::string_view ident);
   static std::string quoteLiteral(std::string_view value);

@@ -54,10 +54,11 @@ core::Status validateSlotName(std::string_view name) {
 }
 
 std::string createSlotCommand(std::string_view slotName, std::string_view plugin,
-                              const model::ServerVersion& version) {
+                              const model::ServerVersion& version, bool temporary) {
   // The name and plugin are validated identifiers ([a-z0-9_]), which the replication
   // grammar takes unquoted.
-  std::string cmd = "CREATE_REPLICATION_SLOT " + std::string(slotName) + " LOGICAL " + std::string(plugin);
+  std::string cmd = "CREATE_REPLICATION_SLOT " + std::string(slotName) + (temporary ? " TEMPORARY" : "") +
+                    " LOGICAL " + std::string(plugin);
   if (version.major >= kSlotOptionListMajor) {
     cmd += " (SNAPSHOT 'export')";
   } else {
@@ -74,7 +75,7 @@ core::Result<std::unique_ptr<ExportedSnapshot>> ExportedSnapshot::create(const C
   open.replication = true;
   auto conn = PgConnection::open(spec, open);
   if (!conn) return std::move(conn).error();
-  const std::string cmd = createSlotCommand(options.slotName, options.plugin, (*conn)->serverVersion());
+  const std::string cmd = createSlotCommand(options.slotName, options.plugin, (*conn)->serverVersion(), options.temporary);
   auto res = (*conn)->simpleQuery(cmd);
   if (!res) {
     Error err = std::move(res).error();

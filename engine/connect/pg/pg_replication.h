@@ -38,13 +38,17 @@ struct ExportedSnapshotOptions {
   std::string slotName;
   /// pgoutput is built in (PostgreSQL 10+), so the source needs no extension.
   std::string plugin = "pgoutput";
+  /// A TEMPORARY slot is dropped by the server when its connection ends (a
+  /// verification's point in time: it needs the snapshot and its position, never
+  /// the changes after it).
+  bool temporary = false;
 };
 
 /// The replication command that creates a logical slot and exports its snapshot.
 /// PostgreSQL 15 takes an option list (`(SNAPSHOT 'export')`); 10–14 only the
 /// keyword form (`EXPORT_SNAPSHOT`), which 15+ still accept but may drop.
 std::string createSlotCommand(std::string_view slotName, std::string_view plugin,
-                              const model::ServerVersion& version);
+                              const model::ServerVersion& version, bool temporary = false);
 /// Checks a slot name against PostgreSQL's rule (ReplicationSlotValidateName).
 core::Status validateSlotName(std::string_view name);
 

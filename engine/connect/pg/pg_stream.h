@@ -61,6 +61,8 @@ public:
   /// Sends a standby status update ('r'); `replyRequested` asks the server for a keepalive.
   core::Status sendStatus(const StandbyStatus& status, bool replyRequested = false);
   int backendPid() const { return m_conn->backendPid(); }
+  /// PgConnection::shutdownSocket, from any thread.
+  void shutdownSocket() { m_conn->shutdownSocket(); }
 
   /// Microseconds since 2000-01-01 00:00 UTC, the protocol's clock.
   static std::int64_t nowPgMicros();
