@@ -258,6 +258,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   // the end or an error; a lost connection ends the attempt and the caller
   // retries with backoff.
   bool refreshSchema = false;            // streamOnce ended on a new column: map again, start over
+  // A bulk load (COPY) met a row the target already had: the group is applied
+  // again with row-by-row inserts up to this source transaction, which names the
+  // row as a divergence.
+  std::optional<cdc::PgPosition> preciseUntil;
+  bool bulkConflict = false;
   std::set<std::string> schemaRefreshed;  // table:columns refreshed once already (a second time stops)
   auto streamOnce = [&]() -> core::Status {
     attemptConnected = false;
@@ -266,9 +271,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     // 3. The target, and where it stands.
     cdc::ApplyTargetOptions targetOptions;
     targetOptions.ioTimeoutSeconds = opt.ioTimeoutSeconds;
+    targetOptions.bulkInsertMinRows = opt.bulkInsertMinRows;
     auto target = cdc::openApplyTarget(req.target, targetOptions);
     if (!target) return std::move(target).error().context("target");
     auto& tgt = **target;
+    tgt.setBulkInserts(!preciseUntil);
     FERRY_TRY(tgt.prepare(marks, runId));
     auto stored = tgt.storedPosition();
     if (!stored) return std::move(stored).error();
@@ -298,27 +305,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     // even be decoded — the lag measured the source's WAL writer, not the stream
     // (bench/cdc: p50 ~210 ms at any rate). One flush per heartbeat.
     (void)(*beat)->exec("SET synchronous_commit = local");
-    auto slotState =
-        (*beat)->query("SELECT wal_status, active_pid FROM pg_replication_slots WHERE slot_name = $1", {slot});
-    if (!slotState) return std::move(slotState).error();
-    if (slotState->empty()) {
-      return Error(ErrorKind::NotFound, "replication slot " + slot + " of this run is gone from the source",
-                   "The changes since the copy cannot be streamed: copy again (--abandon, then a new ferry migrate).");
-    }
-    if (slotState->row(0).str("wal_status") == "lost") {
-      return Error(ErrorKind::Data,
-                   "the source invalidated replication slot " + slot +
-                       " (wal_status = lost: max_slot_wal_keep_size was exceeded)",
-                   "The WAL the stream needs is gone: copy again (--abandon, then a new ferry migrate), and raise "
-                   "max_slot_wal_keep_size.");
-    }
-    // A sync that was killed (or a link that was cut) leaves the slot "active"
-    // until its walsender notices (SQLSTATE 55006): wait for it rather than fail.
-    auto source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
-    for (int i = 0; i < 100 && !source && source.error().sqlState() == "55006" && !stopping(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      source = cdc::openPgChangeSource(req.source, {slot, **publication, applied});
-    }
+    auto source = openRunStream(**beat, req.source, {slot, **publication, applied}, stopping);
     if (!source) return std::move(source).error();
     auto& src = **source;
     attemptConnected = true;
@@ -431,6 +418,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       totalRows += groupRows;
       groupOpen = false;
       applied = groupEnd;
+      if (preciseUntil && !(groupEnd < *preciseUntil)) {
+        preciseUntil.reset();
+        tgt.setBulkInserts(true);
+      }
       notDurable.emplace_back(*token, groupEnd);
       const auto now = Clock::now();
       const auto nowUs = connect::PgReplicationStream::nowPgMicros();
@@ -517,6 +508,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
                      "no answer from the servers for " + std::to_string(opt.ioTimeoutSeconds) +
                          " s (a link that hangs without breaking, or a lock held on the target): " + e.message(),
                      "The sync reconnects; --io-timeout sets how long it waits for an answer.");
+      }
+      if (tgt.takeBulkConflict()) {
+        bulkConflict = true;
+        preciseUntil = txCommit;
       }
       if (groupOpen) (void)tgt.rollback();
       return e;
@@ -740,9 +735,14 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   auto lostSince = Clock::now();
   while (true) {
     refreshSchema = false;
+    bulkConflict = false;
     auto once = streamOnce();
     if (once) break;
     Error e = std::move(once).error();
+    if (bulkConflict && !stopping()) {
+      core::log(core::LogLevel::Info, "sync: " + e.oneLine() + " — applying the group again row by row to name the row");
+      continue;
+    }
     if (refreshSchema) {
       core::log(core::LogLevel::Info, "sync: " + e.oneLine() + " — mapping the source again");
       if (auto b = buildMapper(); !b) {

@@ -48,6 +48,9 @@ struct SyncOptions {
   /// hangs without breaking: the connections are closed and the sync reconnects
   /// (run/sync_watchdog.h); 0 = wait for ever.
   int ioTimeoutSeconds = 60;
+  /// PostgreSQL target: a run of this many inserts into one table or more is
+  /// loaded by COPY (cdc::ApplyTargetOptions::bulkInsertMinRows).
+  std::size_t bulkInsertMinRows = 1000;
   /// Poll the run state for `ferry ctl` commands (off for runs that have no
   /// other process to hear from; the workbench calls pause()/resume() directly).
   bool controlChannel = true;

@@ -7,12 +7,16 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cdc/change_source.h"
 #include "connect/connection_spec.h"
+#include "connect/pg/pg_connection.h"
 #include "copy/table_job.h"
 #include "core/result.h"
 #include "ddl/target_model.h"
@@ -43,5 +47,13 @@ core::Result<bool> syncRunningOn(const state::RunStateStore& st);
 core::Status addMissingColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
                                const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
                                std::atomic<SyncRun::StopReason>& reason);
+
+/// Checks the run's slot on `beat` (there, and not invalidated by the source)
+/// and opens the stream from it; a slot that a killed sync (or a cut link) left
+/// active is waited for, up to 10 s.
+core::Result<std::unique_ptr<cdc::ChangeSource>> openRunStream(connect::PgConnection& beat,
+                                                                 const connect::ConnectionSpec& source,
+                                                                 const cdc::PgSourceOptions& options,
+                                                                 const std::function<bool()>& stopping);
 
 }  // namespace ferry::run

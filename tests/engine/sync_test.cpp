@@ -236,6 +236,33 @@ void streamAndCheck(const connect::ConnectionSpec& target, const std::string& na
   ASSERT_TRUE(goneOn.ok()) << goneOn.error().oneLine();
   EXPECT_EQ(goneOn->final.inserts, 100 + 101) << "the other 100 rows and the trigger's 101 audit rows";
   EXPECT_EQ(goneOn->final.rowsByTable["public.parent"], 100) << "the logged row is not counted for its table either";
+
+  // The same in a run long enough to be loaded in bulk (COPY on PostgreSQL): the
+  // load fails as a whole, the group is applied again row by row, and the row is named.
+  if (pg) {
+    test::psql(kPgTarget, "INSERT INTO public.child (id, parent_id, note) VALUES (21500, 1, 'target only')");
+  } else {
+    test::mariadb(kMyTarget, "INSERT INTO child (id, parent_id, note) VALUES (21500, 1, 'target only')");
+  }
+  src("INSERT INTO child (id, parent_id, note) SELECT g, 1, 'bulk' FROM generate_series(20000, 22999) g");
+  auto bulk = syncUntilCaughtUp(target, state, run::OnConflict::Stop, &reason);
+  ASSERT_FALSE(bulk.ok());
+  EXPECT_EQ(reason, run::SyncRun::StopReason::Divergence);
+  EXPECT_NE(bulk.error().message().find("public.child key id=21500: INSERT met an existing row"), std::string::npos)
+      << bulk.error().oneLine();
+  const auto bulkRows = [&] {
+    return pg ? core::trim(test::psql(kPgTarget, "SELECT count(*) || ' ' || count(*) FILTER (WHERE note = 'bulk') FROM "
+                                                 "public.child WHERE id BETWEEN 20000 AND 22999"))
+              : core::trim(test::mariadb(kMyTarget, "SELECT concat(count(*), ' ', sum(note = 'bulk')) FROM child "
+                                                    "WHERE id BETWEEN 20000 AND 22999"));
+  };
+  EXPECT_EQ(bulkRows(), "1 0") << "nothing of the diverging group applied";
+  auto bulkLogged = syncUntilCaughtUp(target, state, run::OnConflict::Log);
+  ASSERT_TRUE(bulkLogged.ok()) << bulkLogged.error().oneLine();
+  ASSERT_EQ(bulkLogged->divergences.size(), 1u);
+  EXPECT_NE(bulkLogged->divergences[0].find("public.child key id=21500"), std::string::npos) << bulkLogged->divergences[0];
+  EXPECT_EQ(bulkLogged->final.inserts, 2999);
+  EXPECT_EQ(bulkRows(), "3000 2999") << "the other rows arrived, the target's own row kept";
 }
 
 /// A writer on the source from before the copy until the end; SIGKILL of
