@@ -10,6 +10,7 @@
 
 #include "cdc/apply_targets.h"
 #include "connect/pg/pg_stream.h"
+#include "copy/copy_text.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "ddl/quoting.h"
@@ -192,19 +193,8 @@ public:
     for (const auto& row : m_inserts) {
       for (std::size_t k = 0; k < row.setValues.size(); ++k) {
         if (k) buf += '\t';
-        if (!row.setValues[k]) {
-          buf += "\\N";
-          continue;
-        }
-        for (char ch : *row.setValues[k]) {
-          switch (ch) {
-            case '\\': buf += "\\\\"; break;
-            case '\n': buf += "\\n"; break;
-            case '\r': buf += "\\r"; break;
-            case '\t': buf += "\\t"; break;
-            default: buf += ch;
-          }
-        }
+        const auto& v = row.setValues[k];
+        copy::appendPgCopyField(buf, v ? std::optional<std::string_view>(*v) : std::nullopt);
       }
       buf += '\n';
       if (buf.size() >= kCopyChunk) {
