@@ -309,15 +309,16 @@ public:
       types = *t;
       batchable = !types->empty();
     }
+    const std::string key = batchable ? keyOf(op) : std::string();
     if (!m_updates.empty()) {
       const RowOp& first = m_updates.front();
       if (!batchable || first.table != op.table || first.setColumns != op.setColumns ||
-          first.whereColumns != op.whereColumns || m_updateKeys.contains(keyOf(op))) {
+          first.whereColumns != op.whereColumns || m_updateKeys.contains(key)) {
         FERRY_TRY(writeUpdates());
       }
     }
     if (!batchable) return false;
-    m_updateKeys.insert(keyOf(op));
+    m_updateKeys.insert(key);
     m_updates.push_back(op);
     if (m_updates.size() >= kUpdateRows) FERRY_TRY(writeUpdates());
     return true;
@@ -486,8 +487,7 @@ public:
   }
 
   core::Result<std::uint64_t> commit(const StoredPosition& p) override {
-    FERRY_TRY(writeInserts());
-    FERRY_TRY(writeUpdates());
+    FERRY_TRY(writeInserts());  // flush() keeps a run that may still grow into a COPY
     auto divergences = flush();
     if (!divergences) return std::move(divergences).error();
     if (!divergences->empty()) {

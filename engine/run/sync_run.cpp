@@ -356,8 +356,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     Clock::time_point groupStart;
     std::vector<std::int64_t> groupBeats;        // heartbeats inside the open group
     std::vector<std::int64_t> groupCommitTimes;  // source commit times of its transactions
-    std::map<std::string, std::int64_t> groupRowsByTable;
-    std::int64_t groupRows = 0, groupIns = 0, groupUpd = 0, groupDel = 0;
+    GroupCounts group;  // what the open group applied
     cdc::PgPosition groupEnd;
     std::deque<std::pair<std::uint64_t, cdc::PgPosition>> notDurable;  // commit token → source position
     Clock::time_point lastBeat{};
@@ -394,9 +393,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         }
         core::log(core::LogLevel::Warning, "sync: divergence: " + text);
         // Logged, not applied: the counts say what the target got.
-        --groupRows;
-        if (auto t = groupRowsByTable.find(d.table); t != groupRowsByTable.end() && t->second > 0) --t->second;
-        (d.kind == cdc::RowOp::Kind::Insert ? groupIns : d.kind == cdc::RowOp::Kind::Update ? groupUpd : groupDel)--;
+        group.remove(d.kind, d.table);
         logged.push_back(text);
         FERRY_TRY(st.saveSetting("divergence_" + std::to_string(logged.size()), text));
         im.update([](SyncProgress& s) { ++s.divergences; });
@@ -412,10 +409,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     auto commitGroup = [&]() -> core::Status {
       if (!groupOpen) return {};
       FERRY_TRY(flush());
-      auto token = tgt.commit({groupEnd.text(), totalTx + groupTx, totalRows + groupRows});
+      auto token = tgt.commit({groupEnd.text(), totalTx + groupTx, totalRows + group.rows});
       if (!token) return std::move(token).error();
       totalTx += groupTx;
-      totalRows += groupRows;
+      totalRows += group.rows;
       groupOpen = false;
       applied = groupEnd;
       if (preciseUntil && !(groupEnd < *preciseUntil)) {
@@ -439,15 +436,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       s.receivedPosition = std::max(src.serverEnd(), applied).text();
       s.transactionsApplied = totalTx;
       s.rowsApplied = totalRows;
-      s.inserts += groupIns;
-      s.updates += groupUpd;
-      s.deletes += groupDel;
-      for (const auto& [t, n] : groupRowsByTable) s.rowsByTable[t] += n;
+      group.addTo(s);
       groupBeats.clear();
       groupCommitTimes.clear();
-      groupRowsByTable.clear();
       groupTx = 0;
-      groupRows = groupIns = groupUpd = groupDel = 0;
+      group = {};
       lastProgressApplied = now;
       return {};
     };
@@ -670,11 +663,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           }
           if (auto t = throttle(); !t) return failed(std::move(t).error());
           if (auto a = tgt.apply(**op); !a) return failed(std::move(a).error());
-          ++groupRows;
-          ++groupRowsByTable[(*op)->table->label];
-          (e.kind == cdc::ChangeEvent::Kind::Insert   ? groupIns
-           : e.kind == cdc::ChangeEvent::Kind::Update ? groupUpd
-                                                      : groupDel)++;
+          group.add((*op)->kind, (*op)->table->label);
           if (++queued >= tgt.batchLimit()) {
             if (auto f = flush(); !f) return failed(std::move(f).error());
           }

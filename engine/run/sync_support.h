@@ -8,12 +8,14 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cdc/apply_target.h"
 #include "cdc/change_source.h"
 #include "connect/connection_spec.h"
 #include "connect/pg/pg_connection.h"
@@ -47,6 +49,36 @@ core::Result<bool> syncRunningOn(const state::RunStateStore& st);
 core::Status addMissingColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
                                const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
                                std::atomic<SyncRun::StopReason>& reason);
+
+/// The rows the open target transaction (a group of source transactions) applied,
+/// added to the progress when it commits.
+struct GroupCounts {
+  std::int64_t rows = 0, inserts = 0, updates = 0, deletes = 0;
+  std::map<std::string, std::int64_t> byTable;  ///< source "schema.table" → rows
+
+  void add(cdc::RowOp::Kind kind, const std::string& table) {
+    ++rows;
+    ++byTable[table];
+    ++of(kind);
+  }
+  /// A change logged as a divergence: not applied, so not counted.
+  void remove(cdc::RowOp::Kind kind, const std::string& table) {
+    --rows;
+    if (auto t = byTable.find(table); t != byTable.end() && t->second > 0) --t->second;
+    --of(kind);
+  }
+  void addTo(SyncProgress& s) const {
+    s.inserts += inserts;
+    s.updates += updates;
+    s.deletes += deletes;
+    for (const auto& [t, n] : byTable) s.rowsByTable[t] += n;
+  }
+
+private:
+  std::int64_t& of(cdc::RowOp::Kind kind) {
+    return kind == cdc::RowOp::Kind::Insert ? inserts : kind == cdc::RowOp::Kind::Update ? updates : deletes;
+  }
+};
 
 /// Checks the run's slot on `beat` (there, and not invalidated by the source)
 /// and opens the stream from it; a slot that a killed sync (or a cut link) left
