@@ -1,11 +1,16 @@
 // The MySQL/MariaDB apply target: one connection, consecutive inserts into one
-// table sent as one multi-row INSERT, updates and deletes one statement each
-// (counted with CLIENT_FOUND_ROWS, so an UPDATE to the same values still counts
-// its row). Foreign-key checks are off for the session: InnoDB then runs no
+// table sent as one multi-row INSERT, consecutive updates (deletes) of one table
+// by key as one UPDATE … JOIN (DELETE … WHERE key IN …) under a savepoint, the
+// rest one statement each. Rows are counted with CLIENT_FOUND_ROWS, so an UPDATE
+// to the same values still counts its row; a batch that changed fewer rows than
+// it holds is rolled back to its savepoint and applied row by row, which names
+// the row that diverges. Foreign-key checks are off for the session: InnoDB then runs no
 // cascades either, which the stream already carries from the source.
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
+#include <set>
 
 #include "cdc/apply_targets.h"
 #include "connect/mysql/mysql_connection.h"
@@ -23,6 +28,7 @@ namespace {
 
 constexpr int kErDupEntry = 1062;
 constexpr std::size_t kInsertBytes = 1 << 20;
+constexpr std::size_t kBatchRows = 500;  ///< updates or deletes per batched statement
 
 std::string qi(const std::string& s) { return MySqlConnection::quoteIdent(s); }
 
@@ -86,13 +92,26 @@ public:
     while (i < m_ops.size()) {
       const RowOp& op = m_ops[i];
       if (op.kind != RowOp::Kind::Insert) {
-        auto n = m_conn->execCount(statementFor(op));
-        if (!n) return std::move(n).error().context(op.table->label + " " + op.keyText);
-        if (*n != 1) {
-          out.push_back({op.table->label, op.keyText,
-                         op.kind == RowOp::Kind::Update ? "UPDATE found no row" : "DELETE found no row", op.kind});
+        const std::size_t j = batchEnd(i);
+        if (j - i > 1) {
+          FERRY_TRY(m_conn->exec("SAVEPOINT ferry_batch"));
+          auto n = m_conn->execCount(batchStatement(i, j));
+          if (!n) return std::move(n).error().context(op.table->label + " " + op.keyText);
+          if (static_cast<std::size_t>(*n) == j - i) {
+            i = j;
+            continue;
+          }
+          FERRY_TRY(m_conn->exec("ROLLBACK TO SAVEPOINT ferry_batch"));
         }
-        ++i;
+        for (; i < j; ++i) {
+          const RowOp& one = m_ops[i];
+          auto n = m_conn->execCount(statementFor(one));
+          if (!n) return std::move(n).error().context(one.table->label + " " + one.keyText);
+          if (*n != 1) {
+            out.push_back({one.table->label, one.keyText,
+                           one.kind == RowOp::Kind::Update ? "UPDATE found no row" : "DELETE found no row", one.kind});
+          }
+        }
         continue;
       }
       // Consecutive inserts into the same table with the same columns: one statement.
@@ -185,6 +204,96 @@ private:
     }
     return out + ")";
   }
+  /// Whether `op` can be in a batch: by key, with no NULL in it and no key change.
+  static bool batchable(const RowOp& op) {
+    if (op.wholeRowIdentity || op.whereColumns.empty()) return false;
+    for (std::size_t i = 0; i < op.whereColumns.size(); ++i) {
+      if (!op.whereValues[i]) return false;
+      for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+        if (op.setColumns[k] == op.whereColumns[i] && op.setValues[k] != op.whereValues[i]) return false;
+      }
+    }
+    return true;
+  }
+
+  /// The end of the batch of updates or deletes starting at m_ops[i]: the same
+  /// table, kind and shape, each key once, at most kBatchRows rows and about
+  /// kInsertBytes of values. i + 1 when m_ops[i] goes alone.
+  std::size_t batchEnd(std::size_t i) const {
+    const RowOp& first = m_ops[i];
+    if (!batchable(first)) return i + 1;
+    std::set<std::vector<std::optional<std::string>>> keys;
+    std::size_t bytes = 0;
+    std::size_t j = i;
+    for (; j < m_ops.size() && j - i < kBatchRows && bytes < kInsertBytes; ++j) {
+      const RowOp& op = m_ops[j];
+      if (op.kind != first.kind || op.table != first.table || op.setColumns != first.setColumns ||
+          op.whereColumns != first.whereColumns || !batchable(op) || !keys.insert(op.whereValues).second) {
+        break;
+      }
+      for (const auto& v : op.setValues) bytes += v ? v->size() : 4;
+      for (const auto& v : op.whereValues) bytes += v->size();
+    }
+    return j;
+  }
+
+  /// m_ops[i, j) as one statement: DELETE … WHERE (key) IN ((…), …), or UPDATE …
+  /// JOIN (SELECT … UNION ALL SELECT …) d ON key SET each column from d. The
+  /// values stay quoted strings (hex for binary) until assigned, as in statementFor().
+  std::string batchStatement(std::size_t i, std::size_t j) const {
+    const RowOp& first = m_ops[i];
+    const TargetTable& t = *first.table;
+    const auto col = [&](int c) { return qi(t.columns[static_cast<std::size_t>(c)]); };
+    const auto value = [&](const std::optional<std::string>& v, int c) {
+      return literal(v, t.binary[static_cast<std::size_t>(c)]);
+    };
+    const std::string table = qi(t.schema) + "." + qi(t.name);
+    std::string sql;
+    if (first.kind == RowOp::Kind::Delete) {
+      std::vector<std::string> keyCols;
+      for (int c : first.whereColumns) keyCols.push_back(col(c));
+      sql = "DELETE FROM " + table + " WHERE (" + core::join(keyCols, ", ") + ") IN (";
+      for (std::size_t r = i; r < j; ++r) {
+        if (r > i) sql += ", ";
+        sql += '(';
+        for (std::size_t k = 0; k < first.whereColumns.size(); ++k) {
+          if (k) sql += ", ";
+          sql += value(m_ops[r].whereValues[k], first.whereColumns[k]);
+        }
+        sql += ')';
+      }
+      return sql + ")";
+    }
+    std::vector<std::size_t> setIdx;  // the set values written (not the key's own)
+    for (std::size_t k = 0; k < first.setColumns.size(); ++k) {
+      if (std::find(first.whereColumns.begin(), first.whereColumns.end(), first.setColumns[k]) ==
+          first.whereColumns.end()) {
+        setIdx.push_back(k);
+      }
+    }
+    std::string rows;
+    for (std::size_t r = i; r < j; ++r) {
+      rows += r > i ? " UNION ALL SELECT " : "SELECT ";
+      for (std::size_t k = 0; k < first.whereColumns.size(); ++k) {
+        if (k) rows += ", ";
+        rows += value(m_ops[r].whereValues[k], first.whereColumns[k]);
+        if (r == i) rows += " AS k" + std::to_string(k);
+      }
+      for (std::size_t k : setIdx) {
+        rows += ", " + value(m_ops[r].setValues[k], first.setColumns[k]);
+        if (r == i) rows += " AS s" + std::to_string(k);
+      }
+    }
+    std::vector<std::string> on, sets;
+    for (std::size_t k = 0; k < first.whereColumns.size(); ++k) {
+      on.push_back("t." + col(first.whereColumns[k]) + " = d.k" + std::to_string(k));
+    }
+    for (std::size_t k : setIdx) sets.push_back("t." + col(first.setColumns[k]) + " = d.s" + std::to_string(k));
+    if (sets.empty()) sets.push_back("t." + col(first.whereColumns.front()) + " = d.k0");  // proves the row is there
+    return "UPDATE " + table + " AS t JOIN (" + rows + ") AS d ON " + core::join(on, " AND ") + " SET " +
+           core::join(sets, ", ");
+  }
+
   static std::string statementFor(const RowOp& op) {
     const std::string table = qi(op.table->schema) + "." + qi(op.table->name);
     std::vector<std::string> conds;

@@ -95,7 +95,7 @@ public:
       return {};
     }
     FERRY_TRY(writeInserts());  // keep the source's order
-    if (op.kind == RowOp::Kind::Update) {
+    if (op.kind == RowOp::Kind::Update || op.kind == RowOp::Kind::Delete) {
       auto batched = batchUpdate(op);
       if (!batched) return std::move(batched).error();
       if (*batched) return {};
@@ -254,11 +254,12 @@ public:
     return out;
   }
 
-  // ---- UPDATE batches -------------------------------------------------------
-  // Consecutive updates of one table in one shape, by key, none changing its key
-  // and no key twice: one prepared UPDATE … FROM unnest($1::type[], …) RETURNING
-  // the key of each row it changed (a key missing from the answer found no row).
-  // Native logical replication updates row by row; so did this applier (bench/cdc).
+  // ---- UPDATE and DELETE batches ---------------------------------------------
+  // Consecutive updates (or deletes) of one table in one shape, by key, none
+  // changing its key and no key twice: one prepared UPDATE … FROM unnest($1::type[],
+  // …) (DELETE … USING unnest(…)) RETURNING the key of each row it changed (a key
+  // missing from the answer found no row). Native logical replication changes row
+  // by row; so did this applier (bench/cdc).
 
   /// What the target says of a table's columns: their types, for the unnest()
   /// casts. Empty when the table cannot be batched: unnest() would flatten an
@@ -292,7 +293,7 @@ public:
     return &m_types.emplace(table, std::move(types)).first->second;
   }
 
-  /// Adds `op` to the pending UPDATE batch; false when it cannot be batched
+  /// Adds `op` to the pending UPDATE or DELETE batch; false when it cannot be batched
   /// (the batch was written first, so the caller sends it alone in order).
   core::Result<bool> batchUpdate(const RowOp& op) {
     bool batchable = !op.wholeRowIdentity && !op.whereColumns.empty();
@@ -312,7 +313,7 @@ public:
     const std::string key = batchable ? keyOf(op) : std::string();
     if (!m_updates.empty()) {
       const RowOp& first = m_updates.front();
-      if (!batchable || first.table != op.table || first.setColumns != op.setColumns ||
+      if (!batchable || first.kind != op.kind || first.table != op.table || first.setColumns != op.setColumns ||
           first.whereColumns != op.whereColumns || m_updateKeys.contains(key)) {
         FERRY_TRY(writeUpdates());
       }
@@ -354,8 +355,9 @@ public:
       return sendSingle(op);
     }
     const RowOp& first = m_updates.front();
+    const bool del = first.kind == RowOp::Kind::Delete;
     const auto& types = m_types.at(first.table);
-    std::string signature = "ub:" + first.table->schema + "." + first.table->name;
+    std::string signature = (del ? "db:" : "ub:") + first.table->schema + "." + first.table->name;
     for (int c : first.setColumns) signature += "," + std::to_string(c);
     signature += "|";
     for (int c : first.whereColumns) signature += std::to_string(c) + ",";
@@ -389,10 +391,12 @@ public:
         if (i == 0) where.push_back("t." + col(c) + " = ANY($" + std::to_string(n) + ")");
       }
       if (sets.empty()) sets.push_back(col(first.whereColumns.front()) + " = d.k0");  // still proves the row is there
-      const std::string sql = "UPDATE " + qi(first.table->schema) + "." + qi(first.table->name) + " AS t SET " +
-                              core::join(sets, ", ") + " FROM unnest(" + core::join(arrays, ", ") + ") AS d(" +
-                              core::join(names, ", ") + ") WHERE " + core::join(where, " AND ") +
-                              " RETURNING concat_ws(E'\\x1f', " + core::join(keys, ", ") + ")";
+      const std::string table = qi(first.table->schema) + "." + qi(first.table->name) + " AS t";
+      const std::string rows = "unnest(" + core::join(arrays, ", ") + ") AS d(" + core::join(names, ", ") + ")";
+      const std::string sql = (del ? "DELETE FROM " + table + " USING " + rows
+                                   : "UPDATE " + table + " SET " + core::join(sets, ", ") + " FROM " + rows) +
+                              " WHERE " + core::join(where, " AND ") + " RETURNING concat_ws(E'\\x1f', " +
+                              core::join(keys, ", ") + ")";
       FERRY_TRY(m_pipe->prepare(name, sql, n));
       m_ops.push_back(std::nullopt);
       it = m_prepared.emplace(signature, name).first;
@@ -402,7 +406,7 @@ public:
     for (std::size_t i = 0; i < first.whereColumns.size(); ++i) arrays.push_back(arrayOf(m_updates, true, i));
     std::vector<std::optional<std::string_view>> params(arrays.begin(), arrays.end());
     FERRY_TRY(m_pipe->sendPrepared(it->second, params));
-    Pending p{first.table->label, first.keyText, RowOp::Kind::Update, {}};
+    Pending p{first.table->label, first.keyText, first.kind, {}};
     p.rows = std::move(m_updates);
     m_updates.clear();
     m_updateKeys.clear();
@@ -450,12 +454,13 @@ public:
     for (std::size_t i = 0; i < batch->results.size() && i < m_ops.size(); ++i) {
       const auto& pending = m_ops[i];
       if (pending && !pending->rows.empty()) {
-        // A multi-row INSERT or a batched UPDATE: the rows whose key did not come
-        // back met an existing row (INSERT) or found none (UPDATE).
+        // A multi-row INSERT or a batched UPDATE/DELETE: the rows whose key did not
+        // come back met an existing row (INSERT) or found none (UPDATE, DELETE).
         const auto& result = batch->results[i];
         if (result.rows == static_cast<std::int64_t>(pending->rows.size())) continue;
         const bool insert = pending->kind == RowOp::Kind::Insert;
-        const char* what = insert ? "INSERT met an existing row" : "UPDATE found no row";
+        const bool del = pending->kind == RowOp::Kind::Delete;
+        const char* what = insert ? "INSERT met an existing row" : del ? "DELETE found no row" : "UPDATE found no row";
         std::set<std::string> done(result.column.begin(), result.column.end());
         std::size_t named = 0;
         for (const auto& row : pending->rows) {
@@ -468,9 +473,11 @@ public:
           out.resize(out.size() - named);
           out.push_back({pending->table,
                          pending->key + " (or one of the " + std::to_string(pending->rows.size() - 1) + " rows " +
-                             (insert ? "inserted" : "updated") + " after it)",
+                             (insert ? "inserted" : del ? "deleted" : "updated") + " after it)",
                          std::to_string(pending->rows.size() - static_cast<std::size_t>(result.rows)) +
-                             (insert ? " INSERT(s) met an existing row" : " UPDATE(s) found no row"),
+                             (insert ? " INSERT(s) met an existing row"
+                              : del  ? " DELETE(s) found no row"
+                                     : " UPDATE(s) found no row"),
                          pending->kind});
         }
         continue;

@@ -220,6 +220,24 @@ void streamAndCheck(const connect::ConnectionSpec& target, const std::string& na
   ASSERT_EQ(logged->divergences.size(), 1u);
   EXPECT_EQ(note19(), "diverges");
 
+  // The same for a DELETE among others of its table (one batched statement on both targets).
+  const auto children = [&] {
+    return onTarget("SELECT count(*) FROM public.child WHERE id BETWEEN 26 AND 34",
+                    "SELECT count(*) FROM child WHERE id BETWEEN 26 AND 34");
+  };
+  onTarget("DELETE FROM public.child WHERE id = 30", "DELETE FROM child WHERE id = 30");
+  src("DELETE FROM child WHERE id BETWEEN 26 AND 34");
+  expectStopsOn("public.child key id=30: DELETE found no row");
+  if (::testing::Test::HasFatalFailure()) return;
+  EXPECT_EQ(children(), "8") << "the diverging transaction was not applied in part";
+  auto deleteLogged = syncUntilCaughtUp(target, state, run::OnConflict::Log);
+  ASSERT_TRUE(deleteLogged.ok()) << deleteLogged.error().oneLine();
+  ASSERT_EQ(deleteLogged->divergences.size(), 1u);
+  EXPECT_NE(deleteLogged->divergences[0].find("public.child key id=30"), std::string::npos)
+      << deleteLogged->divergences[0];
+  EXPECT_EQ(deleteLogged->final.deletes, 8);
+  EXPECT_EQ(children(), "0");
+
   // An INSERT meeting a row the target already has (inside a multi-row batch on
   // PostgreSQL, row by row on MariaDB): the key is named.
   onTarget("INSERT INTO public.parent (id, name) VALUES (7777, 'target only')",
