@@ -14,7 +14,7 @@ SchemaChangeDialog::SchemaChangeDialog(const QString& change, const QString& pro
   setObjectName(QStringLiteral("schemaChangeDialog"));
   setWindowTitle(tr("Schema change on the source"));
   auto* layout = new QVBoxLayout(this);
-  auto* what = new QLabel(tr("<b>The source has column(s) the target lacks:</b> %1<br>The sync stopped before the "
+  auto* what = new QLabel(tr("<b>The target's columns differ from the source's now:</b> %1<br>The sync stopped before the "
                              "first change in the new shape; nothing of that transaction was applied.")
                               .arg(change.toHtmlEscaped()));
   what->setObjectName(QStringLiteral("schemaChange"));

@@ -27,7 +27,7 @@ RowMapper::RowMapper(std::vector<copy::TableJob> jobs) : m_jobs(std::move(jobs))
   }
 }
 
-core::Status RowMapper::relation(const Relation& rel) {
+core::Status RowMapper::relation(const Relation& rel, bool afterMapping) {
   auto it = m_bySource.find(rel.label());
   if (it == m_bySource.end()) {
     m_relations.erase(rel.id);
@@ -54,6 +54,30 @@ core::Status RowMapper::relation(const Relation& rel) {
   std::vector<std::string> missing;
   for (const auto& c : job.columns) {
     if (!seen.contains(c.sourceName)) missing.push_back(c.sourceName);
+  }
+  // A column whose type is not the catalog's (ALTER COLUMN … TYPE on the source).
+  std::vector<std::string> retyped;
+  if (const auto types = m_sourceTypes.find(rel.label()); types != m_sourceTypes.end()) {
+    for (const auto& c : rel.columns) {
+      const auto t = types->second.find(c.name);
+      if (t != types->second.end() && t->second != std::make_pair(c.typeOid, c.typmod)) retyped.push_back(c.name);
+    }
+  }
+  if (!retyped.empty() && added.empty()) {
+    if (afterMapping) {
+      m_added.clear();
+      for (const auto& c : retyped) m_added.push_back(c + " (type changed)");
+      m_addedTable = rel.label();
+      return Error(ErrorKind::Unsupported,
+                   "schema change on the source: " + rel.label() + ": column(s) " + core::join(retyped, ", ") +
+                       " changed type",
+                   "Change the target column(s) the same way (ferry proposes the statement; --ddl auto-additive "
+                   "applies a widening by itself), then run ferry sync again; the stream stopped before the first "
+                   "change in the new shape.");
+    }
+    core::log(core::LogLevel::Info, "sync: " + rel.label() + ": column(s) " + core::join(retyped, ", ") +
+                                        " had another type at this point of the source's history: the target "
+                                        "has the type they have now");
   }
   if (!added.empty()) {
     m_added = added;

@@ -28,8 +28,19 @@ public:
   /// first change in the new shape; addedColumns() names them). A mapped column
   /// the relation lacks (added later in the source's history, or dropped there)
   /// is simply not written.
-  core::Status relation(const Relation& rel);
-  /// The columns of the last relation refused by relation().
+  ///
+  /// A column whose type differs from the source's catalog when the mapping was
+  /// made (setSourceTypes()) was changed on the source: refused the same way
+  /// when `afterMapping` (the relation's transaction committed after the catalog
+  /// was read — a change the target may not have yet); before it, the relation
+  /// is history the catalog (and so the target) already moved past, and is taken.
+  core::Status relation(const Relation& rel, bool afterMapping = true);
+  /// The source's column types (PostgreSQL type OID, typmod) by "schema.table"
+  /// and column, read when the mapping was made.
+  using SourceTypes = std::map<std::string, std::map<std::string, std::pair<std::uint32_t, std::int32_t>>>;
+  void setSourceTypes(SourceTypes types) { m_sourceTypes = std::move(types); }
+  /// The columns of the last relation refused by relation() (a retyped one as
+  /// "name (type changed)").
   const std::vector<std::string>& addedColumns() const { return m_added; }
   const std::string& addedTable() const { return m_addedTable; }
   /// The row change of an Insert/Update/Delete event; nullopt for a table that
@@ -57,6 +68,7 @@ private:
   std::vector<std::unique_ptr<TargetTable>> m_targets;  ///< parallel to m_jobs
   std::map<std::string, std::size_t> m_bySource;        ///< "schema.table" → index
   std::map<std::uint32_t, Mapped> m_relations;
+  SourceTypes m_sourceTypes;
   std::vector<std::string> m_added;
   std::string m_addedTable;
 };

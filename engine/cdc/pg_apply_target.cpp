@@ -552,7 +552,7 @@ public:
     return *lsn;
   }
 
-  std::size_t batchLimit() const override { return 500; }
+  std::size_t batchLimit() const override { return 2000; }
 
 private:
   std::uint64_t m_durable = 0;  ///< the last flush position read

@@ -168,7 +168,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   // Maps the tables anew from the source's catalog and makes sure the target
   // has every column the source has now: a missing one is added (--ddl
   // auto-additive, nullable only) or the sync stops proposing the statement.
+  cdc::PgPosition mappedAt;  // the source's position when the mapping's catalog was read
   auto buildMapper = [&]() -> core::Status {
+    auto types = readSourceTypes(req.source, copied);
+    if (!types) return std::move(types).error();
     AssessRequest areq;
     areq.source = req.source;
     areq.target = req.target;
@@ -185,8 +188,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     for (auto& j : *jobs) {
       if (copied.contains(j.label())) streamed.push_back(std::move(j));
     }
-    FERRY_TRY(addMissingColumns(req.target, streamed, assessed->assessment.target, opt.ddl, st, im.stopReason));
+    FERRY_TRY(reconcileTargetColumns(req.target, streamed, assessed->assessment.target, opt.ddl, st, im.stopReason));
     mapperHolder = std::make_unique<cdc::RowMapper>(std::move(streamed));
+    mapperHolder->setSourceTypes(std::move(types->types));
+    mappedAt = types->lsn;
     return {};
   };
   FERRY_TRY(buildMapper());
@@ -630,8 +635,8 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           }
           break;
         case cdc::ChangeEvent::Kind::Relation:
-          if (auto r = mapper.relation(*e.relation); !r) {
-            // A new column: the mapping is made again from the source's catalog
+          if (auto r = mapper.relation(*e.relation, !(txCommit < mappedAt)); !r) {
+            // A new or retyped column: the mapping is made again from the source's catalog
             // and the attempt starts over from the stored position (the open
             // group is rolled back; nothing of this transaction is applied).
             if (!schemaRefreshed.contains(mapper.addedTable() + ":" + core::join(mapper.addedColumns(), ","))) {

@@ -10,11 +10,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cdc/applier.h"
 #include "cdc/apply_target.h"
 #include "cdc/change_source.h"
 #include "connect/connection_spec.h"
@@ -41,14 +43,16 @@ bool syncRunning(const nlohmann::json& progress);
 /// The same for the progress saved in `st` (none saved, or unreadable: not running).
 core::Result<bool> syncRunningOn(const state::RunStateStore& st);
 
-/// The target table lacks a column the source has now (added since the copy):
-/// `ALTER TABLE … ADD COLUMN` from the same mapping as the copy's DDL — applied
-/// when the policy allows and the column is nullable, plain (not generated, no
-/// identity), else proposed in the error that stops the sync (and saved in the
-/// run state as "ddl_proposed").
-core::Status addMissingColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
-                               const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
-                               std::atomic<SyncRun::StopReason>& reason);
+/// The target's columns against the source's now: a column added since the
+/// copy gets `ALTER TABLE … ADD COLUMN`, a column whose source type changed gets
+/// `ALTER COLUMN … TYPE` (MySQL/MariaDB: `MODIFY COLUMN`) — from the same mapping
+/// as the copy's DDL. Applied when the policy allows and the change only adds a
+/// nullable plain column or widens a type (ddl/type_widening.h), else proposed
+/// in the error that stops the sync (and saved in the run state as "ddl_proposed").
+/// A target column already wider than the mapping's type is left as it is.
+core::Status reconcileTargetColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
+                                    const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
+                                    std::atomic<SyncRun::StopReason>& reason);
 
 /// The rows the open target transaction (a group of source transactions) applied,
 /// added to the progress when it commits.
@@ -79,6 +83,15 @@ private:
     return kind == cdc::RowOp::Kind::Insert ? inserts : kind == cdc::RowOp::Kind::Update ? updates : deletes;
   }
 };
+
+/// The source's WAL position, then the column types of the tables `labels`
+/// ("schema.table") names: what RowMapper::relation() tells a type change by.
+/// A relation in a transaction that committed before the position is history.
+struct SourceTypesAt {
+  cdc::PgPosition lsn;
+  cdc::RowMapper::SourceTypes types;
+};
+core::Result<SourceTypesAt> readSourceTypes(const connect::ConnectionSpec& source, const std::set<std::string>& labels);
 
 /// Checks the run's slot on `beat` (there, and not invalidated by the source)
 /// and opens the stream from it; a slot that a killed sync (or a cut link) left

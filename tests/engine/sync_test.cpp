@@ -680,6 +680,37 @@ void schemaChanges(const connect::ConnectionSpec& target, const std::string& nam
   EXPECT_EQ(onTarget("SELECT memo FROM " + t + "child WHERE id = 95001"), "memo");
   EXPECT_EQ(differencesOf(target), "");
 
+  // A type widened on the source (varchar(20) → varchar(300)) beyond what the
+  // target's varchar(200) holds: proposed, then applied by --ddl auto-additive.
+  // (Until now the target's wider varchar(200) was left as the DBA made it.)
+  src("ALTER TABLE child ALTER COLUMN memo TYPE varchar(300); "
+      "INSERT INTO child (id, parent_id, memo) VALUES (95002, 1, repeat('m', 250))");
+  auto widened = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Apply, &reason);
+  ASSERT_FALSE(widened.ok());
+  EXPECT_EQ(reason, run::SyncRun::StopReason::SchemaChange);
+  EXPECT_NE(widened.error().message().find("public.child.memo (type"), std::string::npos) << widened.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT count(*) FROM " + t + "child WHERE id = 95002"), "0") << "stopped before the change";
+  auto widenedOn = sync(run::DdlPolicy::AutoAdditive, run::TruncatePolicy::Apply, &reason);
+  ASSERT_TRUE(widenedOn.ok()) << widenedOn.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT char_length(memo) FROM " + t + "child WHERE id = 95002"), "250");
+  // A type change that is no widening (numeric(10,2) → numeric(10,4): two integer
+  // digits fewer): proposed even under --ddl auto-additive; the DBA decides.
+  src("ALTER TABLE parent ALTER COLUMN score TYPE numeric(10,4); UPDATE parent SET score = 1.2345 WHERE id = 3");
+  auto rescaled = sync(run::DdlPolicy::AutoAdditive, run::TruncatePolicy::Apply, &reason);
+  ASSERT_FALSE(rescaled.ok());
+  EXPECT_EQ(reason, run::SyncRun::StopReason::SchemaChange);
+  EXPECT_NE(rescaled.error().message().find("public.parent.score (type"), std::string::npos) << rescaled.error().oneLine();
+  pending = run::pendingSchemaChange(state);
+  ASSERT_TRUE(pending.ok() && *pending);
+  EXPECT_NE((*pending)->proposed.find(pg ? "ALTER COLUMN \"score\" TYPE numeric(10,4)" : "MODIFY COLUMN `score`"),
+            std::string::npos) << (*pending)->proposed;
+  auto decided = run::applySchemaDecision(state, target, (*pending)->proposed);
+  ASSERT_TRUE(decided.ok()) << decided.error().oneLine();
+  auto rescaledOn = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Apply, &reason);
+  ASSERT_TRUE(rescaledOn.ok()) << rescaledOn.error().oneLine();
+  EXPECT_EQ(onTarget("SELECT score FROM " + t + "parent WHERE id = 3"), "1.2345");
+  EXPECT_EQ(differencesOf(target), "");
+
   // TRUNCATE: stop, then apply.
   src("TRUNCATE keyless");
   auto truncStop = sync(run::DdlPolicy::Stop, run::TruncatePolicy::Stop, &reason);
@@ -718,6 +749,29 @@ void schemaChanges(const connect::ConnectionSpec& target, const std::string& nam
   runner.join();
   ASSERT_TRUE(result && result->ok()) << (result ? result->error().oneLine() : "no result");
   EXPECT_EQ(mid, "42");
+  EXPECT_EQ(differencesOf(target), "");
+
+  // Mid-stream, a column widened on the source (int → bigint) with a value only
+  // the new type holds: the running sync sees the new type in the stream, widens
+  // the target's column and goes on.
+  run::SyncRun widening(req);
+  result.reset();
+  std::jthread widener([&](std::stop_token stop) { result.emplace(widening.run(stop)); });
+  for (int i = 0; i < 200 && widening.progress().phase != "streaming"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  src("ALTER TABLE parent ALTER COLUMN mid TYPE bigint; INSERT INTO parent (id, name, mid) VALUES (8101, 'big', 5000000000)");
+  std::string big;
+  for (int i = 0; i < 300 && big != "5000000000" && !result; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    big = onTarget("SELECT count(*) FROM " + t + "parent WHERE id = 8101") == "1"
+              ? onTarget("SELECT mid FROM " + t + "parent WHERE id = 8101")
+              : "";
+  }
+  widener.request_stop();
+  widener.join();
+  ASSERT_TRUE(result && result->ok()) << (result ? result->error().oneLine() : "no result");
+  EXPECT_EQ(big, "5000000000");
   EXPECT_EQ(differencesOf(target), "");
 }
 
