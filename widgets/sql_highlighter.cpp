@@ -13,10 +13,10 @@ const char* const kKeywords[] = {
     "declare", "default", "deferrable", "definer", "delete", "desc", "deterministic", "distinct", "do", "drop",
     "each", "else", "elsif", "end", "exists", "execute", "for", "foreign", "from", "full", "function", "grant",
     "group", "having", "if", "in", "index", "inner", "insert", "into", "is", "join", "key", "language", "left",
-    "like", "limit", "loop", "materialized", "new", "not", "null", "of", "offset", "old", "on", "or", "order",
+    "like", "limit", "loop", "materialized", "modify", "new", "not", "null", "of", "offset", "old", "on", "or", "order",
     "outer", "partition", "perform", "primary", "procedure", "raise", "references", "replace", "restrict",
     "return", "returns", "right", "row", "rollback", "security", "select", "sequence", "set", "signal", "table",
-    "then", "to", "trigger", "truncate", "union", "unique", "update", "using", "values", "view", "when", "where",
+    "then", "to", "trigger", "truncate", "type", "union", "unique", "update", "using", "values", "view", "when", "where",
     "while", "with", "window",
     // type names read better highlighted too
     "bigint", "boolean", "char", "date", "decimal", "double", "enum", "int", "integer", "interval", "json",

@@ -103,13 +103,22 @@ core::Result<std::vector<CheckResult>> checkMySqlSource(connect::MySqlConnection
   const std::string image = variable(conn, "binlog_row_image");
   checks.expect(image == "FULL", "binlog_row_image", "binlog_row_image is FULL", "binlog_row_image = " + image,
                 "Set binlog_row_image=FULL in my.cnf and SET GLOBAL binlog_row_image='FULL'.");
+  // The stream decodes each row by the TABLE_MAP logged with it, never by
+  // today's catalog: it needs the column names, signedness and ENUM/SET members
+  // that only binlog_row_metadata = FULL logs (MariaDB 10.5+, MySQL 8.0.1+).
   bool haveMetadata = false;
   const std::string metadata = variable(conn, "binlog_row_metadata", &haveMetadata);
   if (haveMetadata) {
     checks.expect(metadata == "FULL", "binlog_row_metadata", "binlog_row_metadata is FULL",
                   "binlog_row_metadata = " + metadata,
-                  "Set binlog_row_metadata=FULL so row events carry column names and signedness.",
-                  CheckStatus::Warn);
+                  "Run SET GLOBAL binlog_row_metadata = FULL (and put binlog_row_metadata=FULL in my.cnf so it "
+                  "survives a restart): the stream decodes rows by the column names and types logged with them.");
+  } else {
+    checks.expect(false, "binlog_row_metadata", "binlog_row_metadata is FULL",
+                  "this server has no binlog_row_metadata",
+                  std::string("The stream needs binlog_row_metadata = FULL: ") +
+                      (maria ? "MariaDB 10.5 or later." : "MySQL 8.0.1 or later.") +
+                      " The copy and the verification work without it.");
   }
   const std::string serverId = variable(conn, "server_id");
   checks.expect(!serverId.empty() && serverId != "0", "server_id", "server_id is set", "server_id = " + serverId,

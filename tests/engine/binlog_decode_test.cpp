@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@
 #include "connect/mysql/mysql_connection.h"
 #include "connect/mysql/mysql_stream.h"
 #include "core/text.h"
+#include "preflight/preflight.h"
 #include "support/test_support.h"
 
 namespace ferry::rt {
@@ -132,6 +134,8 @@ Decoded decodeFile(const std::string& bytes, const std::map<std::string, std::ve
   std::size_t pos = 4;
   Format format;
   std::map<std::uint64_t, TableMap> maps;
+  std::map<std::uint64_t, std::string> mapBodies;  // for the fuzzer's seeds
+  int seedCount = 0;
   while (pos + kHeaderLength <= bytes.size()) {
     const std::string_view head(bytes.data() + pos, kHeaderLength);
     std::uint32_t size = 0;
@@ -161,11 +165,21 @@ Decoded decodeFile(const std::string& bytes, const std::map<std::string, std::ve
       ++out.xids;
     } else if (h->type == ev::kTableMap) {
       auto m = parseTableMap(body, format);
+      if (m.ok()) mapBodies[m->tableId] = std::string(body);
       EXPECT_TRUE(m.ok()) << m.error().oneLine();
       if (m.ok()) maps[m->tableId] = std::move(*m);
     } else if (isRowsEvent(h->type)) {
       if (h->type >= ev::kWriteRowsCompressedV1) ++out.compressedEvents;
       auto rows = parseRows(body, h->type, format);
+      if (const char* seeds = std::getenv("FERRY_BINLOG_SEEDS_DIR"); seeds && rows.ok() && mapBodies.count(rows->tableId)) {
+        // A seed for fuzz/binlog_fuzzer: u16 map length, the TABLE_MAP body, the row type, the row body.
+        const std::string& mb = mapBodies[rows->tableId];
+        std::string seed{static_cast<char>(mb.size() & 0xFF), static_cast<char>(mb.size() >> 8)};
+        const int index = h->type >= ev::kWriteRowsCompressedV1 ? 3 + h->type - ev::kWriteRowsCompressedV1
+                                                                : h->type - ev::kWriteRowsV1;
+        seed += mb + static_cast<char>(index) + std::string(body);
+        std::ofstream(std::string(seeds) + "/seed-" + std::to_string(++seedCount), std::ios::binary) << seed;
+      }
       EXPECT_TRUE(rows.ok()) << rows.error().oneLine();
       if (!rows.ok()) continue;
       const auto m = maps.find(rows->tableId);
@@ -271,6 +285,67 @@ void writeReadDecode(bool compressed) {
 
 TEST(BinlogDecode, EveryFixtureValueDecodesAsTheCopyReadsIt) { writeReadDecode(false); }
 TEST(BinlogDecode, CompressedRowEventsDecodeTheSame) { writeReadDecode(true); }
+
+/// Without binlog_row_metadata = FULL the rows cannot be decoded by what was
+/// logged with them: pre-flight fails naming the one statement that fixes it, and
+/// the decoder refuses such a TABLE_MAP rather than guess from today's catalog.
+TEST(BinlogDecode, WithoutFullMetadataPreflightFailsAndTheDecoderRefuses) {
+  auto conn = connect::MySqlConnection::open(test::mysqlSpec());
+  ASSERT_TRUE(conn.ok()) << conn.error().oneLine();
+  auto& c = **conn;
+  test::mariadb("", std::string("DROP DATABASE IF EXISTS ") + kDb);
+  ASSERT_TRUE(c.exec("SET GLOBAL binlog_row_metadata = MINIMAL").ok());
+  auto checks = preflight::checkMySqlSource(c, {});
+  ASSERT_TRUE(c.exec("FLUSH BINARY LOGS").ok());
+  auto status = c.query("SHOW MASTER STATUS");
+  ASSERT_TRUE(status.ok() && !status->empty());
+  const std::string file = status->row(0).str("File");
+  test::recreateMySqlDatabase(kDb);
+  test::mariadb(kDb, "CREATE TABLE t (id INT PRIMARY KEY, e ENUM('a','b')); INSERT INTO t VALUES (1, 'b')");
+  ASSERT_TRUE(c.exec("FLUSH BINARY LOGS").ok());
+  ASSERT_TRUE(c.exec("SET GLOBAL binlog_row_metadata = FULL").ok());
+  ASSERT_TRUE(checks.ok()) << checks.error().oneLine();
+  const preflight::CheckResult* metadata = nullptr;
+  for (const auto& r : *checks) {
+    if (r.id == "source.binlog_row_metadata") metadata = &r;
+  }
+  ASSERT_NE(metadata, nullptr);
+  EXPECT_EQ(metadata->status, preflight::CheckStatus::Fail);
+  EXPECT_NE(metadata->fix.find("SET GLOBAL binlog_row_metadata = FULL"), std::string::npos) << metadata->fix;
+
+  const auto bytes = fetchBinlog(file);
+  ASSERT_GT(bytes.size(), 4u);
+  std::size_t pos = 4;
+  Format format;
+  std::optional<TableMap> map;
+  int refused = 0;
+  while (pos + kHeaderLength <= bytes.size()) {
+    std::uint32_t size = 0;
+    for (int i = 0; i < 4; ++i) size |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[pos + 9 + i])) << (8 * i);
+    const std::string_view event(bytes.data() + pos, size);
+    pos += size;
+    auto h = parseHeader(event);
+    ASSERT_TRUE(h.ok());
+    if (h->type == ev::kFormatDescription) format = *parseFormatDescription(event);
+    if (h->type == ev::kTableMap) {
+      auto m = parseTableMap(bodyOf(event, format), format);
+      ASSERT_TRUE(m.ok()) << m.error().oneLine();
+      if (m->schema == kDb) map = *m;
+    }
+    if (isRowsEvent(h->type) && map) {
+      EXPECT_FALSE(map->hasNames) << "MINIMAL logs no column names";
+      auto rows = parseRows(bodyOf(event, format), h->type, format);
+      ASSERT_TRUE(rows.ok());
+      auto images = decodeRows(*rows, *map);
+      ASSERT_FALSE(images.ok());
+      EXPECT_NE(images.error().hint().find("SET GLOBAL binlog_row_metadata = FULL"), std::string::npos)
+          << images.error().oneLine();
+      ++refused;
+    }
+  }
+  EXPECT_EQ(refused, 1);
+  test::mariadb("", std::string("DROP DATABASE IF EXISTS ") + kDb);
+}
 
 TEST(BinlogDecode, DecimalsTimesAndIntegersAtTheirEdges) {
   // Hand-made values whose layout the documentation gives (docs/research/mariadb-binlog.md §3).

@@ -582,6 +582,29 @@ void SyncPageTest::schemaChangeStopsWithItsOwnMessage() {
                               "column_name = 'extra'"),
                &type));
   QCOMPARE(type.trimmed(), QStringLiteral("bigint"));
+
+  // A type change on the source that the target's bigint cannot hold (int →
+  // numeric(30,2)): the running sync stops at it and the same dialog proposes
+  // ALTER COLUMN … TYPE; applied, the row with a fraction arrives.
+  QSignalSpy retyped(m_page, &SyncPage::finished);
+  write("ALTER TABLE public.items ALTER COLUMN extra TYPE numeric(30,2)");
+  write("INSERT INTO public.items VALUES (5002, 'fraction', 1, 1.25)");
+  QVERIFY(retyped.wait(kFinishTimeoutMs));
+  QCOMPARE(m_page->lastStopReason(), StopReason::SchemaChange);
+  auto* typeDialog = m_page->decisionDialog();
+  QVERIFY(typeDialog);
+  QTRY_VERIFY_WITH_TIMEOUT(typeDialog->isVisible(), 5000);
+  const QString change = child<QLabel>(typeDialog, "schemaChange")->text();
+  QVERIFY2(change.contains(QStringLiteral("public.items.extra (type bigint")), qPrintable(change));
+  QVERIFY2(typeDialog->statement().contains(QStringLiteral("ALTER COLUMN \"extra\" TYPE numeric(30,2)")),
+           qPrintable(typeDialog->statement()));
+  QCOMPARE(targetCount(QStringLiteral("public.items WHERE id = 5002")), qint64{0});
+  shootWidget(typeDialog, QStringLiteral("51-sync-type-change-decision"));
+  QTest::mouseClick(child<QPushButton>(typeDialog, "applyButton"), Qt::LeftButton);
+  QTRY_VERIFY_WITH_TIMEOUT(m_page->isRunning() && m_page->lastProgress().phase == "streaming", kApplyTimeoutMs);
+  QTRY_COMPARE_WITH_TIMEOUT(targetCount(QStringLiteral("public.items WHERE id = 5002 AND extra = 1.25")), qint64{1},
+                            kApplyTimeoutMs);
+
   QSignalSpy stopped(m_page, &SyncPage::finished);
   m_page->stop();
   QVERIFY(stopped.wait(kFinishTimeoutMs));
