@@ -723,56 +723,43 @@ void schemaChanges(const connect::ConnectionSpec& target, const std::string& nam
   EXPECT_EQ(onTarget("SELECT count(*) FROM " + t + "keyless"), "0");
   EXPECT_EQ(differencesOf(target), "");
 
-  // Mid-stream: a running sync meets the new column in the stream, maps the
-  // source again, adds the column and goes on.
+  // Mid-stream: a running sync meets `change` in the stream, maps the source
+  // again, changes the target (--ddl auto-additive) and goes on until parent row
+  // `id` has `mid` = `want` on the target.
   run::SyncRequest req;
   req.source = test::pgSpec(kSource);
   req.target = target;
   req.options.statePath = state;
   req.options.heartbeatMs = 50;
   req.options.ddl = run::DdlPolicy::AutoAdditive;
-  run::SyncRun live(req);
-  std::optional<core::Result<run::SyncSummary>> result;
-  std::jthread runner([&](std::stop_token stop) { result.emplace(live.run(stop)); });
-  for (int i = 0; i < 200 && live.progress().phase != "streaming"; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  src("ALTER TABLE parent ADD COLUMN mid int; INSERT INTO parent (id, name, mid) VALUES (8100, 'mid', 42)");
-  std::string mid;
-  for (int i = 0; i < 300 && mid != "42" && !result; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    mid = onTarget("SELECT count(*) FROM " + t + "parent WHERE id = 8100") == "1"
-              ? onTarget("SELECT mid FROM " + t + "parent WHERE id = 8100")
-              : "";
-  }
-  runner.request_stop();
-  runner.join();
-  ASSERT_TRUE(result && result->ok()) << (result ? result->error().oneLine() : "no result");
-  EXPECT_EQ(mid, "42");
-  EXPECT_EQ(differencesOf(target), "");
-
-  // Mid-stream, a column widened on the source (int → bigint) with a value only
-  // the new type holds: the running sync sees the new type in the stream, widens
-  // the target's column and goes on.
-  run::SyncRun widening(req);
-  result.reset();
-  std::jthread widener([&](std::stop_token stop) { result.emplace(widening.run(stop)); });
-  for (int i = 0; i < 200 && widening.progress().phase != "streaming"; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  src("ALTER TABLE parent ALTER COLUMN mid TYPE bigint; INSERT INTO parent (id, name, mid) VALUES (8101, 'big', 5000000000)");
-  std::string big;
-  for (int i = 0; i < 300 && big != "5000000000" && !result; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    big = onTarget("SELECT count(*) FROM " + t + "parent WHERE id = 8101") == "1"
-              ? onTarget("SELECT mid FROM " + t + "parent WHERE id = 8101")
-              : "";
-  }
-  widener.request_stop();
-  widener.join();
-  ASSERT_TRUE(result && result->ok()) << (result ? result->error().oneLine() : "no result");
-  EXPECT_EQ(big, "5000000000");
-  EXPECT_EQ(differencesOf(target), "");
+  const auto runningSyncMeets = [&](const std::string& change, int id, const std::string& want) {
+    run::SyncRun live(req);
+    std::optional<core::Result<run::SyncSummary>> result;
+    std::jthread runner([&](std::stop_token stop) { result.emplace(live.run(stop)); });
+    for (int i = 0; i < 200 && live.progress().phase != "streaming"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    src(change);
+    const std::string row = t + "parent WHERE id = " + std::to_string(id);
+    std::string got;
+    for (int i = 0; i < 300 && got != want && !result; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      got = onTarget("SELECT count(*) FROM " + row) == "1" ? onTarget("SELECT mid FROM " + row) : "";
+    }
+    runner.request_stop();
+    runner.join();
+    ASSERT_TRUE(result && result->ok()) << (result ? result->error().oneLine() : "no result");
+    EXPECT_EQ(got, want) << change;
+    EXPECT_EQ(differencesOf(target), "");
+  };
+  // A new column.
+  runningSyncMeets("ALTER TABLE parent ADD COLUMN mid int; INSERT INTO parent (id, name, mid) VALUES (8100, 'mid', 42)",
+                   8100, "42");
+  if (::testing::Test::HasFatalFailure()) return;
+  // A column widened (int → bigint) with a value only the new type holds.
+  runningSyncMeets("ALTER TABLE parent ALTER COLUMN mid TYPE bigint; "
+                   "INSERT INTO parent (id, name, mid) VALUES (8101, 'big', 5000000000)",
+                   8101, "5000000000");
 }
 
 TEST_F(Sync, SchemaChangesStopOrApplyPostgres) {
