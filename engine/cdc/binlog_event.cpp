@@ -25,6 +25,7 @@ bool isCharacter(std::uint8_t t) {
 }
 
 constexpr std::uint32_t kBinaryCollation = 63;
+constexpr std::uint64_t kMaxColumns = 4096;  ///< a table has at most 4,096 columns (MySQL and MariaDB)
 
 }  // namespace
 
@@ -74,6 +75,12 @@ bool isRowsEvent(std::uint8_t type) {
 }
 
 core::Result<EventHeader> parseHeader(std::string_view event) {
+  if (event.size() < kHeaderLength) {
+    return Error(ErrorKind::Data, "a binlog event of " + std::to_string(event.size()) + " bytes (the header alone has " +
+                                      std::to_string(kHeaderLength) + ")");
+  }
+  // A failed read does not move the reader, so a later, shorter one could still
+  // succeed: every result is checked (the fuzzer found the one that was not).
   ByteReader r(event, "binlog event header");
   EventHeader h;
   auto ts = r.uint(4);
@@ -155,7 +162,9 @@ core::Result<GtidEvent> parseGtid(std::string_view body, std::uint32_t serverId)
   ByteReader r(body, "GTID event");
   GtidEvent g;
   auto seq = r.uint(8);
+  if (!seq) return std::move(seq).error();
   auto domain = r.uint(4);
+  if (!domain) return std::move(domain).error();
   auto flags = r.uint(1);
   if (!flags) return std::move(flags).error();
   g.gtid = {static_cast<std::uint32_t>(*domain), serverId, *seq};
@@ -170,7 +179,9 @@ core::Result<std::vector<Gtid>> parseGtidList(std::string_view body) {
   std::vector<Gtid> out;
   for (std::uint64_t i = 0; i < (*v & 0x0FFFFFFF); ++i) {
     auto domain = r.uint(4);
+    if (!domain) return std::move(domain).error();
     auto server = r.uint(4);
+    if (!server) return std::move(server).error();
     auto seq = r.uint(8);
     if (!seq) return std::move(seq).error();
     out.push_back({static_cast<std::uint32_t>(*domain), static_cast<std::uint32_t>(*server), *seq});
@@ -205,6 +216,12 @@ core::Result<std::string> uncompressPayload(std::string_view data) {
   auto length = r.uintBE(lenBytes);
   if (!length) return std::move(length).error();
   auto packedData = r.rest();
+  // zlib inflates at most ~1,032:1, and no event exceeds max_allowed_packet (1 GB):
+  // a larger claim is a corrupt header, not an allocation to make.
+  if (*length > packedData->size() * 1032 + 64 || *length > (std::uint64_t{1} << 30)) {
+    return Error(ErrorKind::Data, "a compressed binlog payload of " + std::to_string(packedData->size()) +
+                                      " bytes claims to inflate to " + std::to_string(*length));
+  }
   std::string out(*length, '\0');
   uLongf outLen = static_cast<uLongf>(*length);
   const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &outLen,
@@ -247,6 +264,7 @@ core::Result<TableMap> parseTableMap(std::string_view body, const Format& format
   const std::size_t post = format.postHeader(ev::kTableMap);
   ByteReader r(body, "TABLE_MAP event");
   TableMap m;
+  if (post < 6) return Error(ErrorKind::Data, "TABLE_MAP post-header of " + std::to_string(post) + " bytes");
   auto id = r.uint(post == 6 ? 4 : 6);
   if (!id) return std::move(id).error();
   m.tableId = *id;
@@ -254,6 +272,7 @@ core::Result<TableMap> parseTableMap(std::string_view body, const Format& format
   auto dbLen = r.uint(1);
   if (!dbLen) return std::move(dbLen).error();
   auto db = r.bytes(static_cast<std::size_t>(*dbLen) + 1);
+  if (!db) return std::move(db).error();
   auto tableLen = r.uint(1);
   if (!tableLen) return std::move(tableLen).error();
   auto table = r.bytes(static_cast<std::size_t>(*tableLen) + 1);
@@ -262,6 +281,9 @@ core::Result<TableMap> parseTableMap(std::string_view body, const Format& format
   m.table = std::string(table->substr(0, *tableLen));
   auto count = r.packed();
   if (!count) return std::move(count).error();
+  if (*count > kMaxColumns) {
+    return Error(ErrorKind::Data, "TABLE_MAP of " + m.schema + "." + m.table + " with " + std::to_string(*count) + " columns");
+  }
   auto types = r.bytes(*count);
   if (!types) return std::move(types).error();
   m.columns.resize(*count);
@@ -308,6 +330,7 @@ core::Result<TableMap> parseTableMap(std::string_view body, const Format& format
       case kEnum:
       case kSet: {
         auto b0 = meta.uint(1);
+        if (!b0) return std::move(b0).error();
         auto b1 = meta.uint(1);
         if (!b1) return std::move(b1).error();
         if ((*b0 & 0x30) != 0x30) {
@@ -368,6 +391,7 @@ core::Result<TableMap> parseTableMap(std::string_view body, const Format& format
         }));
         while (!v.atEnd()) {
           auto idx = v.packed();
+          if (!idx) return std::move(idx).error();
           auto coll = v.packed();
           if (!coll) return std::move(coll).error();
           if (*idx < collations.size()) collations[*idx] = *coll;
@@ -427,6 +451,7 @@ core::Result<TableMap> parseTableMap(std::string_view body, const Format& format
       case 9:  // PRIMARY_KEY_WITH_PREFIX
         while (!v.atEnd()) {
           auto idx = v.packed();
+          if (!idx) return std::move(idx).error();
           auto prefix = v.packed();
           if (!prefix) return std::move(prefix).error();
           m.primaryKey.push_back(static_cast<std::size_t>(*idx));
@@ -454,7 +479,9 @@ core::Result<RowsEvent> parseRows(std::string_view body, std::uint8_t type, cons
   e.kind = base == ev::kWriteRowsV1 ? RowsEvent::Kind::Write
            : base == ev::kUpdateRowsV1 ? RowsEvent::Kind::Update
                                        : RowsEvent::Kind::Delete;
+  if (post < 8 && post != 6) return Error(ErrorKind::Data, "row event post-header of " + std::to_string(post) + " bytes");
   auto id = r.uint(post == 6 ? 4 : 6);
+  if (!id) return std::move(id).error();
   auto flags = r.uint(2);
   if (!flags) return std::move(flags).error();
   e.tableId = *id;
@@ -464,6 +491,7 @@ core::Result<RowsEvent> parseRows(std::string_view body, std::uint8_t type, cons
   }
   auto width = r.packed();
   if (!width) return std::move(width).error();
+  if (*width > kMaxColumns) return Error(ErrorKind::Data, "a row event of " + std::to_string(*width) + " columns");
   e.width = static_cast<std::uint32_t>(*width);
   const auto bitmap = [&](std::vector<bool>& out) -> core::Status {
     auto bits = r.bytes((e.width + 7) / 8);

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -275,6 +277,14 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
     used = n;
     return {};
   };
+  const auto badMeta = [&]() -> Error {
+    return Error(ErrorKind::Data, "column " + c.name + " (binlog type " + std::to_string(c.type) +
+                                      ") has TABLE_MAP metadata " + std::to_string(c.meta) + " that no server writes");
+  };
+  const auto finite = [&](double v) -> core::Result<std::string> {
+    if (!std::isfinite(v)) return Error(ErrorKind::Data, "column " + c.name + " holds a NaN or an infinity");
+    return std::string();
+  };
   const auto integer = [&](std::size_t n) -> core::Result<std::string> {
     FERRY_TRY(need(n));
     const std::uint64_t v = le(d, n);
@@ -286,6 +296,7 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
   };
   // A length prefix of `n` bytes, then that many bytes.
   const auto prefixed = [&](std::size_t n) -> core::Result<std::string> {
+    if (n < 1 || n > 4) return badMeta();
     FERRY_TRY(need(n));
     const std::size_t len = le(d, n);
     FERRY_TRY(need(n + len));
@@ -302,6 +313,7 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
       const auto bits = static_cast<std::uint32_t>(le(d, 4));
       float f = 0;
       std::memcpy(&f, &bits, 4);
+      if (auto ok = finite(f); !ok) return ok;
       return serverDouble(static_cast<double>(f));  // the copy reads CAST(f AS DOUBLE)
     }
     case kDouble: {
@@ -309,7 +321,8 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
       const auto bits = le(d, 8);
       double v = 0;
       std::memcpy(&v, &bits, 8);
-      if (text.fixedDecimals >= 0) return fixedDouble(v, text.fixedDecimals);
+      if (auto ok = finite(v); !ok) return ok;
+      if (text.fixedDecimals >= 0) return fixedDouble(v, std::min(text.fixedDecimals, 30));
       return serverDouble(v);
     }
     case kNewDecimal: return decimal(d, c.meta >> 8, c.meta & 0xFF, used);
@@ -344,6 +357,7 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
     }
     case kTimestamp2: {
       const unsigned fsp = c.meta;
+      if (fsp > 6) return badMeta();
       FERRY_TRY(need(4 + (fsp + 1) / 2));
       const auto seconds = be(d, 4);
       const auto micros = readFraction(d.substr(4), fsp);
@@ -351,6 +365,7 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
     }
     case kDatetime2: {
       const unsigned fsp = c.meta;
+      if (fsp > 6) return badMeta();
       FERRY_TRY(need(5 + (fsp + 1) / 2));
       const auto v = be(d, 5) - 0x8000000000ULL;
       const auto ymd = v >> 17, ym = ymd >> 5, hms = v & 0x1FFFF;
@@ -359,6 +374,7 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
     }
     case kTime2: {
       const unsigned fsp = c.meta;
+      if (fsp > 6) return badMeta();
       FERRY_TRY(need(3 + (fsp + 1) / 2));
       return time2(d, fsp);
     }
@@ -382,6 +398,7 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
       return formatted(std::move(*v), text.form);
     }
     case kEnum: {
+      if (c.maxLength < 1 || c.maxLength > 2) return badMeta();
       FERRY_TRY(need(c.maxLength));
       const auto index = le(d, c.maxLength);
       if (index == 0) return std::string();
@@ -394,6 +411,7 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
       return c.labels[index - 1];
     }
     case kSet: {
+      if (c.maxLength < 1 || c.maxLength > 8) return badMeta();
       FERRY_TRY(need(c.maxLength));
       const auto bits = le(d, c.maxLength);
       std::string out;
@@ -433,6 +451,10 @@ core::Result<std::string> decodeValue(const MapColumn& c, std::string_view d, st
 core::Result<std::vector<RowImages>> decodeRows(const RowsEvent& rows, const TableMap& map,
                                                 const std::vector<ValueText>& texts) {
   const std::string table = map.schema + "." + map.table;
+  if (map.columns.empty()) {
+    // Each image would take no bytes, and the rows would never end (found by the fuzzer).
+    return Error(ErrorKind::Data, "a TABLE_MAP of " + table + " with no columns");
+  }
   if (rows.width != map.columns.size()) {
     return Error(ErrorKind::Data, "a row event of " + table + " has " + std::to_string(rows.width) +
                                       " columns; its TABLE_MAP " + std::to_string(map.columns.size()));

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -28,6 +29,8 @@
 namespace ferry::rt {
 std::string mariaDbFixture();
 }  // namespace ferry::rt
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);  // fuzz/binlog_fuzzer.cpp
 
 namespace ferry {
 namespace {
@@ -345,6 +348,36 @@ TEST(BinlogDecode, WithoutFullMetadataPreflightFailsAndTheDecoderRefuses) {
   }
   EXPECT_EQ(refused, 1);
   test::mariadb("", std::string("DROP DATABASE IF EXISTS ") + kDb);
+}
+
+/// Every input the fuzzer (scripts/fuzz) once crashed on goes through the
+/// fuzzer's own entry point again (tests/fixtures/binlog-fuzz): a regression
+/// would crash this test, and under the asan preset be reported.
+TEST(BinlogDecode, InputsTheFuzzerFoundDoNotCrash) {
+  int inputs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(FERRY_SOURCE_DIR) + "/tests/fixtures/binlog-fuzz")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), 0);
+    ++inputs;
+  }
+  EXPECT_GE(inputs, 1);
+}
+
+/// Every cut of real TABLE_MAP and row events (from the fixture binlog) is an
+/// Error or a value, never a read past the end.
+TEST(BinlogDecode, EveryTruncationOfARealEventIsAnErrorNotACrash) {
+  const std::string seeds = std::string(FERRY_SOURCE_DIR) + "/tests/fixtures/binlog-fuzz";
+  int cuts = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(seeds)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (std::size_t n = 0; n <= bytes.size(); ++n) {
+      LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), n);
+      ++cuts;
+    }
+  }
+  EXPECT_GT(cuts, 100);
 }
 
 TEST(BinlogDecode, DecimalsTimesAndIntegersAtTheirEdges) {
