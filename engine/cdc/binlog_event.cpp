@@ -154,10 +154,6 @@ core::Result<Format> parseFormatDescription(std::string_view event) {
   return f;
 }
 
-std::string Gtid::text() const {
-  return std::to_string(domain) + "-" + std::to_string(serverId) + "-" + std::to_string(seq);
-}
-
 core::Result<GtidEvent> parseGtid(std::string_view body, std::uint32_t serverId) {
   ByteReader r(body, "GTID event");
   GtidEvent g;

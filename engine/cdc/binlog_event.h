@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cdc/position.h"
 #include "core/result.h"
 
 namespace ferry::cdc::binlog {
@@ -76,12 +77,7 @@ bool crcMatches(std::string_view event);
 /// The body: after the header, without the checksum.
 std::string_view bodyOf(std::string_view event, const Format& format);
 
-struct Gtid {
-  std::uint32_t domain = 0;
-  std::uint32_t serverId = 0;
-  std::uint64_t seq = 0;
-  std::string text() const;  ///< "0-1-100"
-};
+using Gtid = cdc::Gtid;
 
 struct GtidEvent {
   Gtid gtid;
