@@ -56,6 +56,8 @@ struct ChangeEvent {
   PgPosition endLsn;
   std::int64_t commitTimeUs = 0;  ///< source commit time, microseconds since 2000-01-01 UTC
   std::uint32_t xid = 0;
+  /// MariaDB: the transaction's GTID (Begin and Commit); the stream resumes after it.
+  std::optional<Gtid> gtid;
 
   /// Row changes: the relation, the new image (Insert, Update) and the old one
   /// (Update when the key changed or the identity is FULL; Delete).

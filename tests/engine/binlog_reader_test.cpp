@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <thread>
 
+#include "cdc/binlog_changes.h"
 #include "cdc/binlog_event.h"
 #include "cdc/binlog_rows.h"
 #include "connect/mysql/binlog_reader.h"
@@ -91,6 +93,96 @@ TEST(BinlogReader, StreamsTransactionsFromAGtidThenHeartbeats) {
             "delete id=3 v=c, xid")
       << "three transactions after the start GTID, nothing before it";
   EXPECT_EQ(heartbeats, 2) << "an idle link brings heartbeats";
+  test::mariadb("", std::string("DROP DATABASE IF EXISTS ") + kDb);
+}
+
+/// Reads the link until `until` is true of the changes so far (or 500 events).
+core::Status readChanges(connect::BinlogReader& reader, cdc::BinlogChanges& changes, std::vector<cdc::ChangeEvent>& out,
+                         const std::function<bool()>& until) {
+  for (int i = 0; i < 500 && !until(); ++i) {
+    auto event = reader.next();
+    if (!event) return std::move(event).error();
+    FERRY_TRY(changes.feed(*event, out));
+  }
+  return {};
+}
+
+std::string summary(const std::vector<cdc::ChangeEvent>& events) {
+  std::vector<std::string> parts;
+  for (const auto& e : events) {
+    switch (e.kind) {
+      case cdc::ChangeEvent::Kind::Begin: parts.push_back("begin"); break;
+      case cdc::ChangeEvent::Kind::Commit: parts.push_back("commit"); break;
+      case cdc::ChangeEvent::Kind::Relation: {
+        std::string cols;
+        for (const auto& c : e.relation->columns) cols += (cols.empty() ? "" : " ") + c.name + (c.key ? "*" : "");
+        parts.push_back("relation " + e.relation->label() + "(" + cols + ")");
+        break;
+      }
+      case cdc::ChangeEvent::Kind::Insert: parts.push_back("insert " + e.newTuple[0].text + "=" + e.newTuple[1].text); break;
+      case cdc::ChangeEvent::Kind::Update:
+        parts.push_back("update " + e.oldTuple->at(1).text + "->" + e.newTuple[1].text);
+        break;
+      case cdc::ChangeEvent::Kind::Delete: parts.push_back("delete " + e.oldTuple->at(0).text); break;
+      default: parts.push_back("other"); break;
+    }
+  }
+  return core::join(parts, ", ");
+}
+
+/// The link and the decoder together give the stream's ChangeEvents: each
+/// transaction begin … commit with its GTID, a Relation (names, key) before the
+/// first rows of a table, whole images; the position ends at the server's own.
+TEST(BinlogChanges, TransactionsBecomeTheStreamsChangeEvents) {
+  test::recreateMySqlDatabase(kDb);
+  test::mariadb(kDb, "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+  const std::string start = gtidPosition();
+  test::mariadb(kDb, "START TRANSACTION; INSERT INTO t VALUES (1, 'a'), (2, 'b'); COMMIT; "
+                     "UPDATE t SET v = 'B' WHERE id = 2; DELETE FROM t WHERE id = 1");
+  const std::string end = gtidPosition();
+  connect::BinlogReaderOptions options;
+  options.serverId = 4245;
+  options.gtidStart = start;
+  auto reader = connect::BinlogReader::open(test::mysqlSpec(), options);
+  ASSERT_TRUE(reader.ok()) << reader.error().oneLine();
+  cdc::BinlogChanges changes;
+  auto from = cdc::GtidPosition::parse(start);
+  ASSERT_TRUE(from.ok());
+  changes.setPosition(*from);
+  std::vector<cdc::ChangeEvent> events;
+  auto endPos = cdc::GtidPosition::parse(end);
+  ASSERT_TRUE(endPos.ok());
+  auto read = readChanges(**reader, changes, events, [&] { return changes.position().coversAll(*endPos); });
+  ASSERT_TRUE(read.ok()) << read.error().oneLine();
+  EXPECT_EQ(summary(events),
+            "begin, relation " + std::string(kDb) + ".t(id* v), insert 1=a, insert 2=b, commit, begin, update b->B, "
+            "commit, begin, delete 1, commit");
+  EXPECT_EQ(changes.position().text(), end) << "the position after the last transaction is the server's";
+  ASSERT_GE(events.size(), 2u);
+  ASSERT_TRUE(events.front().gtid && events.back().gtid);
+  EXPECT_EQ(events.back().gtid->text(), end);
+  test::mariadb("", std::string("DROP DATABASE IF EXISTS ") + kDb);
+}
+
+/// XA transactions are refused by name, never applied before their decision.
+TEST(BinlogChanges, AnXaTransactionIsRefusedByName) {
+  test::recreateMySqlDatabase(kDb);
+  test::mariadb(kDb, "CREATE TABLE t (id INT PRIMARY KEY)");
+  const std::string start = gtidPosition();
+  test::mariadb(kDb, "XA START 'ferry1'; INSERT INTO t VALUES (1); XA END 'ferry1'; XA PREPARE 'ferry1'; "
+                     "XA COMMIT 'ferry1'");
+  connect::BinlogReaderOptions options;
+  options.serverId = 4246;
+  options.gtidStart = start;
+  auto reader = connect::BinlogReader::open(test::mysqlSpec(), options);
+  ASSERT_TRUE(reader.ok()) << reader.error().oneLine();
+  cdc::BinlogChanges changes;
+  std::vector<cdc::ChangeEvent> events;
+  auto read = readChanges(**reader, changes, events, [] { return false; });
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().kind(), core::ErrorKind::Unsupported) << read.error().oneLine();
+  EXPECT_NE(read.error().message().find("XA"), std::string::npos) << read.error().oneLine();
+  for (const auto& e : events) EXPECT_NE(e.kind, cdc::ChangeEvent::Kind::Insert) << "no row of it handed out";
   test::mariadb("", std::string("DROP DATABASE IF EXISTS ") + kDb);
 }
 
