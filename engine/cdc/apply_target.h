@@ -95,6 +95,14 @@ public:
   virtual bool takeBulkConflict() { return false; }
 };
 
+/// Whether `op` (an UPDATE or DELETE) can go in a batch that finds its rows by
+/// key: it has a key, no NULL in it, and does not change it (both targets batch
+/// such runs; anything else goes row by row).
+bool batchableByKey(const RowOp& op);
+/// The indexes into op.setColumns a batched UPDATE writes: every set column but
+/// the key's own (which the batch matches on and does not change).
+std::vector<std::size_t> nonKeySets(const RowOp& op);
+
 struct ApplyTargetOptions {
   /// Keep the target's triggers and foreign-key actions from firing on applied
   /// rows (the source's own cascades and trigger effects are in the stream).

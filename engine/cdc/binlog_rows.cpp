@@ -2,12 +2,15 @@
 
 #include <arpa/inet.h>
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+
+#include "core/calendar.h"
+#include "core/text.h"
 
 namespace ferry::cdc::binlog {
 
@@ -63,20 +66,11 @@ std::string dateTime(std::uint64_t year, std::uint64_t month, std::uint64_t day,
 
 /// Seconds since 1970 (UTC) as "YYYY-MM-DD hh:mm:ss" (the copy's session is +00:00).
 std::string utc(std::uint64_t seconds) {
-  const std::int64_t days = static_cast<std::int64_t>(seconds / 86400);
+  std::int64_t y = 0;
+  unsigned m = 0, d = 0;
+  core::civilFromDays(static_cast<std::int64_t>(seconds / 86400), y, m, d);
   const std::uint64_t rem = seconds % 86400;
-  // Civil date from days (H. Hinnant's algorithm).
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = z / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return dateTime(static_cast<std::uint64_t>(y), static_cast<std::uint64_t>(m), static_cast<std::uint64_t>(d), rem / 3600,
-                  rem / 60 % 60, rem % 60);
+  return dateTime(static_cast<std::uint64_t>(y), m, d, rem / 3600, rem / 60 % 60, rem % 60);
 }
 
 /// NEWDECIMAL's binary form (strings/decimal.c bin2decimal).
@@ -150,22 +144,12 @@ std::string time2(std::string_view d, unsigned fsp) {
          pad(hms % 64, 2) + fraction(micros, fsp);
 }
 
-std::string hex(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
 std::string formatted(std::string value, TextForm form) {
   switch (form) {
     case TextForm::Plain: return value;
     case TextForm::Uuid: {
       if (value.size() != 16) return value;
-      const std::string h = hex(value);
+      const std::string h = core::hex(value);
       return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
     }
     case TextForm::Inet6: {

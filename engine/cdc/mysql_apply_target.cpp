@@ -204,31 +204,19 @@ private:
     }
     return out + ")";
   }
-  /// Whether `op` can be in a batch: by key, with no NULL in it and no key change.
-  static bool batchable(const RowOp& op) {
-    if (op.wholeRowIdentity || op.whereColumns.empty()) return false;
-    for (std::size_t i = 0; i < op.whereColumns.size(); ++i) {
-      if (!op.whereValues[i]) return false;
-      for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
-        if (op.setColumns[k] == op.whereColumns[i] && op.setValues[k] != op.whereValues[i]) return false;
-      }
-    }
-    return true;
-  }
-
   /// The end of the batch of updates or deletes starting at m_ops[i]: the same
   /// table, kind and shape, each key once, at most kBatchRows rows and about
   /// kInsertBytes of values. i + 1 when m_ops[i] goes alone.
   std::size_t batchEnd(std::size_t i) const {
     const RowOp& first = m_ops[i];
-    if (!batchable(first)) return i + 1;
+    if (!batchableByKey(first)) return i + 1;
     std::set<std::vector<std::optional<std::string>>> keys;
     std::size_t bytes = 0;
     std::size_t j = i;
     for (; j < m_ops.size() && j - i < kBatchRows && bytes < kInsertBytes; ++j) {
       const RowOp& op = m_ops[j];
       if (op.kind != first.kind || op.table != first.table || op.setColumns != first.setColumns ||
-          op.whereColumns != first.whereColumns || !batchable(op) || !keys.insert(op.whereValues).second) {
+          op.whereColumns != first.whereColumns || !batchableByKey(op) || !keys.insert(op.whereValues).second) {
         break;
       }
       for (const auto& v : op.setValues) bytes += v ? v->size() : 4;
@@ -264,13 +252,7 @@ private:
       }
       return sql + ")";
     }
-    std::vector<std::size_t> setIdx;  // the set values written (not the key's own)
-    for (std::size_t k = 0; k < first.setColumns.size(); ++k) {
-      if (std::find(first.whereColumns.begin(), first.whereColumns.end(), first.setColumns[k]) ==
-          first.whereColumns.end()) {
-        setIdx.push_back(k);
-      }
-    }
+    const std::vector<std::size_t> setIdx = nonKeySets(first);
     std::string rows;
     for (std::size_t r = i; r < j; ++r) {
       rows += r > i ? " UNION ALL SELECT " : "SELECT ";

@@ -68,8 +68,8 @@ public:
   core::Status begin() override {
     m_ops.clear();
     m_inserts.clear();
-    m_updates.clear();
-    m_updateKeys.clear();
+    m_batch.clear();
+    m_batchKeys.clear();
     m_insertBytes = 0;
     m_found.clear();
     FERRY_TRY(m_pipe->send("BEGIN"));
@@ -84,7 +84,7 @@ public:
       if (!m_inserts.empty() && (m_inserts.front().table != op.table || m_inserts.front().setColumns != op.setColumns)) {
         FERRY_TRY(writeInserts());
       }
-      FERRY_TRY(writeUpdates());
+      FERRY_TRY(writeBatch());
       m_inserts.push_back(op);
       if (m_bulkAllowed) {
         for (const auto& v : op.setValues) m_insertBytes += v ? v->size() + 1 : 3;
@@ -96,11 +96,11 @@ public:
     }
     FERRY_TRY(writeInserts());  // keep the source's order
     if (op.kind == RowOp::Kind::Update || op.kind == RowOp::Kind::Delete) {
-      auto batched = batchUpdate(op);
+      auto batched = batchChange(op);
       if (!batched) return std::move(batched).error();
       if (*batched) return {};
     }
-    FERRY_TRY(writeUpdates());
+    FERRY_TRY(writeBatch());
     return sendSingle(op);
   }
 
@@ -295,14 +295,8 @@ public:
 
   /// Adds `op` to the pending UPDATE or DELETE batch; false when it cannot be batched
   /// (the batch was written first, so the caller sends it alone in order).
-  core::Result<bool> batchUpdate(const RowOp& op) {
-    bool batchable = !op.wholeRowIdentity && !op.whereColumns.empty();
-    for (std::size_t i = 0; batchable && i < op.whereColumns.size(); ++i) {
-      if (!op.whereValues[i]) batchable = false;
-      for (std::size_t k = 0; batchable && k < op.setColumns.size(); ++k) {
-        if (op.setColumns[k] == op.whereColumns[i] && op.setValues[k] != op.whereValues[i]) batchable = false;  // a key change
-      }
-    }
+  core::Result<bool> batchChange(const RowOp& op) {
+    bool batchable = batchableByKey(op);
     const std::vector<std::string>* types = nullptr;
     if (batchable) {
       auto t = columnTypes(op.table);
@@ -311,21 +305,21 @@ public:
       batchable = !types->empty();
     }
     const std::string key = batchable ? keyOf(op) : std::string();
-    if (!m_updates.empty()) {
-      const RowOp& first = m_updates.front();
+    if (!m_batch.empty()) {
+      const RowOp& first = m_batch.front();
       if (!batchable || first.kind != op.kind || first.table != op.table || first.setColumns != op.setColumns ||
-          first.whereColumns != op.whereColumns || m_updateKeys.contains(key)) {
-        FERRY_TRY(writeUpdates());
+          first.whereColumns != op.whereColumns || m_batchKeys.contains(key)) {
+        FERRY_TRY(writeBatch());
       }
     }
     if (!batchable) return false;
-    m_updateKeys.insert(key);
-    m_updates.push_back(op);
-    if (m_updates.size() >= kUpdateRows) FERRY_TRY(writeUpdates());
+    m_batchKeys.insert(key);
+    m_batch.push_back(op);
+    if (m_batch.size() >= kBatchRows) FERRY_TRY(writeBatch());
     return true;
   }
 
-  /// A text array literal of column `k` (a set value, or the key's) of the pending updates.
+  /// A text array literal of column `k` (a set value, or the key's) of the pending batch.
   static std::string arrayOf(const std::vector<RowOp>& rows, bool key, std::size_t k) {
     std::string out = "{";
     for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -345,16 +339,16 @@ public:
     return out + "}";
   }
 
-  core::Status writeUpdates() {
-    if (m_updates.empty()) return {};
-    if (m_updates.size() == 1) {
-      // One row: the ordinary prepared UPDATE.
-      const RowOp op = std::move(m_updates.front());
-      m_updates.clear();
-      m_updateKeys.clear();
+  core::Status writeBatch() {
+    if (m_batch.empty()) return {};
+    if (m_batch.size() == 1) {
+      // One row: the ordinary prepared UPDATE (DELETE).
+      const RowOp op = std::move(m_batch.front());
+      m_batch.clear();
+      m_batchKeys.clear();
       return sendSingle(op);
     }
-    const RowOp& first = m_updates.front();
+    const RowOp& first = m_batch.front();
     const bool del = first.kind == RowOp::Kind::Delete;
     const auto& types = m_types.at(first.table);
     std::string signature = (del ? "db:" : "ub:") + first.table->schema + "." + first.table->name;
@@ -362,13 +356,7 @@ public:
     signature += "|";
     for (int c : first.whereColumns) signature += std::to_string(c) + ",";
     auto it = m_prepared.find(signature);
-    std::vector<std::size_t> setIdx;  // the set values written (not the key's own)
-    for (std::size_t k = 0; k < first.setColumns.size(); ++k) {
-      if (std::find(first.whereColumns.begin(), first.whereColumns.end(), first.setColumns[k]) ==
-          first.whereColumns.end()) {
-        setIdx.push_back(k);
-      }
-    }
+    const std::vector<std::size_t> setIdx = nonKeySets(first);
     if (it == m_prepared.end()) {
       const std::string name = "ferry_s" + std::to_string(++m_statements);
       const auto col = [&](int c) { return qi(first.table->columns[static_cast<std::size_t>(c)]); };
@@ -402,21 +390,21 @@ public:
       it = m_prepared.emplace(signature, name).first;
     }
     std::vector<std::string> arrays;
-    for (std::size_t k : setIdx) arrays.push_back(arrayOf(m_updates, false, k));
-    for (std::size_t i = 0; i < first.whereColumns.size(); ++i) arrays.push_back(arrayOf(m_updates, true, i));
+    for (std::size_t k : setIdx) arrays.push_back(arrayOf(m_batch, false, k));
+    for (std::size_t i = 0; i < first.whereColumns.size(); ++i) arrays.push_back(arrayOf(m_batch, true, i));
     std::vector<std::optional<std::string_view>> params(arrays.begin(), arrays.end());
     FERRY_TRY(m_pipe->sendPrepared(it->second, params));
     Pending p{first.table->label, first.keyText, first.kind, {}};
-    p.rows = std::move(m_updates);
-    m_updates.clear();
-    m_updateKeys.clear();
+    p.rows = std::move(m_batch);
+    m_batch.clear();
+    m_batchKeys.clear();
     m_ops.push_back(std::move(p));
     return {};
   }
 
   core::Status truncate(const std::vector<const TargetTable*>& tables, bool restartIdentity) override {
     FERRY_TRY(writeInserts());
-    FERRY_TRY(writeUpdates());
+    FERRY_TRY(writeBatch());
     std::vector<std::string> names;
     for (const auto* t : tables) names.push_back(qi(t->schema) + "." + qi(t->name));
     FERRY_TRY(m_pipe->send("TRUNCATE " + core::join(names, ", ") + (restartIdentity ? " RESTART IDENTITY" : "")));
@@ -428,7 +416,7 @@ public:
   /// waits for its end (or the commit): it is bounded by kCopyRows/kCopyBytes.
   core::Result<std::vector<Divergence>> flush() override {
     if (!m_bulkAllowed) FERRY_TRY(writeInserts());
-    FERRY_TRY(writeUpdates());
+    FERRY_TRY(writeBatch());
     FERRY_TRY(drainPipeline());
     return std::exchange(m_found, {});
   }
@@ -524,8 +512,8 @@ public:
   core::Status rollback() override {
     m_ops.clear();
     m_inserts.clear();
-    m_updates.clear();
-    m_updateKeys.clear();
+    m_batch.clear();
+    m_batchKeys.clear();
     m_insertBytes = 0;
     m_found.clear();
     if (!m_pipe) return Error(ErrorKind::ConnectionLost, "the target's session is unusable after a failed bulk load");
@@ -538,7 +526,7 @@ public:
     // statements, and the next flush would pair results with the wrong changes
     // (under pgbench a correct UPDATE was reported as "found no row").
     if (!m_pipe || m_pipe->pending() > 0 || !m_ops.empty() || !m_inserts.empty() ||
-        !m_updates.empty()) {
+        !m_batch.empty()) {
       return m_durable;
     }
     FERRY_TRY(m_pipe->send("SELECT pg_current_wal_flush_lsn()::text"));
@@ -571,7 +559,7 @@ private:
   static constexpr std::size_t kCopyRows = 20000;
   static constexpr std::size_t kCopyBytes = 16u << 20;
   static constexpr std::size_t kCopyChunk = 1u << 20;  ///< bytes per CopyData write
-  static constexpr std::size_t kUpdateRows = 500;  ///< rows per batched UPDATE
+  static constexpr std::size_t kBatchRows = 500;  ///< rows per batched UPDATE or DELETE
 
   core::Status syncStatus() {
     auto batch = m_pipe->sync();
@@ -645,8 +633,8 @@ private:
   int m_statements = 0;  ///< prepared so far, for unique names
   std::vector<RowOp> m_inserts;  ///< consecutive inserts not sent yet
   std::size_t m_insertBytes = 0;  ///< their values' bytes (bulk loads only)
-  std::vector<RowOp> m_updates;     ///< consecutive batchable updates not sent yet
-  std::set<std::string> m_updateKeys;  ///< their keys (a key twice ends the batch)
+  std::vector<RowOp> m_batch;  ///< consecutive batchable updates (or deletes) not sent yet
+  std::set<std::string> m_batchKeys;  ///< their keys (a key twice ends the batch)
   std::map<const TargetTable*, std::vector<std::string>> m_types;  ///< column types; empty: not batchable
   std::vector<Divergence> m_found;  ///< read by drainPipeline(), not yet returned by flush()
   bool m_bulkAllowed = true;

@@ -195,16 +195,20 @@ bool isValidUtf8(std::string_view s) {
   return true;
 }
 
-std::string printableValue(std::string_view s) {
-  if (isValidUtf8(s)) return std::string(s);
+std::string hex(std::string_view s) {
   static const char* digits = "0123456789abcdef";
-  std::string out = "0x";
-  out.reserve(2 + s.size() * 2);
+  std::string out;
+  out.reserve(s.size() * 2);
   for (unsigned char c : s) {
     out += digits[c >> 4];
     out += digits[c & 15];
   }
   return out;
+}
+
+std::string printableValue(std::string_view s) {
+  if (isValidUtf8(s)) return std::string(s);
+  return "0x" + hex(s);
 }
 
 }  // namespace ferry::core

@@ -20,6 +20,8 @@ bool containsNoCase(std::string_view haystack, std::string_view needle);
 
 /// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
 bool isValidUtf8(std::string_view s);
+/// The bytes of `s` as lowercase hex digits, two per byte.
+std::string hex(std::string_view s);
 /// `s` itself when it is valid UTF-8, else "0x" and its bytes in hex: a value
 /// that can be printed, written to JSON and read back by a person (a rejected
 /// BLOB or geometry, a binary key).

@@ -1,7 +1,9 @@
 // The target's columns against the source's, when the sync starts and when the
 // stream brings a relation with a new column (run/sync_support.h).
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "connect/mysql/mysql_connection.h"
@@ -35,28 +37,32 @@ namespace {
 
 /// How the target prints each of `types` (a throwaway temporary table with a
 /// column of each): the proposed types compared in the target's own spelling.
-/// Empty when the target refuses one of them (the check is then skipped).
-std::vector<std::string> targetSpelling(connect::PgConnection* pgc, connect::MySqlConnection* myc,
-                                        const std::string& schema, const std::vector<std::string>& types) {
+/// An Error when the target refuses the probe (the check is then skipped).
+core::Result<std::vector<std::string>> targetSpelling(connect::PgConnection* pgc, connect::MySqlConnection* myc,
+                                                      const std::string& schema, const std::vector<std::string>& types) {
   std::vector<std::string> cols;
   for (std::size_t i = 0; i < types.size(); ++i) cols.push_back("c" + std::to_string(i) + " " + types[i]);
   std::vector<std::string> out;
   if (pgc) {
-    if (!pgc->exec("CREATE TEMP TABLE ferry_type_probe (" + core::join(cols, ", ") + ")")) return {};
+    FERRY_TRY(pgc->exec("CREATE TEMP TABLE ferry_type_probe (" + core::join(cols, ", ") + ")"));
     auto r = pgc->query("SELECT format_type(atttypid, atttypmod) AS ty FROM pg_attribute WHERE attrelid = "
                         "'pg_temp.ferry_type_probe'::regclass AND attnum > 0 ORDER BY attnum");
     (void)pgc->exec("DROP TABLE pg_temp.ferry_type_probe");
-    if (!r) return {};
+    if (!r) return std::move(r).error();
     for (auto row : *r) out.push_back(row.str("ty"));
   } else {
     const std::string probe = connect::MySqlConnection::quoteIdent(schema) + ".ferry_type_probe";
-    if (!myc->exec("CREATE TEMPORARY TABLE " + probe + " (" + core::join(cols, ", ") + ")")) return {};
+    FERRY_TRY(myc->exec("CREATE TEMPORARY TABLE " + probe + " (" + core::join(cols, ", ") + ")"));
     auto r = myc->query("SHOW COLUMNS FROM " + probe);
     (void)myc->exec("DROP TEMPORARY TABLE " + probe);
-    if (!r) return {};
+    if (!r) return std::move(r).error();
     for (auto row : *r) out.push_back(row.str("Type"));
   }
-  return out.size() == types.size() ? out : std::vector<std::string>{};
+  if (out.size() != types.size()) {
+    return Error(ErrorKind::Internal, "the type probe has " + std::to_string(out.size()) + " columns of " +
+                                          std::to_string(types.size()));
+  }
+  return out;
 }
 
 }  // namespace
@@ -108,6 +114,14 @@ core::Status reconcileTargetColumns(const connect::ConnectionSpec& target, const
     changeNames.push_back(what);
     return {};
   };
+  // A column the target has, whose type is compared with the mapping's below.
+  struct Present {
+    const copy::TableJob* job;
+    std::string table;  ///< qualified for the target
+    const ddl::ColumnDef* col;
+    std::string now;  ///< the target's type, as it prints it
+  };
+  std::vector<Present> present;
   for (const auto& job : jobs) {
     const auto found = columnsOf.find({job.targetSchema, job.targetTable});
     if (found == columnsOf.end()) continue;  // the table itself is missing: the apply says so
@@ -117,7 +131,6 @@ core::Status reconcileTargetColumns(const connect::ConnectionSpec& target, const
       if (t.schema == job.targetSchema && t.name == job.targetTable) def = &t;
     }
     const std::string table = ddl::qualified(target.engine, job.targetSchema, job.targetTable);
-    std::vector<const ddl::ColumnDef*> present;  // columns the target has: their types are compared below
     for (const auto& c : job.columns) {
       const ddl::ColumnDef* col = nullptr;
       if (def) {
@@ -128,35 +141,63 @@ core::Status reconcileTargetColumns(const connect::ConnectionSpec& target, const
       if (!col) {
         return Error(ErrorKind::Internal, "no target definition for the column " + job.label() + "." + c.sourceName);
       }
-      if (have.contains(c.targetName)) {
-        present.push_back(col);
+      if (const auto now = have.find(c.targetName); now != have.end()) {
+        // Spelled alike: nothing to probe (most columns, most of the time).
+        if (core::toLower(now->second) != core::toLower(col->type)) present.push_back({&job, table, col, now->second});
         continue;
       }
       const bool additive = col->nullable && !col->generatedExpr && col->identity == ddl::IdentityDef::None;
       FERRY_TRY(decide("ALTER TABLE " + table + " ADD COLUMN " + ddl::columnDefinition(target.engine, *col), additive,
                        job.label() + "." + c.sourceName + " (" + col->type + (col->nullable ? "" : " NOT NULL") + ")"));
     }
-    // A source column whose type changed (ALTER COLUMN … TYPE): the target's
-    // column must hold what the mapping of its new type writes — the same type,
-    // or a wider one (a DBA may have widened it).
-    std::vector<std::string> proposedTypes;
-    for (const auto* col : present) proposedTypes.push_back(col->type);
-    const auto spelled = targetSpelling(pgc.get(), myc.get(), job.targetSchema, proposedTypes);
-    if (spelled.empty() && !present.empty()) {
-      core::log(core::LogLevel::Warning, "sync: " + job.label() + ": the target refused a probe of its column types; "
-                                         "a type changed on the source is not checked for this table");
+  }
+  // A source column whose type changed (ALTER COLUMN … TYPE): the target's
+  // column must hold what the mapping of its new type writes — the same type, or
+  // a wider one (a DBA may have widened it). The types are spelled by the target
+  // in probes of up to 500 columns; a probe the target refuses is made again
+  // table by table, so one type it does not know skips only its own table.
+  const auto spell = [&](std::size_t from, std::size_t to) {
+    std::vector<std::string> types;
+    for (std::size_t i = from; i < to; ++i) {
+      // MySQL: with the column's collation (an ENUM of 'sad' and 'Sad' needs a case-sensitive one).
+      const auto* col = present[i].col;
+      types.push_back(col->type + (!pg && col->collation ? " COLLATE " + *col->collation : std::string()));
+    }
+    return targetSpelling(pgc.get(), myc.get(), present[from].job->targetSchema, types);
+  };
+  std::vector<std::optional<std::string>> spelled(present.size());
+  constexpr std::size_t kProbeColumns = 500;
+  for (std::size_t from = 0; from < present.size(); from += kProbeColumns) {
+    const std::size_t to = std::min(present.size(), from + kProbeColumns);
+    auto chunk = spell(from, to);
+    if (!chunk) {
+      for (std::size_t a = from; a < to;) {
+        std::size_t b = a;
+        while (b < to && present[b].job == present[a].job) ++b;
+        auto one = spell(a, b);
+        if (!one) {
+          core::log(core::LogLevel::Warning, "sync: " + present[a].job->label() + ": the target refused a probe of "
+                                             "its column types (" + one.error().oneLine() +
+                                             "); a type changed on the source is not checked for it");
+        }
+        for (std::size_t i = a; i < b && one; ++i) spelled[i] = (*one)[i - a];
+        a = b;
+      }
       continue;
     }
-    for (std::size_t i = 0; i < present.size(); ++i) {
-      const std::string& now = have.at(present[i]->name);
-      if (now == spelled[i] || ddl::isWidening(target.engine, spelled[i], now)) continue;
-      const std::string stmt =
-          pg ? "ALTER TABLE " + table + " ALTER COLUMN " + ddl::quoteIdent(target.engine, present[i]->name) +
-                   " TYPE " + present[i]->type
-             : "ALTER TABLE " + table + " MODIFY COLUMN " + ddl::columnDefinition(target.engine, *present[i]);
-      FERRY_TRY(decide(stmt, ddl::isWidening(target.engine, now, spelled[i]),
-                       job.label() + "." + present[i]->name + " (type " + now + " → " + spelled[i] + ")"));
-    }
+    for (std::size_t i = from; i < to; ++i) spelled[i] = (*chunk)[i - from];
+  }
+  for (std::size_t i = 0; i < present.size(); ++i) {
+    if (!spelled[i]) continue;
+    const Present& p = present[i];
+    const std::string& want = *spelled[i];
+    if (p.now == want || ddl::isWidening(target.engine, want, p.now)) continue;
+    const std::string stmt =
+        pg ? "ALTER TABLE " + p.table + " ALTER COLUMN " + ddl::quoteIdent(target.engine, p.col->name) + " TYPE " +
+                 p.col->type
+           : "ALTER TABLE " + p.table + " MODIFY COLUMN " + ddl::columnDefinition(target.engine, *p.col);
+    FERRY_TRY(decide(stmt, ddl::isWidening(target.engine, p.now, want),
+                     p.job->label() + "." + p.col->name + " (type " + p.now + " → " + want + ")"));
   }
   if (proposals.empty()) return st.saveSetting("ddl_proposed", "");
   reason = SyncRun::StopReason::SchemaChange;

@@ -1,0 +1,28 @@
+#include "cdc/apply_target.h"
+
+#include <algorithm>
+
+namespace ferry::cdc {
+
+bool batchableByKey(const RowOp& op) {
+  if (op.wholeRowIdentity || op.whereColumns.empty()) return false;
+  for (std::size_t i = 0; i < op.whereColumns.size(); ++i) {
+    if (!op.whereValues[i]) return false;
+    for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+      if (op.setColumns[k] == op.whereColumns[i] && op.setValues[k] != op.whereValues[i]) return false;  // a key change
+    }
+  }
+  return true;
+}
+
+std::vector<std::size_t> nonKeySets(const RowOp& op) {
+  std::vector<std::size_t> out;
+  for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+    if (std::find(op.whereColumns.begin(), op.whereColumns.end(), op.setColumns[k]) == op.whereColumns.end()) {
+      out.push_back(k);
+    }
+  }
+  return out;
+}
+
+}  // namespace ferry::cdc
