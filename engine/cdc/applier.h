@@ -48,6 +48,11 @@ public:
   core::Result<std::optional<RowOp>> rowOp(const ChangeEvent& e);
   /// The target table of a relation, nullptr when it is not migrated.
   const TargetTable* target(std::uint32_t relationId) const;
+  /// The target table of a source "schema.table", nullptr when it is not migrated.
+  const TargetTable* targetOf(const std::string& label) const {
+    const auto it = m_bySource.find(label);
+    return it == m_bySource.end() ? nullptr : m_targets[it->second].get();
+  }
   /// The source "schema.table" of a relation ("" when unknown).
   std::string label(std::uint32_t relationId) const;
 

@@ -70,8 +70,18 @@ core::Status BinlogChanges::feed(std::string_view event, std::vector<ChangeEvent
       if (!q) return std::move(q).error();
       // A non-transactional table's group ends with COMMIT; a standalone group
       // (DDL) is its one statement. (MariaDB writes no BEGIN with GTIDs.)
-      if (isStatement(q->sql, "COMMIT") || m_open->standalone()) commit(out);
-      if (isStatement(q->sql, "ROLLBACK")) commit(out);  // the rows of a non-transactional table stay
+      if (isStatement(q->sql, "COMMIT") || isStatement(q->sql, "ROLLBACK")) {
+        commit(out);  // (ROLLBACK: the rows of a non-transactional table stay)
+        return {};
+      }
+      if (!isStatement(q->sql, "BEGIN")) {
+        ChangeEvent d;
+        d.kind = ChangeEvent::Kind::Ddl;
+        d.prefix = q->schema;
+        d.content = q->sql;
+        out.push_back(std::move(d));
+      }
+      if (m_open->standalone()) commit(out);
       return {};
     }
     case ev::kTableMap: return tableMap(body, out);
@@ -107,7 +117,11 @@ core::Status BinlogChanges::tableMap(std::string_view body, std::vector<ChangeEv
   Mapped mapped;
   const std::string label = m->schema + "." + m->table;
   auto id = m_relationIds.find(label);
-  if (id == m_relationIds.end()) id = m_relationIds.emplace(label, static_cast<std::uint32_t>(m_relationIds.size() + 1)).first;
+  if (id == m_relationIds.end()) {
+    std::uint32_t next = 1;
+    for (const auto& [l, n] : m_relationIds) next = std::max(next, n + 1);
+    id = m_relationIds.emplace(label, next).first;
+  }
   mapped.relationId = id->second;
   Relation rel;
   rel.id = mapped.relationId;

@@ -37,6 +37,9 @@ public:
   /// The GTID position after the last transaction handed out whole.
   const GtidPosition& position() const { return m_position; }
   void setPosition(GtidPosition p) { m_position = std::move(p); }
+  /// Relation ids by "schema.table", kept across reconnects (a table not named
+  /// gets the next free id).
+  void setRelationIds(std::map<std::string, std::uint32_t> ids) { m_relationIds = std::move(ids); }
   /// Heartbeats seen (an idle source still proves it is there).
   std::uint64_t heartbeats() const { return m_heartbeats; }
 

@@ -74,6 +74,8 @@ bool isRowsEvent(std::uint8_t type) {
          (type >= ev::kWriteRowsCompressedV1 && type <= ev::kDeleteRowsCompressedV1);
 }
 
+bool isNumericType(std::uint8_t type) { return isNumeric(type); }
+
 core::Result<EventHeader> parseHeader(std::string_view event) {
   if (event.size() < kHeaderLength) {
     return Error(ErrorKind::Data, "a binlog event of " + std::to_string(event.size()) + " bytes (the header alone has " +

@@ -147,6 +147,8 @@ core::Result<RowsEvent> parseRows(std::string_view body, std::uint8_t type, cons
 core::Result<std::string> uncompressPayload(std::string_view data);
 
 bool isRowsEvent(std::uint8_t type);
+/// A column type the SIGNEDNESS metadata has a bit for (YEAR among them).
+bool isNumericType(std::uint8_t type);
 
 /// Bounded little-endian reads; every overrun is an error naming `what`.
 class ByteReader {

@@ -443,9 +443,12 @@ core::Result<std::vector<RowImages>> decodeRows(const RowsEvent& rows, const Tab
     return Error(ErrorKind::Data, "a row event of " + table + " has " + std::to_string(rows.width) +
                                       " columns; its TABLE_MAP " + std::to_string(map.columns.size()));
   }
-  if (!map.hasSignedness || !map.hasNames) {
+  // SIGNEDNESS is logged only for a table with a numeric column.
+  bool numeric = false;
+  for (const auto& c : map.columns) numeric = numeric || isNumericType(c.type);
+  if ((numeric && !map.hasSignedness) || !map.hasNames) {
     return Error(ErrorKind::Unsupported,
-                 "the binlog's TABLE_MAP of " + table + " has no column " + (map.hasSignedness ? "names" : "metadata"),
+                 "the binlog's TABLE_MAP of " + table + " has no column " + (map.hasNames ? "signedness" : "names"),
                  "Set binlog_row_metadata = FULL on the source (SET GLOBAL binlog_row_metadata = FULL): the stream "
                  "decodes rows by the metadata the server logs with them.");
   }

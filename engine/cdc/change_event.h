@@ -47,17 +47,20 @@ struct Relation {
 };
 
 struct ChangeEvent {
-  enum class Kind : std::uint8_t { Begin, Commit, Relation, Insert, Update, Delete, Truncate, Message };
+  enum class Kind : std::uint8_t { Begin, Commit, Relation, Insert, Update, Delete, Truncate, Message, Ddl };
   Kind kind = Kind::Begin;
 
   /// Begin/Commit: where the transaction's commit record is (PostgreSQL
   /// final_lsn), and Commit: the end of it — the position the stream resumes after.
-  PgPosition commitLsn;
-  PgPosition endLsn;
+  LogPosition commitLsn;
+  LogPosition endLsn;
   std::int64_t commitTimeUs = 0;  ///< source commit time, microseconds since 2000-01-01 UTC
   std::uint32_t xid = 0;
   /// MariaDB: the transaction's GTID (Begin and Commit); the stream resumes after it.
   std::optional<Gtid> gtid;
+  /// Commit: the position to store for a restart when it is more than
+  /// endLsn.text() (MariaDB: "<GTID position> <binlog file>:<offset>").
+  std::string resumeText;
 
   /// Row changes: the relation, the new image (Insert, Update) and the old one
   /// (Update when the key changed or the identity is FULL; Delete).
@@ -75,10 +78,12 @@ struct ChangeEvent {
   bool truncateRestartIdentity = false;
 
   /// Message (pg_logical_emit_message): prefix and content; transactional or not.
+  /// Ddl (MariaDB: a statement the binlog carries as a QUERY event): the SQL in
+  /// content, the database it ran in as prefix (cdc/ddl_statement.h reads it).
   std::string prefix;
   std::string content;
   bool transactional = false;
-  PgPosition messageLsn;
+  LogPosition messageLsn;
 };
 
 }  // namespace ferry::cdc

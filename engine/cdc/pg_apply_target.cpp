@@ -56,12 +56,15 @@ public:
     if (!batch) return std::move(batch).error();
     if (batch->error) return *batch->error;
     if (batch->results.empty() || !batch->results[0].firstValue) return std::optional<StoredPosition>{};
-    const auto parts = core::split(*batch->results[0].firstValue, ' ');
-    if (parts.size() != 3) return Error(ErrorKind::Data, "unreadable stream position in " + m_positionTable);
+    // "<position> <transactions> <rows>"; a MariaDB source's position has a space of its own.
+    const std::string& v = *batch->results[0].firstValue;
+    const auto last = v.rfind(' ');
+    const auto middle = last == std::string::npos || last == 0 ? std::string::npos : v.rfind(' ', last - 1);
+    if (middle == std::string::npos) return Error(ErrorKind::Data, "unreadable stream position in " + m_positionTable);
     StoredPosition p;
-    p.position = parts[0];
-    p.transactions = std::stoll(parts[1]);
-    p.rows = std::stoll(parts[2]);
+    p.position = v.substr(0, middle);
+    p.transactions = std::stoll(v.substr(middle + 1, last - middle - 1));
+    p.rows = std::stoll(v.substr(last + 1));
     return std::optional<StoredPosition>(p);
   }
 

@@ -18,7 +18,7 @@ constexpr auto kStatusInterval = std::chrono::seconds(10);
 
 class PgChangeSource final : public ChangeSource {
 public:
-  PgChangeSource(std::unique_ptr<connect::PgReplicationStream> stream, PgPosition start)
+  PgChangeSource(std::unique_ptr<connect::PgReplicationStream> stream, LogPosition start)
       : m_stream(std::move(stream)), m_confirmed(start) {}
 
   core::Result<std::optional<ChangeEvent>> next(int timeoutMs) override {
@@ -32,7 +32,7 @@ public:
       switch (msg->kind) {
         case connect::ReplicationMessage::Kind::None: return std::optional<ChangeEvent>{};
         case connect::ReplicationMessage::Kind::Keepalive:
-          m_serverEnd = std::max(m_serverEnd, PgPosition{msg->walEnd});
+          m_serverEnd = std::max(m_serverEnd, LogPosition{msg->walEnd});
           if (msg->replyRequested) FERRY_TRY(sendStatus(false));
           if (left <= 0) return std::optional<ChangeEvent>{};
           continue;
@@ -46,7 +46,7 @@ public:
     }
   }
 
-  core::Status confirm(const PgPosition& durable) override {
+  core::Status confirm(const LogPosition& durable) override {
     if (durable <= m_confirmed) return {};
     m_confirmed = durable;
     return sendStatus(false);
@@ -59,8 +59,8 @@ public:
 
   void abortIo() override { m_stream->shutdownSocket(); }
 
-  PgPosition serverEnd() const override { return m_serverEnd; }
-  PgPosition confirmed() const override { return m_confirmed; }
+  LogPosition serverEnd() const override { return m_serverEnd; }
+  LogPosition confirmed() const override { return m_confirmed; }
 
 private:
   core::Status sendStatus(bool askReply) {
@@ -72,8 +72,8 @@ private:
 
   std::unique_ptr<connect::PgReplicationStream> m_stream;
   PgOutputDecoder m_decoder;
-  PgPosition m_confirmed;
-  PgPosition m_serverEnd;
+  LogPosition m_confirmed;
+  LogPosition m_serverEnd;
   std::chrono::steady_clock::time_point m_lastStatus = std::chrono::steady_clock::now();
 };
 

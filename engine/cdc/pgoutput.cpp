@@ -7,14 +7,6 @@ namespace ferry::cdc {
 using core::Error;
 using core::ErrorKind;
 
-std::string PgPosition::text() const { return connect::formatLsn(lsn); }
-
-core::Result<PgPosition> PgPosition::parse(std::string_view text) {
-  auto lsn = connect::parseLsn(text);
-  if (!lsn) return std::move(lsn).error();
-  return PgPosition{*lsn};
-}
-
 namespace {
 
 /// Reads the big-endian fields of one message, failing softly at its end.

@@ -13,13 +13,25 @@
 
 namespace ferry::cdc {
 
-struct PgPosition {
+/// A point in the source's log, totally ordered within one source server.
+/// PostgreSQL: a WAL LSN. MariaDB: the binlog file's number and the offset in
+/// it (file << 32 | offset) — the order the server wrote its transactions in;
+/// the GTID position (below) is what a MariaDB stream resumes from.
+struct LogPosition {
   std::uint64_t lsn = 0;
-  auto operator<=>(const PgPosition&) const = default;
+  bool binlog = false;
+  auto operator<=>(const LogPosition&) const = default;
   bool valid() const { return lsn != 0; }
-  /// "16/B374D848"
+  static LogPosition binlogAt(std::uint32_t fileNumber, std::uint32_t offset) {
+    return {(static_cast<std::uint64_t>(fileNumber) << 32) | offset, true};
+  }
+  std::uint32_t fileNumber() const { return static_cast<std::uint32_t>(lsn >> 32); }
+  std::uint32_t offset() const { return static_cast<std::uint32_t>(lsn); }
+  /// "16/B374D848"; a binlog position: the file's number and offset, "000003:1234".
   std::string text() const;
-  static core::Result<PgPosition> parse(std::string_view text);
+  /// Either form; a binlog position may name its file ("mariadb-bin.000003:1234")
+  /// and may follow a GTID position ("0-1-100 mariadb-bin.000003:1234": the last word counts).
+  static core::Result<LogPosition> parse(std::string_view text);
 };
 
 /// One MariaDB transaction's GTID: domain-server-sequence.

@@ -191,7 +191,8 @@ void addCopyCommand(CLI::App& app, int& exitCode) {
       ->check(CLI::IsMember({"stop", "skip"}));
   cmd->add_flag("--data-only", args->dataOnly, "The target's tables exist: copy data only, run no DDL");
   cmd->add_flag("--keep-slot", args->keepSlot,
-                "PostgreSQL source: keep the replication slot for change capture when the copy finishes");
+                "Keep what the change stream starts from when the copy finishes: the PostgreSQL slot, or the "
+                "MariaDB binlog and GTID position of the snapshot");
   cmd->add_option("--publication", args->publication,
                   "With the stream: use this publication the DBA created (it must publish every copied table) "
                   "instead of creating one; implies --keep-slot");

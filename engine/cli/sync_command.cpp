@@ -42,6 +42,8 @@ struct SyncArgs {
   int reconnectFor = 300;
   int ioTimeout = 60;
   bool json = false;
+  std::uint32_t serverId = 0;
+  std::vector<std::string> passDdl;
   bool applyDdl = false;       ///< sync: apply the schema change proposal the last sync stopped at
   std::string applyDdlFile;    ///< sync: apply this (edited) statement instead
 };
@@ -59,6 +61,8 @@ run::SyncOptions syncOptionsOf(const SyncArgs& args, const std::string& statePat
   o.maxRowsPerSecond = args.maxRate;
   o.reconnectForSeconds = args.reconnectFor;
   o.ioTimeoutSeconds = args.ioTimeout;
+  o.serverId = args.serverId;
+  o.passDdl.insert(args.passDdl.begin(), args.passDdl.end());
   return o;
 }
 
@@ -84,6 +88,12 @@ void addStreamOptions(CLI::App* cmd, SyncArgs& args) {
   cmd->add_option("--io-timeout", args.ioTimeout,
                   "Seconds a server may leave a call unanswered before the link is taken for hung, closed and "
                   "reconnected (0: wait for ever); default 60");
+  cmd->add_option("--server-id", args.serverId,
+                  "MariaDB source: Ferry's server_id as a replica (default: one derived from the run id, in "
+                  "1073741824-2147483647); must differ from every server's and replica's");
+  cmd->add_option("--pass-ddl", args.passDdl,
+                  "MariaDB source: go on past the schema change of this GTID (one the stream stopped at and you "
+                  "mirrored on the target by hand); repeat for several");
   cmd->add_flag("--json", args.json, "Print the stream's summary as JSON");
 }
 
@@ -346,7 +356,7 @@ int runMigrate(const MigrateArgs& args) {
 void addMigrateCommand(CLI::App& app, int& exitCode) {
   auto args = std::make_shared<MigrateArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "migrate", "Copy (keeping the snapshot's slot) and then stream the changes, in one process (PostgreSQL sources)");
+      "migrate", "Copy (keeping the snapshot's slot or binlog position) and then stream the changes, in one process");
   cmd->add_option("--source", args->sync.source, "Source connection URL")->required();
   cmd->add_option("--target", args->sync.target, "Target connection URL")->required();
   cmd->add_option("--project", args->sync.projectFile, "Project file (mapping options, overrides, table rules)");
@@ -382,7 +392,7 @@ void addStatusCommand(CLI::App& app, int& exitCode) {
 void addSyncCommand(CLI::App& app, int& exitCode) {
   auto args = std::make_shared<SyncArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "sync", "Keep the target in sync from the source's log after the copy (PostgreSQL sources); exactly once");
+      "sync", "Keep the target in sync from the source's log (PostgreSQL WAL, MariaDB binlog) after the copy; exactly once");
   cmd->add_option("--state", args->statePath, "The copy's run-state file (copy with --keep-slot)")->required();
   cmd->add_option("--source", args->source, "Source connection URL (default: the one the run recorded)");
   cmd->add_option("--target", args->target, "Target connection URL (default: the one the run recorded)");

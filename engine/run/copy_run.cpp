@@ -440,12 +440,13 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     if (!previous) return std::move(previous).error();
     previousSnapshot = *previous;
   }
-  const bool streamFollows = opt.keepSlot && req.source.engine == model::Engine::PostgreSQL;
+  const bool streamFollows = opt.keepSlot;
+  const bool pgSource = req.source.engine == model::Engine::PostgreSQL;
   // A resumed copy that the stream follows keeps the first snapshot's slot (the
   // stream starts at its position) and the publication made before it; the new
   // snapshot only serves the tables copied now, each of them whole.
   std::string streamSlot;
-  if (streamFollows && opt.resume && previousSnapshot && !previousSnapshot->slotName.empty()) {
+  if (streamFollows && pgSource && opt.resume && previousSnapshot && !previousSnapshot->slotName.empty()) {
     auto probe = PgConnection::open(req.source);
     if (!probe) return std::move(probe).error().context("source");
     auto kept = (*probe)->query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = $1",
@@ -462,6 +463,13 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
                     "this run; copy again from the start to stream (--abandon, then a new run)");
     }
   }
+  // MariaDB: the binlog needs no slot; a resumed copy's stream starts at the
+  // first snapshot's GTID position (the binlog keeps it, unless purged: the
+  // stream then says so), and the tables copied now from their own snapshot's.
+  const bool binlogKept = streamFollows && !pgSource && opt.resume && previousSnapshot &&
+                          previousSnapshot->engine == state::SnapshotEngine::MariaDB &&
+                          !previousSnapshot->binlogFile.empty();
+  const bool keepFirstSnapshot = !streamSlot.empty() || binlogKept;
   // Whatever way the run ends, its slot goes unless the stream follows: a failed
   // run is resumed from a new snapshot, and a forgotten slot makes the source
   // keep its WAL. The stream's slot stays even when the copy fails, so that a
@@ -475,7 +483,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // --keep-slot (the stream follows): a publication of exactly the copied tables,
   // made before the slot.
   std::vector<std::pair<std::string, std::string>> publish;
-  if (streamFollows && streamSlot.empty()) {
+  if (streamFollows && pgSource && streamSlot.empty()) {
     for (const auto& t : m_impl->tables) publish.emplace_back(t->job.sourceSchema, t->job.sourceTable);
   }
   auto snap = takeSnapshot(req, runId, workers, snapshot, publish, streamSlot);
@@ -492,7 +500,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     // The stream starts at the first snapshot's position: right for every chunk
     // copied under it ("single"); a resumed copy records each table's own
     // position ("per-table"); without the first slot it cannot be streamed.
-    FERRY_TRY(st.saveSetting("stream_seam", !opt.resume ? "single" : !streamSlot.empty() ? "per-table" : "resumed"));
+    FERRY_TRY(st.saveSetting("stream_seam", !opt.resume ? "single" : keepFirstSnapshot ? "per-table" : "resumed"));
   }
   // The tables are created once the snapshot is taken, not before: a logical
   // slot waits until the transactions running when it starts have ended, and
@@ -502,7 +510,7 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   createTables();
   // The run's recorded snapshot is the stream's: a resumed copy under a kept
   // slot leaves the first one in place.
-  if (streamSlot.empty()) FERRY_TRY(st.saveSnapshot(*snap));
+  if (!keepFirstSnapshot) FERRY_TRY(st.saveSnapshot(*snap));
   {
     std::lock_guard lock(m_impl->mutex);
     m_impl->snapshotText = describeSnapshot(*snap);
@@ -524,8 +532,10 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
   // 5. Chunks: planned once, then read back from the state on resume.
   setPhase(*m_impl, "planning");
   std::deque<PendingChunk> chunks;
-  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId, marks, !streamSlot.empty()));
-  if (!streamSlot.empty()) {
+  FERRY_TRY(planChunks(st, workers.front(), m_impl->tables, opt, chunks, *admin, runId, marks, keepFirstSnapshot));
+  const std::string snapPosition =
+      pgSource ? snap->consistentLsn : snap->binlogFile + ":" + std::to_string(snap->binlogPosition);
+  if (keepFirstSnapshot) {
     // Each table copied now is copied whole under this snapshot: the stream
     // applies a change to it only from this position on. Tables finished before
     // keep the position they were copied at (the first snapshot's, when absent).
@@ -534,17 +544,18 @@ core::Result<CopySummary> CopyRun::run(std::stop_token stop) {
     nlohmann::json positions = *recorded ? nlohmann::json::parse(**recorded, nullptr, false) : nlohmann::json::object();
     if (!positions.is_object()) positions = nlohmann::json::object();
     for (const auto& t : m_impl->tables) {
-      if (t->chunksDone < t->chunksTotal) positions[t->job.label()] = snap->consistentLsn;
+      if (t->chunksDone < t->chunksTotal) positions[t->job.label()] = snapPosition;
     }
     FERRY_TRY(st.saveSetting("stream_table_positions", positions.dump()));
   }
   // Under a kept stream slot the changes since the first snapshot are the
   // stream's to apply: no warning about stale chunks.
   FERRY_TRY(checkSourceSinceSnapshot(st, workers.front(), m_impl->tables,
-                                     streamSlot.empty() ? previousSnapshot : std::nullopt, *snap));
-  if (!streamSlot.empty()) {
-    core::log(core::LogLevel::Info, "resume: the stream follows from the first snapshot's slot " + streamSlot +
-                                        "; tables copied now apply its changes from " + snap->consistentLsn);
+                                     keepFirstSnapshot ? std::nullopt : previousSnapshot, *snap));
+  if (keepFirstSnapshot) {
+    core::log(core::LogLevel::Info, "resume: the stream follows from the first snapshot's " +
+                                        (pgSource ? "slot " + streamSlot : "binlog position") +
+                                        "; tables copied now apply its changes from " + snapPosition);
   }
   // A table that cannot be split (keyless on MySQL) and is bigger than half a
   // chunk starts first (longest task first): in size order the benchmark's

@@ -79,8 +79,8 @@ bool carryOutSyncCommand(const SyncCommand& c, SyncRun& sync, SyncHold& hold, co
   } else if (c.command == "run-to") {
     // Only from a hold: the open group (committed by the hold) could hold
     // transactions past the position otherwise.
-    auto target = cdc::PgPosition::parse(c.position);
-    auto appliedNow = cdc::PgPosition::parse(applied);
+    auto target = cdc::LogPosition::parse(c.position);
+    auto appliedNow = cdc::LogPosition::parse(applied);
     core::Status s = !hold.blocking() ? Error(ErrorKind::Usage, "the sync is not held", "Send hold first.")
                      : !target        ? core::Status(target.error())
                      : !appliedNow    ? core::Status(appliedNow.error())

@@ -38,7 +38,7 @@ public:
   /// Applies what committed before `target`, then holds there (lease counted
   /// from then). Refused when the target already holds more (`applied` is past
   /// `target`): its snapshot at `target` cannot be had any more.
-  core::Status runTo(cdc::PgPosition target, cdc::PgPosition applied, std::chrono::milliseconds lease) {
+  core::Status runTo(cdc::LogPosition target, cdc::LogPosition applied, std::chrono::milliseconds lease) {
     if (applied > target) {
       return core::Error(core::ErrorKind::Usage,
                          "the sync has applied up to " + applied.text() + ", past " + target.text(),
@@ -67,7 +67,7 @@ public:
   }
 
   /// Running to a target not reached yet: that target.
-  std::optional<cdc::PgPosition> runningTo() const {
+  std::optional<cdc::LogPosition> runningTo() const {
     std::lock_guard lock(m_mutex);
     if (m_active && m_target && !m_reached) return m_target;
     return std::nullopt;
@@ -122,7 +122,7 @@ public:
 private:
   mutable std::mutex m_mutex;
   bool m_active = false;
-  std::optional<cdc::PgPosition> m_target;
+  std::optional<cdc::LogPosition> m_target;
   bool m_reached = false;
   Clock::time_point m_until{};
   std::chrono::milliseconds m_lease{0};

@@ -13,6 +13,7 @@
 
 #include "cdc/applier.h"
 #include "cdc/change_source.h"
+#include "cdc/ddl_statement.h"
 #include "connect/pg/pg_connection.h"
 #include "connect/pg/pg_stream.h"
 #include "copy/table_job.h"
@@ -35,7 +36,21 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kHeartbeatPrefix = "ferry_heartbeat";
+using cdc::kHeartbeatPrefix;
+
+/// Bytes of log from `a` to `b` (0 when b is not after a). Two binlog files
+/// apart, the bytes in b's file only (the size of those between is not known here).
+std::int64_t bytesBetween(const cdc::LogPosition& a, const cdc::LogPosition& b) {
+  if (!(a < b)) return 0;
+  if (a.binlog && a.fileNumber() != b.fileNumber()) return b.offset();
+  return static_cast<std::int64_t>(b.lsn - a.lsn);
+}
+
+/// A statement shown in a message: its first 300 characters.
+std::string shortSql(const std::string& sql) {
+  const std::string t = core::trim(sql);
+  return t.size() > 300 ? t.substr(0, 300) + "…" : t;
+}
 /// A group of source transactions commits on the target after this long at most.
 constexpr auto kGroupMaxAge = std::chrono::milliseconds(25);
 /// How often the target's durable position is asked for and confirmed to the source.
@@ -101,61 +116,18 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   const auto& opt = req.options;
   Impl& im = *m_impl;
   if (opt.statePath.empty()) return Error(ErrorKind::Usage, "sync needs the copy's run-state file", "Give --state FILE.");
-  if (req.source.engine != model::Engine::PostgreSQL) {
-    return Error(ErrorKind::Unsupported, "the change stream from a MySQL/MariaDB source (binlog) is not built yet",
-                 "Only PostgreSQL sources stream today.");
-  }
 
-  // 1. The run: its copy finished with a kept slot under one snapshot.
+  // 1. The run: its copy finished under a snapshot the stream starts at.
   auto store = state::RunStateStore::open(opt.statePath, state::OpenMode::Resume);
   if (!store) return std::move(store).error();
   auto& st = **store;
-  auto info = st.loadRun();
-  if (!info) return std::move(info).error();
-  if (info->status == state::RunStatus::Abandoned) {
-    return Error(ErrorKind::Usage, "the run in " + opt.statePath + " was abandoned", "Start a new run (ferry migrate).");
-  }
-  if (info->status != state::RunStatus::Copied) {
-    return Error(ErrorKind::Usage, "the copy of the run in " + opt.statePath + " has not finished",
-                 "Finish it first: ferry copy --resume --keep-slot with the same state file.");
-  }
-  auto snapshot = st.loadSnapshot();
-  if (!snapshot) return std::move(snapshot).error();
-  auto publication = st.loadSetting("publication");
-  if (!publication) return std::move(publication).error();
-  if (!*snapshot || (*snapshot)->slotName.empty() || !*publication) {
-    return Error(ErrorKind::Usage, "the copy of this run kept no replication slot to stream from",
-                 "Copy with --keep-slot (or use ferry migrate), which keeps the snapshot's slot and publication.");
-  }
-  auto seam = st.loadSetting("stream_seam");
-  if (!seam) return std::move(seam).error();
-  // Where each table's changes start to apply: the slot's position, or — a
-  // resumed copy — the position of the snapshot the table was copied under.
-  std::map<std::string, cdc::PgPosition> tableFrom;
-  if (*seam && **seam == "per-table") {
-    auto recorded = st.loadSetting("stream_table_positions");
-    if (!recorded) return std::move(recorded).error();
-    const auto j = nlohmann::json::parse(recorded->value_or("{}"), nullptr, false);
-    if (!j.is_object()) return Error(ErrorKind::Data, "the run state's stream_table_positions is not valid JSON");
-    for (const auto& [label, lsn] : j.items()) {
-      auto p = cdc::PgPosition::parse(lsn.get<std::string>());
-      if (!p) return std::move(p).error();
-      tableFrom[label] = *p;
-    }
-  } else if (!*seam || **seam != "single") {
-    return Error(ErrorKind::Unsupported,
-                 "the copy of this run was resumed after the first snapshot's slot was gone, so the changes "
-                 "between its snapshots cannot be streamed",
-                 "Copy again from the start (--abandon, then ferry migrate into an empty target).");
-  }
-  const std::string runId = info->runId;
-  const std::string slot = (*snapshot)->slotName;
-  auto snapshotLsn = cdc::PgPosition::parse((*snapshot)->consistentLsn);
-  if (!snapshotLsn) return std::move(snapshotLsn).error();
-  copy::MarksTable marks;
-  auto recordedMarks = loadMarksTable(st);
-  if (!recordedMarks) return std::move(recordedMarks).error();
-  if (*recordedMarks) marks = **recordedMarks;
+  auto start = loadStreamStart(st, opt.statePath, req.source.engine);
+  if (!start) return std::move(start).error();
+  const std::string runId = start->runId;
+  const auto& tableFrom = start->tableFrom;
+  const auto& marks = start->marks;
+  const cdc::LogPosition snapshotLsn = start->snapshot;
+  const bool binlogSource = req.source.engine != model::Engine::PostgreSQL;
 
   // 2. What the copy wrote: the same assessment gives the same target tables and
   // converters. Made again after a schema change on the source (a new column).
@@ -168,7 +140,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   // Maps the tables anew from the source's catalog and makes sure the target
   // has every column the source has now: a missing one is added (--ddl
   // auto-additive, nullable only) or the sync stops proposing the statement.
-  cdc::PgPosition mappedAt;  // the source's position when the mapping's catalog was read
+  cdc::LogPosition mappedAt;  // the source's position when the mapping's catalog was read
   auto buildMapper = [&]() -> core::Status {
     auto types = readSourceTypes(req.source, copied);
     if (!types) return std::move(types).error();
@@ -208,7 +180,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   std::map<std::int64_t, Clock::time_point> emitted;  // heartbeat number → when Ferry emitted it
   std::optional<std::int64_t> caughtUpBeat;           // --until caught-up: the first heartbeat after the start
   std::optional<std::int64_t> caughtUpDone;
-  cdc::PgPosition startEnd;                           // fallback without heartbeats: the source's WAL end at start
+  cdc::LogPosition startEnd;                           // fallback without heartbeats: the source's WAL end at start
   bool firstRecorded = false;
   if (auto first = st.loadSetting("stream_first_position"); first && *first) {
     firstRecorded = true;
@@ -266,7 +238,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   // A bulk load (COPY) met a row the target already had: the group is applied
   // again with row-by-row inserts up to this source transaction, which names the
   // row as a divergence.
-  std::optional<cdc::PgPosition> preciseUntil;
+  std::optional<cdc::LogPosition> preciseUntil;
   bool bulkConflict = false;
   std::set<std::string> schemaRefreshed;  // table:columns refreshed once already (a second time stops)
   auto streamOnce = [&]() -> core::Status {
@@ -277,6 +249,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     cdc::ApplyTargetOptions targetOptions;
     targetOptions.ioTimeoutSeconds = opt.ioTimeoutSeconds;
     targetOptions.bulkInsertMinRows = opt.bulkInsertMinRows;
+    // pgoutput carries the rows the source's cascades and triggers changed; the
+    // binlog carries the triggers' rows but not InnoDB's cascades, which the
+    // target's foreign keys must then make again.
+    targetOptions.replicaRole = !binlogSource;
     auto target = cdc::openApplyTarget(req.target, targetOptions);
     if (!target) return std::move(target).error().context("target");
     auto& tgt = **target;
@@ -284,69 +260,69 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     FERRY_TRY(tgt.prepare(marks, runId));
     auto stored = tgt.storedPosition();
     if (!stored) return std::move(stored).error();
-    cdc::PgPosition applied = *snapshotLsn;
+    cdc::LogPosition applied = snapshotLsn;
+    cdc::GtidPosition gtidApplied = start->gtid;  // MariaDB: the stream starts after it
+    std::string appliedText = applied.text();
     std::int64_t totalTx = 0;
     std::int64_t totalRows = 0;
     if (*stored) {
-      auto p = cdc::PgPosition::parse((*stored)->position);
+      auto p = cdc::LogPosition::parse((*stored)->position);
       if (!p) return std::move(p).error();
       applied = *p;
+      appliedText = (*stored)->position;
+      if (binlogSource) {
+        // "<GTID position> <binlog file>:<offset>"
+        const std::string& text = (*stored)->position;
+        auto g = cdc::GtidPosition::parse(core::trim(text.substr(0, text.rfind(' ') == std::string::npos ? 0 : text.rfind(' '))));
+        if (!g) return std::move(g).error().context("the target's stored position");
+        gtidApplied = *g;
+      }
       totalTx = (*stored)->transactions;
       totalRows = (*stored)->rows;
     }
+
+    // 4. The source: the stream, and an ordinary session for heartbeats and log positions.
+    RunSourceOptions so;
+    so.runId = runId;
+    so.ioTimeoutSeconds = opt.ioTimeoutSeconds;
+    so.pg = {start->slot, start->publication, applied};
+    so.serverId = opt.serverId != 0 ? opt.serverId : defaultServerId(runId);
+    so.gtidStart = gtidApplied;
+    so.tables = copied;
+    auto source = openRunSource(req.source, so, stopping);
+    if (!source) return std::move(source).error();
+    auto& src = *source->stream;
+    auto& session = *source->session;
+    attemptConnected = true;
+    if (binlogSource && !*stored) appliedText = gtidApplied.text() + " " + src.describe(applied);
     im.update([&](SyncProgress& s) {
-      s.snapshotPosition = snapshotLsn->text();
-      s.appliedPosition = applied.text();
+      s.snapshotPosition = binlogSource ? start->gtid.text() + " " + src.describe(snapshotLsn) : snapshotLsn.text();
+      s.appliedPosition = appliedText;
       s.transactionsApplied = totalTx;
       s.rowsApplied = totalRows;
-    });
-
-    // 4. The source: the stream, and an ordinary session for heartbeats and WAL position.
-    auto beat = connect::PgConnection::open(req.source);
-    if (!beat) return std::move(beat).error().context("source");
-    // The heartbeat commits with a local flush: the walsender sends only flushed
-    // WAL, so under synchronous_commit = off (the sandbox's, and many busy
-    // servers') a heartbeat waited up to wal_writer_delay (200 ms) before it could
-    // even be decoded — the lag measured the source's WAL writer, not the stream
-    // (bench/cdc: p50 ~210 ms at any rate). One flush per heartbeat.
-    (void)(*beat)->exec("SET synchronous_commit = local");
-    auto source = openRunStream(**beat, req.source, {slot, **publication, applied}, stopping);
-    if (!source) return std::move(source).error();
-    auto& src = **source;
-    attemptConnected = true;
-    // Until the server reports more: received and confirmed are where the stream starts.
-    im.update([&](SyncProgress& s) {
-      s.receivedPosition = applied.text();
-      s.confirmedPosition = src.confirmed().text();
+      // Until the server reports more: received and confirmed are where the stream starts.
+      s.receivedPosition = src.describe(applied);
+      s.confirmedPosition = src.describe(src.confirmed());
     });
     if (lostBefore) im.update([](SyncProgress& s) { ++s.reconnects; });
 
     if (!startEnd.valid()) {
-      if (auto lsn = (*beat)->query("SELECT pg_current_wal_lsn()::text AS l"); lsn) {
-        if (auto parsed = cdc::PgPosition::parse(lsn->row(0).str("l")); parsed) startEnd = *parsed;
-      }
+      if (auto end = session.logEnd(); end) startEnd = *end;
     }
     auto emitHeartbeat = [&]() -> core::Status {
       if (!heartbeats) return {};
       const std::int64_t n = ++heartbeatSeq;
-      auto r = (*beat)->query(
-          "SELECT pg_logical_emit_message(true, $1, $2)::text AS l, pg_current_wal_lsn()::text AS w",
-          {kHeartbeatPrefix, beatTag + std::to_string(n)});
-      if (!r) {
-        if (r.error().breaksConnection()) return std::move(r).error().context("source (heartbeat)");
-        core::log(core::LogLevel::Warning, "sync: heartbeats off (" + r.error().oneLine() +
-                                               "): lag is measured from commit times only. Grant EXECUTE on "
-                                               "pg_logical_emit_message to the source user to measure it exactly.");
+      auto w = session.heartbeat(beatTag + std::to_string(n));
+      if (!w) {
+        if (w.error().breaksConnection()) return std::move(w).error().context("source (heartbeat)");
+        core::log(core::LogLevel::Warning, "sync: heartbeats off (" + w.error().oneLine() +
+                                               "): lag is measured from commit times only. " + w.error().hint());
         heartbeats = false;
         return {};
       }
       emitted[n] = Clock::now();
       if (opt.untilCaughtUp && !caughtUpBeat) caughtUpBeat = n;
-      if (auto w = cdc::PgPosition::parse(r->row(0).str("w")); w) {
-        im.update([&](SyncProgress& s) {
-          s.bytesBehind = static_cast<std::int64_t>(w->lsn > applied.lsn ? w->lsn - applied.lsn : 0);
-        });
-      }
+      im.update([&](SyncProgress& s) { s.bytesBehind = bytesBetween(applied, *w); });
       return {};
     };
 
@@ -355,15 +331,17 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     bool groupOpen = false;  // a target transaction is open
     bool inTx = false;       // between a source Begin and its Commit
     bool skipping = false;   // the source transaction is already applied
-    cdc::PgPosition txCommit;  // the commit position of the source transaction in flight
+    cdc::LogPosition txCommit;  // the commit position of the source transaction in flight
+    std::string txGtid;         // MariaDB: its GTID
     int groupTx = 0;
     std::size_t queued = 0;
     Clock::time_point groupStart;
     std::vector<std::int64_t> groupBeats;        // heartbeats inside the open group
     std::vector<std::int64_t> groupCommitTimes;  // source commit times of its transactions
     GroupCounts group;  // what the open group applied
-    cdc::PgPosition groupEnd;
-    std::deque<std::pair<std::uint64_t, cdc::PgPosition>> notDurable;  // commit token → source position
+    cdc::LogPosition groupEnd;
+    std::string groupEndText;  // what the target stores for it
+    std::deque<std::pair<std::uint64_t, cdc::LogPosition>> notDurable;  // commit token → source position
     Clock::time_point lastBeat{};
     Clock::time_point lastConfirm = Clock::now();
     // Running to a verification's position: the first transaction past it, read
@@ -376,7 +354,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
                                              " s: closing the connections to reconnect");
       tgt.abortIo();
       src.abortIo();
-      (*beat)->shutdownSocket();
+      session.shutdownSocket();
     });
     Clock::time_point lastProgressApplied = Clock::now();
     // --max-rate: rows applied since rateStart.
@@ -387,7 +365,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     auto handleDivergences = [&](std::vector<cdc::Divergence> found) -> core::Status {
       for (const auto& d : found) {
         const std::string text = d.table + " key " + d.key + ": " + d.what + " (source transaction before " +
-                                 src.serverEnd().text() + ")";
+                                 src.describe(src.serverEnd()) + ")";
         if (opt.onConflict == OnConflict::Stop) {
           im.stopReason = StopReason::Divergence;
           (void)tgt.rollback();
@@ -414,12 +392,13 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     auto commitGroup = [&]() -> core::Status {
       if (!groupOpen) return {};
       FERRY_TRY(flush());
-      auto token = tgt.commit({groupEnd.text(), totalTx + groupTx, totalRows + group.rows});
+      auto token = tgt.commit({groupEndText, totalTx + groupTx, totalRows + group.rows});
       if (!token) return std::move(token).error();
       totalTx += groupTx;
       totalRows += group.rows;
       groupOpen = false;
       applied = groupEnd;
+      appliedText = groupEndText;
       if (preciseUntil && !(groupEnd < *preciseUntil)) {
         preciseUntil.reset();
         tgt.setBulkInserts(true);
@@ -437,8 +416,8 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       }
       for (auto t : groupCommitTimes) addLagSample(im.commitLag, static_cast<double>(nowUs - t) / 1000.0);
       auto& s = im.p;
-      s.appliedPosition = applied.text();
-      s.receivedPosition = std::max(src.serverEnd(), applied).text();
+      s.appliedPosition = appliedText;
+      s.receivedPosition = src.describe(std::max(src.serverEnd(), applied));
       s.transactionsApplied = totalTx;
       s.rowsApplied = totalRows;
       group.addTo(s);
@@ -455,7 +434,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       if (!notDurable.empty() && !groupOpen) {
         auto durable = tgt.durable();
         if (!durable) return std::move(durable).error();
-        cdc::PgPosition upTo;
+        cdc::LogPosition upTo;
         while (!notDurable.empty() && notDurable.front().first <= *durable) {
           upTo = notDurable.front().second;
           notDurable.pop_front();
@@ -468,8 +447,8 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         FERRY_TRY(src.confirm(src.serverEnd()));
       }
       im.update([&](SyncProgress& s) {
-        s.confirmedPosition = src.confirmed().text();
-        s.receivedPosition = std::max(src.serverEnd(), applied).text();
+        s.confirmedPosition = src.describe(src.confirmed());
+        s.receivedPosition = src.describe(std::max(src.serverEnd(), applied));
       });
       return {};
     };
@@ -515,6 +494,72 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       return e;
     };
 
+    // MariaDB: a schema change as the binlog carries it (cdc/ddl_statement.h),
+    // at its place in the stream. A column added shows in the next TABLE_MAP
+    // (RowMapper::relation); a retyped one makes the mapping be made again
+    // (once per statement) and the target reconciled, as for PostgreSQL.
+    auto onDdl = [&](const cdc::ChangeEvent& e) -> core::Status {
+      const auto d = cdc::parseDdl(e.content, e.prefix);
+      std::vector<std::string> ours;
+      for (const auto& t : d.tables) {
+        if (copied.contains(t)) ours.push_back(t);
+      }
+      if (opt.passDdl.contains(txGtid)) {
+        core::log(core::LogLevel::Info, "sync: past the schema change at GTID " + txGtid + " (--pass-ddl): " + shortSql(e.content));
+        return {};
+      }
+      auto stopAt = [&](const std::string& why) -> core::Status {
+        im.stopReason = StopReason::SchemaChange;
+        return Error(ErrorKind::Unsupported,
+                     "schema change on the source at GTID " + txGtid + " (" + why + "): " + shortSql(e.content),
+                     "Nothing from it on was applied. Make the target match by hand (the same change on the target's "
+                     "table), then run ferry sync --pass-ddl " + txGtid + " to go on past it.");
+      };
+      using DK = cdc::DdlStatement::Kind;
+      if (!d.understood) return stopAt("a statement Ferry cannot read");
+      if (ours.empty()) return {};
+      if (d.kind == DK::RenameTable || d.kind == DK::DropTable) {
+        return stopAt(std::string(d.kind == DK::RenameTable ? "renames" : "drops") + " migrated table " + core::join(ours, ", ") +
+                      ", which the stream does not follow yet");
+      }
+      if (d.kind == DK::Truncate) {
+        const auto* t = mapper.targetOf(ours.front());
+        if (!t) return {};
+        if (opt.truncate == TruncatePolicy::Stop) {
+          im.stopReason = StopReason::SchemaChange;
+          return Error(ErrorKind::Unsupported, "TRUNCATE of " + ours.front() + " on the source (--truncate stop)",
+                       "Nothing of it was applied. Empty the table on the target yourself or run with --truncate "
+                       "apply, then run ferry sync again.");
+        }
+        if (const auto from = tableFrom.find(t->label); from != tableFrom.end() && txCommit < from->second) return {};
+        FERRY_TRY(flush());
+        FERRY_TRY(tgt.truncate({t}, true));
+        im.update([](SyncProgress& s) { ++s.truncates; });
+        return {};
+      }
+      if (d.kind != DK::AlterTable) return {};
+      if (d.renamesTable) return stopAt("renames migrated table " + ours.front() + ", which the stream does not follow yet");
+      bool retyped = d.convertsCharset;
+      for (const auto& c : d.columns) {
+        using Op = cdc::DdlStatement::Column::Op;
+        if (c.op == Op::Rename || (c.op == Op::Change && c.name != c.newName)) {
+          return stopAt("renames column " + ours.front() + "." + c.name + " to " + c.newName);
+        }
+        if (c.op == Op::Modify || c.op == Op::Change) retyped = true;
+        if (c.op == Op::Drop) {
+          core::log(core::LogLevel::Info, "sync: " + ours.front() + "." + c.name +
+                                              " dropped on the source: the target keeps the column, and changes from "
+                                              "here on do not write it");
+        }
+      }
+      if (!retyped) return {};
+      const std::string key = "ddl:" + txGtid;
+      if (schemaRefreshed.contains(key)) return {};
+      schemaRefreshed.insert(key);
+      refreshSchema = true;
+      return Error(ErrorKind::Unsupported, "schema change on the source: " + shortSql(e.content));
+    };
+
     while (true) {
       watchdog.tick();
       const auto now = Clock::now();
@@ -532,12 +577,12 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         const bool behind = src.serverEnd() > applied && !inTx;
         const auto quiet = std::chrono::duration_cast<std::chrono::seconds>(now - lastProgressApplied).count();
         const bool stalled = behind && !isPaused() && quiet >= opt.stallAfterSeconds &&
-                             src.serverEnd().lsn > applied.lsn + 1024 * 1024;
+                             bytesBetween(applied, src.serverEnd()) > 1024 * 1024;
         if (isPaused() || im.hold.blocking()) lastProgressApplied = now;
         im.update([&](SyncProgress& s) {
           s.stalled = stalled;
-          s.stallReason = stalled ? "the source's WAL moved to " + src.serverEnd().text() +
-                                        " while the target's position stayed at " + applied.text() + " for " +
+          s.stallReason = stalled ? "the source's log moved to " + src.describe(src.serverEnd()) +
+                                        " while the target's position stayed at " + src.describe(applied) + " for " +
                                         std::to_string(quiet) + " s"
                                   : "";
         });
@@ -550,7 +595,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         // sees it is past it even when the application writes nothing.
         if (heartbeats) {
           lastBeat = {};
-        } else if (auto m = (*beat)->exec("SELECT pg_logical_emit_message(true, 'ferry_mark', '')"); !m) {
+        } else if (auto m = session.mark(); !m) {
           if (m.error().breaksConnection()) return failed(std::move(m).error().context("source"));
         }
       }
@@ -603,17 +648,19 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           }
           inTx = true;
           txCommit = e.commitLsn;
+          txGtid = e.gtid ? e.gtid->text() : std::string();
           im.update([](SyncProgress& s) { ++s.transactionsReceived; });
           // At or below the target's stored position: applied before a restart.
-          skipping = e.commitLsn < applied;
+          skipping = src.alreadyApplied(e, applied);
           if (skipping) {
             im.update([](SyncProgress& s) { ++s.skippedTransactions; });
             break;
           }
           if (!firstRecorded) {
-            FERRY_TRY(st.saveSetting("stream_first_position", e.commitLsn.text()));
+            const std::string first = e.gtid ? e.gtid->text() + " " + src.describe(e.commitLsn) : e.commitLsn.text();
+            FERRY_TRY(st.saveSetting("stream_first_position", first));
             firstRecorded = true;
-            im.update([&](SyncProgress& s) { s.firstStreamed = e.commitLsn.text(); });
+            im.update([&](SyncProgress& s) { s.firstStreamed = first; });
           }
           if (!groupOpen) {
             if (auto b = tgt.begin(); !b) return failed(std::move(b).error());
@@ -630,6 +677,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           }
           ++groupTx;
           groupEnd = e.endLsn;
+          groupEndText = e.resumeText.empty() ? e.endLsn.text() : e.resumeText;
           if (groupTx >= opt.groupTransactions || Clock::now() - groupStart >= kGroupMaxAge || isPaused()) {
             if (auto c = commitGroup(); !c) return failed(std::move(c).error());
           }
@@ -656,7 +704,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
             break;
           }
           auto op = mapper.rowOp(e);
-          if (!op) return failed(std::move(op).error().context("at " + src.serverEnd().text()));
+          if (!op) return failed(std::move(op).error().context("at " + src.describe(src.serverEnd())));
           if (!*op) break;
           if (!tableFrom.empty()) {
             // A table a resumed copy read under a later snapshot already holds this change.
@@ -703,6 +751,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           }
           break;
         }
+        case cdc::ChangeEvent::Kind::Ddl:
+          if (skipping) break;
+          if (auto d = onDdl(e); !d) return failed(std::move(d).error());
+          break;
         case cdc::ChangeEvent::Kind::Message:
           if (e.prefix == kHeartbeatPrefix && core::startsWith(e.content, beatTag) && !skipping) {
             const auto n = std::stoll(e.content.substr(beatTag.size()));

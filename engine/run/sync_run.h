@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -34,6 +35,14 @@ struct SyncOptions {
   DdlPolicy ddl = DdlPolicy::Stop;
   TruncatePolicy truncate = TruncatePolicy::Apply;
   int heartbeatMs = 200;
+  /// MariaDB source: Ferry's server_id as a replica (0: one derived from the
+  /// run id, the same for every sync of the run). It must differ from every
+  /// server's and replica's id in the replication topology.
+  std::uint32_t serverId = 0;
+  /// MariaDB source: the GTIDs of schema changes the stream stopped at
+  /// (renames, drops, statements it cannot read) that the DBA has mirrored on
+  /// the target: the stream goes on past them.
+  std::set<std::string> passDdl;
   int stallAfterSeconds = 30;
   /// Source transactions grouped into one target transaction at most; the group
   /// also commits after 100 ms or when the stream is idle.

@@ -20,7 +20,7 @@
 #include "cdc/apply_target.h"
 #include "cdc/change_source.h"
 #include "connect/connection_spec.h"
-#include "connect/pg/pg_connection.h"
+#include "copy/chunk_copier.h"
 #include "copy/table_job.h"
 #include "core/result.h"
 #include "ddl/target_model.h"
@@ -84,21 +84,77 @@ private:
   }
 };
 
-/// The source's WAL position, then the column types of the tables `labels`
+/// The source's log position, then the column types of the tables `labels`
 /// ("schema.table") names: what RowMapper::relation() tells a type change by.
 /// A relation in a transaction that committed before the position is history.
+/// (MariaDB: the position only — a type change is seen at its ALTER in the
+/// binlog, not by comparing TABLE_MAP layouts with the catalog.)
 struct SourceTypesAt {
-  cdc::PgPosition lsn;
+  cdc::LogPosition lsn;
   cdc::RowMapper::SourceTypes types;
 };
 core::Result<SourceTypesAt> readSourceTypes(const connect::ConnectionSpec& source, const std::set<std::string>& labels);
 
-/// Checks the run's slot on `beat` (there, and not invalidated by the source)
-/// and opens the stream from it; a slot that a killed sync (or a cut link) left
-/// active is waited for, up to 10 s.
-core::Result<std::unique_ptr<cdc::ChangeSource>> openRunStream(connect::PgConnection& beat,
-                                                                 const connect::ConnectionSpec& source,
-                                                                 const cdc::PgSourceOptions& options,
-                                                                 const std::function<bool()>& stopping);
+/// Where a run's stream starts, from its run state (sync_start.cpp): its copy
+/// finished under a snapshot the stream can start at.
+struct StreamStart {
+  std::string runId;
+  cdc::LogPosition snapshot;  ///< the copy's consistent point
+  std::string slot;           ///< PostgreSQL: the slot and publication the copy kept
+  std::string publication;
+  cdc::GtidPosition gtid;     ///< MariaDB: the snapshot's GTID position
+  /// A resumed copy: each table's own snapshot position (its changes before it are in the copy).
+  std::map<std::string, cdc::LogPosition> tableFrom;
+  copy::MarksTable marks;
+};
+core::Result<StreamStart> loadStreamStart(state::RunStateStore& st, const std::string& statePath,
+                                          model::Engine sourceEngine);
+
+/// The sync's ordinary session on the source, beside the stream: heartbeats,
+/// marks and the source's log end. PostgreSQL: pg_logical_emit_message.
+/// MariaDB: a row of ferry_heartbeat.beat per heartbeat (created on first use).
+class SourceSession {
+public:
+  virtual ~SourceSession() = default;
+  /// Writes a heartbeat the stream hands back as a Message (prefix
+  /// cdc::kHeartbeatPrefix, `content`), committed at once; returns the source's
+  /// log end after it. An error that does not break the connection means
+  /// heartbeats cannot be written here (its hint says which privilege).
+  virtual core::Result<cdc::LogPosition> heartbeat(const std::string& content) = 0;
+  /// A transaction of its own, so the stream passes the current position.
+  virtual core::Status mark() = 0;
+  virtual core::Result<cdc::LogPosition> logEnd() = 0;
+  /// From another thread: make a blocked call fail (PostgreSQL; a MariaDB
+  /// session has read and write timeouts instead).
+  virtual void shutdownSocket() = 0;
+};
+
+struct RunSourceOptions {
+  std::string runId;
+  int ioTimeoutSeconds = 60;
+  /// PostgreSQL: the run's slot and publication, from `pg.start`.
+  cdc::PgSourceOptions pg;
+  /// MariaDB: Ferry's server_id, the GTID position applied, the tables streamed.
+  std::uint32_t serverId = 0;
+  cdc::GtidPosition gtidStart;
+  std::set<std::string> tables;
+};
+
+struct RunSource {
+  std::unique_ptr<SourceSession> session;
+  std::unique_ptr<cdc::ChangeSource> stream;
+};
+
+/// Opens the session, then the stream. PostgreSQL: the run's slot is checked
+/// (there, and not invalidated) and a slot a killed sync (or a cut link) left
+/// active is waited for, up to 10 s. MariaDB: the binlog from the GTID
+/// position, with the catalog's print forms of the streamed tables' columns.
+core::Result<RunSource> openRunSource(const connect::ConnectionSpec& source, const RunSourceOptions& options,
+                                      const std::function<bool()>& stopping);
+
+/// The server_id a run's stream reads the binlog with, unless one is given:
+/// the same for every sync of the run (a killed sync's dump thread is replaced,
+/// not doubled), in a range no server configuration is likely to use.
+std::uint32_t defaultServerId(const std::string& runId);
 
 }  // namespace ferry::run

@@ -2,12 +2,46 @@
 
 #include <charconv>
 
+#include "connect/pg/pg_replication.h"
 #include "core/text.h"
 
 namespace ferry::cdc {
 
 using core::Error;
 using core::ErrorKind;
+
+std::string LogPosition::text() const {
+  if (!binlog) return connect::formatLsn(lsn);
+  std::string n = std::to_string(fileNumber());
+  if (n.size() < 6) n.insert(0, 6 - n.size(), '0');
+  return n + ":" + std::to_string(offset());
+}
+
+core::Result<LogPosition> LogPosition::parse(std::string_view whole) {
+  const std::string trimmed = core::trim(whole);
+  std::string_view text = trimmed;
+  if (const auto space = text.rfind(' '); space != std::string_view::npos) text = text.substr(space + 1);
+  if (text.find('/') != std::string_view::npos) {
+    auto lsn = connect::parseLsn(text);
+    if (!lsn) return std::move(lsn).error();
+    return LogPosition{*lsn};
+  }
+  const auto colon = text.rfind(':');
+  const auto bad = [&] {
+    return Error(ErrorKind::Usage, "not a log position: '" + std::string(text) + "'",
+                 "A PostgreSQL LSN looks like 16/B374D848, a binlog position like mariadb-bin.000003:1234.");
+  };
+  if (colon == std::string_view::npos) return bad();
+  std::string_view file = text.substr(0, colon);
+  if (const auto dot = file.rfind('.'); dot != std::string_view::npos) file = file.substr(dot + 1);
+  std::uint32_t number = 0, offset = 0;
+  const auto off = text.substr(colon + 1);
+  if (file.empty() || std::from_chars(file.data(), file.data() + file.size(), number).ptr != file.data() + file.size() ||
+      off.empty() || std::from_chars(off.data(), off.data() + off.size(), offset).ptr != off.data() + off.size()) {
+    return bad();
+  }
+  return LogPosition::binlogAt(number, offset);
+}
 
 std::string Gtid::text() const {
   return std::to_string(domain) + "-" + std::to_string(serverId) + "-" + std::to_string(seq);

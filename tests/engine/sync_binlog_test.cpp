@@ -1,0 +1,292 @@
+// The change stream from a MariaDB source (issue "Change capture, part 2")
+// against the sandbox: a MariaDB database copied with its binlog position kept,
+// then written to — inserts, updates (a key change, a 1 MB value), deletes whose
+// ON DELETE CASCADE InnoDB does not log, a trigger whose rows it does log, a
+// keyless table with duplicate rows, a multi-table transaction — and `sync
+// --until caught-up` makes the target identical, on both target engines;
+// restarts apply nothing twice; schema changes come from the binlog at their
+// place in it; compressed binlogs and rotations are followed; SIGKILLs under a
+// writer lose nothing.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "connect/mysql/mysql_connection.h"
+#include "core/text.h"
+#include "run/copy_run.h"
+#include "run/sync_run.h"
+#include "run/verify_run.h"
+#include "support/test_support.h"
+
+namespace ferry {
+namespace {
+
+constexpr const char* kSrc = "ferry_t_bsync_src";
+constexpr const char* kDst = "ferry_t_bsync_dst";  // a PostgreSQL database, or a MariaDB one on the source's server
+
+std::string my(const std::string& sql) { return core::trim(test::mariadb(kSrc, sql)); }
+
+connect::ConnectionSpec targetOf(bool pg) { return pg ? test::pgSpec(kDst) : test::mysqlSpec(kDst); }
+std::string targetUrlOf(bool pg) { return pg ? test::pgUrl(kDst) : test::mysqlUrl(kDst); }
+
+/// The same query on the target: PostgreSQL holds the tables in schema kSrc.
+std::string onTarget(bool pg, const std::string& sqlOnTable) {
+  if (pg) return core::trim(test::psql(kDst, "SET search_path = " + std::string(kSrc) + "; " + sqlOnTable));
+  return core::trim(test::mariadb(kDst, sqlOnTable));
+}
+
+/// Transactions on the MariaDB source, one after another, each built by
+/// `transaction(i)` (statements run between START TRANSACTION and COMMIT); a lost
+/// connection is reopened (a server restart is part of some tests).
+class MariaDbWriter {
+public:
+  explicit MariaDbWriter(std::function<std::vector<std::string>(std::int64_t)> transaction, int pauseMs = 0) {
+    m_thread = std::jthread([this, transaction = std::move(transaction), pauseMs](std::stop_token stop) {
+      std::unique_ptr<connect::MySqlConnection> c;
+      for (std::int64_t i = 1; !stop.stop_requested();) {
+        if (!c) {
+          auto opened = connect::MySqlConnection::open(test::mysqlSpec(kSrc));
+          if (!opened) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+          }
+          c = std::move(*opened);
+        }
+        bool ok = c->exec("START TRANSACTION").ok();
+        for (const auto& stmt : transaction(i)) ok = ok && c->exec(stmt).ok();
+        auto committed = ok ? c->exec("COMMIT") : core::Status(core::Error(core::ErrorKind::ConnectionLost, "failed"));
+        if (committed.ok()) {
+          ++m_acknowledged;
+          ++i;
+        } else {
+          c.reset();  // rolled back with its connection; the same i again
+        }
+        if (pauseMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pauseMs));
+      }
+    });
+  }
+  void stop() {
+    if (!m_thread.joinable()) return;
+    m_thread.request_stop();
+    m_thread.join();
+  }
+  std::int64_t acknowledged() const { return m_acknowledged.load(); }
+  void waitFor(std::int64_t n) const {
+    while (m_acknowledged < n) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+private:
+  std::atomic<std::int64_t> m_acknowledged{0};
+  std::jthread m_thread;
+};
+
+class BinlogSync : public ::testing::Test {
+public:
+  void SetUp() override {
+    test::recreateMySqlDatabase(kSrc);
+    my(R"SQL(
+      CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, score DECIMAL(10,2), at DATETIME(6),
+                           doc JSON, data VARBINARY(64), u UUID, flags BIT(3), e ENUM('a','b','c'), big MEDIUMTEXT,
+                           small SMALLINT, f FLOAT);
+      CREATE TABLE child (id BIGINT PRIMARY KEY, parent_id INT NOT NULL, note TEXT,
+                          FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE ON UPDATE CASCADE);
+      CREATE TABLE audit (id BIGINT AUTO_INCREMENT PRIMARY KEY, parent_id INT, what VARCHAR(10));
+      CREATE TRIGGER parent_ai AFTER INSERT ON parent FOR EACH ROW INSERT INTO audit (parent_id, what) VALUES (NEW.id, 'INSERT');
+      CREATE TRIGGER parent_au AFTER UPDATE ON parent FOR EACH ROW INSERT INTO audit (parent_id, what) VALUES (NEW.id, 'UPDATE');
+      CREATE TABLE keyless (a INT, b VARCHAR(10));
+      CREATE TABLE counter (id INT PRIMARY KEY, n BIGINT NOT NULL);
+      INSERT INTO counter VALUES (1, 0);
+      INSERT INTO parent SELECT seq, CONCAT('p', seq), seq * 1.5, TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq HOUR,
+                                JSON_OBJECT('k', seq), UNHEX(MD5(seq)), NULL, seq % 8, ELT(1 + seq % 3, 'a', 'b', 'c'),
+                                NULL, -seq, seq / 3 FROM seq_1_to_2000;
+      INSERT INTO child SELECT seq, 1 + seq % 2000, CONCAT('c', seq) FROM seq_1_to_4000;
+      INSERT INTO keyless VALUES (1, 'x'), (1, 'x'), (2, 'y');
+    )SQL");
+  }
+
+  static void recreateTarget(bool pg) {
+    if (pg) {
+      test::recreatePgDatabase(kDst);
+    } else {
+      test::recreateMySqlDatabase(kDst);
+    }
+  }
+
+  static core::Result<run::CopySummary> copyKeepingPosition(bool pg, const std::string& state) {
+    run::CopyRequest req;
+    req.source = test::mysqlSpec(kSrc);
+    req.target = targetOf(pg);
+    req.options.statePath = state;
+    req.options.jobs = 2;
+    req.options.keepSlot = true;
+    run::CopyRun copy(req);
+    return copy.run({});
+  }
+
+  static core::Result<run::SyncSummary> syncUntilCaughtUp(bool pg, const std::string& state,
+                                                          const std::function<void(run::SyncOptions&)>& adjust = {},
+                                                          run::SyncRun::StopReason* reason = nullptr) {
+    run::SyncRequest req;
+    req.source = test::mysqlSpec(kSrc);
+    req.target = targetOf(pg);
+    req.options.statePath = state;
+    req.options.untilCaughtUp = true;
+    req.options.heartbeatMs = 50;
+    if (adjust) adjust(req.options);
+    run::SyncRun sync(req);
+    auto r = sync.run({});
+    if (reason) *reason = sync.stopReason();
+    return r;
+  }
+
+  /// `ferry verify` of the source against the target: "" when identical.
+  static std::string differences(bool pg) {
+    run::VerifyRequest req;
+    req.source = test::mysqlSpec(kSrc);
+    req.target = targetOf(pg);
+    req.options.jobs = 2;
+    run::VerifyRun verify(req);
+    auto report = verify.run({});
+    if (!report) return "verify failed: " + report.error().oneLine();
+    std::string out;
+    for (const auto& t : report->tables) {
+      if (!t.differences.empty() || !t.error.empty() || t.status != verify::TableStatus::Ok) {
+        out += t.table + " (" + std::to_string(t.differences.size()) + " differences " + t.error + ") ";
+      }
+    }
+    return out;
+  }
+
+  /// Writes of every kind after the snapshot.
+  static void writeAfterSnapshot() {
+    my(R"SQL(
+      INSERT INTO parent (id, name, score, at, doc, data, u, flags, e, small, f)
+        SELECT seq, CONCAT('new', seq), -seq, '2025-06-01 12:34:56.789012', '{"n": [1, 2]}', X'00FF', UUID(), 5, 'c',
+               32767, 1.5e-7 FROM seq_2001_to_3500;
+      UPDATE parent SET big = REPEAT('x', 1048576) WHERE id = 7;
+      UPDATE parent SET name = 'renamed' WHERE id = 7;
+      UPDATE parent SET id = 9009 WHERE id = 9;
+      DELETE FROM parent WHERE id BETWEEN 100 AND 120;
+      START TRANSACTION;
+        INSERT INTO parent (id, name) VALUES (5000, 'tx');
+        INSERT INTO child VALUES (90000, 5000, 'in tx');
+        UPDATE child SET note = NULL WHERE id = 1;
+      COMMIT;
+      DELETE FROM keyless WHERE a = 1 LIMIT 1;
+      UPDATE keyless SET b = 'z' WHERE a = 2;
+      UPDATE parent SET score = score + 1 WHERE id BETWEEN 1 AND 300;
+    )SQL");
+  }
+};
+
+void catchesUpExactlyOnce(bool pg, const std::string& name) {
+  BinlogSync::recreateTarget(pg);
+  const std::string state = test::freshStatePath("ferry-bsync-" + name);
+  auto copied = BinlogSync::copyKeepingPosition(pg, state);
+  ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
+  BinlogSync::writeAfterSnapshot();
+  auto synced = BinlogSync::syncUntilCaughtUp(pg, state);
+  ASSERT_TRUE(synced.ok()) << synced.error().oneLine() << "\n" << synced.error().statement();
+  const auto& p = synced->final;
+  EXPECT_EQ(p.phase, "caught-up");
+  EXPECT_EQ(BinlogSync::differences(pg), "");
+  // The cascades InnoDB ran on the source (not in the binlog) ran on the target;
+  // the trigger's rows (in the binlog) were applied once, not made again.
+  EXPECT_EQ(onTarget(pg, "SELECT count(*) FROM child WHERE parent_id BETWEEN 100 AND 120"), "0");
+  EXPECT_EQ(onTarget(pg, "SELECT count(*) FROM child WHERE parent_id = 9009"), my("SELECT count(*) FROM child WHERE parent_id = 9009"));
+  EXPECT_EQ(onTarget(pg, "SELECT count(*) FROM audit"), my("SELECT count(*) FROM audit"));
+  EXPECT_EQ(onTarget(pg, "SELECT count(*) FROM keyless"), "2") << "one DELETE … LIMIT 1 removed one of two equal rows";
+  EXPECT_EQ(onTarget(pg, "SELECT length(big) FROM parent WHERE id = 7"), "1048576");
+  // The trigger's rows since the copy (2,000 came with the initial parents).
+  const std::int64_t auditRows = std::stoll(my("SELECT count(*) - 2000 FROM audit"));
+  EXPECT_EQ(auditRows, 1500 + 1 + 3 + 278) << "inserts, the tx's parent, three single updates, 278 score updates";
+  EXPECT_EQ(p.inserts, 1500 + 2 + auditRows) << "parents, the tx's two rows, the trigger's";
+  EXPECT_EQ(p.rowsByTable.at(std::string(kSrc) + ".audit"), auditRows);
+  EXPECT_NE(p.appliedPosition.find("0-1-"), std::string::npos) << p.appliedPosition;
+  EXPECT_NE(p.appliedPosition.find("mariadb-bin."), std::string::npos) << p.appliedPosition;
+  EXPECT_GT(p.heartbeatLag.samples, 0) << "heartbeat rows on the source were timed on apply";
+
+  // Again, with nothing new: nothing applied twice.
+  auto again = BinlogSync::syncUntilCaughtUp(pg, state);
+  ASSERT_TRUE(again.ok()) << again.error().oneLine();
+  EXPECT_EQ(again->final.rowsApplied, p.rowsApplied) << "the stored totals, nothing more";
+  EXPECT_EQ(again->final.inserts + again->final.updates + again->final.deletes, 0);
+
+  // A restart in the middle of new writes: each applied exactly once.
+  my("UPDATE counter SET n = n + 1 WHERE id = 1; UPDATE counter SET n = n + 1 WHERE id = 1; "
+     "DELETE FROM parent WHERE id = 2000; UPDATE child SET parent_id = 1 WHERE id = 2");
+  auto third = BinlogSync::syncUntilCaughtUp(pg, state);
+  ASSERT_TRUE(third.ok()) << third.error().oneLine();
+  EXPECT_EQ(onTarget(pg, "SELECT n FROM counter"), "2");
+  EXPECT_EQ(BinlogSync::differences(pg), "");
+}
+
+TEST_F(BinlogSync, MariaDbToPostgresCatchesUpExactlyOnce) { catchesUpExactlyOnce(true, "pg"); }
+TEST_F(BinlogSync, MariaDbToMariaDbCatchesUpExactlyOnce) { catchesUpExactlyOnce(false, "my"); }
+
+/// A writer on the source from before the copy to the end; SIGKILL of `ferry
+/// sync` at `kills` random moments while it runs; then a sync to the end: the
+/// target identical, and the writer's counter — one increment per acknowledged
+/// transaction — equal on both sides (nothing lost, nothing applied twice).
+void killedSyncsLoseNothing(bool pg, const std::string& name, int kills) {
+  BinlogSync::recreateTarget(pg);
+  const std::string state = test::freshStatePath("ferry-bsync-kill-" + name);
+  MariaDbWriter writer([](std::int64_t i) {
+    const std::string n = std::to_string(i);
+    return std::vector<std::string>{
+        "UPDATE counter SET n = n + 1 WHERE id = 1",
+        "INSERT INTO child VALUES (" + std::to_string(100000 + i) + ", " + std::to_string(1 + i % 2000) + ", 'w')",
+        "UPDATE parent SET score = score + 1, at = NOW(6) WHERE id = " + std::to_string(1 + i % 2000),
+        "DELETE FROM child WHERE id = " + std::to_string(1 + i % 4000)};
+  });
+  writer.waitFor(20);
+  auto copied = BinlogSync::copyKeepingPosition(pg, state);
+  if (!copied.ok()) {
+    writer.stop();
+    FAIL() << copied.error().oneLine();
+  }
+  const auto duringCopy = writer.acknowledged();
+  std::mt19937 rng(20261205);
+  std::uniform_int_distribution<int> after(150, 900);
+  const std::string cmd = std::string(FERRY_BINARY) + " sync --state " + state + " --source '" +
+                          test::mysqlUrl(kSrc) + "' --target '" + targetUrlOf(pg) + "'";
+  int killedWhileStreaming = 0;
+  for (int k = 0; k < kills; ++k) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      execl("/bin/sh", "sh", "-c", ("exec " + cmd + " >/dev/null 2>&1").c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(after(rng)));
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == 0) ++killedWhileStreaming;
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  writer.stop();
+  EXPECT_GE(killedWhileStreaming, kills / 2) << "most kills must land while the sync runs";
+  auto synced = BinlogSync::syncUntilCaughtUp(pg, state);
+  ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
+  std::printf("[ info ] %d of %d kills while streaming, %lld writer transactions acknowledged (%lld during the copy); "
+              "final sync applied %lld transactions in all\n",
+              killedWhileStreaming, kills, static_cast<long long>(writer.acknowledged()),
+              static_cast<long long>(duringCopy), static_cast<long long>(synced->final.transactionsApplied));
+  EXPECT_GT(writer.acknowledged(), 100);
+  EXPECT_EQ(my("SELECT n FROM counter"), std::to_string(writer.acknowledged()));
+  EXPECT_EQ(onTarget(pg, "SELECT n FROM counter"), std::to_string(writer.acknowledged()))
+      << "each acknowledged increment applied exactly once";
+  EXPECT_EQ(BinlogSync::differences(pg), "");
+}
+
+TEST_F(BinlogSync, KilledSyncsUnderAWriterLoseNothingAndApplyNothingTwicePostgres) { killedSyncsLoseNothing(true, "pg", 20); }
+TEST_F(BinlogSync, KilledSyncsUnderAWriterLoseNothingAndApplyNothingTwiceMariaDb) { killedSyncsLoseNothing(false, "my", 20); }
+
+}  // namespace
+}  // namespace ferry
