@@ -141,7 +141,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   // has every column the source has now: a missing one is added (--ddl
   // auto-additive, nullable only) or the sync stops proposing the statement.
   cdc::LogPosition mappedAt;  // the source's position when the mapping's catalog was read
-  auto buildMapper = [&]() -> core::Status {
+  auto buildMapper = [&](bool reconcile) -> core::Status {
     auto types = readSourceTypes(req.source, copied);
     if (!types) return std::move(types).error();
     AssessRequest areq;
@@ -160,13 +160,17 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     for (auto& j : *jobs) {
       if (copied.contains(j.label())) streamed.push_back(std::move(j));
     }
-    FERRY_TRY(reconcileTargetColumns(req.target, streamed, assessed->assessment.target, opt.ddl, st, im.stopReason));
+    if (reconcile) {
+      FERRY_TRY(reconcileTargetColumns(req.target, streamed, assessed->assessment.target, opt.ddl, st, im.stopReason));
+    }
     mapperHolder = std::make_unique<cdc::RowMapper>(std::move(streamed));
     mapperHolder->setSourceTypes(std::move(types->types));
     mappedAt = types->lsn;
     return {};
   };
-  FERRY_TRY(buildMapper());
+  // A binlog source's schema changes are met in the stream, at their place
+  // (the catalog may be further ahead): the target is reconciled then.
+  FERRY_TRY(buildMapper(!binlogSource));
 
   // What outlives a lost connection: heartbeats already emitted (they are still
   // in the source's WAL and come again), the caught-up goal, the divergences logged.
@@ -260,26 +264,13 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     FERRY_TRY(tgt.prepare(marks, runId));
     auto stored = tgt.storedPosition();
     if (!stored) return std::move(stored).error();
-    cdc::LogPosition applied = snapshotLsn;
-    cdc::GtidPosition gtidApplied = start->gtid;  // MariaDB: the stream starts after it
-    std::string appliedText = applied.text();
-    std::int64_t totalTx = 0;
-    std::int64_t totalRows = 0;
-    if (*stored) {
-      auto p = cdc::LogPosition::parse((*stored)->position);
-      if (!p) return std::move(p).error();
-      applied = *p;
-      appliedText = (*stored)->position;
-      if (binlogSource) {
-        // "<GTID position> <binlog file>:<offset>"
-        const std::string& text = (*stored)->position;
-        auto g = cdc::GtidPosition::parse(core::trim(text.substr(0, text.rfind(' ') == std::string::npos ? 0 : text.rfind(' '))));
-        if (!g) return std::move(g).error().context("the target's stored position");
-        gtidApplied = *g;
-      }
-      totalTx = (*stored)->transactions;
-      totalRows = (*stored)->rows;
-    }
+    auto resume = resumePointOf(*start, *stored, binlogSource);
+    if (!resume) return std::move(resume).error();
+    cdc::LogPosition applied = resume->applied;
+    const cdc::GtidPosition gtidApplied = resume->gtid;
+    std::string appliedText = resume->text;
+    std::int64_t totalTx = resume->transactions;
+    std::int64_t totalRows = resume->rows;
 
     // 4. The source: the stream, and an ordinary session for heartbeats and log positions.
     RunSourceOptions so;
@@ -294,7 +285,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     auto& src = *source->stream;
     auto& session = *source->session;
     attemptConnected = true;
-    if (binlogSource && !*stored) appliedText = gtidApplied.text() + " " + src.describe(applied);
+    if (binlogSource && !*stored) appliedText = gtidApplied.text() + " " + src.describe(applied);  // the snapshot's
     im.update([&](SyncProgress& s) {
       s.snapshotPosition = binlogSource ? start->gtid.text() + " " + src.describe(snapshotLsn) : snapshotLsn.text();
       s.appliedPosition = appliedText;
@@ -335,6 +326,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     std::string txGtid;         // MariaDB: its GTID
     int groupTx = 0;
     std::size_t queued = 0;
+    std::int64_t txRows = 0;  // rows of the source transaction in flight given to the target
     Clock::time_point groupStart;
     std::vector<std::int64_t> groupBeats;        // heartbeats inside the open group
     std::vector<std::int64_t> groupCommitTimes;  // source commit times of its transactions
@@ -357,10 +349,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       session.shutdownSocket();
     });
     Clock::time_point lastProgressApplied = Clock::now();
-    // --max-rate: rows applied since rateStart.
-    Clock::time_point rateStart = Clock::now();
-    std::int64_t rateRows = 0;
-    std::int64_t rateLimit = 0;
+    RowRate rate;  // --max-rate
 
     auto handleDivergences = [&](std::vector<cdc::Divergence> found) -> core::Status {
       for (const auto& d : found) {
@@ -391,6 +380,13 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     };
     auto commitGroup = [&]() -> core::Status {
       if (!groupOpen) return {};
+      if (groupTx == 0) {
+        // Opened by a transaction still in flight that gave it nothing: nothing to store.
+        groupOpen = false;
+        groupCommitTimes.clear();
+        groupBeats.clear();
+        return tgt.rollback();
+      }
       FERRY_TRY(flush());
       auto token = tgt.commit({groupEndText, totalTx + groupTx, totalRows + group.rows});
       if (!token) return std::move(token).error();
@@ -454,21 +450,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     };
     // --max-rate: waits until the next row is due, keeping the source link alive.
     auto throttle = [&]() -> core::Status {
-      const std::int64_t limit = im.maxRate.load();
-      if (limit <= 0) return {};
-      auto now = Clock::now();
-      if (limit != rateLimit || now - rateStart > std::chrono::seconds(2)) {
-        rateLimit = limit;
-        rateStart = now;
-        rateRows = 0;
-      }
-      ++rateRows;
-      const auto due = rateStart + std::chrono::microseconds(rateRows * 1'000'000 / limit);
-      while (now < due && !stop.stop_requested()) {
+      const auto due = rate.due(im.maxRate.load());
+      for (auto now = Clock::now(); now < due && !stop.stop_requested(); now = Clock::now()) {
         std::this_thread::sleep_for(std::min<Clock::duration>(due - now, std::chrono::milliseconds(50)));
         FERRY_TRY(src.keepAlive());
         watchdog.tick();
-        now = Clock::now();
       }
       return {};
     };
@@ -495,69 +481,49 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     };
 
     // MariaDB: a schema change as the binlog carries it (cdc/ddl_statement.h),
-    // at its place in the stream. A column added shows in the next TABLE_MAP
-    // (RowMapper::relation); a retyped one makes the mapping be made again
-    // (once per statement) and the target reconciled, as for PostgreSQL.
+    // at its place in the stream (decideDdl, sync_schema.cpp).
     auto onDdl = [&](const cdc::ChangeEvent& e) -> core::Status {
-      const auto d = cdc::parseDdl(e.content, e.prefix);
-      std::vector<std::string> ours;
-      for (const auto& t : d.tables) {
-        if (copied.contains(t)) ours.push_back(t);
-      }
       if (opt.passDdl.contains(txGtid)) {
         core::log(core::LogLevel::Info, "sync: past the schema change at GTID " + txGtid + " (--pass-ddl): " + shortSql(e.content));
         return {};
       }
-      auto stopAt = [&](const std::string& why) -> core::Status {
-        im.stopReason = StopReason::SchemaChange;
-        return Error(ErrorKind::Unsupported,
-                     "schema change on the source at GTID " + txGtid + " (" + why + "): " + shortSql(e.content),
-                     "Nothing from it on was applied. Make the target match by hand (the same change on the target's "
-                     "table), then run ferry sync --pass-ddl " + txGtid + " to go on past it.");
-      };
-      using DK = cdc::DdlStatement::Kind;
-      if (!d.understood) return stopAt("a statement Ferry cannot read");
-      if (ours.empty()) return {};
-      if (d.kind == DK::RenameTable || d.kind == DK::DropTable) {
-        return stopAt(std::string(d.kind == DK::RenameTable ? "renames" : "drops") + " migrated table " + core::join(ours, ", ") +
-                      ", which the stream does not follow yet");
-      }
-      if (d.kind == DK::Truncate) {
-        const auto* t = mapper.targetOf(ours.front());
-        if (!t) return {};
-        if (opt.truncate == TruncatePolicy::Stop) {
+      const auto d = decideDdl(cdc::parseDdl(e.content, e.prefix), copied);
+      for (const auto& note : d.notes) core::log(core::LogLevel::Info, "sync: " + note);
+      switch (d.action) {
+        case DdlDecision::Action::Ignore: return {};
+        case DdlDecision::Action::Stop:
+          if (txRows == 0) FERRY_TRY(commitGroup());  // what came before it is applied
           im.stopReason = StopReason::SchemaChange;
-          return Error(ErrorKind::Unsupported, "TRUNCATE of " + ours.front() + " on the source (--truncate stop)",
-                       "Nothing of it was applied. Empty the table on the target yourself or run with --truncate "
-                       "apply, then run ferry sync again.");
+          return Error(ErrorKind::Unsupported,
+                       "schema change on the source at GTID " + txGtid + " (" + d.why + "): " + shortSql(e.content),
+                       "Nothing from it on was applied. Make the target match by hand (the same change on the "
+                       "target's table), then run ferry sync --pass-ddl " + txGtid + " to go on past it.");
+        case DdlDecision::Action::Truncate: {
+          const auto* t = mapper.targetOf(d.table);
+          if (!t) return {};
+          if (opt.truncate == TruncatePolicy::Stop) {
+            im.stopReason = StopReason::SchemaChange;
+            return Error(ErrorKind::Unsupported, "TRUNCATE of " + d.table + " on the source (--truncate stop)",
+                         "Nothing of it was applied. Empty the table on the target yourself or run with --truncate "
+                         "apply, then run ferry sync again.");
+          }
+          if (const auto from = tableFrom.find(t->label); from != tableFrom.end() && txCommit < from->second) return {};
+          FERRY_TRY(flush());
+          FERRY_TRY(tgt.truncate({t}, true));
+          im.update([](SyncProgress& s) { ++s.truncates; });
+          return {};
         }
-        if (const auto from = tableFrom.find(t->label); from != tableFrom.end() && txCommit < from->second) return {};
-        FERRY_TRY(flush());
-        FERRY_TRY(tgt.truncate({t}, true));
-        im.update([](SyncProgress& s) { ++s.truncates; });
-        return {};
+        case DdlDecision::Action::Remap: {
+          // Once per statement: the second time round the target was reconciled.
+          const std::string key = "ddl:" + txGtid;
+          if (schemaRefreshed.contains(key)) return {};
+          if (txRows == 0) FERRY_TRY(commitGroup());  // what came before it is applied
+          schemaRefreshed.insert(key);
+          refreshSchema = true;
+          return Error(ErrorKind::Unsupported, "schema change on the source: " + shortSql(e.content));
+        }
       }
-      if (d.kind != DK::AlterTable) return {};
-      if (d.renamesTable) return stopAt("renames migrated table " + ours.front() + ", which the stream does not follow yet");
-      bool retyped = d.convertsCharset;
-      for (const auto& c : d.columns) {
-        using Op = cdc::DdlStatement::Column::Op;
-        if (c.op == Op::Rename || (c.op == Op::Change && c.name != c.newName)) {
-          return stopAt("renames column " + ours.front() + "." + c.name + " to " + c.newName);
-        }
-        if (c.op == Op::Modify || c.op == Op::Change) retyped = true;
-        if (c.op == Op::Drop) {
-          core::log(core::LogLevel::Info, "sync: " + ours.front() + "." + c.name +
-                                              " dropped on the source: the target keeps the column, and changes from "
-                                              "here on do not write it");
-        }
-      }
-      if (!retyped) return {};
-      const std::string key = "ddl:" + txGtid;
-      if (schemaRefreshed.contains(key)) return {};
-      schemaRefreshed.insert(key);
-      refreshSchema = true;
-      return Error(ErrorKind::Unsupported, "schema change on the source: " + shortSql(e.content));
+      return {};
     };
 
     while (true) {
@@ -647,6 +613,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
             break;
           }
           inTx = true;
+          txRows = 0;
           txCommit = e.commitLsn;
           txGtid = e.gtid ? e.gtid->text() : std::string();
           im.update([](SyncProgress& s) { ++s.transactionsReceived; });
@@ -684,6 +651,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           break;
         case cdc::ChangeEvent::Kind::Relation:
           if (auto r = mapper.relation(*e.relation, !(txCommit < mappedAt)); !r) {
+            // What came before this transaction is applied (the open group holds no row of it yet).
+            if (txRows == 0) {
+              if (auto c = commitGroup(); !c) return failed(std::move(c).error());
+            }
             // A new or retyped column: the mapping is made again from the source's catalog
             // and the attempt starts over from the stored position (the open
             // group is rolled back; nothing of this transaction is applied).
@@ -716,6 +687,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           }
           if (auto t = throttle(); !t) return failed(std::move(t).error());
           if (auto a = tgt.apply(**op); !a) return failed(std::move(a).error());
+          ++txRows;
           group.add((*op)->kind, (*op)->table->label);
           if (++queued >= tgt.batchLimit()) {
             if (auto f = flush(); !f) return failed(std::move(f).error());
@@ -791,7 +763,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     }
     if (refreshSchema) {
       core::log(core::LogLevel::Info, "sync: " + e.oneLine() + " — mapping the source again");
-      if (auto b = buildMapper(); !b) {
+      if (auto b = buildMapper(true); !b) {
         im.setPhase("failed");
         saveProgress();
         return std::move(b).error();

@@ -276,4 +276,48 @@ core::Result<std::vector<std::string>> applySchemaDecision(const std::string& st
   return statements;
 }
 
+DdlDecision decideDdl(const cdc::DdlStatement& d, const std::set<std::string>& streamed) {
+  using DK = cdc::DdlStatement::Kind;
+  using Op = cdc::DdlStatement::Column::Op;
+  DdlDecision out;
+  const auto stop = [&](std::string why) {
+    out.action = DdlDecision::Action::Stop;
+    out.why = std::move(why);
+    return out;
+  };
+  if (!d.understood) return stop("a statement Ferry cannot read");
+  std::vector<std::string> ours;
+  for (const auto& t : d.tables) {
+    if (streamed.contains(t)) ours.push_back(t);
+  }
+  if (ours.empty()) return out;
+  switch (d.kind) {
+    case DK::RenameTable:
+      return stop("renames migrated table " + core::join(ours, ", ") + ", which the stream does not follow yet");
+    case DK::DropTable:
+      return stop("drops migrated table " + core::join(ours, ", ") + ", which the stream does not follow yet");
+    case DK::Truncate:
+      out.action = DdlDecision::Action::Truncate;
+      out.table = ours.front();
+      return out;
+    case DK::AlterTable: break;
+    default: return out;  // CREATE TABLE of a name already streamed (IF NOT EXISTS), …
+  }
+  const std::string& table = ours.front();
+  if (d.renamesTable) return stop("renames migrated table " + table + ", which the stream does not follow yet");
+  bool remap = d.convertsCharset;
+  for (const auto& c : d.columns) {
+    if (c.op == Op::Rename || (c.op == Op::Change && c.name != c.newName)) {
+      return stop("renames column " + table + "." + c.name + " to " + c.newName);
+    }
+    if (c.op == Op::Add || c.op == Op::Modify || c.op == Op::Change) remap = true;
+    if (c.op == Op::Drop) {
+      out.notes.push_back(table + "." + c.name + " dropped on the source: the target keeps the column, and changes "
+                                                  "from here on do not write it");
+    }
+  }
+  if (remap) out.action = DdlDecision::Action::Remap;
+  return out;
+}
+
 }  // namespace ferry::run

@@ -78,4 +78,26 @@ core::Result<StreamStart> loadStreamStart(state::RunStateStore& st, const std::s
   return out;
 }
 
+core::Result<ResumePoint> resumePointOf(const StreamStart& start, const std::optional<cdc::StoredPosition>& stored,
+                                        bool binlog) {
+  ResumePoint out;
+  out.applied = start.snapshot;
+  out.gtid = start.gtid;
+  out.text = start.snapshot.text();
+  if (!stored) return out;
+  auto p = cdc::LogPosition::parse(stored->position);
+  if (!p) return std::move(p).error().context("the target's stored position");
+  out.applied = *p;
+  out.text = stored->position;
+  out.transactions = stored->transactions;
+  out.rows = stored->rows;
+  if (binlog) {
+    const auto space = stored->position.rfind(' ');
+    auto g = cdc::GtidPosition::parse(space == std::string::npos ? std::string() : stored->position.substr(0, space));
+    if (!g) return std::move(g).error().context("the target's stored position");
+    out.gtid = *g;
+  }
+  return out;
+}
+
 }  // namespace ferry::run

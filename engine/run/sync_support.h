@@ -19,6 +19,7 @@
 #include "cdc/applier.h"
 #include "cdc/apply_target.h"
 #include "cdc/change_source.h"
+#include "cdc/ddl_statement.h"
 #include "connect/connection_spec.h"
 #include "copy/chunk_copier.h"
 #include "copy/table_job.h"
@@ -53,6 +54,22 @@ core::Result<bool> syncRunningOn(const state::RunStateStore& st);
 core::Status reconcileTargetColumns(const connect::ConnectionSpec& target, const std::vector<copy::TableJob>& jobs,
                                     const ddl::TargetModel& model, DdlPolicy policy, state::RunStateStore& st,
                                     std::atomic<SyncRun::StopReason>& reason);
+
+/// What the stream does at a MariaDB schema change, from the statement alone
+/// and the tables streamed ("schema.table"): a column added or retyped (and
+/// CONVERT TO CHARACTER SET) makes the mapping be made again from the catalog
+/// and the target reconciled (Remap); a rename or drop of a streamed table, a
+/// renamed column, or a statement Ferry cannot read stops the stream (the DBA
+/// mirrors it and passes it); TRUNCATE empties the target table; a dropped
+/// column is only noted (the target keeps it); the rest changes no column.
+struct DdlDecision {
+  enum class Action { Ignore, Stop, Remap, Truncate };
+  Action action = Action::Ignore;
+  std::string why;    ///< Stop: what the statement does
+  std::string table;  ///< Truncate: the streamed table
+  std::vector<std::string> notes;
+};
+DdlDecision decideDdl(const cdc::DdlStatement& d, const std::set<std::string>& streamed);
 
 /// The rows the open target transaction (a group of source transactions) applied,
 /// added to the progress when it commits.
@@ -109,6 +126,41 @@ struct StreamStart {
 };
 core::Result<StreamStart> loadStreamStart(state::RunStateStore& st, const std::string& statePath,
                                           model::Engine sourceEngine);
+
+/// Where an attempt resumes: the target's stored position (the text is
+/// "<GTID position> <binlog file>:<offset>" for a MariaDB source), or the
+/// copy's snapshot when nothing was applied yet.
+struct ResumePoint {
+  cdc::LogPosition applied;
+  cdc::GtidPosition gtid;  ///< MariaDB: the stream starts after it
+  std::string text;
+  std::int64_t transactions = 0;
+  std::int64_t rows = 0;
+};
+core::Result<ResumePoint> resumePointOf(const StreamStart& start, const std::optional<cdc::StoredPosition>& stored,
+                                        bool binlog);
+
+/// --max-rate: when the next row is due at `limit` rows per second (now when
+/// 0); the count starts over when the limit changes or every 2 s.
+class RowRate {
+public:
+  std::chrono::steady_clock::time_point due(std::int64_t limit) {
+    const auto now = std::chrono::steady_clock::now();
+    if (limit <= 0) return now;
+    if (limit != m_limit || now - m_start > std::chrono::seconds(2)) {
+      m_limit = limit;
+      m_start = now;
+      m_rows = 0;
+    }
+    ++m_rows;
+    return m_start + std::chrono::microseconds(m_rows * 1'000'000 / limit);
+  }
+
+private:
+  std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
+  std::int64_t m_rows = 0;
+  std::int64_t m_limit = 0;
+};
 
 /// The sync's ordinary session on the source, beside the stream: heartbeats,
 /// marks and the source's log end. PostgreSQL: pg_logical_emit_message.

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "run/copy_run.h"
 #include "run/sync_run.h"
 #include "run/verify_run.h"
+#include "support/tcp_proxy.h"
 #include "support/test_support.h"
 
 namespace ferry {
@@ -229,6 +231,155 @@ void catchesUpExactlyOnce(bool pg, const std::string& name) {
 
 TEST_F(BinlogSync, MariaDbToPostgresCatchesUpExactlyOnce) { catchesUpExactlyOnce(true, "pg"); }
 TEST_F(BinlogSync, MariaDbToMariaDbCatchesUpExactlyOnce) { catchesUpExactlyOnce(false, "my"); }
+
+/// The GTID a stop at a schema change names ("… at GTID 0-1-123 (…").
+std::string gtidIn(const std::string& message) {
+  const auto at = message.find("at GTID ");
+  if (at == std::string::npos) return {};
+  const auto from = at + 8;
+  return message.substr(from, message.find(' ', from) - from);
+}
+
+/// Schema changes as the binlog carries them, at their place in the stream: a
+/// column added (stop, proposal, decision), a column widened (stop; applied by
+/// --ddl auto-additive), a column renamed (stop naming the GTID; passed once the
+/// DBA mirrored it), a column dropped (the target keeps it), a TRUNCATE.
+void schemaChanges(bool pg, const std::string& name) {
+  BinlogSync::recreateTarget(pg);
+  const std::string state = test::freshStatePath("ferry-bsync-ddl-" + name);
+  ASSERT_TRUE(BinlogSync::copyKeepingPosition(pg, state).ok());
+  const auto stops = [&](const std::function<void(run::SyncOptions&)>& adjust, const std::string& expected) {
+    run::SyncRun::StopReason reason{};
+    auto r = BinlogSync::syncUntilCaughtUp(pg, state, adjust, &reason);
+    EXPECT_FALSE(r.ok()) << "expected a stop on: " << expected;
+    if (r.ok()) return std::string();
+    EXPECT_EQ(reason, run::SyncRun::StopReason::SchemaChange) << r.error().oneLine();
+    EXPECT_NE(r.error().message().find(expected), std::string::npos) << r.error().oneLine();
+    return r.error().message();
+  };
+  // A new column, and a row that uses it, after rows before it.
+  my("UPDATE parent SET name = 'before' WHERE id = 1; ALTER TABLE parent ADD COLUMN extra INT; "
+     "INSERT INTO parent (id, name, extra) VALUES (6000, 'x', 42)");
+  stops({}, "parent.extra");
+  EXPECT_EQ(onTarget(pg, "SELECT name FROM parent WHERE id = 1"), "before") << "what came before the change applied";
+  auto pending = run::pendingSchemaChange(state);
+  ASSERT_TRUE(pending.ok() && pending->has_value());
+  EXPECT_NE((*pending)->proposed.find("extra"), std::string::npos) << (*pending)->proposed;
+  auto decided = run::applySchemaDecision(state, targetOf(pg), (*pending)->proposed);
+  ASSERT_TRUE(decided.ok()) << decided.error().oneLine();
+  auto on = BinlogSync::syncUntilCaughtUp(pg, state);
+  ASSERT_TRUE(on.ok()) << on.error().oneLine();
+  EXPECT_EQ(onTarget(pg, "SELECT extra FROM parent WHERE id = 6000"), "42");
+
+  // A widened column: proposed under --ddl stop, applied by auto-additive, with a value only the new type holds.
+  my("ALTER TABLE parent MODIFY small INT; UPDATE parent SET small = 100000 WHERE id = 3");
+  stops({}, "parent.small");
+  auto widened = BinlogSync::syncUntilCaughtUp(pg, state, [](run::SyncOptions& o) { o.ddl = run::DdlPolicy::AutoAdditive; });
+  ASSERT_TRUE(widened.ok()) << widened.error().oneLine();
+  EXPECT_EQ(onTarget(pg, "SELECT small FROM parent WHERE id = 3"), "100000");
+
+  // A renamed column: the stream stops before it and names its GTID; the DBA
+  // renames the target's column and lets the stream pass it.
+  my("ALTER TABLE child RENAME COLUMN note TO remark; UPDATE child SET remark = 'after rename' WHERE id = 5");
+  const std::string message = stops({}, "renames column");
+  const std::string gtid = gtidIn(message);
+  ASSERT_FALSE(gtid.empty()) << message;
+  if (pg) {
+    test::psql(kDst, std::string("ALTER TABLE ") + kSrc + ".child RENAME COLUMN note TO remark");
+  } else {
+    test::mariadb(kDst, "ALTER TABLE child RENAME COLUMN note TO remark");
+  }
+  auto passed = BinlogSync::syncUntilCaughtUp(pg, state, [&](run::SyncOptions& o) { o.passDdl.insert(gtid); });
+  ASSERT_TRUE(passed.ok()) << passed.error().oneLine();
+  EXPECT_EQ(onTarget(pg, "SELECT remark FROM child WHERE id = 5"), "after rename");
+
+  // A dropped column (the target keeps it, unwritten) and a TRUNCATE.
+  my("ALTER TABLE parent DROP COLUMN f; INSERT INTO parent (id, name) VALUES (6001, 'no f'); "
+     "TRUNCATE TABLE keyless; INSERT INTO keyless VALUES (7, 'after')");
+  auto last = BinlogSync::syncUntilCaughtUp(pg, state);
+  ASSERT_TRUE(last.ok()) << last.error().oneLine();
+  EXPECT_EQ(onTarget(pg, "SELECT name FROM parent WHERE id = 6001"), "no f");
+  EXPECT_EQ(onTarget(pg, "SELECT count(*) FROM keyless"), "1");
+  EXPECT_EQ(last->final.truncates, 1);
+  EXPECT_EQ(BinlogSync::differences(pg), "");
+}
+
+TEST_F(BinlogSync, SchemaChangesFromTheBinlogPostgres) { schemaChanges(true, "pg"); }
+TEST_F(BinlogSync, SchemaChangesFromTheBinlogMariaDb) { schemaChanges(false, "my"); }
+
+/// Under a writer that reconnects, one running sync (into PostgreSQL) meets:
+/// the binlog compressed from a point on (log_bin_compress, small events too),
+/// FLUSH BINARY LOGS, a cut source link, and a crash and restart of MariaDB. It
+/// goes on after each, and in the end the target holds exactly the source.
+TEST_F(BinlogSync, CompressionRotationCutLinksAndACrashLoseNothing) {
+  BinlogSync::recreateTarget(true);
+  const std::string state = test::freshStatePath("ferry-bsync-faults");
+  ASSERT_TRUE(BinlogSync::copyKeepingPosition(true, state).ok());
+  struct Restore {
+    ~Restore() { test::mariadb("", "SET GLOBAL log_bin_compress = OFF, GLOBAL log_bin_compress_min_len = 256"); }
+  } restore;
+  MariaDbWriter writer(
+      [](std::int64_t i) {
+        return std::vector<std::string>{
+            "UPDATE counter SET n = n + 1 WHERE id = 1",
+            "INSERT INTO child VALUES (" + std::to_string(100000 + i) + ", " + std::to_string(1 + i % 2000) +
+                ", REPEAT('w', 300))",
+            "UPDATE parent SET score = score + 1 WHERE id = " + std::to_string(1 + i % 2000),
+            "DELETE FROM child WHERE id = " + std::to_string(1 + (i * 7) % 4000)};
+      },
+      2);
+  const auto sourceSpec = test::mysqlSpec(kSrc);
+  test::TcpProxy sourceLink(sourceSpec.host, sourceSpec.port);
+  run::SyncRequest req;
+  req.source = sourceSpec;
+  req.source.port = sourceLink.port();
+  req.target = targetOf(true);
+  req.options.statePath = state;
+  req.options.heartbeatMs = 50;
+  req.options.reconnectForSeconds = 120;
+  req.options.ioTimeoutSeconds = 5;
+  run::SyncRun sync(req);
+  std::optional<core::Result<run::SyncSummary>> result;
+  std::jthread runner([&](std::stop_token stop) { result.emplace(sync.run(stop)); });
+  auto appliesMore = [&](std::int64_t more, const char* after) {
+    const auto from = sync.progress().rowsApplied;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (sync.progress().rowsApplied < from + more && std::chrono::steady_clock::now() < deadline && !result) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    const auto p = sync.progress();
+    EXPECT_GE(p.rowsApplied, from + more) << "no progress after " << after << "; phase " << p.phase << ", last error "
+                                          << p.lastReconnectError
+                                          << (result && !*result ? ", ended: " + (*result).error().oneLine() : "");
+  };
+  appliesMore(100, "the start");
+  test::mariadb("", "SET GLOBAL log_bin_compress = ON, GLOBAL log_bin_compress_min_len = 10");
+  appliesMore(400, "compression was turned on");
+  test::mariadb("", "FLUSH BINARY LOGS");
+  appliesMore(400, "FLUSH BINARY LOGS");
+  EXPECT_GE(sourceLink.cutAll(), 2) << "the binlog link and the heartbeat session";
+  appliesMore(400, "the source links were cut");
+  test::restartSandboxServer("mariadb", true);
+  appliesMore(400, "MariaDB crashed and restarted");
+  writer.stop();
+  const std::string onSource = my("SELECT n FROM counter");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (onTarget(true, "SELECT n FROM counter") != onSource && std::chrono::steady_clock::now() < deadline && !result) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto p = sync.progress();
+  EXPECT_FALSE(result.has_value()) << "the sync must still run after the faults";
+  EXPECT_GE(p.reconnects, 2) << p.lastReconnectError;
+  runner.request_stop();
+  runner.join();
+  ASSERT_TRUE(result && result->ok()) << (result ? result->error().oneLine() : "no result");
+  std::printf("[ info ] %lld writer transactions acknowledged, source counter %s; %d reconnects; %lld applied\n",
+              static_cast<long long>(writer.acknowledged()), onSource.c_str(), p.reconnects,
+              static_cast<long long>(p.transactionsApplied));
+  EXPECT_GT(std::stoll(onSource), 500);
+  EXPECT_EQ(onTarget(true, "SELECT n FROM counter"), onSource) << "each source increment applied exactly once";
+  EXPECT_EQ(BinlogSync::differences(true), "");
+}
 
 /// A writer on the source from before the copy to the end; SIGKILL of `ferry
 /// sync` at `kills` random moments while it runs; then a sync to the end: the
