@@ -89,15 +89,14 @@ void RunPage::showEvent(QShowEvent* event) {
 }
 
 void RunPage::updateKeepSlot() {
-  // Only a PostgreSQL source has a slot to keep (the binlog stream is not built yet).
+  // PostgreSQL keeps its slot, MariaDB its snapshot's binlog and GTID position.
   const auto source = m_specOf(preflight::Role::Source);
   const std::optional<model::Engine> engine = source ? std::optional(source->engine) : std::nullopt;
-  const bool pg = engine == model::Engine::PostgreSQL;
   if (engine != m_keepSlotEngine) {
     m_keepSlotEngine = engine;
-    m_keepSlot->setChecked(pg);  // the default for a new source; the user's choice stays until it changes
+    m_keepSlot->setChecked(engine.has_value());  // the default for a new source; the user's choice stays until it changes
   }
-  m_keepSlot->setEnabled(pg && !isRunning());
+  m_keepSlot->setEnabled(engine.has_value() && !isRunning());
 }
 
 QString RunPage::endpointKey() const {

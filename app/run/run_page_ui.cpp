@@ -63,9 +63,10 @@ void RunPage::buildUi() {
   m_onError->addItem(tr("skip the row (reject file)"));
   m_onError->setToolTip(tr("What a row that cannot be copied does."));
   m_dataOnly = named(new QCheckBox(tr("Data only (the target's tables exist)")), "dataOnly");
-  m_keepSlot = named(new QCheckBox(tr("Keep the slot for the sync")), "keepSlot");
-  m_keepSlot->setToolTip(tr("PostgreSQL sources: keep the snapshot's replication slot (and a publication) after the "
-                            "copy, so the Sync page can stream every change made since the snapshot."));
+  m_keepSlot = named(new QCheckBox(tr("Keep the stream's start for the sync")), "keepSlot");
+  m_keepSlot->setToolTip(tr("Keep where the stream starts after the copy — a PostgreSQL source's replication slot "
+                            "(and a publication), a MariaDB source's binlog and GTID position — so the Sync page "
+                            "can stream every change made since the snapshot."));
   m_resumePrevious = named(new QCheckBox(tr("Resume previous run")), "resumePrevious");
   m_resumePrevious->setToolTip(tr("Continue the run recorded in the state file: finished chunks are not copied again."));
   optionRow->addWidget(new QLabel(tr("Jobs:")));

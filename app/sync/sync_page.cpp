@@ -116,15 +116,10 @@ void SyncPage::refreshStatePath() {
     return;
   }
   const QString path = QDir::toNativeSeparators(m_statePath);
-  const auto source = m_specOf(preflight::Role::Source);
-  if (source && source->engine != model::Engine::PostgreSQL) {
-    m_statePathLabel->setText(tr("Run state: %1  (change capture from a MySQL/MariaDB source is not built yet)").arg(path));
-    return;
-  }
   m_statePathLabel->setText(QFile::exists(m_statePath)
                                 ? tr("Run state: %1  (the copy's, as on the Run page)").arg(path)
-                                : tr("Run state: %1  (no copy yet: run it on the Run page with \"Keep the slot for "
-                                     "the sync\")")
+                                : tr("Run state: %1  (no copy yet: run it on the Run page with \"Keep the stream's "
+                                     "start\")")
                                       .arg(path));
 }
 
@@ -171,6 +166,7 @@ void SyncPage::start() {
   if (isRunning()) return;
   setError(QString());
   m_stopBanner->setVisible(false);
+  m_passDdl->setVisible(false);
   if (!m_specOf(preflight::Role::Source) || !m_specOf(preflight::Role::Target)) {
     setError(tr("Fill in both the source and the target on the Connections page first."));
     return;
@@ -209,11 +205,11 @@ void SyncPage::startWith(const QString& path) {
     emit finished(false);
   };
   if (!source || !target) return stopStarting(tr("Fill in both the source and the target on the Connections page first."));
-  // A MySQL/MariaDB source is the engine's to refuse (it says why); a missing
-  // copy of a PostgreSQL source is said here in the workbench's words.
-  if (source->engine == model::Engine::PostgreSQL && (path.isEmpty() || !QFile::exists(path))) {
-    return stopStarting(tr("No copy to follow: %1 does not exist. Copy on the Run page first, with \"Keep the slot "
-                           "for the sync\" ticked.")
+  // A MySQL 8 source is the engine's to refuse (it says why); a missing copy
+  // is said here in the workbench's words.
+  if (path.isEmpty() || !QFile::exists(path)) {
+    return stopStarting(tr("No copy to follow: %1 does not exist. Copy on the Run page first, with \"Keep the "
+                           "stream's start\" ticked.")
                             .arg(path.isEmpty() ? tr("the run state") : QDir::toNativeSeparators(path)));
   }
 
@@ -226,6 +222,7 @@ void SyncPage::startWith(const QString& path) {
   request.options.onConflict = m_onConflict->currentIndex() == 1 ? run::OnConflict::Log : run::OnConflict::Stop;
   request.options.heartbeatMs = m_heartbeat->value();
   request.options.maxRowsPerSecond = m_maxRate->value();
+  request.options.passDdl = m_passedDdl;
   // The control channel stays on: `ferry ctl` and a later cutover can operate
   // a sync started here (DESIGN.md "Control").
 
@@ -399,13 +396,24 @@ void SyncPage::showStop(const SyncOutcome& outcome) {
               "(the line above names the table and the columns). Decide in the dialog: apply the proposed statement "
               "(edited if you like) and the stream resumes before the first change in the new shape, or stop here "
               "and press Start to decide later.");
-  } else if (outcome.error && outcome.error->kind() == core::ErrorKind::Unsupported &&
-             m_sourceEngine != model::Engine::PostgreSQL) {
-    text = tr("Change capture from a MySQL/MariaDB source (its binlog) is not built yet: only PostgreSQL sources "
-              "stream today. The copy and the verification work for this source.");
+  }
+  m_stoppedAtGtid.clear();
+  if (outcome.stopReason == run::SyncRun::StopReason::SchemaChange && !outcome.schemaChange && outcome.error) {
+    // A MariaDB schema change the stream does not follow (a rename, a drop, a
+    // statement it cannot read): the engine's message names its GTID.
+    const QString message = q(outcome.error->hint());
+    const auto at = message.indexOf(QStringLiteral("--pass-ddl "));
+    if (at >= 0) {
+      m_stoppedAtGtid = message.mid(at + 11).section(QLatin1Char(' '), 0, 0);
+      text = tr("Stopped at a schema change on the source that the stream does not follow (GTID %1; the line above "
+                "shows the statement). Nothing from it on was applied. Make the same change on the target's table by "
+                "hand, then press \"The target matches: go on past it\".")
+                 .arg(m_stoppedAtGtid);
+    }
   }
   m_stopBanner->setText(text);
   m_stopBanner->setVisible(!text.isEmpty());
+  m_passDdl->setVisible(!m_stoppedAtGtid.isEmpty());
 }
 
 void SyncPage::logChanges(const run::SyncProgress& p) {
@@ -463,8 +471,11 @@ void SyncPage::showProgress(const run::SyncProgress& p) {
                   .arg(m_heartbeat->value() > 0 ? QString() : tr(" (heartbeats are off)"));
   }
   if (p.commitLag.samples > 0) {
-    lagText += tr("<br>Commit lag (target − source commit time): p50 %1 · p99 %2 ms")
-                   .arg(millis(p.commitLag.p50), millis(p.commitLag.p99));
+    lagText += tr("<br>Commit lag (target − source commit time): p50 %1 · p99 %2 ms%3")
+                   .arg(millis(p.commitLag.p50), millis(p.commitLag.p99),
+                        m_sourceEngine == model::Engine::PostgreSQL
+                            ? QString()
+                            : tr(" (the binlog's commit times have whole seconds: the heartbeat lag is the measure)"));
   }
   m_lagStats->setText(lagText);
   m_rate->setText(tr("<b>Apply rate</b>: %1 rows/s · %2 transactions/s")

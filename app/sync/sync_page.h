@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -149,6 +150,7 @@ private:
   QLabel* m_stallBanner = nullptr;
   QLabel* m_pausedBanner = nullptr;
   QLabel* m_stopBanner = nullptr;
+  QPushButton* m_passDdl = nullptr;  ///< "go on past it": a schema change the DBA mirrored by hand
   widgets::LiveChart* m_chart = nullptr;
   QLabel* m_lagStats = nullptr;
   QLabel* m_rate = nullptr;
@@ -168,6 +170,9 @@ private:
   std::optional<run::SyncRequest> m_afterDecision;  ///< the sync to start once it ran
   bool m_resolving = false;
   bool m_paused = false;
+  QString m_stoppedAtGtid;         ///< the MariaDB schema change the last sync stopped at (no proposal)
+  std::set<std::string> m_passedDdl;  ///< the ones the DBA said the target matches: passed by every sync from here
+
   QString m_statePath;
   run::SyncProgress m_last;
   model::Engine m_sourceEngine = model::Engine::PostgreSQL;  ///< of the running (or last) sync

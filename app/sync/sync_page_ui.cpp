@@ -131,6 +131,16 @@ void SyncPage::buildUi() {
   m_stallBanner = banner("stallBanner", widgets::StatusIcon::color(widgets::StatusKind::Fail));
   m_pausedBanner = banner("pausedBanner", QColor(0x8d, 0x6e, 0x00));  // dark amber: white text stays readable
   m_stopBanner = banner("stopBanner", QColor(0xb2, 0x45, 0x00));
+  m_passDdl = named(new QPushButton(tr("The target matches: go on past it")), "passDdl");
+  m_passDdl->setToolTip(tr("The schema change the stream stopped at was made on the target by hand: the stream "
+                           "goes on past it (ferry sync --pass-ddl)."));
+  m_passDdl->setVisible(false);
+  connect(m_passDdl, &QPushButton::clicked, this, [this] {
+    if (m_stoppedAtGtid.isEmpty()) return;
+    m_passedDdl.insert(m_stoppedAtGtid.toStdString());
+    log(tr("passing the schema change at GTID %1 (the target matches)").arg(m_stoppedAtGtid));
+    start();
+  });
 
   m_chart = named(new widgets::LiveChart, "lagChart");
   m_chart->addSeries(QStringLiteral("lag ms"), tr("heartbeat lag, ms"), widgets::LiveChart::Axis::Left,
@@ -211,6 +221,7 @@ void SyncPage::buildUi() {
   layout->addWidget(m_stallBanner);
   layout->addWidget(m_pausedBanner);
   layout->addWidget(m_stopBanner);
+  layout->addWidget(m_passDdl, 0, Qt::AlignLeft);
   layout->addWidget(split, 1);
 }
 

@@ -78,6 +78,9 @@ struct MariaDbSourceOptions {
   /// How a column's value prints (UUID/INET forms, DOUBLE(M,D), character
   /// set), from the source's catalog.
   std::function<binlog::ValueText(const std::string& schema, const std::string& table, const std::string& column)> textOf;
+  /// The binlog files' name without the number, for describe() until the
+  /// server's first ROTATE says it ("mariadb-bin").
+  std::string binlogBase;
   int serverHeartbeatMs = 500;
   /// Decoded events held ahead of the sync at most (the reader waits beyond it):
   /// a transaction of millions of rows is never held whole.

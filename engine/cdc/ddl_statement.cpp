@@ -116,6 +116,19 @@ public:
     }
     return false;
   }
+  /// Inside a parenthesised list: skips to its next comma (true) or past its
+  /// closing parenthesis or to the end (false).
+  bool skipInList() {
+    int depth = 0;
+    while (!atEnd()) {
+      const auto& t = m_t[m_i++];
+      if (t.quoted) continue;
+      if (t.text == "(") ++depth;
+      if (t.text == ")" && depth-- == 0) return false;
+      if (t.text == "," && depth == 0) return true;
+    }
+    return false;
+  }
   void ifExists() {
     if (take("IF")) {
       (void)take("NOT");
@@ -150,8 +163,8 @@ void alterSpecs(Parser& p, DdlStatement& d) {
               return;
             }
             d.columns.push_back({Op::Add, name, {}});
-          } while (p.skipToComma());
-          return;
+          } while (p.skipInList());
+          continue;  // at the list's end: the next clause, if a comma follows
         }
         const std::string name = p.ident();
         if (name.empty()) d.understood = false;

@@ -39,6 +39,7 @@ public:
   MariaDbChangeSource(std::unique_ptr<connect::BinlogReader> reader, MariaDbSourceOptions options)
       : m_reader(std::move(reader)), m_options(std::move(options)), m_changes(m_options.textOf) {
     m_changes.setPosition(m_options.start);
+    m_base = m_options.binlogBase;
     // Relation ids that stay the same across reconnects: the streamed tables in order.
     std::map<std::string, std::uint32_t> ids;
     for (const auto& t : m_options.tables) ids.emplace(t, static_cast<std::uint32_t>(ids.size() + 1));
@@ -97,6 +98,7 @@ public:
   bool alreadyApplied(const ChangeEvent&, const LogPosition&) const override { return false; }
   std::string describe(const LogPosition& p) const override {
     std::lock_guard lock(m_mutex);
+    if (!p.valid()) return "—";
     if (!p.binlog || m_base.empty()) return p.text();
     return m_base + "." + p.text();
   }

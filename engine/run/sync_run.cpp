@@ -126,7 +126,6 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   const std::string runId = start->runId;
   const auto& tableFrom = start->tableFrom;
   const auto& marks = start->marks;
-  const cdc::LogPosition snapshotLsn = start->snapshot;
   const bool binlogSource = req.source.engine != model::Engine::PostgreSQL;
 
   // 2. What the copy wrote: the same assessment gives the same target tables and
@@ -280,14 +279,14 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     so.serverId = opt.serverId != 0 ? opt.serverId : defaultServerId(runId);
     so.gtidStart = gtidApplied;
     so.tables = copied;
+    so.binlogBase = start->binlogBase;
     auto source = openRunSource(req.source, so, stopping);
     if (!source) return std::move(source).error();
     auto& src = *source->stream;
     auto& session = *source->session;
     attemptConnected = true;
-    if (binlogSource && !*stored) appliedText = gtidApplied.text() + " " + src.describe(applied);  // the snapshot's
     im.update([&](SyncProgress& s) {
-      s.snapshotPosition = binlogSource ? start->gtid.text() + " " + src.describe(snapshotLsn) : snapshotLsn.text();
+      s.snapshotPosition = start->snapshotText;
       s.appliedPosition = appliedText;
       s.transactionsApplied = totalTx;
       s.rowsApplied = totalRows;

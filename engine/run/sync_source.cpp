@@ -187,6 +187,7 @@ core::Result<RunSource> openMariaDbSource(const connect::ConnectionSpec& source,
   so.start = options.gtidStart;
   so.tables = options.tables;
   so.heartbeatTable = kHeartbeatTable;
+  so.binlogBase = options.binlogBase;
   so.textOf = [texts = std::move(*texts)](const std::string& schema, const std::string& table,
                                           const std::string& column) {
     const auto it = texts.find(schema + "." + table + "." + column);

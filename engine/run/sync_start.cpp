@@ -40,6 +40,7 @@ core::Result<StreamStart> loadStreamStart(state::RunStateStore& st, const std::s
     auto at = cdc::LogPosition::parse((*snapshot)->consistentLsn);
     if (!at) return std::move(at).error();
     out.snapshot = *at;
+    out.snapshotText = (*snapshot)->consistentLsn;
   } else {
     if (!*snapshot || (*snapshot)->engine != state::SnapshotEngine::MariaDB || (*snapshot)->binlogFile.empty() || !*seam) {
       return Error(ErrorKind::Usage, "the copy of this run recorded no binlog position to stream from",
@@ -52,6 +53,9 @@ core::Result<StreamStart> loadStreamStart(state::RunStateStore& st, const std::s
     auto gtid = cdc::GtidPosition::parse((*snapshot)->gtidPosition);
     if (!gtid) return std::move(gtid).error().context("the snapshot's GTID position");
     out.gtid = *gtid;
+    out.snapshotText = (*snapshot)->gtidPosition + " " + (*snapshot)->binlogFile + ":" +
+                       std::to_string((*snapshot)->binlogPosition);
+    out.binlogBase = (*snapshot)->binlogFile.substr(0, (*snapshot)->binlogFile.rfind('.'));
   }
   // Where each table's changes start to apply: the stream's start, or — a
   // resumed copy — the position of the snapshot the table was copied under.
@@ -83,7 +87,7 @@ core::Result<ResumePoint> resumePointOf(const StreamStart& start, const std::opt
   ResumePoint out;
   out.applied = start.snapshot;
   out.gtid = start.gtid;
-  out.text = start.snapshot.text();
+  out.text = start.snapshotText;
   if (!stored) return out;
   auto p = cdc::LogPosition::parse(stored->position);
   if (!p) return std::move(p).error().context("the target's stored position");

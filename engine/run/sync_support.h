@@ -117,12 +117,14 @@ core::Result<SourceTypesAt> readSourceTypes(const connect::ConnectionSpec& sourc
 struct StreamStart {
   std::string runId;
   cdc::LogPosition snapshot;  ///< the copy's consistent point
+  std::string snapshotText;   ///< as the DBA knows it: an LSN, or "<GTID position> <binlog file>:<offset>"
   std::string slot;           ///< PostgreSQL: the slot and publication the copy kept
   std::string publication;
   cdc::GtidPosition gtid;     ///< MariaDB: the snapshot's GTID position
   /// A resumed copy: each table's own snapshot position (its changes before it are in the copy).
   std::map<std::string, cdc::LogPosition> tableFrom;
   copy::MarksTable marks;
+  std::string binlogBase;     ///< MariaDB: the binlog files' name without the number
 };
 core::Result<StreamStart> loadStreamStart(state::RunStateStore& st, const std::string& statePath,
                                           model::Engine sourceEngine);
@@ -190,6 +192,7 @@ struct RunSourceOptions {
   std::uint32_t serverId = 0;
   cdc::GtidPosition gtidStart;
   std::set<std::string> tables;
+  std::string binlogBase;  ///< the binlog files' name without the number ("mariadb-bin"), until the server says it
 };
 
 struct RunSource {

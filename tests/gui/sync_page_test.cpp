@@ -4,7 +4,8 @@
 // counts, the per-table table and the seam panel show the engine's figures;
 // Pause really holds the changes back and Resume lets them through; Stop stops.
 // A divergence and a schema change stop the stream with distinct messages; a
-// copy that kept no slot and a MariaDB source are one red line each.
+// copy that kept no slot is one red line. A MariaDB source streams from its
+// binlog; a renamed column stops it, and "go on past it" passes it.
 // Screenshots of each state; the page's own event-loop latency is printed (a
 // timing, so not asserted here).
 
@@ -36,6 +37,7 @@
 #include "app/sync/sync_table_model.h"
 #include "app/verify/verify_page.h"
 #include "connect/connection_spec.h"
+#include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
 #include "run/copy_run.h"
 #include "widgets/live_chart.h"
@@ -51,6 +53,8 @@ const char* const kSourceDb = "ferry_gui_sync_src";
 const char* const kTargetDb = "ferry_gui_sync_dst";
 const char* const kNoSlotSourceDb = "ferry_gui_sync_noslot_src";
 const char* const kNoSlotTargetDb = "ferry_gui_sync_noslot_dst";
+const char* const kMariaDbSourceDb = "ferry_gui_sync_msrc";
+const char* const kMariaDbTargetDb = "ferry_gui_sync_mdst";
 // A change written on the loopback sandbox is applied well within a second;
 // these only guard against a hung server without making a failure wait long.
 constexpr int kApplyTimeoutMs = 60000;
@@ -77,7 +81,7 @@ private slots:
   void divergenceStopsWithItsOwnMessage();
   void schemaChangeStopsWithItsOwnMessage();
   void copyWithoutKeptSlotIsOneRedLine();
-  void mysqlSourceIsRefused();
+  void mariaDbSourceStreamsAndPassesASchemaChange();
   void cleanup();
   void cleanupTestCase();
 
@@ -667,23 +671,86 @@ void SyncPageTest::copyWithoutKeptSlotIsOneRedLine() {
   removeState(state);
 }
 
-void SyncPageTest::mysqlSourceIsRefused() {
+void SyncPageTest::mariaDbSourceStreamsAndPassesASchemaChange() {
+  // A MariaDB source streamed from its binlog into PostgreSQL, the same page.
   auto source = ferry::connect::ConnectionSpec::parse(m_mysqlUrl.toStdString());
   QVERIFY(source.ok());
-  source->database = "mysql";
-  useConnections(*source, pgSpec(QLatin1String(kNoSlotTargetDb)));
-  QVERIFY(!startUntilFinished());
-  const QString error = m_page->errorText();
-  qInfo("MariaDB source: %s", qPrintable(error));
-  QVERIFY2(error.contains(QStringLiteral("binlog")) && error.contains(QStringLiteral("not built yet")), qPrintable(error));
-  QCOMPARE(m_page->lastStopReason(), StopReason::None);
-  QVERIFY2(m_page->stopText().contains(QStringLiteral("only PostgreSQL sources stream today")), qPrintable(m_page->stopText()));
-  // The Run page does not offer a slot it cannot keep.
+  source->database = "";
+  auto admin = ferry::connect::MySqlConnection::open(*source);
+  QVERIFY2(admin.ok(), admin.ok() ? "" : admin.error().oneLine().c_str());
+  auto my = [&](const std::string& sql) {
+    auto done = (*admin)->exec(sql);
+    QVERIFY2(done.ok(), done.ok() ? "" : done.error().oneLine().c_str());
+  };
+  const std::string db = kMariaDbSourceDb;
+  my("DROP DATABASE IF EXISTS `" + db + "`");
+  my("CREATE DATABASE `" + db + "`");
+  my("USE `" + db + "`");  // seq_1_to_N (the Sequence engine) is found through the current database
+  my("CREATE TABLE `" + db + "`.items (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL, qty INT)");
+  my("INSERT INTO `" + db + "`.items SELECT seq, CONCAT('item ', seq), seq % 7 FROM seq_1_to_500");
+  source->database = db;
+  recreatePg(QLatin1String(kMariaDbTargetDb));
+  const auto target = pgSpec(QLatin1String(kMariaDbTargetDb));
+  useConnections(*source, target);
+  // The Run page keeps a MariaDB source's stream start (its binlog and GTID position) too.
   QVERIFY(m_window->showPage(QStringLiteral("run")));
-  QVERIFY(!child<QCheckBox>(m_window->runPage(), "keepSlot")->isEnabled());
-  QVERIFY(!child<QCheckBox>(m_window->runPage(), "keepSlot")->isChecked());
+  QVERIFY(child<QCheckBox>(m_window->runPage(), "keepSlot")->isChecked());
+  QVERIFY(child<QCheckBox>(m_window->runPage(), "keepSlot")->isEnabled());
+  const QString state = resolvedStatePath();
+  QVERIFY(!state.isEmpty());
+  removeState(state);
+  ferry::run::CopyRequest copy;
+  copy.source = *source;
+  copy.target = target;
+  copy.options.statePath = state.toStdString();
+  copy.options.jobs = 2;
+  copy.options.keepSlot = true;
+  ferry::run::CopyRun run(copy);
+  auto copied = run.run({});
+  QVERIFY2(copied.ok(), copied.ok() ? "" : copied.error().oneLine().c_str());
   QVERIFY(m_window->showPage(QStringLiteral("sync")));
-  shoot(QStringLiteral("46-sync-mysql-source"));
+  QTRY_COMPARE_WITH_TIMEOUT(m_page->statePath(), state, 30000);
+
+  my("UPDATE `" + db + "`.items SET qty = qty + 100 WHERE id <= 50");
+  my("INSERT INTO `" + db + "`.items SELECT seq, 'new', 1 FROM seq_501_to_600");
+  my("DELETE FROM `" + db + "`.items WHERE id BETWEEN 401 AND 420");
+  m_page->setUntilCaughtUp(true);
+  QVERIFY2(startUntilFinished(), qPrintable(m_page->errorText()));
+  const auto p = m_page->lastProgress();
+  QCOMPARE(p.phase, std::string("caught-up"));
+  QCOMPARE(p.updates, std::int64_t{50});
+  QCOMPARE(p.inserts, std::int64_t{100});
+  QCOMPARE(p.deletes, std::int64_t{20});
+  QVERIFY2(p.appliedPosition.find("mariadb-bin.") != std::string::npos, p.appliedPosition.c_str());
+  QString n;
+  QVERIFY(psql(QLatin1String(kMariaDbTargetDb), QStringLiteral("SELECT count(*) FROM %1.items").arg(QLatin1String(kMariaDbSourceDb)), &n));
+  QCOMPARE(n, QStringLiteral("580"));
+
+  // A renamed column: the stream stops before it and names its GTID; once the
+  // target's column is renamed by hand, "go on past it" streams on.
+  my("ALTER TABLE `" + db + "`.items RENAME COLUMN name TO label");
+  my("UPDATE `" + db + "`.items SET label = 'after the rename' WHERE id = 1");
+  QVERIFY(!startUntilFinished());
+  QCOMPARE(m_page->lastStopReason(), StopReason::SchemaChange);
+  qInfo("stop: %s", qPrintable(m_page->stopText()));
+  QVERIFY2(m_page->stopText().contains(QStringLiteral("GTID 0-1-")), qPrintable(m_page->stopText()));
+  QVERIFY2(m_page->errorText().contains(QStringLiteral("RENAME COLUMN")), qPrintable(m_page->errorText()));
+  auto* pass = child<QPushButton>(m_page, "passDdl");
+  QVERIFY(pass->isVisible());
+  shoot(QStringLiteral("46-sync-mariadb-schema-change-stop"));
+  QVERIFY(psql(QLatin1String(kMariaDbTargetDb),
+               QStringLiteral("ALTER TABLE %1.items RENAME COLUMN name TO label").arg(QLatin1String(kMariaDbSourceDb))));
+  QSignalSpy finished(m_page, &SyncPage::finished);
+  QTest::mouseClick(pass, Qt::LeftButton);
+  QVERIFY(finished.wait(kFinishTimeoutMs));
+  QVERIFY2(finished.first().first().toBool(), qPrintable(m_page->errorText()));
+  QVERIFY(!pass->isVisible());
+  QVERIFY(psql(QLatin1String(kMariaDbTargetDb),
+               QStringLiteral("SELECT label FROM %1.items WHERE id = 1").arg(QLatin1String(kMariaDbSourceDb)), &n));
+  QCOMPARE(n, QStringLiteral("after the rename"));
+  shoot(QStringLiteral("47-sync-mariadb-caught-up"));
+  m_page->setUntilCaughtUp(false);
+  removeState(state);
 }
 
 void SyncPageTest::cleanup() {
