@@ -61,7 +61,8 @@ public:
     m_notEmpty.wait_for(lock, std::chrono::milliseconds(std::max(0, timeoutMs)),
                         [&] { return !m_queue.empty() || m_error.has_value(); });
     if (!m_queue.empty()) {
-      ChangeEvent e = std::move(m_queue.front());
+      ChangeEvent e = std::move(m_queue.front().first);
+      m_handedEnd = m_queue.front().second;
       m_queue.pop_front();
       if (m_queue.size() + 1 == m_options.queueEvents) m_notFull.notify_one();
       return std::optional<ChangeEvent>(std::move(e));
@@ -87,9 +88,13 @@ public:
     m_reader->abort();
     m_notFull.notify_all();
   }
+  /// Where the events handed out so far end: with nothing queued, the end of
+  /// everything read (the rest was left out); else the end of the binlog event
+  /// that made the last event handed out. Never ahead of what the sync has seen,
+  /// so "serverEnd() ≥ p" means every transaction before p reached the sync.
   LogPosition serverEnd() const override {
     std::lock_guard lock(m_mutex);
-    return m_serverEnd;
+    return m_queue.empty() ? m_readEnd : m_handedEnd;
   }
   LogPosition confirmed() const override {
     std::lock_guard lock(m_mutex);
@@ -115,7 +120,7 @@ private:
     std::unique_lock lock(m_mutex);
     m_notFull.wait(lock, [&] { return m_queue.size() < m_options.queueEvents || stop.stop_requested(); });
     if (stop.stop_requested()) return false;
-    m_queue.push_back(std::move(e));
+    m_queue.emplace_back(std::move(e), m_eventEnd);
     m_notEmpty.notify_one();
     return true;
   }
@@ -147,8 +152,7 @@ private:
       if (header->logPos > 0) {
         end = LogPosition::binlogAt(m_file, header->logPos);
         start = LogPosition::binlogAt(m_file, header->logPos >= header->size ? header->logPos - header->size : 0);
-        std::lock_guard lock(m_mutex);
-        m_serverEnd = std::max(m_serverEnd, end);
+        m_eventEnd = std::max(m_eventEnd, end);
       }
       out.clear();
       if (auto fed = m_changes.feed(*event, out); !fed) {
@@ -158,6 +162,9 @@ private:
       for (auto& e : out) {
         if (!take(std::move(e), start, end, stop)) return;
       }
+      // Only now, with its events queued: read up to here.
+      std::lock_guard lock(m_mutex);
+      m_readEnd = m_eventEnd;
     }
   }
 
@@ -244,11 +251,13 @@ private:
   mutable std::mutex m_mutex;
   std::condition_variable m_notEmpty;
   std::condition_variable m_notFull;
-  std::deque<ChangeEvent> m_queue;
+  std::deque<std::pair<ChangeEvent, LogPosition>> m_queue;  ///< each with the end of its binlog event
   std::optional<Error> m_error;
   std::uint32_t m_file = 0;
   std::string m_base;
-  LogPosition m_serverEnd;
+  LogPosition m_eventEnd;    ///< the reader thread's: the end of the event being taken in
+  LogPosition m_readEnd;     ///< every event up to here was taken in (and its events queued)
+  LogPosition m_handedEnd;   ///< the end of the event that made the last one handed out
   LogPosition m_confirmed;
   std::jthread m_thread;  // last: stopped before the rest goes
 };

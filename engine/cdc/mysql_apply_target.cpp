@@ -1,11 +1,13 @@
-// The MySQL/MariaDB apply target: one connection, consecutive inserts into one
-// table sent as one multi-row INSERT, consecutive updates (deletes) of one table
-// by key as one UPDATE … JOIN (DELETE … WHERE key IN …) under a savepoint, the
-// rest one statement each. Rows are counted with CLIENT_FOUND_ROWS, so an UPDATE
-// to the same values still counts its row; a batch that changed fewer rows than
-// it holds is rolled back to its savepoint and applied row by row, which names
-// the row that diverges. Foreign-key checks are off for the session: InnoDB then runs no
-// cascades either, which the stream already carries from the source.
+// The MySQL/MariaDB apply target: one connection, a long run of inserts into one
+// table loaded by LOAD DATA LOCAL (as the copy does), a shorter one sent as one
+// multi-row INSERT, consecutive updates (deletes) of one table by key as one
+// UPDATE … JOIN (DELETE … WHERE key IN …) under a savepoint, the rest one
+// statement each. Rows are counted with CLIENT_FOUND_ROWS, so an UPDATE to the
+// same values still counts its row; a batch (or a load) that changed fewer rows
+// than it holds is rolled back to its savepoint and applied row by row, which
+// names the row that diverges. For a PostgreSQL source foreign-key checks are
+// off for the session: InnoDB then runs no cascades either, which pgoutput
+// already carries; a binlog source lacks them, so they run.
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +17,7 @@
 #include "cdc/apply_targets.h"
 #include "connect/mysql/mysql_connection.h"
 #include "copy/copy_text.h"
+#include "copy/mysql_loader.h"
 #include "core/log.h"
 #include "core/text.h"
 
@@ -40,7 +43,10 @@ std::string literal(const std::optional<std::string>& v, bool binary) {
 
 class MySqlApplyTarget final : public ApplyTarget {
 public:
-  explicit MySqlApplyTarget(std::unique_ptr<MySqlConnection> conn) : m_conn(std::move(conn)) {}
+  MySqlApplyTarget(std::unique_ptr<MySqlConnection> conn, std::size_t bulkMinRows)
+      : m_conn(std::move(conn)), m_bulkMinRows(bulkMinRows) {}
+
+  void setBulkInserts(bool allowed) override { m_bulkAllowed = allowed; }
 
   core::Status prepare(const copy::MarksTable& where, const std::string& runId) override {
     m_runId = runId;
@@ -114,6 +120,20 @@ public:
         }
         continue;
       }
+      // A long run of inserts into one table with the same columns: LOAD DATA.
+      std::size_t run = i;
+      while (run < m_ops.size() && m_ops[run].kind == RowOp::Kind::Insert && m_ops[run].table == op.table &&
+             m_ops[run].setColumns == op.setColumns) {
+        ++run;
+      }
+      if (bulk() && run - i >= m_bulkMinRows) {
+        auto loaded = loadInserts(i, run);
+        if (!loaded) return std::move(loaded).error();
+        if (*loaded) {
+          i = run;
+          continue;
+        }
+      }
       // Consecutive inserts into the same table with the same columns: one statement.
       std::size_t j = i;
       std::string values;
@@ -183,7 +203,8 @@ public:
   }
   void setLazyFlush(std::chrono::seconds s) { m_lazyFlush = s; }
 
-  std::size_t batchLimit() const override { return 1000; }
+  /// Long runs of inserts reach LOAD DATA whole: a flush sees up to 20,000 changes.
+  std::size_t batchLimit() const override { return bulk() ? 20000 : 1000; }
 
 private:
   std::uint64_t m_commits = 0;
@@ -298,7 +319,55 @@ private:
     return "UPDATE " + table + " SET " + core::join(sets, ", ") + where;
   }
 
+  bool bulk() const { return m_bulkAllowed && !m_loadRefused && m_bulkMinRows > 0; }
+
+  /// m_ops[i, j), inserts into one table, by LOAD DATA LOCAL under a savepoint.
+  /// False (rolled back to the savepoint) when the load skipped a row that met an
+  /// existing key, or warned about a value: the caller then inserts the run by
+  /// statements, which names the row. False too when the server refuses LOAD
+  /// DATA LOCAL (local_infile = OFF): statements from then on.
+  core::Result<bool> loadInserts(std::size_t i, std::size_t j) {
+    const RowOp& first = m_ops[i];
+    std::vector<std::string> cols;
+    for (int c : first.setColumns) cols.push_back(qi(first.table->columns[static_cast<std::size_t>(c)]));
+    FERRY_TRY(m_conn->exec("SAVEPOINT ferry_load"));
+    auto load = copy::MySqlPipeLoad::begin(*m_conn, qi(first.table->schema) + "." + qi(first.table->name),
+                                           core::join(cols, ", "));
+    if (!load) {
+      if (!copy::MySqlPipeLoad::refused(load.error())) return std::move(load).error().context(first.table->label);
+      m_loadRefused = true;
+      core::log(core::LogLevel::Warning, "target: LOAD DATA LOCAL refused (" + load.error().oneLine() +
+                                             "): runs of inserts go as multi-row INSERTs, slower. SET GLOBAL "
+                                             "local_infile = ON on the target to load them in bulk.");
+      return false;
+    }
+    std::string buf;
+    buf.reserve(kInsertBytes + 4096);
+    for (std::size_t k = i; k < j; ++k) {
+      const auto& values = m_ops[k].setValues;
+      for (std::size_t c = 0; c < values.size(); ++c) {
+        if (c) buf += '\t';
+        copy::appendPgCopyField(buf, values[c] ? std::optional<std::string_view>(*values[c]) : std::nullopt);
+      }
+      buf += '\n';
+      if (buf.size() >= kInsertBytes) {
+        if (auto w = (*load)->write(buf); !w) return std::move(w).error().context(first.table->label + " (LOAD DATA)");
+        buf.clear();
+      }
+    }
+    if (auto w = (*load)->write(buf); !w) return std::move(w).error().context(first.table->label + " (LOAD DATA)");
+    if (auto f = (*load)->finish(); !f) return std::move(f).error().context(first.table->label + " (LOAD DATA)");
+    auto warned = m_conn->query("SHOW WARNINGS LIMIT 1");
+    if (!warned) return std::move(warned).error();
+    if ((*load)->loaded() == static_cast<std::int64_t>(j - i) && warned->empty()) return true;
+    FERRY_TRY(m_conn->exec("ROLLBACK TO SAVEPOINT ferry_load"));
+    return false;
+  }
+
   std::unique_ptr<MySqlConnection> m_conn;
+  std::size_t m_bulkMinRows = 1000;
+  bool m_bulkAllowed = true;
+  bool m_loadRefused = false;
   std::string m_runId;
   std::string m_positionTable;
   std::vector<RowOp> m_ops;
@@ -311,6 +380,7 @@ core::Result<std::unique_ptr<ApplyTarget>> openMySqlApplyTarget(const connect::C
                                                                 const ApplyTargetOptions& options) {
   connect::MySqlOpenOptions mo;
   mo.foundRows = true;
+  mo.localInfile = true;  // runs of inserts are loaded by LOAD DATA LOCAL when the server allows it
   mo.ioTimeoutSeconds = options.ioTimeoutSeconds;
   auto conn = MySqlConnection::open(target, mo);
   if (!conn) return std::move(conn).error();
@@ -323,7 +393,7 @@ core::Result<std::unique_ptr<ApplyTarget>> openMySqlApplyTarget(const connect::C
   if (options.replicaRole) FERRY_TRY((*conn)->exec("SET SESSION foreign_key_checks = 0"));
   auto flushing = (*conn)->query("SELECT @@innodb_flush_log_at_trx_commit AS at_commit, @@innodb_flush_log_at_timeout AS every");
   if (!flushing) return std::move(flushing).error();
-  auto applier = std::make_unique<MySqlApplyTarget>(std::move(*conn));
+  auto applier = std::make_unique<MySqlApplyTarget>(std::move(*conn), options.bulkInsertMinRows);
   if (flushing->row(0).str("at_commit") != "1") {
     applier->setLazyFlush(std::chrono::seconds(flushing->row(0).i64("every") + 1));
     core::log(core::LogLevel::Warning, "target: innodb_flush_log_at_trx_commit = " + flushing->row(0).str("at_commit") +

@@ -55,8 +55,12 @@ core::Result<std::unique_ptr<MySqlPipeLoad>> MySqlPipeLoad::begin(connect::MySql
                           columnList + ")";
   MySqlPipeLoad* self = load.get();
   load->m_loader = std::jthread([self, &conn, sql] {
-    auto st = conn.exec(sql);
-    if (!st) self->m_error = st.error();
+    auto n = conn.execCount(sql);
+    if (n) {
+      self->m_loaded = *n;
+    } else {
+      self->m_error = n.error();
+    }
     self->m_done.store(true);
   });
   if (auto st = load->openWriter(); !st) {

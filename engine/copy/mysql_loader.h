@@ -10,6 +10,7 @@
 /// memory. The target connection must be opened with MySqlOpenOptions::localInfile.
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ public:
   core::Status finish();
   /// Ends the data early; the caller rolls the transaction back.
   void abort();
+  /// The rows the statement loaded (after finish()). LOAD DATA LOCAL skips a
+  /// row that meets an existing key with a warning (the server cannot stop the
+  /// client's file midway), so a count short of the rows written says so.
+  std::int64_t loaded() const { return m_loaded; }
 
   /// True for the errors that mean "this server or client does not allow LOAD
   /// DATA LOCAL" (local_infile off): fall back to INSERT, do not retry.
@@ -54,6 +59,7 @@ private:
   std::jthread m_loader;
   std::atomic<bool> m_done{false};
   std::optional<core::Error> m_error;  ///< written by the loader before m_done
+  std::int64_t m_loaded = 0;            ///< likewise
 };
 
 }  // namespace ferry::copy

@@ -195,11 +195,15 @@ public:
     auto store = state::RunStateStore::open(m_statePath, state::OpenMode::Resume);
     if (!store) return std::move(store).error();
     const auto deadline = std::chrono::steady_clock::now() + m_runToTimeout;
+    // Compared as positions: the sync shows a binlog position by its file's number only.
+    const auto wanted = cdc::LogPosition::parse(position);
+    if (!wanted) return std::move(wanted).error();
     while (!stop.stop_requested()) {
       auto progress = loadJson(**store, kSyncProgressSetting);
       if (!progress) return std::move(progress).error();
       if (*progress) {
-        if ((**progress).value("held_at", std::string{}) == position) return {};
+        const auto held = cdc::LogPosition::parse((**progress).value("held_at", std::string{}));
+        if (held && *held == *wanted) return {};
         if (!syncRunning(**progress)) {
           return Error(ErrorKind::Io, "the sync stopped while it ran to " + position,
                        "See ferry status; start it again and verify again.");

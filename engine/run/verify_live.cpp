@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include "connect/mysql/mysql_connection.h"
+#include "connect/mysql/mysql_stream.h"
 #include "connect/pg/pg_replication.h"
 #include "core/log.h"
 #include "run/stream_hold.h"
@@ -30,25 +32,9 @@ core::Status beginTargetSnapshot(VerifyWorker& w) {
   return w.myTarget->exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
 }
 
-}  // namespace
-
-core::Result<LiveSnapshot> snapshotAtOnePosition(const connect::ConnectionSpec& source,
-                                                 std::vector<VerifyWorker>& workers, StreamHold& hold,
-                                                 std::stop_token stop) {
-  if (source.engine != model::Engine::PostgreSQL) {
-    return Error(ErrorKind::Unsupported, "verification at one position needs a PostgreSQL source for now",
-                 "Stop the sync (ferry ctl stop) and verify the quiet target instead.");
-  }
-  struct Release {
-    StreamHold& h;
-    ~Release() { h.release(); }
-  } releaseOnExit{hold};
-  const auto started = Clock::now();
-  // 1. The sync applies nothing more, so it cannot pass the position taken next.
-  FERRY_TRY(hold.hold());
-  const auto held = Clock::now();
-  // 2. The source snapshot and its exact position: a temporary slot (dropped by
-  //    the server with its connection) exports it; every worker imports it.
+/// PostgreSQL: a temporary slot (dropped by the server with its connection)
+/// exports the snapshot at its consistent point; every worker imports it.
+core::Status pgSnapshot(const connect::ConnectionSpec& source, std::vector<VerifyWorker>& workers, LiveSnapshot& out) {
   connect::ExportedSnapshotOptions slotOptions;
   slotOptions.slotName = "ferry_verify_" + std::to_string(::getpid()) + "_" +
                          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -57,12 +43,56 @@ core::Result<LiveSnapshot> snapshotAtOnePosition(const connect::ConnectionSpec& 
   slotOptions.temporary = true;
   auto exported = connect::ExportedSnapshot::create(source, slotOptions);
   if (!exported) return std::move(exported).error().context("taking the source snapshot");
-  LiveSnapshot out;
   out.position = (*exported)->slot().consistentPoint;
-  for (auto& w : workers) {
-    FERRY_TRY(w.pgSource->importSnapshot((*exported)->snapshotName()));
-  }
+  for (auto& w : workers) FERRY_TRY(w.pgSource->importSnapshot((*exported)->snapshotName()));
   (*exported)->release();
+  return {};
+}
+
+/// MariaDB: every worker's consistent-snapshot transaction at one binlog
+/// position (one worker: binlog_snapshot_file/position; several: under a brief
+/// global read lock, as for the copy). The stream's position of it is the
+/// binlog file and offset.
+core::Status binlogSnapshot(const connect::ConnectionSpec& source, std::vector<VerifyWorker>& workers,
+                            LiveSnapshot& out) {
+  std::vector<connect::MySqlConnection*> sessions;
+  for (auto& w : workers) sessions.push_back(w.mySource.get());
+  connect::BinlogPosition at;
+  if (sessions.size() == 1 && sessions.front()->flavour() == model::Engine::MariaDB) {
+    auto pos = sessions.front()->startConsistentSnapshot();
+    if (!pos) return std::move(pos).error().context("taking the source snapshot");
+    at = *pos;
+  } else {
+    auto coordinator = connect::MySqlConnection::open(source);
+    if (!coordinator) return std::move(coordinator).error().context("source");
+    auto shared = connect::startSharedSnapshot(**coordinator, sessions);
+    if (!shared) return std::move(shared).error().context("taking the source snapshot");
+    at = shared->position;
+  }
+  out.position = at.file + ":" + std::to_string(at.position);
+  return {};
+}
+
+}  // namespace
+
+core::Result<LiveSnapshot> snapshotAtOnePosition(const connect::ConnectionSpec& source,
+                                                 std::vector<VerifyWorker>& workers, StreamHold& hold,
+                                                 std::stop_token stop) {
+  struct Release {
+    StreamHold& h;
+    ~Release() { h.release(); }
+  } releaseOnExit{hold};
+  const auto started = Clock::now();
+  // 1. The sync applies nothing more, so it cannot pass the position taken next.
+  FERRY_TRY(hold.hold());
+  const auto held = Clock::now();
+  // 2. The source snapshot and its exact position.
+  LiveSnapshot out;
+  if (source.engine == model::Engine::PostgreSQL) {
+    FERRY_TRY(pgSnapshot(source, workers, out));
+  } else {
+    FERRY_TRY(binlogSnapshot(source, workers, out));
+  }
   const auto snapshotTaken = Clock::now();
   // 3. The sync applies what committed before the position and holds there.
   FERRY_TRY(hold.runTo(out.position, stop));
