@@ -424,3 +424,40 @@ TEST(BinlogDecode, DecimalsTimesAndIntegersAtTheirEdges) {
 
 }  // namespace
 }  // namespace ferry
+
+namespace ferry::cdc::binlog {
+namespace {
+
+/// The stream's pre-flight on the sandbox: compression said, the heartbeat grant
+/// checked, binlog retention compared with the copy's estimate — kept 2 days it
+/// passes, kept an hour it warns with both figures.
+TEST(BinlogPreflight, RetentionIsComparedWithTheCopysEstimate) {
+  auto conn = connect::MySqlConnection::open(test::mysqlSpec());
+  ASSERT_TRUE(conn.ok()) << conn.error().oneLine();
+  auto& c = **conn;
+  const auto find = [](const std::vector<preflight::CheckResult>& checks, const std::string& id) {
+    for (const auto& r : checks) {
+      if (r.id == id) return r;
+    }
+    return preflight::CheckResult{};
+  };
+  auto two = preflight::checkMySqlSource(c, {});
+  ASSERT_TRUE(two.ok()) << two.error().oneLine();
+  EXPECT_EQ(find(*two, "source.log_bin_compress").status, preflight::CheckStatus::Pass);
+  EXPECT_EQ(find(*two, "source.grant_heartbeat").status, preflight::CheckStatus::Pass) << "the sandbox's ferry has ALL";
+  const auto kept = find(*two, "source.binlog_retention");
+  EXPECT_EQ(kept.status, preflight::CheckStatus::Pass) << kept.detail;
+  EXPECT_NE(kept.detail.find("your binlogs are kept 48.0 hours; the copy is estimated to take"), std::string::npos)
+      << kept.detail;
+  ASSERT_TRUE(c.exec("SET GLOBAL binlog_expire_logs_seconds = 3600").ok());
+  auto hour = preflight::checkMySqlSource(c, {});
+  ASSERT_TRUE(c.exec("SET GLOBAL expire_logs_days = 2").ok());
+  ASSERT_TRUE(hour.ok()) << hour.error().oneLine();
+  const auto short_ = find(*hour, "source.binlog_retention");
+  EXPECT_EQ(short_.status, preflight::CheckStatus::Warn) << short_.detail;
+  EXPECT_NE(short_.detail.find("your binlogs are kept 1.0 hours"), std::string::npos) << short_.detail;
+  EXPECT_NE(short_.fix.find("binlog_expire_logs_seconds"), std::string::npos) << short_.fix;
+}
+
+}  // namespace
+}  // namespace ferry::cdc::binlog
