@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include "core/text.h"
 #include "run/sync_support.h"
 
 namespace ferry::run {
@@ -89,6 +90,17 @@ bool syncRunning(const nlohmann::json& progress) {
   const auto pid = progress.value("pid", std::int64_t{0});
   return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0 &&
          (phase == "streaming" || phase == "connecting" || phase == "reconnecting");
+}
+
+std::int64_t bytesBetween(const cdc::LogPosition& a, const cdc::LogPosition& b) {
+  if (!(a < b)) return 0;
+  if (a.binlog && a.fileNumber() != b.fileNumber()) return b.offset();
+  return static_cast<std::int64_t>(b.lsn - a.lsn);
+}
+
+std::string shortSql(const std::string& sql) {
+  const std::string t = core::trim(sql);
+  return t.size() > 300 ? t.substr(0, 300) + "…" : t;
 }
 
 }  // namespace ferry::run

@@ -38,19 +38,6 @@ namespace {
 
 using cdc::kHeartbeatPrefix;
 
-/// Bytes of log from `a` to `b` (0 when b is not after a). Two binlog files
-/// apart, the bytes in b's file only (the size of those between is not known here).
-std::int64_t bytesBetween(const cdc::LogPosition& a, const cdc::LogPosition& b) {
-  if (!(a < b)) return 0;
-  if (a.binlog && a.fileNumber() != b.fileNumber()) return b.offset();
-  return static_cast<std::int64_t>(b.lsn - a.lsn);
-}
-
-/// A statement shown in a message: its first 300 characters.
-std::string shortSql(const std::string& sql) {
-  const std::string t = core::trim(sql);
-  return t.size() > 300 ? t.substr(0, 300) + "…" : t;
-}
 /// A group of source transactions commits on the target after this long at most.
 constexpr auto kGroupMaxAge = std::chrono::milliseconds(25);
 /// How often the target's durable position is asked for and confirmed to the source.
@@ -479,6 +466,29 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       return e;
     };
 
+    // TRUNCATE of migrated tables: pgoutput's Truncate, or MariaDB's statement.
+    auto truncateTables = [&](const std::vector<const cdc::TargetTable*>& emptied, bool restartIdentity) -> core::Status {
+      std::vector<const cdc::TargetTable*> ts;
+      std::vector<std::string> names;
+      for (const auto* t : emptied) {
+        if (!t) continue;  // not migrated
+        names.push_back(t->label);
+        // A table a resumed copy read under a later snapshot already holds this change.
+        if (const auto from = tableFrom.find(t->label); from != tableFrom.end() && txCommit < from->second) continue;
+        ts.push_back(t);
+      }
+      if (names.empty()) return {};
+      if (opt.truncate == TruncatePolicy::Stop) {
+        im.stopReason = StopReason::SchemaChange;
+        return Error(ErrorKind::Unsupported, "TRUNCATE of " + core::join(names, ", ") + " on the source (--truncate stop)",
+                     "Nothing of its transaction was applied. Empty the table(s) on the target yourself or run with "
+                     "--truncate apply, then run ferry sync again.");
+      }
+      if (ts.empty()) return {};
+      FERRY_TRY(tgt.truncate(ts, restartIdentity));
+      im.update([](SyncProgress& s) { ++s.truncates; });
+      return {};
+    };
     // MariaDB: a schema change as the binlog carries it (cdc/ddl_statement.h),
     // at its place in the stream (decideDdl, sync_schema.cpp).
     auto onDdl = [&](const cdc::ChangeEvent& e) -> core::Status {
@@ -497,21 +507,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
                        "schema change on the source at GTID " + txGtid + " (" + d.why + "): " + shortSql(e.content),
                        "Nothing from it on was applied. Make the target match by hand (the same change on the "
                        "target's table), then run ferry sync --pass-ddl " + txGtid + " to go on past it.");
-        case DdlDecision::Action::Truncate: {
-          const auto* t = mapper.targetOf(d.table);
-          if (!t) return {};
-          if (opt.truncate == TruncatePolicy::Stop) {
-            im.stopReason = StopReason::SchemaChange;
-            return Error(ErrorKind::Unsupported, "TRUNCATE of " + d.table + " on the source (--truncate stop)",
-                         "Nothing of it was applied. Empty the table on the target yourself or run with --truncate "
-                         "apply, then run ferry sync again.");
-          }
-          if (const auto from = tableFrom.find(t->label); from != tableFrom.end() && txCommit < from->second) return {};
-          FERRY_TRY(flush());
-          FERRY_TRY(tgt.truncate({t}, true));
-          im.update([](SyncProgress& s) { ++s.truncates; });
-          return {};
-        }
+        case DdlDecision::Action::Truncate: return truncateTables({mapper.targetOf(d.table)}, true);
         case DdlDecision::Action::Remap: {
           // Once per statement: the second time round the target was reconciled.
           const std::string key = "ddl:" + txGtid;
@@ -695,31 +691,9 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         }
         case cdc::ChangeEvent::Kind::Truncate: {
           if (skipping) break;
-          if (opt.truncate == TruncatePolicy::Stop) {
-            std::vector<std::string> names;
-            for (auto id : e.truncated) {
-              if (mapper.target(id)) names.push_back(mapper.label(id));
-            }
-            if (!names.empty()) {
-              im.stopReason = StopReason::SchemaChange;
-              return failed(Error(ErrorKind::Unsupported,
-                                  "TRUNCATE of " + core::join(names, ", ") + " on the source (--truncate stop)",
-                                  "Nothing of its transaction was applied. Empty the table(s) on the target yourself "
-                                  "or run with --truncate apply, then run ferry sync again."));
-            }
-          }
           std::vector<const cdc::TargetTable*> ts;
-          for (auto id : e.truncated) {
-            const auto* t = mapper.target(id);
-            if (!t) continue;
-            const auto from = tableFrom.find(t->label);
-            if (from != tableFrom.end() && txCommit < from->second) continue;
-            ts.push_back(t);
-          }
-          if (!ts.empty()) {
-            if (auto t = tgt.truncate(ts, e.truncateRestartIdentity); !t) return failed(std::move(t).error());
-            im.update([](SyncProgress& s) { ++s.truncates; });
-          }
+          for (auto id : e.truncated) ts.push_back(mapper.target(id));
+          if (auto t = truncateTables(ts, e.truncateRestartIdentity); !t) return failed(std::move(t).error());
           break;
         }
         case cdc::ChangeEvent::Kind::Ddl:

@@ -38,6 +38,12 @@ using LagWindow = std::deque<std::pair<std::chrono::steady_clock::time_point, do
 LagStats lagStatsOf(const LagWindow& window);
 void addLagSample(LagWindow& window, double ms);
 
+/// Bytes of log from `a` to `b` (0 when b is not after a). Two binlog files
+/// apart, the bytes in b's file only (the size of those between is not known here).
+std::int64_t bytesBetween(const cdc::LogPosition& a, const cdc::LogPosition& b);
+/// A statement shown in a message: its first 300 characters.
+std::string shortSql(const std::string& sql);
+
 /// A sync whose saved progress is `progress` still runs: its process is alive
 /// and its phase is a live one (connecting, streaming, reconnecting).
 bool syncRunning(const nlohmann::json& progress);

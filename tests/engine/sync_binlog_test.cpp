@@ -475,24 +475,9 @@ void killedSyncsLoseNothing(bool pg, const std::string& name, int kills) {
     FAIL() << copied.error().oneLine();
   }
   const auto duringCopy = writer.acknowledged();
-  std::mt19937 rng(20261205);
-  std::uniform_int_distribution<int> after(150, 900);
   const std::string cmd = std::string(FERRY_BINARY) + " sync --state " + state + " --source '" +
                           test::mysqlUrl(kSrc) + "' --target '" + targetUrlOf(pg) + "'";
-  int killedWhileStreaming = 0;
-  for (int k = 0; k < kills; ++k) {
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      execl("/bin/sh", "sh", "-c", ("exec " + cmd + " >/dev/null 2>&1").c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(after(rng)));
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == 0) ++killedWhileStreaming;
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-  }
+  const int killedWhileStreaming = test::killAtRandomMoments(cmd, kills, 20261205);
   writer.stop();
   sysbenchRun.join();
   EXPECT_EQ(sysbenchRc, 0) << sysbenchOut;

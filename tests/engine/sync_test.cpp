@@ -217,24 +217,9 @@ void killedSyncsLoseNothing(const connect::ConnectionSpec& target, const std::st
     FAIL() << copied.error().oneLine();
   }
   const auto duringCopy = writer.acknowledged();
-  std::mt19937 rng(20261204);
-  std::uniform_int_distribution<int> after(150, 900);
   const std::string cmd = std::string(FERRY_BINARY) + " sync --state " + state + " --source '" +
                           test::pgUrl(kSource) + "' --target '" + targetUrl + "'";
-  int killedWhileStreaming = 0;
-  for (int k = 0; k < kills; ++k) {
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      execl("/bin/sh", "sh", "-c", ("exec " + cmd + " >/dev/null 2>&1").c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(after(rng)));
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == 0) ++killedWhileStreaming;
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-  }
+  const int killedWhileStreaming = test::killAtRandomMoments(cmd, kills, 20261204);
   writer.stop();
   EXPECT_GE(killedWhileStreaming, kills / 2) << "most kills must land while the sync runs";
   auto synced = syncUntilCaughtUp(target, state);

@@ -1,12 +1,17 @@
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
+#include <thread>
 
 namespace ferry::test {
 namespace {
@@ -131,6 +136,29 @@ std::string freshStatePath(const std::string& stem) {
   const std::string path = "/tmp/" + stem + ".state";
   for (const char* suffix : {"", "-wal", "-shm", ".rejects.jsonl"}) std::remove((path + suffix).c_str());
   return path;
+}
+
+int killAtRandomMoments(const std::string& command, int times, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> after(150, 900);
+  int running = 0;
+  for (int k = 0; k < times; ++k) {
+    const pid_t pid = fork();
+    if (pid < 0) {
+      ADD_FAILURE() << "fork failed";
+      return running;
+    }
+    if (pid == 0) {
+      execl("/bin/sh", "sh", "-c", ("exec " + command + " >/dev/null 2>&1").c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(after(rng)));
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == 0) ++running;
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  return running;
 }
 
 std::string fixturePath(const std::string& name) { return std::string(FERRY_SOURCE_DIR) + "/tests/fixtures/" + name; }

@@ -33,6 +33,11 @@ int runCommand(const std::string& command, std::string* output = nullptr);
 /// memory and rejects files) left by an earlier run removed.
 std::string freshStatePath(const std::string& stem);
 
+/// Runs `command` (through sh, output discarded) `times` times, each SIGKILLed
+/// after a random 150–900 ms (the sequence seeded by `seed`); returns how many
+/// were still running when killed.
+int killAtRandomMoments(const std::string& command, int times, unsigned seed);
+
 std::string fixturePath(const std::string& name);   ///< tests/fixtures/<name>
 std::string sakilaDir();                            ///< ../shared/datasets/sakila ("" when absent)
 
