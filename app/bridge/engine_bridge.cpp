@@ -372,6 +372,7 @@ quint64 EngineBridge::startSync(run::SyncRequest request) {
       if (out.last.phase != "failed" && out.last.phase != "stopped") out.last.phase = "failed";
     }
     out.stopReason = sync->stopReason();
+    out.passableDdl = sync->passableDdl();
     if (out.stopReason == run::SyncRun::StopReason::SchemaChange) {
       if (auto pending = run::pendingSchemaChange(statePath); pending && *pending) out.schemaChange = **pending;
     }

@@ -101,6 +101,9 @@ struct SyncOutcome {
   run::SyncRun::StopReason stopReason = run::SyncRun::StopReason::None;
   /// Stopped at a new source column: the change and the proposal the run state holds.
   std::optional<run::PendingSchemaChange> schemaChange;
+  /// Stopped at a MariaDB schema change the stream does not follow: its GTID
+  /// (SyncRun::passableDdl), passed once the DBA says the target matches.
+  std::string passableDdl;
 };
 
 /// How a verification ended: the report, or the error (one line, never a

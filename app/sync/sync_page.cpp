@@ -398,18 +398,14 @@ void SyncPage::showStop(const SyncOutcome& outcome) {
               "and press Start to decide later.");
   }
   m_stoppedAtGtid.clear();
-  if (outcome.stopReason == run::SyncRun::StopReason::SchemaChange && !outcome.schemaChange && outcome.error) {
+  if (!outcome.passableDdl.empty()) {
     // A MariaDB schema change the stream does not follow (a rename, a drop, a
-    // statement it cannot read): the engine's message names its GTID.
-    const QString message = q(outcome.error->hint());
-    const auto at = message.indexOf(QStringLiteral("--pass-ddl "));
-    if (at >= 0) {
-      m_stoppedAtGtid = message.mid(at + 11).section(QLatin1Char(' '), 0, 0);
-      text = tr("Stopped at a schema change on the source that the stream does not follow (GTID %1; the line above "
-                "shows the statement). Nothing from it on was applied. Make the same change on the target's table by "
-                "hand, then press \"The target matches: go on past it\".")
-                 .arg(m_stoppedAtGtid);
-    }
+    // statement it cannot read).
+    m_stoppedAtGtid = q(outcome.passableDdl);
+    text = tr("Stopped at a schema change on the source that the stream does not follow (GTID %1; the line above "
+              "shows the statement). Nothing from it on was applied. Make the same change on the target's table by "
+              "hand, then press \"The target matches: go on past it\".")
+               .arg(m_stoppedAtGtid);
   }
   m_stopBanner->setText(text);
   m_stopBanner->setVisible(!text.isEmpty());

@@ -22,18 +22,6 @@ using core::ErrorKind;
 
 namespace {
 
-/// "mariadb-bin.000012" → 12 (0 when the name has no number).
-std::uint32_t fileNumberOf(std::string_view file) {
-  const auto dot = file.rfind('.');
-  std::uint32_t n = 0;
-  if (dot == std::string_view::npos) return 0;
-  for (char c : file.substr(dot + 1)) {
-    if (c < '0' || c > '9') return 0;
-    n = n * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  return n;
-}
-
 class MariaDbChangeSource final : public ChangeSource {
 public:
   MariaDbChangeSource(std::unique_ptr<connect::BinlogReader> reader, MariaDbSourceOptions options)
@@ -144,8 +132,9 @@ private:
           fail(std::move(r).error());
           return;
         }
+        const auto at = LogPosition::parse(r->file + ":" + std::to_string(r->position));
         std::lock_guard lock(m_mutex);
-        m_file = fileNumberOf(r->file);
+        m_file = at ? at->fileNumber() : 0;
         m_base = r->file.substr(0, r->file.rfind('.'));
       }
       LogPosition start, end;

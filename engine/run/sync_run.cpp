@@ -52,6 +52,7 @@ struct SyncRun::Impl {
   LagWindow commitLag;
   Clock::time_point started = Clock::now();
   std::atomic<SyncRun::StopReason> stopReason{SyncRun::StopReason::None};
+  std::string passableDdl;  // guarded by mutex
   std::atomic<bool> paused{false};
   std::atomic<std::int64_t> maxRate{0};
   SyncHold hold;                     // a verification's hold (run/sync_hold.h)
@@ -80,6 +81,11 @@ void SyncRun::setMaxRowsPerSecond(std::int64_t rowsPerSecond) { m_impl->maxRate 
 SyncRun::~SyncRun() = default;
 
 SyncRun::StopReason SyncRun::stopReason() const { return m_impl->stopReason.load(); }
+
+std::string SyncRun::passableDdl() const {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->passableDdl;
+}
 
 SyncProgress SyncRun::progress() const {
   std::lock_guard lock(m_impl->mutex);
@@ -503,6 +509,10 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         case DdlDecision::Action::Stop:
           if (txRows == 0) FERRY_TRY(commitGroup());  // what came before it is applied
           im.stopReason = StopReason::SchemaChange;
+          {
+            std::lock_guard lock(im.mutex);
+            im.passableDdl = txGtid;
+          }
           return Error(ErrorKind::Unsupported,
                        "schema change on the source at GTID " + txGtid + " (" + d.why + "): " + shortSql(e.content),
                        "Nothing from it on was applied. Make the target match by hand (the same change on the "

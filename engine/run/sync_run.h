@@ -163,6 +163,10 @@ public:
   /// Why the last run() stopped with an error, for exit codes.
   enum class StopReason { None, Divergence, SchemaChange };
   StopReason stopReason() const;
+  /// Stopped at a MariaDB schema change the stream does not follow (a rename, a
+  /// drop, a statement it cannot read): its GTID, which SyncOptions::passDdl
+  /// passes once the DBA mirrored it on the target; "" otherwise.
+  std::string passableDdl() const;
 
   struct Impl;
 

@@ -110,8 +110,8 @@ private:
 /// The source's log position, then the column types of the tables `labels`
 /// ("schema.table") names: what RowMapper::relation() tells a type change by.
 /// A relation in a transaction that committed before the position is history.
-/// (MariaDB: the position only — a type change is seen at its ALTER in the
-/// binlog, not by comparing TABLE_MAP layouts with the catalog.)
+/// (MariaDB: nothing — a type change is seen at its ALTER in the binlog, not by
+/// comparing TABLE_MAP layouts with the catalog.)
 struct SourceTypesAt {
   cdc::LogPosition lsn;
   cdc::RowMapper::SourceTypes types;
