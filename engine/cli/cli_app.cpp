@@ -71,6 +71,7 @@ int runCli(int argc, char** argv) {
   addCtlCommand(app, exitCode);
   addStatusCommand(app, exitCode);
   addMigrateCommand(app, exitCode);
+  addCutoverCommand(app, exitCode);
   app.parse_complete_callback([&verbose] {
     if (verbose) core::setLogLevel(core::LogLevel::Debug);
   });

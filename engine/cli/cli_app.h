@@ -1,6 +1,7 @@
 #pragma once
 /// The `ferry` command line: parses arguments, runs one subcommand, maps the
-/// outcome to the exit code (0 ok, 1 error, 2 usage, 3 differences / divergence, 4 schema change).
+/// outcome to the exit code (0 ok, 1 error, 2 usage, 3 differences / divergence, 4 schema change,
+/// 5 cutover aborted, 6 an acknowledged canary write missing).
 
 #include <iosfwd>
 #include <string>
@@ -46,5 +47,6 @@ void addSyncCommand(CLI::App& app, int& exitCode);
 void addCtlCommand(CLI::App& app, int& exitCode);
 void addStatusCommand(CLI::App& app, int& exitCode);
 void addMigrateCommand(CLI::App& app, int& exitCode);
+void addCutoverCommand(CLI::App& app, int& exitCode);
 
 }  // namespace ferry::cli

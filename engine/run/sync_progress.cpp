@@ -63,6 +63,7 @@ nlohmann::json syncProgressJson(const SyncProgress& p) {
           {"skipped_rows", p.skippedRows},
           {"divergences", p.divergences},
           {"lag_ms", lagJson(p.heartbeatLag)},
+          {"heartbeats_applied", p.heartbeatsApplied},
           {"commit_lag_ms", lagJson(p.commitLag)},
           {"bytes_behind", p.bytesBehind},
           {"stalled", p.stalled},

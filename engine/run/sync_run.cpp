@@ -24,6 +24,7 @@
 #include "run/state_path.h"
 #include "run/sync_control.h"
 #include "run/sync_hold.h"
+#include "run/sync_impl.h"
 #include "run/sync_support.h"
 #include "run/sync_watchdog.h"
 #include "state/run_state_store.h"
@@ -44,65 +45,6 @@ constexpr auto kGroupMaxAge = std::chrono::milliseconds(25);
 constexpr auto kConfirmInterval = std::chrono::milliseconds(500);
 
 }  // namespace
-
-struct SyncRun::Impl {
-  mutable std::mutex mutex;
-  SyncProgress p;
-  LagWindow heartbeatLag;
-  LagWindow commitLag;
-  Clock::time_point started = Clock::now();
-  std::atomic<SyncRun::StopReason> stopReason{SyncRun::StopReason::None};
-  std::string passableDdl;  // guarded by mutex
-  std::atomic<bool> paused{false};
-  std::atomic<std::int64_t> maxRate{0};
-  SyncHold hold;                     // a verification's hold (run/sync_hold.h)
-  std::atomic<bool> markWanted{false};  // run-to: make sure a transaction after its position comes
-
-  template <typename F>
-  void update(F&& f) {
-    std::lock_guard lock(mutex);
-    f(p);
-  }
-  void setPhase(const std::string& phase) {
-    update([&](SyncProgress& s) { s.phase = phase; });
-    core::log(core::LogLevel::Info, "sync: " + phase);
-  }
-};
-
-SyncRun::SyncRun(SyncRequest request) : m_request(std::move(request)), m_impl(std::make_unique<Impl>()) {
-  m_impl->p.phase = "connecting";
-  m_impl->maxRate = m_request.options.maxRowsPerSecond;
-}
-
-void SyncRun::pause() { m_impl->paused = true; }
-void SyncRun::resume() { m_impl->paused = false; }
-bool SyncRun::isPaused() const { return m_impl->paused.load(); }
-void SyncRun::setMaxRowsPerSecond(std::int64_t rowsPerSecond) { m_impl->maxRate = std::max<std::int64_t>(0, rowsPerSecond); }
-SyncRun::~SyncRun() = default;
-
-SyncRun::StopReason SyncRun::stopReason() const { return m_impl->stopReason.load(); }
-
-std::string SyncRun::passableDdl() const {
-  std::lock_guard lock(m_impl->mutex);
-  return m_impl->passableDdl;
-}
-
-SyncProgress SyncRun::progress() const {
-  std::lock_guard lock(m_impl->mutex);
-  SyncProgress p = m_impl->p;
-  p.heartbeatLag = lagStatsOf(m_impl->heartbeatLag);
-  p.commitLag = lagStatsOf(m_impl->commitLag);
-  p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - m_impl->started).count();
-  p.paused = m_impl->paused.load();
-  p.maxRowsPerSecond = m_impl->maxRate.load();
-  p.hold = m_impl->hold.describe();
-  p.heldAt = m_impl->hold.heldAt();
-  if (p.paused || m_impl->hold.blocking()) {
-    p.stalled = false;
-    p.stallReason.clear();
-  }
-  return p;
-}
 
 core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   const auto& req = m_request;
@@ -398,6 +340,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
       for (auto n : groupBeats) {
         if (auto it = emitted.find(n); it != emitted.end()) {
           addLagSample(im.heartbeatLag, std::chrono::duration<double, std::milli>(now - it->second).count());
+          ++im.p.heartbeatsApplied;
           emitted.erase(it);
         }
         if (caughtUpBeat && n >= *caughtUpBeat) caughtUpDone = n;

@@ -4,6 +4,7 @@
 /// (the applied position is stored in the target in the same transaction as the
 /// changes), with heartbeat lag measured on Ferry's own clock.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -92,6 +93,7 @@ struct SyncProgress {
   std::int64_t skippedRows = 0;
   std::int64_t divergences = 0;
   LagStats heartbeatLag;  ///< over the last minute
+  std::int64_t heartbeatsApplied = 0;  ///< ever: a gate tells a fresh lag sample from an old one by it
   LagStats commitLag;     ///< target commit time − source commit time
   std::int64_t bytesBehind = 0;
   bool stalled = false;
@@ -160,6 +162,13 @@ public:
   void resume();
   bool isPaused() const;
   void setMaxRowsPerSecond(std::int64_t rowsPerSecond);
+  /// From another thread of this process (the cutover's drain): applies every
+  /// source transaction that committed before `position` (the stream proves it
+  /// has seen the source's log up to there even when nothing follows), commits,
+  /// and holds before the first that did not. Fails after `timeout`, or when
+  /// run() ends, releasing the hold.
+  core::Status runToAndHold(const std::string& position, std::chrono::milliseconds timeout, std::stop_token stop);
+  void releaseHold();
   /// Why the last run() stopped with an error, for exit codes.
   enum class StopReason { None, Divergence, SchemaChange };
   StopReason stopReason() const;

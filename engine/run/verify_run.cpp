@@ -332,6 +332,7 @@ core::Result<verify::VerifyReport> VerifyRun::run(std::stop_token stop) {
                   : server == chunks ? "server checksums"
                                      : "server checksums and row digests";
   im.setPhase("done");
+  if (!opt.live.syncStatePath.empty()) recordVerification(opt.live.syncStatePath, report);
   return report;
 }
 

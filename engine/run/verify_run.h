@@ -80,6 +80,22 @@ struct TableRepair {
   verify::RepairCounts counts;
 };
 
+/// The last verification of a run, kept in its run state (setting
+/// "verify_last") by every VerifyRun given the run's state: the cutover's
+/// verification gate reads it.
+struct VerificationRecord {
+  bool identical = false;
+  std::string level;  ///< "full" or "quick"
+  double samplePercent = 100;
+  std::string asOf;   ///< the source position both sides were read at ("": not live)
+  std::int64_t finishedAtMs = 0;  ///< Unix time
+  std::int64_t differences = 0;
+  int tables = 0;
+};
+core::Result<std::optional<VerificationRecord>> lastVerification(const std::string& statePath);
+/// Keeps `report` as the run's last verification; a failure only logs.
+void recordVerification(const std::string& statePath, const verify::VerifyReport& report);
+
 class VerifyRun {
 public:
   explicit VerifyRun(VerifyRequest request);

@@ -2,9 +2,16 @@
 
 #include "run/verify_support.h"
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
+#include "core/log.h"
 #include "core/text.h"
+#include "run/verify_run.h"
+#include "state/run_state_store.h"
 #include "ddl/quoting.h"
 #include "run/key_ranges.h"
 #include "typemap/value_converter.h"
@@ -152,6 +159,46 @@ void finishTable(const verify::VerifyJob& job, verify::TableVerification& t, std
   t.status = !t.differences.empty() || t.moreDifferences > 0 || countsDiffer || !t.statistics.empty()
                  ? verify::TableStatus::Mismatch
                  : verify::TableStatus::Ok;
+}
+
+core::Result<std::optional<VerificationRecord>> lastVerification(const std::string& statePath) {
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto text = (*store)->loadSetting("verify_last");
+  if (!text) return std::move(text).error();
+  if (!*text) return std::optional<VerificationRecord>{};
+  auto j = nlohmann::json::parse(**text, nullptr, false);
+  if (j.is_discarded()) return std::optional<VerificationRecord>{};
+  VerificationRecord r;
+  r.identical = j.value("identical", false);
+  r.level = j.value("level", "");
+  r.samplePercent = j.value("sample_percent", 100.0);
+  r.asOf = j.value("as_of", "");
+  r.finishedAtMs = j.value("finished_at_ms", std::int64_t{0});
+  r.differences = j.value("differences", std::int64_t{0});
+  r.tables = j.value("tables", 0);
+  return std::optional<VerificationRecord>(r);
+}
+
+void recordVerification(const std::string& statePath, const verify::VerifyReport& report) {
+  std::error_code ec;
+  if (!std::filesystem::exists(statePath, ec)) return;  // a verification outside any run
+  std::int64_t differences = 0;
+  for (const auto& t : report.tables) differences += static_cast<std::int64_t>(t.differences.size()) + t.moreDifferences;
+  nlohmann::json j = {{"identical", report.identical()},
+                      {"level", report.level},
+                      {"sample_percent", report.samplePercent},
+                      {"as_of", report.asOfPosition},
+                      {"finished_at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count()},
+                      {"differences", differences},
+                      {"tables", report.tables.size()}};
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (store) {
+    if (auto s = (*store)->saveSetting("verify_last", j.dump()); s) return;
+  }
+  core::log(core::LogLevel::Warning, "verify: could not keep the result in the run state " + statePath);
 }
 
 }  // namespace ferry::run

@@ -165,6 +165,7 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::open(const ConnectionS
           },
           nullptr);
       auto c = std::unique_ptr<PgConnection>(new PgConnection(conn, spec));
+      if (options.adminConsole) return c;
       if (c->serverVersion().major < kMinimumMajor) {
         return Error(ErrorKind::ServerTooOld,
                      "PostgreSQL " + c->serverVersion().text + " is older than the oldest supported release (" +

@@ -24,6 +24,9 @@ struct PgOpenOptions {
   bool replication = false;
   /// Ask for the password on the terminal when the server wants one we lack.
   bool allowPrompt = false;
+  /// A console that speaks the protocol but is no PostgreSQL (PgBouncer's admin
+  /// database): no version check and no session settings, simpleQuery() only.
+  bool adminConsole = false;
 };
 
 using PgParams = std::vector<std::optional<std::string>>;

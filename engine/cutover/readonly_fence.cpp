@@ -1,0 +1,302 @@
+// The read-only fence: the server itself refuses the application's writes
+// (docs/cutover.md, "The read-only fence").
+
+#include <set>
+#include <thread>
+
+#include "connect/mysql/mysql_connection.h"
+#include "connect/pg/pg_connection.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "cutover/fence_kinds.h"
+
+namespace ferry::cutover {
+
+using core::Error;
+using core::ErrorKind;
+
+namespace {
+
+/// After the server refuses new writes: end the sessions still holding a write
+/// transaction, twice (a statement that passed its privilege check just before
+/// the fence takes its transaction id a moment later).
+core::Status endWriters(const connect::ConnectionSpec& side) {
+  for (int pass = 0; pass < 2; ++pass) {
+    auto ended = openWriters(side, true);
+    if (!ended) return std::move(ended).error();
+    for (const auto& w : *ended) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
+    if (pass == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return {};
+}
+
+std::string tableList(const FenceScope& s) {
+  std::vector<std::string> v;
+  for (const auto& [schema, table] : s.tables) {
+    v.push_back("(" + connect::PgConnection::quoteLiteral(schema) + ", " + connect::PgConnection::quoteLiteral(table) + ")");
+  }
+  return core::join(v, ", ");
+}
+
+/// PostgreSQL: the write privileges of every role but Ferry's on the migrated
+/// tables (table and column grants, PUBLIC's too) are revoked in one
+/// transaction; unfence grants back exactly those, with their grant options.
+class PgReadOnlyFence final : public Fence {
+public:
+  PgReadOnlyFence(FenceOptions options, FenceScope scope) : m_o(std::move(options)), m_s(std::move(scope)) {}
+  FenceKind kind() const override { return FenceKind::ReadOnly; }
+
+  core::Result<GateCheck> check() override {
+    if (m_s.tables.empty()) return GateCheck{false, "no table to fence", "The run has no table."};
+    auto c = connect::PgConnection::open(m_s.primary);
+    if (!c) return std::move(c).error();
+    auto me = (*c)->query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+    if (!me) return std::move(me).error();
+    const bool superuser = !me->empty() && me->row(0).boolean("rolsuper");
+    // Roles that no revoke stops: other superusers and the tables' owners, when
+    // they have sessions on the database now.
+    auto strong = (*c)->query(
+        "SELECT DISTINCT a.usename FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename "
+        "WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.usename <> current_user "
+        "AND (r.rolsuper OR r.oid IN (SELECT c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE (n.nspname, c.relname) IN (" + tableList(m_s) + "))) ORDER BY 1");
+    if (!strong) return std::move(strong).error();
+    if (!strong->empty()) {
+      std::vector<std::string> names;
+      for (auto row : *strong) names.push_back(row.str("usename"));
+      return GateCheck{false,
+                       "sessions of " + core::join(names, ", ") +
+                           " are on the source: a superuser or a table's owner writes whatever is revoked",
+                       "Let the application connect as a role that is neither superuser nor owner of the tables."};
+    }
+    if (!superuser) {
+      auto owned = (*c)->query("SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE (n.nspname, c.relname) IN (" + tableList(m_s) + ") AND NOT pg_has_role(c.relowner, 'USAGE')");
+      if (!owned) return std::move(owned).error();
+      if (owned->row(0).i64("n") > 0) {
+        return GateCheck{false, std::to_string(owned->row(0).i64("n")) + " migrated table(s) are not owned by Ferry's role",
+                         "Run the cutover as the tables' owner or a superuser: only they can revoke and grant back."};
+      }
+    }
+    auto grants = readGrants(**c);
+    if (!grants) return std::move(grants).error();
+    std::set<std::string> who;
+    for (const auto& g : *grants) who.insert(g.grantee);
+    return GateCheck{true,
+                     "revokes writes on " + std::to_string(m_s.tables.size()) + " table(s) from " +
+                         (who.empty() ? std::string("nobody (no role but Ferry's may write)") : core::join(std::vector<std::string>(who.begin(), who.end()), ", ")),
+                     ""};
+  }
+
+  core::Status fence(std::chrono::milliseconds timeout, const Persist& persist) override {
+    auto c = connect::PgConnection::open(m_s.primary);
+    if (!c) return std::move(c).error();
+    auto grants = readGrants(**c);
+    if (!grants) return std::move(grants).error();
+    std::string sql = "BEGIN; SET LOCAL lock_timeout = " + std::to_string(std::max<long long>(1, timeout.count())) + ";";
+    for (const auto& g : *grants) sql += " REVOKE " + g.privilege + g.columns + " ON " + g.table + " FROM " + g.granteeSql() + ";";
+    sql += " COMMIT";
+    m_revoked = std::move(*grants);
+    m_inForce = true;
+    persist(record());  // what to grant back, kept before anything is revoked
+    if (auto r = (*c)->exec(sql); !r) {
+      m_inForce = false;
+      m_revoked.clear();
+      return r;
+    }
+    if (auto e = endWriters(m_s.primary); !e) {
+      (void)unfence();
+      return e;
+    }
+    return {};
+  }
+
+  core::Status switchOver() override { return {}; }  // the application's own deploy (or --switch-command)
+
+  core::Status unfence() override {
+    if (!m_inForce) return {};
+    auto c = connect::PgConnection::open(m_s.primary);
+    if (!c) return std::move(c).error();
+    std::string sql = "BEGIN;";
+    for (const auto& g : m_revoked) {
+      sql += " GRANT " + g.privilege + g.columns + " ON " + g.table + " TO " + g.granteeSql() +
+             (g.grantable ? " WITH GRANT OPTION" : "") + ";";
+    }
+    sql += " COMMIT";
+    FERRY_TRY((*c)->exec(sql));
+    m_inForce = false;
+    m_revoked.clear();
+    return {};
+  }
+
+  nlohmann::json record() const override {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& g : m_revoked) {
+      list.push_back({{"table", g.table}, {"grantee", g.grantee}, {"privilege", g.privilege}, {"columns", g.columns},
+                      {"grantable", g.grantable}});
+    }
+    return {{"kind", "read-only"}, {"engine", "postgresql"}, {"in_force", m_inForce}, {"revoked", list}};
+  }
+  std::string describe() const override {
+    return "revokes INSERT, UPDATE, DELETE and TRUNCATE on the migrated tables from every role but Ferry's (PUBLIC "
+           "too) and ends the sessions holding a write transaction; unfence grants exactly those privileges back";
+  }
+  void restore(const nlohmann::json& r) {
+    m_inForce = r.value("in_force", false);
+    for (const auto& g : r.value("revoked", nlohmann::json::array())) {
+      m_revoked.push_back({g.value("table", ""), g.value("grantee", ""), g.value("privilege", ""), g.value("columns", ""),
+                           g.value("grantable", false)});
+    }
+  }
+
+private:
+  struct Grant {
+    std::string table;      ///< quoted schema.table
+    std::string grantee;    ///< role name, "PUBLIC"
+    std::string privilege;  ///< INSERT, UPDATE, DELETE, TRUNCATE
+    std::string columns;    ///< " (\"a\", \"b\")" for a column grant, "" for the table
+    bool grantable = false;
+    std::string granteeSql() const { return grantee == "PUBLIC" ? grantee : connect::PgConnection::quoteIdent(grantee); }
+  };
+
+  /// Every write privilege on the tables held by a role other than Ferry's.
+  core::Result<std::vector<Grant>> readGrants(connect::PgConnection& c) {
+    auto r = c.query(
+        "WITH t AS (SELECT c.oid, c.relacl, c.relowner, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (n.nspname, c.relname) IN (" + tableList(m_s) + ")) "
+        "SELECT t.q, coalesce(r.rolname, 'PUBLIC') AS grantee, a.privilege_type AS p, a.is_grantable AS g, '' AS cols "
+        "FROM t, aclexplode(coalesce(t.relacl, acldefault('r', t.relowner))) a LEFT JOIN pg_roles r ON r.oid = a.grantee "
+        "WHERE a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND a.grantee <> (SELECT oid FROM pg_roles WHERE rolname = current_user) "
+        "UNION ALL "
+        "SELECT t.q, coalesce(r.rolname, 'PUBLIC'), a.privilege_type, a.is_grantable, string_agg(quote_ident(at.attname), ', ' ORDER BY at.attnum) "
+        "FROM t JOIN pg_attribute at ON at.attrelid = t.oid AND at.attacl IS NOT NULL, aclexplode(at.attacl) a "
+        "LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE a.privilege_type IN ('INSERT', 'UPDATE') "
+        "AND a.grantee <> (SELECT oid FROM pg_roles WHERE rolname = current_user) "
+        "GROUP BY t.q, r.rolname, a.privilege_type, a.is_grantable ORDER BY 1, 2, 3");
+    if (!r) return std::move(r).error();
+    std::vector<Grant> out;
+    for (auto row : *r) {
+      const std::string cols = row.str("cols");
+      out.push_back({row.str("q"), row.str("grantee"), row.str("p"), cols.empty() ? "" : " (" + cols + ")", row.boolean("g")});
+    }
+    return out;
+  }
+
+  FenceOptions m_o;
+  FenceScope m_s;
+  bool m_inForce = false;
+  std::vector<Grant> m_revoked;
+};
+
+/// MariaDB: read_only = ON stops every account without READ ONLY ADMIN (SUPER
+/// before 10.11); Ferry's own needs it, to keep writing heartbeats and, after
+/// the switch, the reverse stream's changes. unfence restores the setting.
+class MariaDbReadOnlyFence final : public Fence {
+public:
+  MariaDbReadOnlyFence(FenceOptions options, FenceScope scope) : m_o(std::move(options)), m_s(std::move(scope)) {}
+  FenceKind kind() const override { return FenceKind::ReadOnly; }
+
+  core::Result<GateCheck> check() override {
+    auto c = connect::MySqlConnection::open(m_s.primary);
+    if (!c) return std::move(c).error();
+    auto ro = (*c)->query("SELECT @@global.read_only AS ro");
+    if (!ro) return std::move(ro).error();
+    // Accounts the setting does not stop, with sessions on the server now.
+    auto strong = (*c)->query(
+        "SELECT DISTINCT p.USER AS u FROM information_schema.PROCESSLIST p JOIN information_schema.USER_PRIVILEGES g "
+        "ON g.GRANTEE = CONCAT('''', p.USER, '''@''', SUBSTRING_INDEX(p.HOST, ':', 1), '''') "
+        "WHERE g.PRIVILEGE_TYPE IN ('READ_ONLY ADMIN', 'READ ONLY ADMIN', 'SUPER') AND p.COMMAND <> 'Daemon' "
+        "AND p.USER NOT IN ('system user', 'event_scheduler') AND p.USER <> SUBSTRING_INDEX(CURRENT_USER(), '@', 1)");
+    if (!strong) return std::move(strong).error();
+    if (!strong->empty()) {
+      std::vector<std::string> names;
+      for (auto row : *strong) names.push_back(row.str("u"));
+      return GateCheck{false,
+                       "sessions of " + core::join(names, ", ") + " hold READ ONLY ADMIN or SUPER: read_only does not stop them",
+                       "Let the application connect as an account without READ ONLY ADMIN and SUPER."};
+    }
+    // Ferry's own account must write through read_only (heartbeats, the reverse stream).
+    auto mine = (*c)->query("SHOW GRANTS FOR CURRENT_USER()");
+    if (!mine) return std::move(mine).error();
+    bool canWrite = false;
+    for (std::size_t i = 0; i < mine->size(); ++i) {
+      const std::string g = core::toUpper(mine->at(i, 0).value_or(""));
+      canWrite = canWrite || g.find("ALL PRIVILEGES ON *.*") != std::string::npos ||
+                 g.find("READ_ONLY ADMIN") != std::string::npos || g.find("READ ONLY ADMIN") != std::string::npos;
+    }
+    if (!canWrite) {
+      return GateCheck{false, "Ferry's account lacks READ ONLY ADMIN: it could not write through read_only",
+                       "GRANT READ_ONLY ADMIN ON *.* TO Ferry's account (heartbeats and the reverse stream write there)."};
+    }
+    return GateCheck{true, std::string("sets read_only = ON (now ") + (ro->row(0).str("ro") == "1" ? "ON" : "OFF") +
+                               ") and ends the sessions holding a write transaction", ""};
+  }
+
+  core::Status fence(std::chrono::milliseconds timeout, const Persist& persist) override {
+    auto c = connect::MySqlConnection::open(m_s.primary);
+    if (!c) return std::move(c).error();
+    auto ro = (*c)->query("SELECT @@global.read_only AS ro");
+    if (!ro) return std::move(ro).error();
+    m_previous = ro->row(0).str("ro") == "1" ? "ON" : "OFF";
+    const auto secs = std::max<long long>(1, (timeout.count() + 999) / 1000);
+    FERRY_TRY((*c)->exec("SET SESSION lock_wait_timeout = " + std::to_string(secs)));
+    m_inForce = true;
+    persist(record());
+    if (auto r = (*c)->exec("SET GLOBAL read_only = ON"); !r) {
+      (void)unfence();
+      return r;
+    }
+    if (auto e = endWriters(m_s.primary); !e) {
+      (void)unfence();
+      return e;
+    }
+    return {};
+  }
+
+  core::Status switchOver() override { return {}; }
+
+  core::Status unfence() override {
+    if (!m_inForce) return {};
+    auto c = connect::MySqlConnection::open(m_s.primary);
+    if (!c) return std::move(c).error();
+    FERRY_TRY((*c)->exec("SET GLOBAL read_only = " + (m_previous.empty() ? std::string("OFF") : m_previous)));
+    m_inForce = false;
+    return {};
+  }
+
+  nlohmann::json record() const override {
+    return {{"kind", "read-only"}, {"engine", "mariadb"}, {"in_force", m_inForce}, {"previous_read_only", m_previous}};
+  }
+  std::string describe() const override {
+    return "sets read_only = ON (accounts without READ ONLY ADMIN can no longer write) and ends the sessions "
+           "holding a write transaction; unfence sets read_only back to what it was";
+  }
+  void restore(const nlohmann::json& r) {
+    m_inForce = r.value("in_force", false);
+    m_previous = r.value("previous_read_only", "OFF");
+  }
+
+private:
+  FenceOptions m_o;
+  FenceScope m_s;
+  bool m_inForce = false;
+  std::string m_previous;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Fence>> makePgReadOnlyFence(const FenceOptions& options, const FenceScope& scope,
+                                                         const nlohmann::json& record) {
+  auto f = std::make_unique<PgReadOnlyFence>(options, scope);
+  if (record.is_object()) f->restore(record);
+  return std::unique_ptr<Fence>(std::move(f));
+}
+
+core::Result<std::unique_ptr<Fence>> makeMariaDbReadOnlyFence(const FenceOptions& options, const FenceScope& scope,
+                                                              const nlohmann::json& record) {
+  auto f = std::make_unique<MariaDbReadOnlyFence>(options, scope);
+  if (record.is_object()) f->restore(record);
+  return std::unique_ptr<Fence>(std::move(f));
+}
+
+}  // namespace ferry::cutover

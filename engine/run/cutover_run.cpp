@@ -1,0 +1,470 @@
+// The cutover's choreography (docs/cutover.md): gates, then each step timed —
+// sequences ahead, fence, fence position, drain, final sequences, switch — with
+// an abort that returns to the state before it, and recovery after a kill.
+
+#include "run/cutover_run.h"
+
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include <unistd.h>
+
+#include "connect/pg/pg_connection.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "run/cutover_support.h"
+#include "run/cutover_stream.h"
+#include "state/run_state_store.h"
+
+namespace ferry::run {
+
+using core::Error;
+using core::ErrorKind;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kCutoverSetting = "cutover";
+/// Gates a --force may not skip: they are what keeps writes from being lost.
+const std::set<std::string> kUnforceable = {"lag", "txn-age", "fence"};
+
+double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+std::int64_t unixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// The fence's scope for a forward cutover: the source fenced, the target next.
+cutover::FenceScope forwardScope(const CutoverRequest& req, const std::vector<state::TableState>& tables) {
+  cutover::FenceScope s;
+  s.primary = req.source;
+  s.next = req.target;
+  for (const auto& t : tables) s.tables.emplace_back(t.sourceSchema, t.sourceTable);
+  return s;
+}
+
+/// PostgreSQL source: the forward slot and its publications, dropped once the
+/// stream that used them has ended (retried while its walsender goes away).
+core::Status dropForwardSlot(const connect::ConnectionSpec& source, const std::string& slot, const std::string& publication) {
+  if (source.engine != model::Engine::PostgreSQL || slot.empty()) return {};
+  auto c = connect::PgConnection::open(source);
+  if (!c) return std::move(c).error();
+  const auto until = Clock::now() + std::chrono::seconds(10);
+  while (true) {
+    auto r = (*c)->query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", {slot});
+    if (r) break;
+    if (Clock::now() > until) return std::move(r).error().context("dropping the forward slot " + slot);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!publication.empty()) {
+    FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + connect::PgConnection::quoteIdent(publication)));
+  }
+  return {};
+}
+
+}  // namespace
+
+nlohmann::json cutoverReportJson(const CutoverReport& r) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& s : r.steps) {
+    steps.push_back({{"name", s.name}, {"ms", s.ms}, {"in_pause", s.inPause}, {"detail", s.detail}});
+  }
+  nlohmann::json gates = nlohmann::json::array();
+  for (const auto& g : r.gates) {
+    gates.push_back({{"name", g.name}, {"ok", g.ok}, {"forced", g.forced}, {"detail", g.detail}, {"fix", g.fix}});
+  }
+  nlohmann::json seqs = nlohmann::json::array();
+  for (const auto& s : r.sequences) seqs.push_back({{"name", s.name}, {"source", s.source}, {"next", s.next}});
+  nlohmann::json j = {{"result", r.result},
+                      {"steps", steps},
+                      {"gates", gates},
+                      {"write_pause_ms", r.writePauseMs},
+                      {"client_pause_ms", nullptr},
+                      {"canary", nullptr},
+                      {"fence", r.fence},
+                      {"fence_position", r.fencePosition},
+                      {"drained_to", r.drainedTo},
+                      {"sequences", seqs},
+                      {"reverse", r.reverse.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reverse)}};
+  if (!r.abortedBy.empty()) j["aborted_by"] = r.abortedBy;
+  if (!r.message.empty()) j["message"] = r.message;
+  return j;
+}
+
+struct CutoverRun::Impl {
+  mutable std::mutex mutex;
+  CutoverProgress p;
+  std::atomic<bool> abortAsked{false};
+
+  template <typename F>
+  void update(F&& f) {
+    std::lock_guard lock(mutex);
+    f(p);
+  }
+};
+
+CutoverRun::CutoverRun(CutoverRequest request) : m_request(std::move(request)), m_impl(std::make_unique<Impl>()) {
+  m_impl->p.phase = "connecting";
+}
+CutoverRun::~CutoverRun() = default;
+
+CutoverProgress CutoverRun::progress() const {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->p;
+}
+
+void CutoverRun::abort() { m_impl->abortAsked = true; }
+
+core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
+  const auto& req = m_request;
+  const auto& o = req.options;
+  Impl& im = *m_impl;
+  if (o.statePath.empty()) return Error(ErrorKind::Usage, "cutover needs the run's state file", "Give --state FILE.");
+  auto store = state::RunStateStore::open(o.statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  if (auto prior = st.loadSetting(kCutoverSetting); prior && *prior) {
+    const auto j = nlohmann::json::parse(**prior, nullptr, false);
+    const std::string phase = j.is_discarded() ? "" : j.value("phase", "");
+    if (phase == "switched" || phase == "done") {
+      return Error(ErrorKind::Usage, "this run was already cut over (" + j.value("at", std::string()) + ")",
+                   "The target is the primary now; ferry rollback goes back.");
+    }
+    if (phase != "aborted" && !phase.empty()) {
+      return Error(ErrorKind::Usage, "a cutover of this run is in progress or was interrupted (" + phase + ")",
+                   "If no ferry cutover runs, run ferry cutover --recover: it lifts the fence or finishes the switch.");
+    }
+  }
+  auto tables = st.listTables();
+  if (!tables) return std::move(tables).error();
+  auto fence = cutover::makeFence(o.fence, forwardScope(req, *tables));
+  if (!fence) return std::move(fence).error();
+  auto& f = **fence;
+
+  CutoverReport report;
+  report.fence = f.describe();
+  nlohmann::json record = {{"phase", "gates"}, {"fence_kind", cutover::fenceKindName(o.fence.kind)}, {"at", unixMs()}};
+  auto persist = [&](const std::string& phase) {
+    record["phase"] = phase;
+    record["fence"] = f.record();
+    record["updated_ms"] = unixMs();
+    if (auto s = st.saveSetting(kCutoverSetting, record.dump()); !s) {
+      core::log(core::LogLevel::Warning, "cutover: could not record the phase " + phase + ": " + s.error().oneLine());
+    }
+  };
+  // A step's start: recorded, and — in tests only — the place to die.
+  auto stepStart = [&](const std::string& name) {
+    record["step"] = name;
+    if (o.failAt == name) {
+      persist(record.value("phase", "gates"));
+      core::log(core::LogLevel::Warning, "cutover: killed at step " + name + " (fault injection)");
+      ::kill(::getpid(), SIGKILL);
+    }
+  };
+  auto addStep = [&](const std::string& name, Clock::time_point t0, bool inPause, const std::string& detail = {}) {
+    CutoverStep s{name, msSince(t0), inPause, detail};
+    report.steps.push_back(s);
+    im.update([&](CutoverProgress& p) { p.steps.push_back(s); });
+    core::log(core::LogLevel::Info, "cutover: " + name + " " + std::to_string(static_cast<int>(s.ms)) + " ms" +
+                                        (detail.empty() ? "" : " (" + detail + ")"));
+  };
+
+  // Connections kept open from the gates to the switch (no login inside the fence).
+  SideConnection source(req.source), target(req.target);
+
+  // 1. The forward stream: the sync running elsewhere, or one of our own.
+  auto stream = openForwardStream(req, stop);
+  if (!stream) return std::move(stream).error();
+  auto& fwd = **stream;
+
+  auto abortWith = [&](const std::string& by, const std::string& why) -> core::Result<CutoverReport> {
+    auto lifted = f.unfence();
+    fwd.release();
+    report.result = "aborted";
+    report.abortedBy = by;
+    report.message = why + (lifted ? "" : "; lifting the fence failed: " + lifted.error().oneLine() +
+                                              " — run ferry cutover --recover");
+    persist(lifted ? "aborted" : "fenced");
+    im.update([](CutoverProgress& p) { p.phase = "aborted"; });
+    core::log(core::LogLevel::Warning, "cutover: aborted by " + by + ": " + why);
+    return report;
+  };
+
+  // 2. Gates: the static ones once, the live ones until they hold.
+  im.update([](CutoverProgress& p) { p.phase = "gates"; });
+  persist("gates");
+  stepStart("gates");
+  const auto gatesStarted = Clock::now();
+  StaticGateInput in;
+  in.request = &req;
+  in.tables = *tables;
+  in.fence = &f;
+  auto gates = staticGates(in);
+  for (auto& g : gates) {
+    if (!g.ok && o.force.contains(g.name) && !kUnforceable.contains(g.name)) g.forced = true;
+  }
+  im.update([&](CutoverProgress& p) { p.gates = gates; });
+  for (const auto& g : gates) {
+    if (!g.ok && !g.forced) {
+      report.gates = gates;
+      return abortWith(g.name, "gate " + g.name + ": " + g.detail + (g.fix.empty() ? "" : ". " + g.fix));
+    }
+  }
+  // Live: heartbeat lag under the limit, continuously; no old or prepared transaction.
+  CutoverGate lagGate{"lag", false, false, "", ""};
+  CutoverGate txnGate{"txn-age", false, false, "", ""};
+  std::optional<Clock::time_point> stableSince;
+  std::int64_t lastBeats = -1;
+  Clock::time_point lastBeatSeen = Clock::now();
+  Clock::time_point lastTxnCheck{};
+  while (true) {
+    if (stop.stop_requested() || im.abortAsked) return abortWith("user", "asked to abort while the gates were checked");
+    auto lag = fwd.lag();
+    if (!lag) return abortWith("lag", "the stream failed: " + lag.error().oneLine());
+    if (lag->heartbeatsApplied != lastBeats) {
+      lastBeats = lag->heartbeatsApplied;
+      lastBeatSeen = Clock::now();
+    }
+    // No fresh heartbeat applied for a while is lag too, whatever the last sample said.
+    const double staleMs = msSince(lastBeatSeen);
+    const double lagMs = std::max(lag->lastMs, staleMs > o.maxLagMs + lag->intervalMs ? staleMs : 0.0);
+    const bool lagOk = lastBeats > 0 && lagMs < o.maxLagMs;
+    if (lagOk && !stableSince) stableSince = Clock::now();
+    if (!lagOk) stableSince.reset();
+    const double stableFor = stableSince ? msSince(*stableSince) / 1000.0 : 0.0;
+    char text[160];
+    std::snprintf(text, sizeof text, "heartbeat lag %.0f ms (limit %d), under it for %.1f s of %d", lagMs, o.maxLagMs,
+                  stableFor, o.stableSeconds);
+    lagGate.ok = lagOk && stableFor >= o.stableSeconds;
+    lagGate.detail = text;
+    lagGate.fix = lagGate.ok ? "" : "Wait for the stream to catch up (ferry status), or lower the write load.";
+    if (Clock::now() - lastTxnCheck >= std::chrono::seconds(1)) {
+      lastTxnCheck = Clock::now();
+      auto old = oldTransactions(source, o.maxTxnAgeSeconds);
+      auto prepared = preparedTransactions(source);
+      if (!old || !prepared) {
+        txnGate = {"txn-age", false, false, "could not be checked: " + (!old ? old.error().oneLine() : prepared.error().oneLine()), ""};
+      } else {
+        std::vector<std::string> all = *old;
+        all.insert(all.end(), prepared->begin(), prepared->end());
+        txnGate.ok = all.empty();
+        txnGate.detail = all.empty() ? "no write transaction older than " + std::to_string(o.maxTxnAgeSeconds) +
+                                           " s, none prepared"
+                                     : core::join(all, "; ");
+        txnGate.fix = all.empty() ? "" : "Let them finish (or end them): a transaction open across the fence would commit after it.";
+      }
+    }
+    im.update([&](CutoverProgress& p) {
+      p.lagMs = lagMs;
+      p.stableForSeconds = stableFor;
+      p.gates = gates;
+      p.gates.push_back(lagGate);
+      p.gates.push_back(txnGate);
+    });
+    if (lagGate.ok && txnGate.ok) break;
+    if (Clock::now() - gatesStarted > std::chrono::seconds(o.gateWaitSeconds)) {
+      gates.push_back(lagGate);
+      gates.push_back(txnGate);
+      report.gates = gates;
+      const auto& failed = !lagGate.ok ? lagGate : txnGate;
+      return abortWith(failed.name, "gate " + failed.name + " did not pass within " + std::to_string(o.gateWaitSeconds) +
+                                        " s: " + failed.detail);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  gates.push_back(lagGate);
+  gates.push_back(txnGate);
+  report.gates = gates;
+  addStep("gates", gatesStarted, false, std::to_string(gates.size()) + " gates passed");
+
+  // 3. Before the fence: the target's counters ahead of the source's.
+  im.update([](CutoverProgress& p) { p.phase = "preparing"; });
+  persist("preparing");
+  stepStart("sequences-ahead");
+  {
+    const auto t0 = Clock::now();
+    auto ahead = alignSequences(source, target, *tables, o.sequenceHeadroom, false);
+    if (!ahead) return abortWith("sequences-ahead", ahead.error().oneLine());
+    addStep("sequences-ahead", t0, false, std::to_string(ahead->size()) + " counter(s), headroom " + std::to_string(o.sequenceHeadroom));
+  }
+  // The last look at old transactions, right before the fence.
+  if (auto old = oldTransactions(source, o.maxTxnAgeSeconds); !old || !old->empty()) {
+    return abortWith("txn-age", !old ? old.error().oneLine() : core::join(*old, "; "));
+  }
+  if (stop.stop_requested() || im.abortAsked) return abortWith("user", "asked to abort before the fence");
+
+  // 4. Inside the fence, against the budget.
+  stepStart("fence");
+  const auto fenceStart = Clock::now();
+  const auto deadline = fenceStart + std::chrono::milliseconds(o.maxPauseMs);
+  auto left = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()); };
+  auto overBudget = [&](const std::string& step) -> std::optional<std::string> {
+    if (Clock::now() < deadline) return std::nullopt;
+    return "the write pause reached its budget of " + std::to_string(o.maxPauseMs) + " ms at step " + step;
+  };
+  persist("fencing");
+  if (auto fenced = f.fence(std::max(left(), std::chrono::milliseconds(1)),
+                            [&](const nlohmann::json&) { persist("fencing"); });
+      !fenced) {
+    return abortWith("fence", fenced.error().oneLine());
+  }
+  persist("fenced");
+  im.update([](CutoverProgress& p) { p.phase = "fenced"; });
+  addStep("fence", fenceStart, true, cutover::fenceKindName(o.fence.kind));
+  if (auto over = overBudget("fence")) return abortWith("budget", *over);
+
+  stepStart("fence-position");
+  {
+    const auto t0 = Clock::now();
+    auto end = sourceLogEnd(source);
+    if (!end) return abortWith("fence-position", end.error().oneLine());
+    report.fencePosition = *end;
+    record["fence_position"] = *end;
+    persist("fenced");
+    addStep("fence-position", t0, true, *end);
+  }
+  if (auto over = overBudget("fence-position")) return abortWith("budget", *over);
+  if (stop.stop_requested() || im.abortAsked) return abortWith("user", "asked to abort inside the fence");
+
+  stepStart("drain");
+  {
+    const auto t0 = Clock::now();
+    auto drained = fwd.drainTo(report.fencePosition, std::max(left(), std::chrono::milliseconds(1)), stop);
+    if (!drained) {
+      if (Clock::now() >= deadline) return abortWith("budget", "the drain to " + report.fencePosition + " did not finish within the budget of " + std::to_string(o.maxPauseMs) + " ms");
+      return abortWith("drain", drained.error().oneLine());
+    }
+    report.drainedTo = report.fencePosition;
+    addStep("drain", t0, true, "applied everything before " + report.fencePosition);
+  }
+  if (auto over = overBudget("drain")) return abortWith("budget", *over);
+
+  stepStart("sequences");
+  {
+    const auto t0 = Clock::now();
+    auto final = alignSequences(source, target, *tables, 0, false);
+    if (!final) return abortWith("sequences", final.error().oneLine());
+    report.sequences = *final;
+    addStep("sequences", t0, true, std::to_string(final->size()) + " counter(s) at or past the source's");
+  }
+  if (auto over = overBudget("sequences")) return abortWith("budget", *over);
+  if (stop.stop_requested() || im.abortAsked) return abortWith("user", "asked to abort before the switch");
+
+  // 5. The switch: from here on forward is the only way.
+  stepStart("switch");
+  persist("switching");
+  {
+    const auto t0 = Clock::now();
+    auto switched = f.switchOver();
+    if (switched && f.kind() != cutover::FenceKind::Command && !o.fence.switchCommand.empty()) {
+      switched = cutover::runHook("switch command", o.fence.switchCommand, req.target.toUrlWithoutPassword(),
+                                  o.fence.commandTimeout);
+    }
+    if (!switched) {
+      report.result = "failed";
+      report.message = "the switch failed: " + switched.error().oneLine() +
+                       ". The source is still fenced; run ferry cutover --recover to finish the switch.";
+      im.update([](CutoverProgress& p) { p.phase = "failed"; });
+      return report;
+    }
+    addStep("switch", t0, true);
+  }
+  report.writePauseMs = msSince(fenceStart);
+  record["write_pause_ms"] = report.writePauseMs;
+  persist("switched");
+  im.update([](CutoverProgress& p) { p.phase = "switched"; });
+
+  // 6. After the switch: the forward stream ends, its slot goes.
+  stepStart("after-switch");
+  {
+    const auto t0 = Clock::now();
+    auto stopped = fwd.stop();
+    std::string detail = "forward stream stopped";
+    if (!stopped) detail = "the forward stream did not stop cleanly: " + stopped.error().oneLine();
+    auto start = st.loadSnapshot();
+    auto pub = st.loadSetting("publication");
+    if (start && *start && pub) {
+      if (auto d = dropForwardSlot(req.source, (*start)->slotName, *pub ? **pub : std::string()); !d) {
+        detail += "; the forward slot could not be dropped: " + d.error().oneLine();
+      } else if (!(*start)->slotName.empty() && req.source.engine == model::Engine::PostgreSQL) {
+        detail += "; slot " + (*start)->slotName + " dropped";
+      }
+    }
+    addStep("after-switch", t0, false, detail);
+  }
+  report.result = "switched";
+  record["result"] = "switched";
+  persist("switched");
+  return report;
+}
+
+core::Result<CutoverReport> recoverCutover(const CutoverRequest& req) {
+  const auto& o = req.options;
+  auto store = state::RunStateStore::open(o.statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  auto saved = st.loadSetting(kCutoverSetting);
+  if (!saved) return std::move(saved).error();
+  if (!*saved) return Error(ErrorKind::Usage, "no cutover was started on " + o.statePath, "Nothing to recover.");
+  auto record = nlohmann::json::parse(**saved, nullptr, false);
+  if (record.is_discarded()) return Error(ErrorKind::Data, "the cutover record in " + o.statePath + " is unreadable");
+  const std::string phase = record.value("phase", "");
+  auto tables = st.listTables();
+  if (!tables) return std::move(tables).error();
+  auto kind = cutover::parseFenceKind(record.value("fence_kind", ""));
+  if (!kind) return std::move(kind).error();
+  if (*kind != o.fence.kind) {
+    return Error(ErrorKind::Usage,
+                 std::string("the cutover used the ") + cutover::fenceKindName(*kind) + " fence, not " +
+                     cutover::fenceKindName(o.fence.kind),
+                 std::string("Give --fence ") + cutover::fenceKindName(*kind) + " and its options again.");
+  }
+  auto fence = cutover::makeFence(o.fence, forwardScope(req, *tables), record.value("fence", nlohmann::json::object()));
+  if (!fence) return std::move(fence).error();
+  CutoverReport report;
+  report.fence = (*fence)->describe();
+  report.fencePosition = record.value("fence_position", "");
+  auto save = [&](const std::string& p) {
+    record["phase"] = p;
+    record["fence"] = (*fence)->record();
+    record["recovered_ms"] = unixMs();
+    return st.saveSetting(kCutoverSetting, record.dump());
+  };
+  const auto t0 = Clock::now();
+  if (phase == "gates" || phase == "preparing" || phase == "fencing" || phase == "fenced" || phase == "aborted") {
+    // Before the switch: back to the source as primary.
+    FERRY_TRY((*fence)->unfence());
+    FERRY_TRY(save("aborted"));
+    report.result = "aborted";
+    report.abortedBy = "recover";
+    report.message = "the cutover was interrupted at " + phase + " (step " + record.value("step", std::string("?")) +
+                     "); the fence is lifted and the source is the primary";
+    report.steps.push_back({"unfence", msSince(t0), false, (*fence)->describe()});
+    return report;
+  }
+  if (phase == "switching") {
+    // The switch may or may not have happened: doing it again is the way on.
+    FERRY_TRY((*fence)->switchOver());
+    if ((*fence)->kind() != cutover::FenceKind::Command && !o.fence.switchCommand.empty()) {
+      FERRY_TRY(cutover::runHook("switch command", o.fence.switchCommand, req.target.toUrlWithoutPassword(), o.fence.commandTimeout));
+    }
+    report.steps.push_back({"switch", msSince(t0), false, "done again by the recovery"});
+  }
+  // Switched: the forward stream's leftovers.
+  auto start = st.loadSnapshot();
+  auto pub = st.loadSetting("publication");
+  if (start && *start && pub) {
+    const auto t1 = Clock::now();
+    if (auto d = dropForwardSlot(req.source, (*start)->slotName, *pub ? **pub : std::string()); !d) {
+      core::log(core::LogLevel::Warning, "cutover: " + d.error().oneLine());
+    }
+    report.steps.push_back({"after-switch", msSince(t1), false, "forward slot dropped"});
+  }
+  FERRY_TRY(save("switched"));
+  report.result = "switched";
+  report.message = "the cutover was interrupted at " + phase + "; it is finished: the target is the primary";
+  return report;
+}
+
+}  // namespace ferry::run

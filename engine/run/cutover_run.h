@@ -1,0 +1,131 @@
+#pragma once
+/// The cutover (docs/cutover.md): gates checked live, then — each step timed —
+/// sequences set ahead, the fence, the fence position, the drain of the stream
+/// to exactly that position, the final sequence values, the switch. A step
+/// that fails, or that would take the write pause past its budget, aborts: the
+/// fence is lifted and the source is primary and writable again. After the
+/// switch the old source stays fenced and the forward slot is dropped.
+///
+/// Every step is recorded in the run state as it starts and ends ("cutover"),
+/// so `ferry cutover --recover` can finish or undo a cutover whose process was
+/// killed: before the switch it lifts the fence, after it it completes it.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "connect/connection_spec.h"
+#include "core/result.h"
+#include "cutover/fence.h"
+#include "plan/project.h"
+
+namespace ferry::run {
+
+struct CutoverOptions {
+  std::string statePath;  ///< the run's state (required)
+  cutover::FenceOptions fence;
+  int maxLagMs = 500;           ///< heartbeat lag allowed …
+  int stableSeconds = 5;        ///< … continuously for this long before the fence
+  int maxTxnAgeSeconds = 10;    ///< no source write transaction older than this
+  int maxPauseMs = 2000;        ///< the write pause's budget, fence to switch
+  std::int64_t sequenceHeadroom = 1000;  ///< target counters set this far ahead of the source's before the fence
+  int verifyMaxAgeHours = 24;   ///< the last identical verification must be this recent
+  int gateWaitSeconds = 120;    ///< how long the live gates may take to pass before the cutover gives up
+  std::set<std::string> force;  ///< gates skipped (never lag, txn-age or fence)
+  bool noReverse = false;       ///< no way back prepared (and no reverse gate)
+  /// Canary writes through the application's endpoint (empty: none).
+  std::string canaryUrl;
+  int canaryMs = 20;
+  /// Tests only: FERRY_CUTOVER_FAIL_AT=<step> makes the process die at that step.
+  std::string failAt;
+};
+
+struct CutoverRequest {
+  connect::ConnectionSpec source;
+  connect::ConnectionSpec target;
+  plan::Project project;
+  CutoverOptions options;
+};
+
+struct CutoverGate {
+  std::string name;  ///< "lag", "txn-age", "prepared", "verify", "sequences", "reverse", "fence", "roles"
+  bool ok = false;
+  bool forced = false;
+  std::string detail;
+  std::string fix;
+};
+
+struct CutoverStep {
+  std::string name;  ///< "sequences-ahead", "fence", "fence-position", "drain", "sequences", "switch", …
+  double ms = 0;
+  bool inPause = false;  ///< between the fence and the switch: part of the write pause
+  std::string detail;
+};
+
+struct SequenceValue {
+  std::string name;    ///< the target's sequence or "schema.table (AUTO_INCREMENT)"
+  std::string source;  ///< the source's counter ("" unknown)
+  std::int64_t next = 0;  ///< the target's next value after the step
+};
+
+struct CutoverReport {
+  std::string result;  ///< "switched", "aborted", "failed"
+  std::vector<CutoverGate> gates;
+  std::vector<CutoverStep> steps;
+  double writePauseMs = 0;  ///< Ferry's: the fence taking effect to the switch done
+  std::string fencePosition;
+  std::string drainedTo;
+  std::vector<SequenceValue> sequences;
+  std::string reverse;      ///< the reverse stream's start ("" none)
+  std::string abortedBy;    ///< the gate or step that aborted it
+  std::string message;      ///< why, for a person
+  std::string fence;        ///< what the fence does (describe())
+};
+
+nlohmann::json cutoverReportJson(const CutoverReport& r);
+
+/// What a running cutover shows (the workbench's Cutover page).
+struct CutoverProgress {
+  std::string phase;  ///< "gates", "preparing", "fenced", "switched", "aborted", "failed"
+  std::vector<CutoverGate> gates;
+  std::vector<CutoverStep> steps;
+  double lagMs = 0;
+  double stableForSeconds = 0;
+};
+
+class CutoverRun {
+public:
+  explicit CutoverRun(CutoverRequest request);
+  ~CutoverRun();
+  CutoverRun(const CutoverRun&) = delete;
+  CutoverRun& operator=(const CutoverRun&) = delete;
+
+  /// The whole cutover. An Error when it could not run at all (the run state,
+  /// connections before anything changed) or when recovery is needed; an
+  /// aborted cutover is a report with result "aborted" (the source primary).
+  core::Result<CutoverReport> run(std::stop_token stop);
+  CutoverProgress progress() const;
+  /// Asks a running cutover to abort at the next step before the switch.
+  void abort();
+
+  struct Impl;
+
+private:
+  CutoverRequest m_request;
+  std::unique_ptr<Impl> m_impl;
+};
+
+/// `ferry cutover --recover`: finishes or undoes a cutover whose process died,
+/// from what the run state recorded, so that exactly one side is primary:
+/// before the switch the fence is lifted (the source primary again); after it,
+/// the remaining steps are done. The fence's options must be given again.
+core::Result<CutoverReport> recoverCutover(const CutoverRequest& request);
+
+}  // namespace ferry::run

@@ -1,0 +1,67 @@
+#pragma once
+// Private to run/: the cutover's pieces (cutover_run.cpp orchestrates).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connect/connection_spec.h"
+#include "core/result.h"
+#include "run/cutover_run.h"
+#include "state/run_state.h"
+
+namespace ferry::connect {
+class PgConnection;
+class MySqlConnection;
+}  // namespace ferry::connect
+
+namespace ferry::run {
+
+/// One connection to a side, opened on first use and kept: a new login costs
+/// tens of milliseconds (SCRAM), which a step inside the fence cannot spend.
+class SideConnection {
+public:
+  explicit SideConnection(connect::ConnectionSpec spec);
+  ~SideConnection();
+  SideConnection(const SideConnection&) = delete;
+  SideConnection& operator=(const SideConnection&) = delete;
+  const connect::ConnectionSpec& spec() const { return m_spec; }
+  bool isPg() const { return m_spec.engine == model::Engine::PostgreSQL; }
+  core::Result<connect::PgConnection*> pg();
+  core::Result<connect::MySqlConnection*> my();
+
+private:
+  connect::ConnectionSpec m_spec;
+  std::unique_ptr<connect::PgConnection> m_pg;
+  std::unique_ptr<connect::MySqlConnection> m_my;
+};
+
+/// The source's counters (PostgreSQL sequences, MariaDB AUTO_INCREMENT) of the
+/// run's tables and their schemas, matched with the target's: each target
+/// counter is raised (never lowered) so that its next value is at least the
+/// source's next + `headroom`. With `dryRun` nothing is written. `missing`
+/// gets the source counters the target has no counterpart for.
+core::Result<std::vector<SequenceValue>> alignSequences(SideConnection& source, SideConnection& target,
+                                                        const std::vector<state::TableState>& tables,
+                                                        std::int64_t headroom, bool dryRun,
+                                                        std::vector<std::string>* missing = nullptr);
+
+/// The source's log end now, as the stream names positions ("0/1A2B3C8",
+/// "mariadb-bin.000003:1234").
+core::Result<std::string> sourceLogEnd(SideConnection& source);
+
+/// Source write transactions older than `maxAgeSeconds` (other sessions than
+/// Ferry's), and prepared / XA transactions: each one line.
+core::Result<std::vector<std::string>> oldTransactions(SideConnection& source, int maxAgeSeconds);
+core::Result<std::vector<std::string>> preparedTransactions(SideConnection& source);
+
+/// The gates that do not change while the cutover waits: verification,
+/// sequences, reverse path, fence, the application's roles on the target.
+struct StaticGateInput {
+  const CutoverRequest* request = nullptr;
+  std::vector<state::TableState> tables;
+  cutover::Fence* fence = nullptr;
+};
+std::vector<CutoverGate> staticGates(const StaticGateInput& in);
+
+}  // namespace ferry::run
