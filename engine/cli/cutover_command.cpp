@@ -100,7 +100,11 @@ core::Result<run::CutoverRequest> requestOf(const CutoverArgs& args) {
   o.maxPauseMs = args.maxPauseMs;
   o.sequenceHeadroom = args.sequenceHeadroom;
   o.gateWaitSeconds = args.gateWaitSeconds;
-  o.canaryUrl = args.canaryUrl;
+  if (!args.canaryUrl.empty()) {
+    auto canary = specFromUrl(args.canaryUrl, "canary");
+    if (!canary) return std::move(canary).error();
+    o.canary = *canary;
+  }
   o.canaryMs = args.canaryMs;
   o.force = {args.force.begin(), args.force.end()};
   o.noReverse = args.noReverse;

@@ -22,8 +22,16 @@ core::Result<std::string> sourceLogEnd(SideConnection& source) {
   if (source.isPg()) {
     auto c = source.pg();
     if (!c) return std::move(c).error();
-    auto r = (*c)->query("SELECT pg_current_wal_lsn()::text AS w");
+    // The insert position, not pg_current_wal_lsn() (the write position): a
+    // transaction committed asynchronously (synchronous_commit = off) is in WAL
+    // past the write position until the WAL writer comes round — reading that
+    // as the fence position would leave it out of the drain.
+    auto r = (*c)->query("SELECT pg_current_wal_insert_lsn()::text AS w");
     if (!r) return std::move(r).error();
+    // A synchronous commit of our own flushes everything before it: the stream
+    // gets those transactions now rather than when the WAL writer wakes.
+    FERRY_TRY((*c)->exec("BEGIN; SET LOCAL synchronous_commit = on; "
+                         "SELECT pg_logical_emit_message(true, 'ferry_fence', ''); COMMIT"));
     return r->row(0).str("w");
   }
   auto c = source.my();

@@ -63,6 +63,49 @@ core::Status dropForwardSlot(const connect::ConnectionSpec& source, const std::s
   return {};
 }
 
+/// The canary's table on both sides, granted to the canary's role, and made a
+/// table of the run (streamed like the others; PostgreSQL: added to the publication).
+core::Status prepareCanary(const CutoverRequest& req, state::RunStateStore& st, std::vector<state::TableState>& tables) {
+  if (tables.empty()) return Error(ErrorKind::Usage, "the run has no table: nowhere to put the canary");
+  const std::string srcSchema = tables.front().sourceSchema, tgtSchema = tables.front().targetSchema;
+  const std::string appUser = req.options.canary->user;
+  if (auto c = cutover::createCanaryTable(req.source, srcSchema, appUser); !c) {
+    return std::move(c).error().context("the canary table on the source");
+  }
+  if (auto c = cutover::createCanaryTable(req.target, tgtSchema, appUser); !c) {
+    return std::move(c).error().context("the canary table on the target");
+  }
+  bool listed = false;
+  for (const auto& t : tables) listed = listed || (t.sourceSchema == srcSchema && t.sourceTable == cutover::kCanaryTable);
+  if (!listed) {
+    state::TableState t;
+    t.sourceSchema = srcSchema;
+    t.sourceTable = cutover::kCanaryTable;
+    t.targetSchema = tgtSchema;
+    t.targetTable = cutover::kCanaryTable;
+    t.keyColumnsJson = R"(["tag","seq"])";
+    t.status = state::TableStatus::Copied;
+    FERRY_TRY(st.addTables({t}));
+    tables.push_back(t);
+  }
+  if (req.source.engine == model::Engine::PostgreSQL) {
+    auto pub = st.loadSetting("publication");
+    if (!pub) return std::move(pub).error();
+    if (*pub && !(*pub)->empty()) {
+      auto c = connect::PgConnection::open(req.source);
+      if (!c) return std::move(c).error();
+      auto member = (*c)->query("SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3",
+                                {**pub, srcSchema, std::string(cutover::kCanaryTable)});
+      if (!member) return std::move(member).error();
+      if (member->empty()) {
+        FERRY_TRY((*c)->exec("ALTER PUBLICATION " + connect::PgConnection::quoteIdent(**pub) + " ADD TABLE " +
+                             connect::PgConnection::quoteIdent(srcSchema) + "." + connect::PgConnection::quoteIdent(cutover::kCanaryTable)));
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 nlohmann::json cutoverReportJson(const CutoverReport& r) {
@@ -80,8 +123,15 @@ nlohmann::json cutoverReportJson(const CutoverReport& r) {
                       {"steps", steps},
                       {"gates", gates},
                       {"write_pause_ms", r.writePauseMs},
-                      {"client_pause_ms", nullptr},
-                      {"canary", nullptr},
+                      {"client_pause_ms", r.canary ? nlohmann::json{{"gross", r.canary->grossPauseMs}, {"net", r.canary->netPauseMs}}
+                                                   : nlohmann::json(nullptr)},
+                      {"canary", r.canary ? nlohmann::json{{"written", r.canary->written},
+                                                           {"acknowledged", r.canary->acknowledged},
+                                                           {"failed", r.canary->failed},
+                                                           {"lost", r.canary->lost},
+                                                           {"lost_seqs", r.canary->lostSeqs},
+                                                           {"baseline_ms", r.canary->baselineMs}}
+                                          : nlohmann::json(nullptr)},
                       {"fence", r.fence},
                       {"fence_position", r.fencePosition},
                       {"drained_to", r.drainedTo},
@@ -138,6 +188,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   }
   auto tables = st.listTables();
   if (!tables) return std::move(tables).error();
+  if (o.canary) FERRY_TRY(prepareCanary(req, st, *tables));
   auto fence = cutover::makeFence(o.fence, forwardScope(req, *tables));
   if (!fence) return std::move(fence).error();
   auto& f = **fence;
@@ -177,6 +228,29 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   auto stream = openForwardStream(req, stop);
   if (!stream) return std::move(stream).error();
   auto& fwd = **stream;
+  if (o.canary) FERRY_TRY(fwd.refreshTables());
+  // The canary writes from now on: its latencies before the fence are the baseline.
+  std::unique_ptr<cutover::Canary> canary;
+  Clock::time_point fenceAt = Clock::now() + std::chrono::hours(24 * 365);
+  if (o.canary) {
+    canary = std::make_unique<cutover::Canary>(*o.canary, tables->front().sourceSchema,
+                                               "cutover-" + std::to_string(unixMs()), std::chrono::milliseconds(o.canaryMs));
+    canary->start();
+  }
+  // The canary's verdict against the side that is primary now.
+  auto judgeCanary = [&](const connect::ConnectionSpec& primary, const std::string& schema) {
+    if (!canary) return;
+    canary->stop();
+    auto v = canary->verdict(primary, schema, fenceAt);
+    if (v) {
+      report.canary = *v;
+      core::log(core::LogLevel::Info, "cutover: canary: " + std::to_string(v->acknowledged) + " writes acknowledged, " +
+                                          std::to_string(v->lost) + " lost, client pause " +
+                                          std::to_string(static_cast<int>(v->grossPauseMs)) + " ms");
+    } else {
+      core::log(core::LogLevel::Warning, "cutover: the canary could not be checked: " + v.error().oneLine());
+    }
+  };
 
   auto abortWith = [&](const std::string& by, const std::string& why) -> core::Result<CutoverReport> {
     auto lifted = f.unfence();
@@ -186,6 +260,10 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     report.message = why + (lifted ? "" : "; lifting the fence failed: " + lifted.error().oneLine() +
                                               " — run ferry cutover --recover");
     persist(lifted ? "aborted" : "fenced");
+    if (canary) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::max(200, o.canaryMs * 10)));
+      judgeCanary(req.source, tables->front().sourceSchema);
+    }
     im.update([](CutoverProgress& p) { p.phase = "aborted"; });
     core::log(core::LogLevel::Warning, "cutover: aborted by " + by + ": " + why);
     return report;
@@ -297,6 +375,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   // 4. Inside the fence, against the budget.
   stepStart("fence");
   const auto fenceStart = Clock::now();
+  fenceAt = fenceStart;
   const auto deadline = fenceStart + std::chrono::milliseconds(o.maxPauseMs);
   auto left = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()); };
   auto overBudget = [&](const std::string& step) -> std::optional<std::string> {
@@ -370,6 +449,13 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     }
     addStep("switch", t0, true);
   }
+  if (canary && f.kind() != cutover::FenceKind::PgBouncer) {
+    // The application's own deploy points it at the target: so does the canary.
+    connect::ConnectionSpec next = req.target;
+    next.user = o.canary->user;
+    next.password = o.canary->password;
+    canary->switchTo(next, tables->front().targetSchema);
+  }
   report.writePauseMs = msSince(fenceStart);
   record["write_pause_ms"] = report.writePauseMs;
   persist("switched");
@@ -392,6 +478,11 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
       }
     }
     addStep("after-switch", t0, false, detail);
+  }
+  if (canary) {
+    // Writes go on a moment after the switch, so the pause's end is seen.
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::max(500, o.canaryMs * 20)));
+    judgeCanary(req.target, tables->front().targetSchema);
   }
   report.result = "switched";
   record["result"] = "switched";

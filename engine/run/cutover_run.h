@@ -23,6 +23,7 @@
 
 #include "connect/connection_spec.h"
 #include "core/result.h"
+#include "cutover/canary.h"
 #include "cutover/fence.h"
 #include "plan/project.h"
 
@@ -40,8 +41,9 @@ struct CutoverOptions {
   int gateWaitSeconds = 120;    ///< how long the live gates may take to pass before the cutover gives up
   std::set<std::string> force;  ///< gates skipped (never lag, txn-age or fence)
   bool noReverse = false;       ///< no way back prepared (and no reverse gate)
-  /// Canary writes through the application's endpoint (empty: none).
-  std::string canaryUrl;
+  /// Canary writes through the application's endpoint (PgBouncer, or the
+  /// source as the application reaches it), as the application's role; none: no canary.
+  std::optional<connect::ConnectionSpec> canary;
   int canaryMs = 20;
   /// Tests only: FERRY_CUTOVER_FAIL_AT=<step> makes the process die at that step.
   std::string failAt;
@@ -87,6 +89,7 @@ struct CutoverReport {
   std::string abortedBy;    ///< the gate or step that aborted it
   std::string message;      ///< why, for a person
   std::string fence;        ///< what the fence does (describe())
+  std::optional<cutover::CanaryVerdict> canary;  ///< with a canary
 };
 
 nlohmann::json cutoverReportJson(const CutoverReport& r);

@@ -47,6 +47,7 @@ public:
     return m_sync.runToAndHold(position, timeout, stop);
   }
   void release() override { m_sync.releaseHold(); }
+  core::Status refreshTables() override { return {}; }  // started after the tables were added
   core::Status stop() override {
     m_thread.request_stop();
     if (m_thread.joinable()) m_thread.join();
@@ -123,6 +124,12 @@ public:
       core::log(core::LogLevel::Warning, "cutover: could not release the sync (" + r.error().oneLine() +
                                              "); it goes on by itself when the hold's lease ends");
     }
+  }
+
+  core::Status refreshTables() override {
+    auto r = sendSyncCommand(m_statePath, {0, "refresh", 0, ""}, 30'000);
+    if (!r) return std::move(r).error().context("asking the sync to stream the canary table");
+    return {};
   }
 
   core::Status stop() override {

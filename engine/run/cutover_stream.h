@@ -31,6 +31,8 @@ public:
   virtual void release() = 0;
   /// Ends the stream (after the switch).
   virtual core::Status stop() = 0;
+  /// The run's tables changed (the canary's was added): stream them too.
+  virtual core::Status refreshTables() = 0;
 };
 
 /// The sync running on the run's state, or else a new one in this process

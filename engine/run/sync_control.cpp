@@ -90,6 +90,9 @@ bool carryOutSyncCommand(const SyncCommand& c, SyncRun& sync, SyncHold& hold, co
   } else if (c.command == "release") {
     hold.release();
     ack.message = "released";
+  } else if (c.command == "refresh") {
+    sync.refreshTables();
+    ack.message = "reading the run's tables again";
   } else if (c.command == "stop") {
     ack.message = "stopping after the transaction in flight";
     return true;
@@ -102,7 +105,7 @@ bool carryOutSyncCommand(const SyncCommand& c, SyncRun& sync, SyncHold& hold, co
 
 core::Result<SyncCommand> parseSyncCommand(const std::string& text) {
   SyncCommand c;
-  if (text == "pause" || text == "resume" || text == "stop") {
+  if (text == "pause" || text == "resume" || text == "stop" || text == "refresh") {
     c.command = text;
     return c;
   }

@@ -60,6 +60,8 @@ core::Status SyncRun::runToAndHold(const std::string& position, std::chrono::mil
 
 void SyncRun::releaseHold() { m_impl->hold.release(); }
 
+void SyncRun::refreshTables() { m_impl->refreshWanted = true; }
+
 SyncRun::StopReason SyncRun::stopReason() const { return m_impl->stopReason.load(); }
 
 std::string SyncRun::passableDdl() const {

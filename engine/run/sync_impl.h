@@ -26,6 +26,7 @@ struct SyncRun::Impl {
   std::atomic<std::int64_t> maxRate{0};
   SyncHold hold;                     // a verification's hold (run/sync_hold.h)
   std::atomic<bool> markWanted{false};  // run-to: make sure a transaction after its position comes
+  std::atomic<bool> refreshWanted{false};  // the run's tables are read again (ferry ctl refresh)
 
   template <typename F>
   void update(F&& f) {

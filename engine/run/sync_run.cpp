@@ -76,6 +76,11 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   // auto-additive, nullable only) or the sync stops proposing the statement.
   cdc::LogPosition mappedAt;  // the source's position when the mapping's catalog was read
   auto buildMapper = [&](bool reconcile) -> core::Status {
+    // The run's tables again: a cutover adds its canary table to a running sync.
+    auto listed = st.listTables();
+    if (!listed) return std::move(listed).error();
+    copied.clear();
+    for (const auto& t : *listed) copied.insert(t.sourceSchema + "." + t.sourceTable);
     auto types = readSourceTypes(req.source, copied);
     if (!types) return std::move(types).error();
     AssessRequest areq;
@@ -486,6 +491,13 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
         if (auto c = confirmDurable(); !c) return failed(std::move(c).error());
       }
       if (!inTx && pollControl()) stopAsked = true;
+      if (!inTx && im.refreshWanted.exchange(false)) {
+        // `ferry ctl refresh` (a cutover's canary table): the run's tables and
+        // their mapping read again, the attempt started over from the stored position.
+        if (auto c = commitGroup(); !c) return failed(std::move(c).error());
+        refreshSchema = true;
+        return Error(ErrorKind::Unsupported, "the run's tables changed (refresh)");
+      }
       // Stall watchdog: the source moves, the target's position does not.
       {
         const bool behind = src.serverEnd() > applied && !inTx;

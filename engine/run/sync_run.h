@@ -169,6 +169,10 @@ public:
   /// run() ends, releasing the hold.
   core::Status runToAndHold(const std::string& position, std::chrono::milliseconds timeout, std::stop_token stop);
   void releaseHold();
+  /// Reads the run's tables (and their mapping) again between transactions and
+  /// streams on from the stored position: a table added to the run (the
+  /// cutover's canary) is streamed from then on.
+  void refreshTables();
   /// Why the last run() stopped with an error, for exit codes.
   enum class StopReason { None, Divergence, SchemaChange };
   StopReason stopReason() const;

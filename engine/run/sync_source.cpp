@@ -28,7 +28,7 @@ public:
   explicit PgSession(std::unique_ptr<PgConnection> c) : m_conn(std::move(c)) {}
   core::Result<cdc::LogPosition> heartbeat(const std::string& content) override {
     auto r = m_conn->query(
-        "SELECT pg_logical_emit_message(true, $1, $2)::text AS l, pg_current_wal_lsn()::text AS w",
+        "SELECT pg_logical_emit_message(true, $1, $2)::text AS l, pg_current_wal_insert_lsn()::text AS w",
         {cdc::kHeartbeatPrefix, content});
     if (!r) {
       Error e = std::move(r).error();
@@ -39,7 +39,8 @@ public:
   }
   core::Status mark() override { return m_conn->exec("SELECT pg_logical_emit_message(true, 'ferry_mark', '')"); }
   core::Result<cdc::LogPosition> logEnd() override {
-    auto r = m_conn->query("SELECT pg_current_wal_lsn()::text AS l");
+    // The insert position: asynchronously committed transactions lie past the write position.
+    auto r = m_conn->query("SELECT pg_current_wal_insert_lsn()::text AS l");
     if (!r) return std::move(r).error();
     return cdc::LogPosition::parse(r->row(0).str("l"));
   }

@@ -172,6 +172,7 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::open(const ConnectionS
                          std::to_string(kMinimumMajor) + ")",
                      "Upgrade the server to PostgreSQL " + std::to_string(kMinimumMajor) + " or later.");
       }
+      if (options.noSessionSettings) return c;
       // Catalog text must not depend on the session's settings.
       FERRY_TRY(c->exec("SET search_path = pg_catalog; SET datestyle = ISO; SET intervalstyle = iso_8601; "
                         "SET extra_float_digits = 3; SET TIME ZONE 'UTC'"));

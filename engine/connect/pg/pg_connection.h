@@ -27,6 +27,10 @@ struct PgOpenOptions {
   /// A console that speaks the protocol but is no PostgreSQL (PgBouncer's admin
   /// database): no version check and no session settings, simpleQuery() only.
   bool adminConsole = false;
+  /// No session settings (search_path, datestyle, …): a connection through a
+  /// transaction pooler, whose SET would stay on a server connection other
+  /// clients get next. Queries must then qualify every name.
+  bool noSessionSettings = false;
 };
 
 using PgParams = std::vector<std::optional<std::string>>;
