@@ -188,7 +188,11 @@ public:
     FERRY_TRY((*admin)->simpleQuery("RELOAD"));
     // Server connections to the old side are closed as they are released.
     FERRY_TRY((*admin)->simpleQuery("RECONNECT " + quoted(m_o.pgbouncerDb)));
-    FERRY_TRY((*admin)->simpleQuery("RESUME " + quoted(m_o.pgbouncerDb)));
+    // "is not paused": a recovery doing the switch again after it was made.
+    if (auto r = (*admin)->simpleQuery("RESUME " + quoted(m_o.pgbouncerDb));
+        !r && r.error().message().find("not paused") == std::string::npos) {
+      return std::move(r).error();
+    }
     m_paused = false;
     m_switched = true;
     return {};

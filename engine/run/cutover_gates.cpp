@@ -8,6 +8,7 @@
 #include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
 #include "core/text.h"
+#include "cutover/canary.h"
 #include "run/cutover_support.h"
 #include "run/verify_run.h"
 
@@ -135,6 +136,7 @@ core::Result<std::map<std::string, std::set<std::string>>> sourceWriters(const c
     auto c = PgConnection::open(source);
     if (!c) return std::move(c).error();
     for (const auto& t : tables) {
+      if (t.sourceTable == cutover::kCanaryTable) continue;  // Ferry's own, granted by Ferry
       auto r = (*c)->query(
           "SELECT r.rolname AS role, a.privilege_type AS p FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, "
           "aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a JOIN pg_roles r ON r.oid = a.grantee "
@@ -150,6 +152,7 @@ core::Result<std::map<std::string, std::set<std::string>>> sourceWriters(const c
   if (!c) return std::move(c).error();
   // Table and database grants (global ones belong to administrators).
   for (const auto& t : tables) {
+    if (t.sourceTable == cutover::kCanaryTable) continue;
     const std::string s = MySqlConnection::quoteLiteral(t.sourceSchema), n = MySqlConnection::quoteLiteral(t.sourceTable);
     auto r = (*c)->query(
         "SELECT GRANTEE AS g, PRIVILEGE_TYPE AS p FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = " + s +

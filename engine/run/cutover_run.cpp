@@ -5,6 +5,7 @@
 #include "run/cutover_run.h"
 
 #include <csignal>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -30,6 +31,16 @@ constexpr const char* kCutoverSetting = "cutover";
 const std::set<std::string> kUnforceable = {"lag", "txn-age", "fence"};
 
 double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+/// Now as "2026-12-05 12:34:56 UTC", for records a person reads.
+std::string utcNow() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
 
 std::int64_t unixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -178,7 +189,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     const auto j = nlohmann::json::parse(**prior, nullptr, false);
     const std::string phase = j.is_discarded() ? "" : j.value("phase", "");
     if (phase == "switched" || phase == "done") {
-      return Error(ErrorKind::Usage, "this run was already cut over (" + j.value("at", std::string()) + ")",
+      return Error(ErrorKind::Usage, "this run was already cut over (" + j.value("at_text", std::string()) + ")",
                    "The target is the primary now; ferry rollback goes back.");
     }
     if (phase != "aborted" && !phase.empty()) {
@@ -195,7 +206,8 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
 
   CutoverReport report;
   report.fence = f.describe();
-  nlohmann::json record = {{"phase", "gates"}, {"fence_kind", cutover::fenceKindName(o.fence.kind)}, {"at", unixMs()}};
+  nlohmann::json record = {
+      {"phase", "gates"}, {"fence_kind", cutover::fenceKindName(o.fence.kind)}, {"at", unixMs()}, {"at_text", utcNow()}};
   auto persist = [&](const std::string& phase) {
     record["phase"] = phase;
     record["fence"] = f.record();
@@ -457,6 +469,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     canary->switchTo(next, tables->front().targetSchema);
   }
   report.writePauseMs = msSince(fenceStart);
+  stepStart("switch-made");  // the switch done, not yet recorded: --recover must finish it
   record["write_pause_ms"] = report.writePauseMs;
   persist("switched");
   im.update([](CutoverProgress& p) { p.phase = "switched"; });

@@ -1,0 +1,222 @@
+// The cutover (issue #13) against the sandbox's servers and PgBouncer: the
+// application writes as its own role (ferry_app) through PgBouncer or to the
+// server, never as Ferry's. Every acknowledged write must be on the side that
+// is primary afterwards; an aborted cutover leaves the source primary and its
+// clients writing; a cutover killed at any step is finished or undone by
+// --recover so that exactly one side is primary.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cutover_test_support.h"
+#include "state/run_state_store.h"
+
+namespace ferry {
+namespace {
+
+using cuttest::AppWriter;
+
+constexpr const char* kSource = "ferry_t_cut_src";
+constexpr const char* kTarget = "ferry_t_cut_dst";
+constexpr const char* kAlias = "ferry_t_cut_app";
+
+class PgCutover : public ::testing::Test {
+public:
+  void SetUp() override {
+    prepare();
+  }
+  void TearDown() override {
+    (void)cuttest::adminQuery(std::string("RESUME ") + kAlias);
+    std::ofstream(cuttest::includeFile(), std::ios::trunc) << "";
+    (void)cuttest::adminQuery("RELOAD");
+  }
+
+  /// A fresh run: source with items and the application's grants on both sides,
+  /// copied keeping the slot, verified; PgBouncer's alias on the source.
+  void prepare() {
+    m_state = test::freshStatePath("ferry-cutover-test");
+    test::recreatePgDatabase(kSource);
+    test::recreatePgDatabase(kTarget);
+    const std::string app = cuttest::appUser();
+    test::psql(kSource, "CREATE TABLE items (id bigserial PRIMARY KEY, v int NOT NULL, note text); "
+                        "INSERT INTO items (v) SELECT g FROM generate_series(1, 5000) g; "
+                        "GRANT SELECT, INSERT, UPDATE, DELETE ON items TO " + app + "; GRANT USAGE ON SEQUENCE items_id_seq TO " + app);
+    cuttest::copyAndVerify(test::pgSpec(kSource), test::pgSpec(kTarget), m_state);
+    test::psql(kTarget, "GRANT SELECT, INSERT, UPDATE, DELETE ON items TO " + app + "; GRANT USAGE ON SEQUENCE items_id_seq TO " + app);
+    cuttest::pointAlias(kAlias, kSource);
+  }
+
+  connect::ConnectionSpec app() const { return cuttest::bouncer(kAlias, cuttest::appUser(), cuttest::appPassword()); }
+
+  run::CutoverRequest request() const {
+    run::CutoverRequest req;
+    req.source = test::pgSpec(kSource);
+    req.target = test::pgSpec(kTarget);
+    auto& o = req.options;
+    o.statePath = m_state;
+    o.fence.kind = cutover::FenceKind::PgBouncer;
+    o.fence.pgbouncerAdmin = cuttest::bouncerAdmin();
+    o.fence.pgbouncerDb = kAlias;
+    o.fence.pgbouncerInclude = cuttest::includeFile();
+    o.noReverse = true;
+    o.stableSeconds = 1;
+    o.gateWaitSeconds = 30;
+    o.canary = app();
+    return req;
+  }
+
+  /// A write through PgBouncer finishes (the database is not left paused).
+  void expectWritable() const {
+    AppWriter probe(app());
+    probe.waitForMore(3);
+    probe.stop();
+    EXPECT_GE(probe.acked().size(), 3u) << "PgBouncer did not let the application write: " << probe.lastError();
+  }
+
+  std::string m_state;
+};
+
+TEST_F(PgCutover, ThroughPgBouncerEveryAcknowledgedWriteIsOnTheTarget) {
+  AppWriter writer(app());
+  writer.waitForMore(50);
+  run::CutoverRun cutover(request());
+  auto report = cutover.run({});
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  ASSERT_EQ(report->result, "switched") << report->message;
+  writer.waitForMore(100);  // the application goes on, on the target now
+  writer.stop();
+
+  // Clients waited at the fence; none failed.
+  EXPECT_EQ(writer.errors(), 0) << writer.lastError();
+  const auto onTarget = cuttest::idsOn(test::pgSpec(kTarget), "public.items");
+  EXPECT_EQ(cuttest::missing(writer.acked(), onTarget), "");
+  ASSERT_TRUE(report->canary.has_value());
+  EXPECT_GT(report->canary->acknowledged, 10);
+  EXPECT_EQ(report->canary->lost, 0);
+  EXPECT_EQ(report->canary->failed, 0);
+  // PgBouncer points the application at the target; the source's slot is gone.
+  EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + kTarget), std::string::npos) << cuttest::includeText();
+  EXPECT_EQ(core::trim(test::psql(kSource, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")), "0");
+  // The drain reached the fence position, and the steps inside the pause are timed.
+  EXPECT_EQ(report->drainedTo, report->fencePosition);
+  std::set<std::string> names;
+  for (const auto& s : report->steps) names.insert(s.name);
+  for (const char* step : {"gates", "sequences-ahead", "fence", "fence-position", "drain", "sequences", "switch", "after-switch"}) {
+    EXPECT_TRUE(names.contains(step)) << step;
+  }
+  // The target's sequence is past everything the source gave out.
+  const auto srcMax = std::stoll(core::trim(test::psql(kSource, "SELECT max(id) FROM items")));
+  ASSERT_FALSE(report->sequences.empty());
+  EXPECT_GT(report->sequences.front().next, srcMax);
+  // A run is cut over once.
+  run::CutoverRun again(request());
+  auto second = again.run({});
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.error().message().find("already cut over"), std::string::npos) << second.error().oneLine();
+}
+
+TEST_F(PgCutover, AnOldTransactionAbortsItAndTheSourceStaysPrimary) {
+  // A transaction through PgBouncer that wrote and does not end.
+  connect::PgOpenOptions plain;
+  plain.noSessionSettings = true;
+  auto held = connect::PgConnection::open(app(), plain);
+  ASSERT_TRUE(held.ok()) << held.error().oneLine();
+  ASSERT_TRUE((*held)->exec("BEGIN; INSERT INTO public.items (v) VALUES (1)").ok());
+  auto req = request();
+  req.options.maxTxnAgeSeconds = 1;
+  req.options.gateWaitSeconds = 4;
+  run::CutoverRun cutover(req);
+  auto report = cutover.run({});
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  EXPECT_EQ(report->result, "aborted");
+  EXPECT_EQ(report->abortedBy, "txn-age") << report->message;
+  EXPECT_NE(report->message.find("writing for"), std::string::npos) << report->message;
+  ASSERT_TRUE((*held)->exec("COMMIT").ok());
+  EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + kSource), std::string::npos);
+  expectWritable();
+  // Aborted is not in progress: the next cutover goes through.
+  run::CutoverRun next(request());
+  auto done = next.run({});
+  ASSERT_TRUE(done.ok()) << done.error().oneLine();
+  EXPECT_EQ(done->result, "switched") << done->message;
+}
+
+TEST_F(PgCutover, ASpentBudgetAbortsAndResumesTheWaitingClients) {
+  AppWriter writer(app());
+  writer.waitForMore(50);
+  auto req = request();
+  req.options.maxPauseMs = 1;
+  run::CutoverRun cutover(req);
+  auto report = cutover.run({});
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  EXPECT_EQ(report->result, "aborted");
+  EXPECT_TRUE(report->abortedBy == "budget" || report->abortedBy == "fence") << report->abortedBy << ": " << report->message;
+  writer.waitForMore(50);  // still writing, on the source
+  writer.stop();
+  EXPECT_EQ(writer.errors(), 0) << writer.lastError();
+  EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + kSource), std::string::npos);
+  EXPECT_EQ(cuttest::missing(writer.acked(), cuttest::idsOn(test::pgSpec(kSource), "public.items")), "");
+  ASSERT_TRUE(report->canary.has_value());
+  EXPECT_EQ(report->canary->lost, 0);
+  EXPECT_EQ(cuttest::pausedFlag(kAlias), "0");
+  expectWritable();
+}
+
+TEST_F(PgCutover, NoVerificationStopsItUnlessForced) {
+  {
+    auto store = state::RunStateStore::open(m_state, state::OpenMode::Resume);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->saveSetting("verify_last", "").ok());
+  }
+  run::CutoverRun refused(request());
+  auto report = refused.run({});
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  EXPECT_EQ(report->result, "aborted");
+  EXPECT_EQ(report->abortedBy, "verify");
+  EXPECT_NE(report->message.find("never verified"), std::string::npos) << report->message;
+  auto req = request();
+  req.options.force = {"verify"};
+  run::CutoverRun forced(req);
+  auto done = forced.run({});
+  ASSERT_TRUE(done.ok()) << done.error().oneLine();
+  EXPECT_EQ(done->result, "switched") << done->message;
+  bool sawForced = false;
+  for (const auto& g : done->gates) sawForced = sawForced || (g.name == "verify" && g.forced);
+  EXPECT_TRUE(sawForced);
+}
+
+TEST_F(PgCutover, KilledAtEveryStepRecoverLeavesExactlyOnePrimary) {
+  const std::vector<std::string> steps = {"gates", "sequences-ahead", "fence", "fence-position", "drain",
+                                          "sequences", "switch", "switch-made", "after-switch"};
+  const auto src = test::pgSpec(kSource);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const std::string& step = steps[i];
+    SCOPED_TRACE("killed at " + step);
+    if (i > 0) prepare();
+    const std::string common =
+        std::string("PGPASSWORD=") + *src.password + " " + FERRY_BINARY + " cutover --state " + m_state +
+        " --fence pgbouncer --pgbouncer '" + cuttest::envOr("FERRY_TEST_PGBOUNCER_ADMIN_URL") + "' --pgbouncer-db " +
+        kAlias + " --pgbouncer-include '" + cuttest::includeFile() + "' --no-reverse --stable-s 1";
+    std::string out;
+    const int killed = test::runCommand("FERRY_CUTOVER_FAIL_AT=" + step + " " + common, &out);
+    ASSERT_NE(killed, 0) << out;
+    ASSERT_NE(out.find("killed at step " + step), std::string::npos) << out;
+    ASSERT_EQ(test::runCommand(common + " --recover --json", &out), 0) << out;
+    const auto j = nlohmann::json::parse(out.substr(out.find('{')), nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << out;
+    const bool switched = step == "switch-made" || step == "after-switch";
+    EXPECT_EQ(j.value("result", ""), switched ? "switched" : "aborted") << out;
+    EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + (switched ? kTarget : kSource)), std::string::npos)
+        << cuttest::includeText();
+    // Whichever side is primary, the application can write to it through PgBouncer.
+    EXPECT_EQ(cuttest::pausedFlag(kAlias), "0");
+    expectWritable();
+    if (switched) {
+      EXPECT_EQ(core::trim(test::psql(kSource, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")), "0");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ferry
