@@ -25,4 +25,14 @@ std::vector<std::size_t> nonKeySets(const RowOp& op) {
   return out;
 }
 
+std::string applyOrigin(const std::string& runId) { return "ferry_" + runId.substr(0, 12); }
+
+std::uint32_t migrationServerId(const std::string& migrationId) {
+  std::uint32_t h = 2166136261u;  // FNV-1a
+  for (unsigned char c : migrationId) h = (h ^ c) * 16777619u;
+  return 0x50000000u | (h & 0x0fffffffu);
+}
+
+bool isFerryOrigin(const std::string& originName) { return originName.rfind("ferry_", 0) == 0; }
+
 }  // namespace ferry::cdc

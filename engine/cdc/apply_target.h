@@ -113,7 +113,25 @@ struct ApplyTargetOptions {
   /// PostgreSQL: a run of at least this many inserts into one table is loaded
   /// by COPY (setBulkInserts()); shorter runs go as multi-row INSERTs.
   std::size_t bulkInsertMinRows = 1000;
+  /// Loop prevention (docs/cutover.md): PostgreSQL — the replication origin
+  /// the apply session runs under (created when missing), so a decoder on this
+  /// server tells Ferry's writes by their Origin message; "" none.
+  std::string replicationOrigin;
+  /// MySQL/MariaDB — the server_id the apply session's binlog events carry, so
+  /// a binlog reader of this server tells Ferry's writes by it; 0 none.
+  std::uint32_t tagServerId = 0;
 };
+
+/// What Ferry's apply sessions are tagged with. PostgreSQL: a replication
+/// origin per run ("ferry_<12 hex of the run id>"; origins are cluster-wide and
+/// one session at a time may use one, so the two directions of a migration
+/// whose databases share a cluster need their own); a decoder leaves out every
+/// "ferry_" origin. MariaDB: one session server_id per migration (the forward
+/// run's id, 0x50000000 | …), left out by the readers of both directions.
+std::string applyOrigin(const std::string& runId);
+std::uint32_t migrationServerId(const std::string& migrationId);
+/// Whether a PostgreSQL replication origin is one of Ferry's apply sessions'.
+bool isFerryOrigin(const std::string& originName);
 
 /// Opens the apply session on `target`.
 core::Result<std::unique_ptr<ApplyTarget>> openApplyTarget(const connect::ConnectionSpec& target,

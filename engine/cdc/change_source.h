@@ -75,6 +75,9 @@ struct MariaDbSourceOptions {
   /// The heartbeat table ("ferry_heartbeat.beat"): its rows come out as Message
   /// events (prefix kHeartbeatPrefix, content its `beat` column).
   std::string heartbeatTable = "ferry_heartbeat.beat";
+  /// Transactions whose GTID carries one of these server_ids are left out
+  /// whole: Ferry's own apply sessions' (loop prevention).
+  std::set<std::uint32_t> skipServerIds;
   /// How a column's value prints (UUID/INET forms, DOUBLE(M,D), character
   /// set), from the source's catalog.
   std::function<binlog::ValueText(const std::string& schema, const std::string& table, const std::string& column)> textOf;

@@ -171,7 +171,8 @@ private:
     };
     switch (e.kind) {
       case Kind::Begin:
-        m_skip = e.gtid && m_options.start.covers(*e.gtid);
+        // Covered by the start, or written by Ferry's own apply (the way back's).
+        m_skip = e.gtid && (m_options.start.covers(*e.gtid) || m_options.skipServerIds.contains(e.gtid->serverId));
         e.commitLsn = start;
         m_begin = std::move(e);
         m_begun = false;

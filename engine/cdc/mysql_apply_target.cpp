@@ -391,6 +391,16 @@ core::Result<std::unique_ptr<ApplyTarget>> openMySqlApplyTarget(const connect::C
   // gap locks while a long group was open.
   FERRY_TRY((*conn)->exec("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
   if (options.replicaRole) FERRY_TRY((*conn)->exec("SET SESSION foreign_key_checks = 0"));
+  if (options.tagServerId != 0) {
+    // The binlog events of this session carry Ferry's server_id: a binlog
+    // reader of this server (the way back) leaves them out.
+    if (auto t = (*conn)->exec("SET SESSION server_id = " + std::to_string(options.tagServerId)); !t) {
+      core::log(core::LogLevel::Warning,
+                "target: cannot set the session's server_id (" + t.error().message() +
+                    "): a stream back from this server could not tell the applied changes from the application's. "
+                    "Grant Ferry's account SUPER (or REPLICATION MASTER ADMIN).");
+    }
+  }
   auto flushing = (*conn)->query("SELECT @@innodb_flush_log_at_trx_commit AS at_commit, @@innodb_flush_log_at_timeout AS every");
   if (!flushing) return std::move(flushing).error();
   auto applier = std::make_unique<MySqlApplyTarget>(std::move(*conn), options.bulkInsertMinRows);

@@ -670,6 +670,26 @@ core::Result<std::unique_ptr<ApplyTarget>> openPgApplyTarget(const connect::Conn
                     "own cascades and triggers already produced. Apply as a superuser, or disable them on the target.");
     }
   }
+  if (!options.replicationOrigin.empty()) {
+    // Every transaction of this session carries the origin: a logical decoder
+    // on this server (the way back) leaves them out instead of sending them home.
+    auto tagged = (*conn)->query(
+        "SELECT pg_replication_origin_create($1) FROM (SELECT 1) x WHERE NOT EXISTS "
+        "(SELECT 1 FROM pg_replication_origin WHERE roname = $1)",
+        {options.replicationOrigin});
+    core::Status set = tagged ? core::Status{} : core::Status(tagged.error());
+    if (set) {
+      auto setup = (*conn)->query("SELECT pg_replication_origin_session_setup($1)", {options.replicationOrigin});
+      if (!setup) set = setup.error();
+    }
+    if (!set) {
+      core::log(core::LogLevel::Warning,
+                "target: cannot tag the applied changes with the replication origin " + options.replicationOrigin +
+                    " (" + set.error().message() + "): a stream back from this server could not tell them from the "
+                    "application's. Apply as a superuser, or GRANT EXECUTE ON FUNCTION pg_replication_origin_create(text), "
+                    "pg_replication_origin_session_setup(text) to Ferry's role.");
+    }
+  }
   auto pipe = connect::PgPipeline::enter(**conn);
   if (!pipe) return std::move(pipe).error();
   return std::unique_ptr<ApplyTarget>(new PgApplyTarget(std::move(*conn), std::move(*pipe), options.bulkInsertMinRows));

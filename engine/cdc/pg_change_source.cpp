@@ -2,8 +2,10 @@
 // (proto_version 1, messages on), decoded one message at a time.
 
 #include <chrono>
+#include <deque>
 
 #include "cdc/change_source.h"
+#include "cdc/apply_target.h"
 #include "cdc/pgoutput.h"
 #include "connect/pg/pg_stream.h"
 #include "core/text.h"
@@ -22,6 +24,11 @@ public:
       : m_stream(std::move(stream)), m_confirmed(start) {}
 
   core::Result<std::optional<ChangeEvent>> next(int timeoutMs) override {
+    if (!m_pending.empty()) {
+      ChangeEvent e = std::move(m_pending.front());
+      m_pending.pop_front();
+      return std::optional<ChangeEvent>(std::move(e));
+    }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     while (true) {
       if (std::chrono::steady_clock::now() - m_lastStatus > kStatusInterval) FERRY_TRY(sendStatus(false));
@@ -39,7 +46,33 @@ public:
         case connect::ReplicationMessage::Kind::XLogData: {
           auto ev = m_decoder.decode(msg->data);
           if (!ev) return std::move(ev).error();
+          if (m_heldBegin) {
+            // The message after a Begin: an Origin says the transaction was
+            // replicated into this server — by Ferry's own apply (the other
+            // direction of this migration), it goes no further.
+            const auto origin = m_decoder.takeOrigin();
+            if (origin && isFerryOrigin(*origin)) {
+              m_heldBegin.reset();
+              m_dropping = true;
+              if (!*ev) continue;
+            } else {
+              ChangeEvent begin = std::move(*m_heldBegin);
+              m_heldBegin.reset();
+              if (*ev) m_pending.push_back(std::move(**ev));
+              return std::optional<ChangeEvent>(std::move(begin));
+            }
+          }
           if (!*ev) continue;
+          if (m_dropping) {
+            // Relations pass: later transactions name them by id only.
+            if ((*ev)->kind == ChangeEvent::Kind::Relation) return ev;
+            if ((*ev)->kind == ChangeEvent::Kind::Commit) m_dropping = false;
+            continue;
+          }
+          if ((*ev)->kind == ChangeEvent::Kind::Begin) {
+            m_heldBegin = std::move(**ev);
+            continue;
+          }
           return ev;
         }
       }
@@ -72,6 +105,9 @@ private:
 
   std::unique_ptr<connect::PgReplicationStream> m_stream;
   PgOutputDecoder m_decoder;
+  std::optional<ChangeEvent> m_heldBegin;  // until the next message says whether an Origin follows
+  std::deque<ChangeEvent> m_pending;       // the message after it, handed out next
+  bool m_dropping = false;                 // inside a transaction of Ferry's own apply
   LogPosition m_confirmed;
   LogPosition m_serverEnd;
   std::chrono::steady_clock::time_point m_lastStatus = std::chrono::steady_clock::now();

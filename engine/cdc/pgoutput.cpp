@@ -112,7 +112,10 @@ core::Result<std::optional<ChangeEvent>> PgOutputDecoder::decode(std::string_vie
       e.endLsn.lsn = r.u64();
       e.commitTimeUs = static_cast<std::int64_t>(r.u64());
       break;
-    case 'O':  // origin of a replicated transaction: not needed
+    case 'O':  // the origin of a replicated transaction: the source tells Ferry's own by it
+      (void)r.u64();  // the origin's commit LSN
+      m_origin = r.cstr();
+      return std::optional<ChangeEvent>{};
     case 'Y':  // a custom type's name: values arrive as text anyway
       return std::optional<ChangeEvent>{};
     case 'R': {

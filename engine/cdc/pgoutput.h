@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "cdc/change_event.h"
 #include "core/result.h"
@@ -21,9 +23,13 @@ public:
   core::Result<std::optional<ChangeEvent>> decode(std::string_view message);
   /// The shape last described for `id`, or nullptr.
   const Relation* relation(std::uint32_t id) const;
+  /// The origin the last Origin message named (it follows a transaction's
+  /// Begin when the transaction was replicated into this server), once.
+  std::optional<std::string> takeOrigin() { return std::exchange(m_origin, std::nullopt); }
 
 private:
   std::map<std::uint32_t, Relation> m_relations;
+  std::optional<std::string> m_origin;
 };
 
 }  // namespace ferry::cdc

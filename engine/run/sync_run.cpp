@@ -196,6 +196,13 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     // binlog carries the triggers' rows but not InnoDB's cascades, which the
     // target's foreign keys must then make again.
     targetOptions.replicaRole = !binlogSource;
+    // Loop prevention: the applied changes carry the migration's tag, which the
+    // stream of the other direction leaves out (docs/cutover.md).
+    if (req.target.engine == model::Engine::PostgreSQL) {
+      targetOptions.replicationOrigin = cdc::applyOrigin(runId);
+    } else {
+      targetOptions.tagServerId = cdc::migrationServerId(start->migrationId);
+    }
     auto target = cdc::openApplyTarget(req.target, targetOptions);
     if (!target) return std::move(target).error().context("target");
     auto& tgt = **target;
@@ -220,6 +227,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     so.gtidStart = gtidApplied;
     so.tables = copied;
     so.binlogBase = start->binlogBase;
+    so.skipServerIds = {cdc::migrationServerId(start->migrationId)};
     auto source = openRunSource(req.source, so, stopping);
     if (!source) return std::move(source).error();
     auto& src = *source->stream;

@@ -188,6 +188,7 @@ core::Result<RunSource> openMariaDbSource(const connect::ConnectionSpec& source,
   so.tables = options.tables;
   so.heartbeatTable = kHeartbeatTable;
   so.binlogBase = options.binlogBase;
+  so.skipServerIds = options.skipServerIds;
   so.textOf = [texts = std::move(*texts)](const std::string& schema, const std::string& table,
                                           const std::string& column) {
     const auto it = texts.find(schema + "." + table + "." + column);

@@ -23,6 +23,8 @@ core::Result<StreamStart> loadStreamStart(state::RunStateStore& st, const std::s
                  "Finish it first: ferry copy --resume --keep-slot with the same state file.");
   }
   out.runId = info->runId;
+  out.migrationId = info->runId;
+  if (auto m = st.loadSetting("migration_id"); m && *m && !(*m)->empty()) out.migrationId = **m;
   auto snapshot = st.loadSnapshot();
   if (!snapshot) return std::move(snapshot).error();
   auto seam = st.loadSetting("stream_seam");

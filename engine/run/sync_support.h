@@ -122,6 +122,10 @@ core::Result<SourceTypesAt> readSourceTypes(const connect::ConnectionSpec& sourc
 /// finished under a snapshot the stream can start at.
 struct StreamStart {
   std::string runId;
+  /// The migration this run belongs to: its own id, or — the way back after a
+  /// cutover — the forward run's. MariaDB apply sessions of both directions
+  /// are tagged by it (cdc::migrationServerId).
+  std::string migrationId;
   cdc::LogPosition snapshot;  ///< the copy's consistent point
   std::string snapshotText;   ///< as the DBA knows it: an LSN, or "<GTID position> <binlog file>:<offset>"
   std::string slot;           ///< PostgreSQL: the slot and publication the copy kept
@@ -199,6 +203,7 @@ struct RunSourceOptions {
   cdc::GtidPosition gtidStart;
   std::set<std::string> tables;
   std::string binlogBase;  ///< the binlog files' name without the number ("mariadb-bin"), until the server says it
+  std::set<std::uint32_t> skipServerIds;  ///< MariaDB: Ferry's own apply sessions' transactions are left out
 };
 
 struct RunSource {
