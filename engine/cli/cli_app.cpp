@@ -72,6 +72,8 @@ int runCli(int argc, char** argv) {
   addStatusCommand(app, exitCode);
   addMigrateCommand(app, exitCode);
   addCutoverCommand(app, exitCode);
+  addRollbackCommand(app, exitCode);
+  addFinishCommand(app, exitCode);
   app.parse_complete_callback([&verbose] {
     if (verbose) core::setLogLevel(core::LogLevel::Debug);
   });

@@ -48,5 +48,7 @@ void addCtlCommand(CLI::App& app, int& exitCode);
 void addStatusCommand(CLI::App& app, int& exitCode);
 void addMigrateCommand(CLI::App& app, int& exitCode);
 void addCutoverCommand(CLI::App& app, int& exitCode);
+void addRollbackCommand(CLI::App& app, int& exitCode);
+void addFinishCommand(CLI::App& app, int& exitCode);
 
 }  // namespace ferry::cli

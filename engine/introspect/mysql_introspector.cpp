@@ -26,7 +26,10 @@ using core::Status;
 
 using Substitutions = std::vector<std::pair<std::string_view, std::string>>;
 
-constexpr std::string_view kSystemSchemas[] = {"mysql", "information_schema", "performance_schema", "sys"};
+/// The server's own databases, and Ferry's bookkeeping (positions, chunk marks,
+/// heartbeats) on a side a stream writes to or reads from.
+constexpr std::string_view kSystemSchemas[] = {"mysql", "information_schema", "performance_schema", "sys",
+                                               "ferry_state", "ferry_heartbeat"};
 
 bool isSystemSchema(const std::string& name) {
   return std::find(std::begin(kSystemSchemas), std::end(kSystemSchemas), name) != std::end(kSystemSchemas);

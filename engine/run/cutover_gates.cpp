@@ -235,13 +235,6 @@ CutoverGate rolesGate(const CutoverRequest& req, const std::vector<state::TableS
   return gate("roles", true, core::join(names, ", ") + " hold the same privileges on the target");
 }
 
-CutoverGate reverseGate(const CutoverRequest& req) {
-  // The stream new → old is not built yet (docs/cutover.md, "What is missing").
-  (void)req;
-  return gate("reverse", false, "reverse replication (new side → old source) is not available in this build yet",
-              "Run with --no-reverse: the old source then stays fenced and receives nothing after the switch.");
-}
-
 }  // namespace
 
 std::vector<CutoverGate> staticGates(const StaticGateInput& in) {
@@ -263,7 +256,7 @@ std::vector<CutoverGate> staticGates(const StaticGateInput& in) {
       gates.push_back(gate("sequences", true, std::to_string(plan->size()) + " counter(s) matched on the target"));
     }
   }
-  if (!o.noReverse) gates.push_back(reverseGate(req));
+  if (!o.noReverse) gates.push_back(reverseGate(req, in.tables));
   if (in.fence != nullptr) {
     auto f = in.fence->check();
     if (!f) {

@@ -5,6 +5,7 @@
 #include "run/cutover_run.h"
 
 #include <csignal>
+#include <filesystem>
 #include <ctime>
 #include <mutex>
 #include <thread>
@@ -147,7 +148,8 @@ nlohmann::json cutoverReportJson(const CutoverReport& r) {
                       {"fence_position", r.fencePosition},
                       {"drained_to", r.drainedTo},
                       {"sequences", seqs},
-                      {"reverse", r.reverse.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reverse)}};
+                      {"reverse", r.reverse.empty() ? nlohmann::json(nullptr)
+                                                    : nlohmann::json{{"start", r.reverse}, {"state", r.reverseState}}}};
   if (!r.abortedBy.empty()) j["aborted_by"] = r.abortedBy;
   if (!r.message.empty()) j["message"] = r.message;
   return j;
@@ -188,11 +190,11 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   if (auto prior = st.loadSetting(kCutoverSetting); prior && *prior) {
     const auto j = nlohmann::json::parse(**prior, nullptr, false);
     const std::string phase = j.is_discarded() ? "" : j.value("phase", "");
-    if (phase == "switched" || phase == "done") {
+    if (phase == "switched" || phase == "finished") {
       return Error(ErrorKind::Usage, "this run was already cut over (" + j.value("at_text", std::string()) + ")",
                    "The target is the primary now; ferry rollback goes back.");
     }
-    if (phase != "aborted" && !phase.empty()) {
+    if (phase != "aborted" && phase != "rolled-back" && !phase.empty()) {
       return Error(ErrorKind::Usage, "a cutover of this run is in progress or was interrupted (" + phase + ")",
                    "If no ferry cutover runs, run ferry cutover --recover: it lifts the fence or finishes the switch.");
     }
@@ -207,7 +209,18 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   CutoverReport report;
   report.fence = f.describe();
   nlohmann::json record = {
-      {"phase", "gates"}, {"fence_kind", cutover::fenceKindName(o.fence.kind)}, {"at", unixMs()}, {"at_text", utcNow()}};
+      {"phase", "gates"}, {"fence_kind", cutover::fenceKindName(o.fence.kind)}, {"at", unixMs()}, {"at_text", utcNow()},
+      // What a rollback needs to lift this fence on the old source (no secrets).
+      {"fence_options",
+       {{"pgbouncer_db", o.fence.pgbouncerDb},
+        {"pgbouncer_include", o.fence.pgbouncerInclude},
+        {"fence_command", o.fence.fenceCommand},
+        {"switch_command", o.fence.switchCommand},
+        {"unfence_command", o.fence.unfenceCommand}}}};
+  auto info = st.loadRun();
+  if (!info) return std::move(info).error();
+  std::string migrationId = info->runId;
+  if (auto m = st.loadSetting("migration_id"); m && *m && !(*m)->empty()) migrationId = **m;
   auto persist = [&](const std::string& phase) {
     record["phase"] = phase;
     record["fence"] = f.record();
@@ -267,6 +280,22 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   auto abortWith = [&](const std::string& by, const std::string& why) -> core::Result<CutoverReport> {
     auto lifted = f.unfence();
     fwd.release();
+    if (record.contains("reverse_state")) {
+      // The way back prepared for this cutover: its slot would hold the target's WAL for nothing.
+      const std::string path = record.value("reverse_state", "");
+      if (auto d = dropReverse(req.target, path); !d) {
+        core::log(core::LogLevel::Warning, "cutover: the way back's slot was not dropped: " + d.error().oneLine());
+      }
+      std::error_code ec;
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
+      record.erase("reverse_state");
+    }
+    if (!o.rearmForwardState.empty() && !report.reverse.empty()) {
+      // A rollback that aborts: the forward slot it re-armed on the old side goes again.
+      if (auto d = dropReverse(req.target, o.rearmForwardState); !d) {
+        core::log(core::LogLevel::Warning, "rollback: the re-armed forward slot was not dropped: " + d.error().oneLine());
+      }
+    }
     report.result = "aborted";
     report.abortedBy = by;
     report.message = why + (lifted ? "" : "; lifting the fence failed: " + lifted.error().oneLine() +
@@ -377,6 +406,27 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     auto ahead = alignSequences(source, target, *tables, o.sequenceHeadroom, false);
     if (!ahead) return abortWith("sequences-ahead", ahead.error().oneLine());
     addStep("sequences-ahead", t0, false, std::to_string(ahead->size()) + " counter(s), headroom " + std::to_string(o.sequenceHeadroom));
+  }
+  // The way back, ready before the fence: its start comes before the switch.
+  if (!o.rearmForwardState.empty()) {
+    stepStart("reverse-prepare");
+    const auto t0 = Clock::now();
+    auto rearmed = rearmForward(req.target, o.rearmForwardState);
+    if (!rearmed) return abortWith("reverse-prepare", rearmed.error().oneLine());
+    report.reverse = *rearmed;
+    report.reverseState = o.rearmForwardState;
+    addStep("reverse-prepare", t0, false, "forward run " + o.rearmForwardState + ": " + *rearmed);
+  } else if (!o.noReverse) {
+    stepStart("reverse-prepare");
+    const auto t0 = Clock::now();
+    auto back = prepareReverse(req, migrationId, *tables);
+    if (!back) return abortWith("reverse-prepare", back.error().oneLine());
+    report.reverse = back->start;
+    report.reverseState = back->statePath;
+    record["reverse_state"] = back->statePath;
+    record["reverse_start"] = back->start;
+    persist("preparing");
+    addStep("reverse-prepare", t0, false, back->statePath + " from " + back->start);
   }
   // The last look at old transactions, right before the fence.
   if (auto old = oldTransactions(source, o.maxTxnAgeSeconds); !old || !old->empty()) {

@@ -41,6 +41,9 @@ struct CutoverOptions {
   int gateWaitSeconds = 120;    ///< how long the live gates may take to pass before the cutover gives up
   std::set<std::string> force;  ///< gates skipped (never lag, txn-age or fence)
   bool noReverse = false;       ///< no way back prepared (and no reverse gate)
+  /// A rollback: instead of a new way back, the forward run (this state) is
+  /// re-armed on the target before the fence (run/cutover_rollback.cpp).
+  std::string rearmForwardState;
   /// Canary writes through the application's endpoint (PgBouncer, or the
   /// source as the application reaches it), as the application's role; none: no canary.
   std::optional<connect::ConnectionSpec> canary;
@@ -86,6 +89,7 @@ struct CutoverReport {
   std::string drainedTo;
   std::vector<SequenceValue> sequences;
   std::string reverse;      ///< the reverse stream's start ("" none)
+  std::string reverseState; ///< its run state (ferry sync --state it keeps the old source current)
   std::string abortedBy;    ///< the gate or step that aborted it
   std::string message;      ///< why, for a person
   std::string fence;        ///< what the fence does (describe())
@@ -130,5 +134,34 @@ private:
 /// before the switch the fence is lifted (the source primary again); after it,
 /// the remaining steps are done. The fence's options must be given again.
 core::Result<CutoverReport> recoverCutover(const CutoverRequest& request);
+
+/// `ferry rollback`: the cutover's choreography the other way, on the way
+/// back's run state — fence the new primary, drain the reverse stream to the
+/// fence position, sequences, switch back — then the old source's own fence is
+/// lifted and the forward stream can start again from the old source's
+/// current position (PostgreSQL: a new slot). `request` is the forward run's
+/// (its source is the old side); its fence options stop writes on the new
+/// side. Every write made on the new side before the rollback is on the old
+/// side after it. Result "rolled-back", or "aborted" (the new side still primary).
+core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::stop_token stop,
+                                            const std::function<void(const CutoverProgress&)>& onProgress = {});
+
+/// `ferry cutover --rehearse`: the cutover, then the rollback at once; both
+/// reports, kept in the run state's rehearsal history (`rehearsals`).
+struct RehearsalReport {
+  std::string result;  ///< "rehearsed", or the step that stopped it ("aborted", "failed")
+  CutoverReport cutover;
+  std::optional<CutoverReport> rollback;
+};
+core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std::stop_token stop);
+nlohmann::json rehearsalJson(const RehearsalReport& r);
+/// The rehearsals kept in the run state, oldest first.
+core::Result<nlohmann::json> rehearsalHistory(const std::string& statePath);
+
+/// `ferry finish`: ends the migration after the soak — the way back stops (a
+/// sync running on its state is told to), its slot and publication are
+/// dropped, nothing is lifted on the old source, and the cutover record says
+/// finished.
+core::Result<nlohmann::json> finishMigration(const CutoverRequest& request);
 
 }  // namespace ferry::run

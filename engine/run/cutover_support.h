@@ -64,4 +64,28 @@ struct StaticGateInput {
 };
 std::vector<CutoverGate> staticGates(const StaticGateInput& in);
 
+/// The way back (cutover_reverse.cpp). Its run state sits beside the forward
+/// one: "x.state" → "x.reverse.state".
+std::string reverseStatePath(const std::string& statePath);
+/// The reverse gate: the target's log can be streamed, both sides can tag
+/// Ferry's writes, every table maps back onto the one it came from with the
+/// same column types (none widened beyond what the old side holds).
+CutoverGate reverseGate(const CutoverRequest& req, const std::vector<state::TableState>& tables);
+struct ReversePlan {
+  std::string statePath;
+  std::string start;  ///< the new side's position the way back streams from
+};
+/// Before the fence: the reverse run state (source = the target, target = the
+/// source, the tables swapped, the same migration id) and its start on the
+/// target (PostgreSQL: a publication and slot; MariaDB: the binlog position).
+core::Result<ReversePlan> prepareReverse(const CutoverRequest& req, const std::string& migrationId,
+                                         const std::vector<state::TableState>& tables);
+/// A rollback, before its fence: the forward run's start again on the old
+/// side — PostgreSQL: its publication and slot (the old ones were dropped at
+/// the cutover), recorded as its snapshot; MariaDB: nothing (it resumes from
+/// the GTID position its target stored). What it did, in words.
+core::Result<std::string> rearmForward(const connect::ConnectionSpec& oldSide, const std::string& forwardState);
+/// Drops the slot and publication a reverse run state names on `newSide`.
+core::Status dropReverse(const connect::ConnectionSpec& newSide, const std::string& reverseState);
+
 }  // namespace ferry::run

@@ -1,0 +1,204 @@
+// The way back used (docs/cutover.md, "Rollback", "Rehearsal", "Finish").
+
+#include <filesystem>
+#include <thread>
+
+#include "connect/pg/pg_connection.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "run/copy_support.h"
+#include "run/cutover_run.h"
+#include "run/cutover_support.h"
+#include "run/sync_control.h"
+#include "run/sync_support.h"
+#include "state/run_state_store.h"
+
+namespace ferry::run {
+
+using core::Error;
+using core::ErrorKind;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kCutoverSetting = "cutover";
+
+core::Result<nlohmann::json> loadRecord(state::RunStateStore& st) {
+  auto saved = st.loadSetting(kCutoverSetting);
+  if (!saved) return std::move(saved).error();
+  if (!*saved || (*saved)->empty()) return nlohmann::json::object();
+  auto j = nlohmann::json::parse(**saved, nullptr, false);
+  if (j.is_discarded()) return Error(ErrorKind::Data, "the cutover record in " + st.path() + " is unreadable");
+  return j;
+}
+
+}  // namespace
+
+core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::stop_token stop,
+                                            const std::function<void(const CutoverProgress&)>& onProgress) {
+  const auto& o = request.options;
+  auto store = state::RunStateStore::open(o.statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  auto record = loadRecord(st);
+  if (!record) return std::move(record).error();
+  if (record->value("phase", "") != "switched") {
+    return Error(ErrorKind::Usage, "the run in " + o.statePath + " is not cut over (" + record->value("phase", std::string("never started")) + ")",
+                 "ferry rollback goes back after a cutover that switched.");
+  }
+  const std::string reverseState = record->value("reverse_state", "");
+  if (reverseState.empty() || !std::filesystem::exists(reverseState)) {
+    return Error(ErrorKind::Usage, "the cutover prepared no way back (--no-reverse)",
+                 "The old source received nothing since the switch: going back would lose the new side's writes.");
+  }
+  auto tables = st.listTables();
+  if (!tables) return std::move(tables).error();
+
+  // 1. The cutover, the other way: the new side fenced, the reverse stream drained.
+  CutoverRequest back;
+  back.source = request.target;
+  back.target = request.source;
+  back.options = o;
+  back.options.statePath = reverseState;
+  // The forward run's start, re-armed on the old side before the fence (its
+  // consistent point before the switch back): the way forward again.
+  back.options.rearmForwardState = o.statePath;
+  back.options.force.insert("verify");  // the way back was never verified: the drain to the fence position is its proof
+  back.options.force.insert("roles");   // the application's roles came from the old side
+  CutoverRun run(back);
+  std::optional<core::Result<CutoverReport>> result;
+  std::jthread worker([&](std::stop_token) { result.emplace(run.run(stop)); });
+  while (!result) {
+    if (onProgress) onProgress(run.progress());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (stop.stop_requested()) run.abort();
+  }
+  worker.join();
+  if (!*result) return std::move(*result).error();
+  CutoverReport report = std::move(**result);
+  if (report.result != "switched") return report;  // aborted: the new side is still the primary
+
+  // 2. The old source's own fence lifted: it is the primary again.
+  const auto t0 = Clock::now();
+  cutover::FenceOptions old = o.fence;
+  const auto& fo = (*record)["fence_options"];
+  if (fo.is_object() && !fo.value("unfence_command", std::string()).empty()) old.unfenceCommand = fo.value("unfence_command", "");
+  auto kind = cutover::parseFenceKind(record->value("fence_kind", ""));
+  if (!kind) return std::move(kind).error();
+  old.kind = *kind;
+  cutover::FenceScope scope;
+  scope.primary = request.source;
+  scope.next = request.target;
+  for (const auto& t : *tables) scope.tables.emplace_back(t.sourceSchema, t.sourceTable);
+  auto fence = cutover::makeFence(old, scope, record->value("fence", nlohmann::json::object()));
+  if (!fence) return std::move(fence).error();
+  if (auto u = (*fence)->unfence(); !u) {
+    report.result = "failed";
+    report.message = "switched back, but the old source's fence could not be lifted: " + u.error().oneLine() + ". " +
+                     (*fence)->describe();
+    return report;
+  }
+  report.steps.push_back({"unfence-old", std::chrono::duration<double, std::milli>(Clock::now() - t0).count(), false,
+                          "the old source takes the application's writes again"});
+
+  // 3. The forward stream starts again from the start re-armed before the fence.
+  const std::string restarted = report.reverse.empty() ? std::string("its recorded start") : report.reverse;
+  (*record)["phase"] = "rolled-back";
+  (*record)["rolled_back_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch()).count();
+  (*record)["fence"] = (*fence)->record();
+  record->erase("reverse_state");
+  FERRY_TRY(st.saveSetting(kCutoverSetting, record->dump()));
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(reverseState + suffix, ec);
+  report.result = "rolled-back";
+  report.message = "the source is the primary again; ferry sync --state " + o.statePath + " streams forward from " + restarted;
+  return report;
+}
+
+nlohmann::json rehearsalJson(const RehearsalReport& r) {
+  nlohmann::json j = {{"result", r.result}, {"cutover", cutoverReportJson(r.cutover)}};
+  j["rollback"] = r.rollback ? cutoverReportJson(*r.rollback) : nlohmann::json(nullptr);
+  return j;
+}
+
+core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std::stop_token stop) {
+  RehearsalReport out;
+  CutoverRun forward(request);
+  auto there = forward.run(stop);
+  if (!there) return std::move(there).error();
+  out.cutover = *there;
+  out.result = there->result;
+  if (there->result == "switched") {
+    auto back = rollbackCutover(request, stop);
+    if (!back) return std::move(back).error().context("the rehearsal's rollback");
+    out.rollback = *back;
+    out.result = back->result == "rolled-back" ? "rehearsed" : back->result;
+  }
+  // Kept whatever the outcome: the plan shows the history.
+  auto store = state::RunStateStore::open(request.options.statePath, state::OpenMode::Resume);
+  if (store) {
+    auto history = rehearsalHistory(request.options.statePath);
+    nlohmann::json list = history ? *history : nlohmann::json::array();
+    nlohmann::json entry = rehearsalJson(out);
+    entry["at_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    list.push_back(entry);
+    (void)(*store)->saveSetting("rehearsals", list.dump());
+  }
+  return out;
+}
+
+core::Result<nlohmann::json> rehearsalHistory(const std::string& statePath) {
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto saved = (*store)->loadSetting("rehearsals");
+  if (!saved) return std::move(saved).error();
+  if (!*saved) return nlohmann::json::array();
+  auto j = nlohmann::json::parse(**saved, nullptr, false);
+  return j.is_array() ? j : nlohmann::json::array();
+}
+
+core::Result<nlohmann::json> finishMigration(const CutoverRequest& request) {
+  const auto& o = request.options;
+  auto store = state::RunStateStore::open(o.statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  auto record = loadRecord(st);
+  if (!record) return std::move(record).error();
+  if (record->value("phase", "") != "switched") {
+    return Error(ErrorKind::Usage, "the run in " + o.statePath + " is not cut over (" + record->value("phase", std::string("never started")) + ")",
+                 "ferry finish ends a migration whose cutover switched.");
+  }
+  nlohmann::json out = {{"result", "finished"}};
+  const std::string reverseState = record->value("reverse_state", "");
+  if (!reverseState.empty() && std::filesystem::exists(reverseState)) {
+    auto rs = state::RunStateStore::open(reverseState, state::OpenMode::Resume);
+    if (rs) {
+      auto running = syncRunningOn(**rs);
+      if (running && *running) {
+        auto stopped = sendSyncCommand(reverseState, {0, "stop", 0, ""}, 30'000);
+        if (!stopped) return std::move(stopped).error().context("stopping the way back's sync");
+        for (int i = 0; i < 200; ++i) {
+          auto again = syncRunningOn(**rs);
+          if (again && !*again) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        out["reverse_stream"] = "stopped";
+      }
+    }
+    FERRY_TRY(dropReverse(request.target, reverseState));
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(reverseState + suffix, ec);
+    out["reverse"] = "slot and publication dropped";
+  }
+  (*record)["phase"] = "finished";
+  (*record)["finished_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
+  record->erase("reverse_state");
+  FERRY_TRY(st.saveSetting(kCutoverSetting, record->dump()));
+  out["old_source"] = "left as it is (still fenced: lift it yourself when you decommission it)";
+  return out;
+}
+
+}  // namespace ferry::run
