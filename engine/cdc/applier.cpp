@@ -31,8 +31,10 @@ core::Status RowMapper::relation(const Relation& rel, bool afterMapping) {
   auto it = m_bySource.find(rel.label());
   if (it == m_bySource.end()) {
     m_relations.erase(rel.id);
+    m_notStreamed.insert(rel.id);
     return {};
   }
+  m_notStreamed.erase(rel.id);
   const auto& job = m_jobs[it->second];
   Mapped m;
   m.job = &job;
@@ -151,7 +153,13 @@ core::Status RowMapper::convert(const Mapped& m, const Tuple& tuple, std::size_t
 
 core::Result<std::optional<RowOp>> RowMapper::rowOp(const ChangeEvent& e) {
   auto it = m_relations.find(e.relationId);
-  if (it == m_relations.end()) return std::optional<RowOp>{};
+  if (it == m_relations.end()) {
+    if (m_notStreamed.contains(e.relationId)) return std::optional<RowOp>{};  // a table outside the run
+    // Never described: a row that would be lost without a word.
+    return Error(ErrorKind::Internal, "a row change for relation " + std::to_string(e.relationId) +
+                                          ", which the stream never described",
+                 "Nothing of its transaction was applied; run ferry sync again (it starts from the stored position).");
+  }
   const Mapped& m = it->second;
   RowOp op;
   op.table = m.target;

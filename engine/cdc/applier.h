@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,6 +74,7 @@ private:
   std::vector<std::unique_ptr<TargetTable>> m_targets;  ///< parallel to m_jobs
   std::map<std::string, std::size_t> m_bySource;        ///< "schema.table" → index
   std::map<std::uint32_t, Mapped> m_relations;
+  std::set<std::uint32_t> m_notStreamed;  // described, and outside the run
   SourceTypes m_sourceTypes;
   std::vector<std::string> m_added;
   std::string m_addedTable;

@@ -190,7 +190,16 @@ private:
       }
       default: break;
     }
-    if (m_skip || !m_begin) return true;
+    if (m_skip || !m_begin) {
+      // A skipped transaction (covered by the start, or Ferry's own writes back)
+      // may be the first to map a streamed table: the sync learns the table
+      // from its Relation, which later transactions do not repeat.
+      if (m_begin && e.kind == Kind::Relation && e.relationId != m_heartbeatId &&
+          m_options.tables.contains(e.relation->label())) {
+        return push(std::move(e), stop);
+      }
+      return true;
+    }
     switch (e.kind) {
       case Kind::Relation:
         if (e.relationId == m_heartbeatId) {

@@ -3,6 +3,7 @@
 // shape), on a session with synchronous_commit = off — the commit's durability
 // is tracked through the target's flushed WAL position instead (durable()).
 
+#include <atomic>
 #include <algorithm>
 #include <map>
 #include <set>
@@ -32,9 +33,20 @@ public:
       : m_copyMinRows(std::max<std::size_t>(1, bulkMinRows)), m_conn(std::move(conn)), m_pipe(std::move(pipe)) {}
   ~PgApplyTarget() override {
     m_pipe.reset();  // leaves pipeline mode before the connection closes
+    if (!m_origin.empty() && !m_aborted) {
+      // An origin holds one of the server's max_replication_slots state slots
+      // until it is dropped: each apply session creates its own and drops it.
+      // (One a killed sync left behind is taken over by the next of its run.)
+      (void)m_conn->query("SELECT pg_replication_origin_session_reset()");
+      (void)m_conn->query("SELECT pg_replication_origin_drop($1)", {m_origin});
+    }
   }
+  void setOrigin(std::string origin) { m_origin = std::move(origin); }
 
-  void abortIo() override { m_conn->shutdownSocket(); }
+  void abortIo() override {
+    m_aborted = true;
+    m_conn->shutdownSocket();
+  }
 
   core::Status prepare(const copy::MarksTable& where, const std::string& runId) override {
     m_runId = runId;
@@ -629,6 +641,8 @@ private:
 
   std::unique_ptr<PgConnection> m_conn;
   std::unique_ptr<connect::PgPipeline> m_pipe;
+  std::string m_origin;  // the replication origin this session tags its changes with ("" none)
+  std::atomic<bool> m_aborted{false};
   std::string m_runId;
   std::string m_positionTable;
   std::map<std::string, std::string> m_prepared;  ///< statement shape → prepared name
@@ -670,6 +684,7 @@ core::Result<std::unique_ptr<ApplyTarget>> openPgApplyTarget(const connect::Conn
                     "own cascades and triggers already produced. Apply as a superuser, or disable them on the target.");
     }
   }
+  bool originSet = false;
   if (!options.replicationOrigin.empty()) {
     // Every transaction of this session carries the origin: a logical decoder
     // on this server (the way back) leaves them out instead of sending them home.
@@ -682,6 +697,7 @@ core::Result<std::unique_ptr<ApplyTarget>> openPgApplyTarget(const connect::Conn
       auto setup = (*conn)->query("SELECT pg_replication_origin_session_setup($1)", {options.replicationOrigin});
       if (!setup) set = setup.error();
     }
+    originSet = set.ok();
     if (!set) {
       core::log(core::LogLevel::Warning,
                 "target: cannot tag the applied changes with the replication origin " + options.replicationOrigin +
@@ -692,7 +708,9 @@ core::Result<std::unique_ptr<ApplyTarget>> openPgApplyTarget(const connect::Conn
   }
   auto pipe = connect::PgPipeline::enter(**conn);
   if (!pipe) return std::move(pipe).error();
-  return std::unique_ptr<ApplyTarget>(new PgApplyTarget(std::move(*conn), std::move(*pipe), options.bulkInsertMinRows));
+  auto applier = std::make_unique<PgApplyTarget>(std::move(*conn), std::move(*pipe), options.bulkInsertMinRows);
+  if (originSet) applier->setOrigin(options.replicationOrigin);
+  return std::unique_ptr<ApplyTarget>(std::move(applier));
 }
 
 }  // namespace ferry::cdc

@@ -1,5 +1,6 @@
 // The way back used (docs/cutover.md, "Rollback", "Rehearsal", "Finish").
 
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
@@ -65,21 +66,8 @@ core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::
   back.options.rearmForwardState = o.statePath;
   back.options.force.insert("verify");  // the way back was never verified: the drain to the fence position is its proof
   back.options.force.insert("roles");   // the application's roles came from the old side
-  CutoverRun run(back);
-  std::optional<core::Result<CutoverReport>> result;
-  std::jthread worker([&](std::stop_token) { result.emplace(run.run(stop)); });
-  while (!result) {
-    if (onProgress) onProgress(run.progress());
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (stop.stop_requested()) run.abort();
-  }
-  worker.join();
-  if (!*result) return std::move(*result).error();
-  CutoverReport report = std::move(**result);
-  if (report.result != "switched") return report;  // aborted: the new side is still the primary
-
-  // 2. The old source's own fence lifted: it is the primary again.
-  const auto t0 = Clock::now();
+  // The old source's own fence, lifted right after the switch back (inside the
+  // pause, before the application reaches it).
   cutover::FenceOptions old = o.fence;
   const auto& fo = (*record)["fence_options"];
   if (fo.is_object() && !fo.value("unfence_command", std::string()).empty()) old.unfenceCommand = fo.value("unfence_command", "");
@@ -92,14 +80,28 @@ core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::
   for (const auto& t : *tables) scope.tables.emplace_back(t.sourceSchema, t.sourceTable);
   auto fence = cutover::makeFence(old, scope, record->value("fence", nlohmann::json::object()));
   if (!fence) return std::move(fence).error();
-  if (auto u = (*fence)->unfence(); !u) {
-    report.result = "failed";
-    report.message = "switched back, but the old source's fence could not be lifted: " + u.error().oneLine() + ". " +
-                     (*fence)->describe();
-    return report;
+  back.options.afterSwitch = [&]() -> core::Result<std::string> {
+    if (auto u = (*fence)->unfence(); !u) {
+      return std::move(u).error().context("the old source's fence could not be lifted (" + (*fence)->describe() + ")");
+    }
+    return std::string("the old source takes the application's writes again");
+  };
+  CutoverRun run(back);
+  std::optional<core::Result<CutoverReport>> result;
+  std::atomic<bool> finished{false};
+  std::jthread worker([&](std::stop_token) {
+    result.emplace(run.run(stop));
+    finished = true;
+  });
+  while (!finished) {
+    if (onProgress) onProgress(run.progress());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (stop.stop_requested()) run.abort();
   }
-  report.steps.push_back({"unfence-old", std::chrono::duration<double, std::milli>(Clock::now() - t0).count(), false,
-                          "the old source takes the application's writes again"});
+  worker.join();
+  if (!*result) return std::move(*result).error();
+  CutoverReport report = std::move(**result);
+  if (report.result != "switched") return report;  // aborted: the new side is still the primary
 
   // 3. The forward stream starts again from the start re-armed before the fence.
   const std::string restarted = report.reverse.empty() ? std::string("its recorded start") : report.reverse;

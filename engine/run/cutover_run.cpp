@@ -510,6 +510,18 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
       return report;
     }
     addStep("switch", t0, true);
+    if (o.afterSwitch) {
+      const auto t1 = Clock::now();
+      auto after = o.afterSwitch();
+      if (!after) {
+        report.result = "failed";
+        report.message = "switched, but " + after.error().oneLine();
+        persist("switched");
+        im.update([](CutoverProgress& p) { p.phase = "failed"; });
+        return report;
+      }
+      addStep("unfence-old", t1, true, *after);
+    }
   }
   if (canary && f.kind() != cutover::FenceKind::PgBouncer) {
     // The application's own deploy points it at the target: so does the canary.

@@ -44,6 +44,10 @@ struct CutoverOptions {
   /// A rollback: instead of a new way back, the forward run (this state) is
   /// re-armed on the target before the fence (run/cutover_rollback.cpp).
   std::string rearmForwardState;
+  /// Run right after the switch, inside the pause (a rollback lifts the old
+  /// source's fence there, before the application reaches it); its failure
+  /// fails the cutover after the switch.
+  std::function<core::Result<std::string>()> afterSwitch;
   /// Canary writes through the application's endpoint (PgBouncer, or the
   /// source as the application reaches it), as the application's role; none: no canary.
   std::optional<connect::ConnectionSpec> canary;

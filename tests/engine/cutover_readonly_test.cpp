@@ -56,7 +56,7 @@ TEST_F(ReadOnlyCutover, MariaDbToPostgresWithASwitchCommand) {
       // The application's own connections: items in the schema the copy made.
       auto next = onPg;
       next.database = kPgTarget;
-      writer.switchTo(next);
+      writer.switchTo(next, std::string(kMySource) + ".items");
     }
   });
   writer.waitForMore(30);
@@ -156,6 +156,83 @@ TEST_F(ReadOnlyCutover, PostgresRevokeIsUndoneExactlyByAnAbortAndHoldsAfterTheSw
   auto refused = (*c)->exec("INSERT INTO public.items (v) VALUES (1)");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind(), core::ErrorKind::Privilege) << refused.error().oneLine();
+}
+
+}  // namespace
+}  // namespace ferry
+
+namespace ferry {
+namespace {
+
+TEST_F(ReadOnlyCutover, MariaDbRollbackBringsBackEveryNewSideWriteWithoutALoop) {
+  const std::string state = test::freshStatePath("ferry-cutover-rb-test");
+  std::filesystem::remove(test::freshStatePath("ferry-cutover-rb-test.reverse"));
+  const std::string app = cuttest::appUser();
+  test::recreateMySqlDatabase(kMySource);
+  test::recreatePgDatabase(kPgTarget);
+  test::mariadb(kMySource, "CREATE TABLE items (id bigint AUTO_INCREMENT PRIMARY KEY, v int NOT NULL, note varchar(50)); "
+                           "INSERT INTO items (v) SELECT seq FROM seq_1_to_2000");
+  for (const char* host : {"%", "127.0.0.1", "localhost"}) {
+    test::mariadb("", std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kMySource + ".* TO '" + app + "'@'" + host + "'");
+  }
+  cuttest::copyAndVerify(test::mysqlSpec(kMySource), test::pgSpec(kPgTarget), state);
+  test::psql(kPgTarget, std::string("GRANT USAGE ON SCHEMA ") + kMySource + " TO " + app + "; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " +
+                            kMySource + " TO " + app + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + kMySource + " TO " + app);
+  auto onMariaDb = test::mysqlSpec(kMySource);
+  onMariaDb.user = app;
+  onMariaDb.password = cuttest::appPassword();
+  auto onPg = test::pgSpec(kPgTarget);
+  onPg.user = app;
+  onPg.password = cuttest::appPassword();
+
+  run::CutoverRequest req;
+  req.source = test::mysqlSpec(kMySource);
+  req.target = test::pgSpec(kPgTarget);
+  req.options.statePath = state;
+  req.options.fence.kind = cutover::FenceKind::ReadOnly;
+  req.options.stableSeconds = 1;
+  req.options.gateWaitSeconds = 30;
+  req.options.canary = onMariaDb;
+  run::CutoverRun cutover(req);
+  auto there = cutover.run({});
+  ASSERT_TRUE(there.ok()) << there.error().oneLine();
+  ASSERT_EQ(there->result, "switched") << there->message;
+  ASSERT_FALSE(there->reverseState.empty());
+
+  // The application on the new side, before and during the rollback (fenced: refused, never acknowledged).
+  AppWriter writer(onPg, std::string(kMySource) + ".items");
+  writer.waitForMore(60);
+  req.options.canary = onPg;
+  auto back = run::rollbackCutover(req, {});
+  ASSERT_TRUE(back.ok()) << back.error().oneLine();
+  ASSERT_EQ(back->result, "rolled-back") << back->message;
+  writer.stop();
+  ASSERT_GT(writer.acked().size(), 50u);
+  // Every write the new side acknowledged is on the old side, which writes again.
+  EXPECT_EQ(cuttest::missing(writer.acked(), cuttest::idsOn(test::mysqlSpec(kMySource), "items")), "");
+  EXPECT_EQ(readOnlyNow(), "0");
+  ASSERT_TRUE(back->canary.has_value());
+  EXPECT_EQ(back->canary->lost, 0);
+  // The application back on MariaDB; the forward stream picks up from its stored
+  // position and leaves out what Ferry itself wrote back (a loop would meet those
+  // rows on the target again: a divergence that stops the sync).
+  {
+    AppWriter again(onMariaDb);
+    again.waitForMore(30);
+    again.stop();
+  }
+  run::SyncRequest sreq;
+  sreq.source = test::mysqlSpec(kMySource);
+  sreq.target = test::pgSpec(kPgTarget);
+  sreq.options.statePath = state;
+  sreq.options.untilCaughtUp = true;
+  sreq.options.heartbeatMs = 50;
+  run::SyncRun sync(sreq);
+  auto synced = sync.run({});
+  ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
+  EXPECT_EQ(synced->final.divergences, 0);
+  EXPECT_EQ(cuttest::idsOn(test::mysqlSpec(kMySource), "items"),
+            cuttest::idsOn(test::pgSpec(kPgTarget), std::string(kMySource) + ".items"));
 }
 
 }  // namespace

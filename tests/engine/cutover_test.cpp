@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "cutover_test_support.h"
@@ -216,6 +218,68 @@ TEST_F(PgCutover, KilledAtEveryStepRecoverLeavesExactlyOnePrimary) {
       EXPECT_EQ(core::trim(test::psql(kSource, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")), "0");
     }
   }
+}
+
+}  // namespace
+}  // namespace ferry
+
+namespace ferry {
+namespace {
+
+TEST_F(PgCutover, RehearsalCutsOverAndBackAndKeepsItsHistory) {
+  AppWriter writer(app());
+  writer.waitForMore(50);
+  auto req = request();
+  req.options.noReverse = false;
+  auto r = run::rehearseCutover(req, {});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  ASSERT_EQ(r->result, "rehearsed") << r->cutover.message << (r->rollback ? " / " + r->rollback->message : "");
+  writer.waitForMore(50);
+  writer.stop();
+  EXPECT_EQ(writer.errors(), 0) << writer.lastError();
+  // Back on the source, which holds every acknowledged write — those the
+  // application made on the target during the rehearsal too.
+  EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + kSource), std::string::npos) << cuttest::includeText();
+  EXPECT_EQ(cuttest::missing(writer.acked(), cuttest::idsOn(test::pgSpec(kSource), "public.items")), "");
+  ASSERT_TRUE(r->cutover.canary && r->rollback && r->rollback->canary);
+  EXPECT_EQ(r->cutover.canary->lost, 0);
+  EXPECT_EQ(r->rollback->canary->lost, 0);
+  auto history = run::rehearsalHistory(m_state);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].value("result", ""), "rehearsed");
+  // The forward stream starts again from the slot re-armed before the switch back:
+  // the target catches up with everything the application wrote since, and
+  // nothing Ferry wrote back comes round again.
+  run::SyncRequest sreq;
+  sreq.source = test::pgSpec(kSource);
+  sreq.target = test::pgSpec(kTarget);
+  sreq.options.statePath = m_state;
+  sreq.options.untilCaughtUp = true;
+  sreq.options.heartbeatMs = 50;
+  run::SyncRun sync(sreq);
+  auto synced = sync.run({});
+  ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
+  EXPECT_EQ(cuttest::idsOn(test::pgSpec(kSource), "public.items"), cuttest::idsOn(test::pgSpec(kTarget), "public.items"));
+}
+
+TEST_F(PgCutover, FinishDropsTheWayBack) {
+  auto req = request();
+  req.options.noReverse = false;
+  run::CutoverRun cutover(req);
+  auto report = cutover.run({});
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  ASSERT_EQ(report->result, "switched") << report->message;
+  EXPECT_EQ(core::trim(test::psql(kTarget, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'ferry_rev_%' AND database = current_database()")), "1");
+  auto done = run::finishMigration(req);
+  ASSERT_TRUE(done.ok()) << done.error().oneLine();
+  EXPECT_EQ(done->value("result", ""), "finished");
+  EXPECT_EQ(core::trim(test::psql(kTarget, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")), "0");
+  EXPECT_FALSE(std::filesystem::exists(report->reverseState));
+  // Finished: no rollback any more.
+  auto back = run::rollbackCutover(req, {});
+  ASSERT_FALSE(back.ok());
+  EXPECT_NE(back.error().message().find("not cut over"), std::string::npos) << back.error().oneLine();
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "core/text.h"
 #include "run/copy_run.h"
 #include "run/cutover_run.h"
+#include "run/sync_run.h"
 #include "run/verify_run.h"
 #include "support/test_support.h"
 
@@ -102,14 +103,18 @@ inline std::string includeText() {
 class AppWriter {
 public:
   using Insert = std::function<core::Result<std::int64_t>(const connect::ConnectionSpec&)>;
-  explicit AppWriter(connect::ConnectionSpec endpoint, int pauseMs = 2) : m_endpoint(std::move(endpoint)) {
+  /// `table`: where it inserts ("" — public.items on PostgreSQL, items on MariaDB).
+  explicit AppWriter(connect::ConnectionSpec endpoint, std::string into = {}, int pauseMs = 2)
+      : m_endpoint(std::move(endpoint)), m_table(std::move(into)) {
     m_thread = std::jthread([this, pauseMs](std::stop_token stop) {
       std::unique_ptr<connect::PgConnection> pg;
       std::unique_ptr<connect::MySqlConnection> my;
       connect::ConnectionSpec at;
+      std::string table;
       while (!stop.stop_requested()) {
         {
           std::lock_guard lock(m_mutex);
+          table = !m_table.empty() ? m_table : m_endpoint.engine == model::Engine::PostgreSQL ? "public.items" : "items";
           if (!(at.host == m_endpoint.host && at.effectivePort() == m_endpoint.effectivePort() && at.database == m_endpoint.database &&
                 at.engine == m_endpoint.engine)) {
             at = m_endpoint;
@@ -126,7 +131,7 @@ public:
             if (c) pg = std::move(*c);
           }
           if (pg) {
-            auto r = pg->query("INSERT INTO public.items (v) VALUES (7) RETURNING id");
+            auto r = pg->query("INSERT INTO " + table + " (v) VALUES (7) RETURNING id");
             id = r ? core::Result<std::int64_t>(r->row(0).i64("id")) : core::Result<std::int64_t>(r.error());
             if (!r) pg.reset();
           }
@@ -136,7 +141,7 @@ public:
             if (c) my = std::move(*c);
           }
           if (my) {
-            auto r = my->exec("INSERT INTO items (v) VALUES (7)");
+            auto r = my->exec("INSERT INTO " + table + " (v) VALUES (7)");
             auto last = r ? my->query("SELECT LAST_INSERT_ID() AS id") : core::Result<connect::QueryResult>(r.error());
             id = last ? core::Result<std::int64_t>(last->row(0).i64("id")) : core::Result<std::int64_t>(last.error());
             if (!last) my.reset();
@@ -162,9 +167,10 @@ public:
       m_thread.join();
     }
   }
-  void switchTo(connect::ConnectionSpec endpoint) {
+  void switchTo(connect::ConnectionSpec endpoint, std::string into = {}) {
     std::lock_guard lock(m_mutex);
     m_endpoint = std::move(endpoint);
+    m_table = std::move(into);
   }
   std::set<std::int64_t> acked() const {
     std::lock_guard lock(m_mutex);
@@ -186,6 +192,7 @@ public:
 private:
   mutable std::mutex m_mutex;
   connect::ConnectionSpec m_endpoint;
+  std::string m_table;
   std::set<std::int64_t> m_acked;
   int m_errors = 0;
   std::string m_lastError;
