@@ -74,6 +74,7 @@ int runCli(int argc, char** argv) {
   addCutoverCommand(app, exitCode);
   addRollbackCommand(app, exitCode);
   addFinishCommand(app, exitCode);
+  addReportCommand(app, exitCode);
   app.parse_complete_callback([&verbose] {
     if (verbose) core::setLogLevel(core::LogLevel::Debug);
   });

@@ -50,5 +50,6 @@ void addMigrateCommand(CLI::App& app, int& exitCode);
 void addCutoverCommand(CLI::App& app, int& exitCode);
 void addRollbackCommand(CLI::App& app, int& exitCode);
 void addFinishCommand(CLI::App& app, int& exitCode);
+void addReportCommand(CLI::App& app, int& exitCode);
 
 }  // namespace ferry::cli

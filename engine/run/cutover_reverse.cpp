@@ -252,7 +252,11 @@ core::Status dropReverse(const connect::ConnectionSpec& newSide, const std::stri
     if (i == 99) return std::move(r).error().context("dropping the way back's slot");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  if (pub && *pub && !(*pub)->empty()) FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(**pub)));
+  if (pub && *pub && !(*pub)->empty()) {
+    for (const auto& name : core::split(**pub, ',')) {
+      FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(name)));
+    }
+  }
   return {};
 }
 
@@ -279,7 +283,11 @@ core::Result<std::string> rearmForward(const connect::ConnectionSpec& oldSide, c
   // A slot left by an earlier attempt of this rollback goes first.
   FERRY_TRY((*c)->query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active",
                         {(*snap)->slotName}));
-  FERRY_TRY(createRunPublication(oldSide, **pub, published));
+  // The run's publications stayed through the cutover; one dropped by hand is made again (all changes).
+  const std::string mainPub = core::split(**pub, ',').front();
+  auto exists = (*c)->query("SELECT 1 FROM pg_publication WHERE pubname = $1", {mainPub});
+  if (!exists) return std::move(exists).error();
+  if (exists->empty()) FERRY_TRY(createRunPublication(oldSide, mainPub, published));
   auto slot = (*c)->query("SELECT lsn::text AS lsn FROM pg_create_logical_replication_slot($1, 'pgoutput')", {(*snap)->slotName});
   if (!slot) return std::move(slot).error().context("the forward slot " + (*snap)->slotName + " again");
   state::SnapshotInfo s = **snap;

@@ -132,7 +132,15 @@ core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std
   out.cutover = *there;
   out.result = there->result;
   if (there->result == "switched") {
-    auto back = rollbackCutover(request, stop);
+    CutoverRequest backRequest = request;
+    if (request.options.canary && request.options.fence.kind != cutover::FenceKind::PgBouncer) {
+      // The application writes to the new side now (PgBouncer's endpoint follows by itself).
+      connect::ConnectionSpec now = request.target;
+      now.user = request.options.canary->user;
+      now.password = request.options.canary->password;
+      backRequest.options.canary = now;
+    }
+    auto back = rollbackCutover(backRequest, stop);
     if (!back) return std::move(back).error().context("the rehearsal's rollback");
     out.rollback = *back;
     out.result = back->result == "rolled-back" ? "rehearsed" : back->result;
@@ -193,6 +201,18 @@ core::Result<nlohmann::json> finishMigration(const CutoverRequest& request) {
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(reverseState + suffix, ec);
     out["reverse"] = "slot and publication dropped";
+  }
+  // The forward run's publications on the old source: the forward direction is over.
+  if (request.source.engine == model::Engine::PostgreSQL) {
+    auto pub = st.loadSetting("publication");
+    if (pub && *pub && !(*pub)->empty()) {
+      auto c = connect::PgConnection::open(request.source);
+      if (!c) return std::move(c).error();
+      for (const auto& name : core::split(**pub, ',')) {
+        FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + connect::PgConnection::quoteIdent(name)));
+      }
+      out["forward"] = "publications dropped on the old source";
+    }
   }
   (*record)["phase"] = "finished";
   (*record)["finished_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(

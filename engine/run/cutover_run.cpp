@@ -56,9 +56,10 @@ cutover::FenceScope forwardScope(const CutoverRequest& req, const std::vector<st
   return s;
 }
 
-/// PostgreSQL source: the forward slot and its publications, dropped once the
-/// stream that used them has ended (retried while its walsender goes away).
-core::Status dropForwardSlot(const connect::ConnectionSpec& source, const std::string& slot, const std::string& publication) {
+/// PostgreSQL source: the forward slot, dropped once the stream that used it
+/// has ended (retried while its walsender goes away). Its publications stay
+/// (a rollback streams through them again; ferry finish drops them).
+core::Status dropForwardSlot(const connect::ConnectionSpec& source, const std::string& slot) {
   if (source.engine != model::Engine::PostgreSQL || slot.empty()) return {};
   auto c = connect::PgConnection::open(source);
   if (!c) return std::move(c).error();
@@ -68,9 +69,6 @@ core::Status dropForwardSlot(const connect::ConnectionSpec& source, const std::s
     if (r) break;
     if (Clock::now() > until) return std::move(r).error().context("dropping the forward slot " + slot);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  if (!publication.empty()) {
-    FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + connect::PgConnection::quoteIdent(publication)));
   }
   return {};
 }
@@ -104,13 +102,15 @@ core::Status prepareCanary(const CutoverRequest& req, state::RunStateStore& st, 
     auto pub = st.loadSetting("publication");
     if (!pub) return std::move(pub).error();
     if (*pub && !(*pub)->empty()) {
+      // "main[,main_ins]": the canary goes into the main one (all changes).
+      const std::string mainPub = core::split(**pub, ',').front();
       auto c = connect::PgConnection::open(req.source);
       if (!c) return std::move(c).error();
       auto member = (*c)->query("SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3",
-                                {**pub, srcSchema, std::string(cutover::kCanaryTable)});
+                                {mainPub, srcSchema, std::string(cutover::kCanaryTable)});
       if (!member) return std::move(member).error();
       if (member->empty()) {
-        FERRY_TRY((*c)->exec("ALTER PUBLICATION " + connect::PgConnection::quoteIdent(**pub) + " ADD TABLE " +
+        FERRY_TRY((*c)->exec("ALTER PUBLICATION " + connect::PgConnection::quoteIdent(mainPub) + " ADD TABLE " +
                              connect::PgConnection::quoteIdent(srcSchema) + "." + connect::PgConnection::quoteIdent(cutover::kCanaryTable)));
       }
     }
@@ -119,6 +119,20 @@ core::Status prepareCanary(const CutoverRequest& req, state::RunStateStore& st, 
 }
 
 }  // namespace
+
+void appendCutoverHistory(state::RunStateStore& st, const std::string& kind, const nlohmann::json& report) {
+  nlohmann::json list = nlohmann::json::array();
+  if (auto saved = st.loadSetting("cutover_history"); saved && *saved) {
+    auto j = nlohmann::json::parse(**saved, nullptr, false);
+    if (j.is_array()) list = std::move(j);
+  }
+  nlohmann::json entry = report;
+  entry["kind"] = kind;
+  entry["at_ms"] = unixMs();
+  entry["at_text"] = utcNow();
+  list.push_back(std::move(entry));
+  (void)st.saveSetting("cutover_history", list.dump());
+}
 
 nlohmann::json cutoverReportJson(const CutoverReport& r) {
   nlohmann::json steps = nlohmann::json::array();
@@ -135,6 +149,7 @@ nlohmann::json cutoverReportJson(const CutoverReport& r) {
                       {"steps", steps},
                       {"gates", gates},
                       {"write_pause_ms", r.writePauseMs},
+                      {"fence_at_ms", r.fenceAtMs},
                       {"client_pause_ms", r.canary ? nlohmann::json{{"gross", r.canary->grossPauseMs}, {"net", r.canary->netPauseMs}}
                                                    : nlohmann::json(nullptr)},
                       {"canary", r.canary ? nlohmann::json{{"written", r.canary->written},
@@ -300,7 +315,9 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     report.abortedBy = by;
     report.message = why + (lifted ? "" : "; lifting the fence failed: " + lifted.error().oneLine() +
                                               " — run ferry cutover --recover");
+    record["report"] = cutoverReportJson(report);
     persist(lifted ? "aborted" : "fenced");
+    if (!o.gatesOnly) appendCutoverHistory(st, o.rearmForwardState.empty() ? "cutover" : "rollback", record["report"]);
     if (canary) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::max(200, o.canaryMs * 10)));
       judgeCanary(req.source, tables->front().sourceSchema);
@@ -396,6 +413,17 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   gates.push_back(txnGate);
   report.gates = gates;
   addStep("gates", gatesStarted, false, std::to_string(gates.size()) + " gates passed");
+  if (o.gatesOnly) {
+    // Checked, nothing changed: the state before is the state after.
+    fwd.release();
+    if (canary) canary->stop();
+    record["phase"] = "aborted";
+    (void)st.saveSetting(kCutoverSetting, record.dump());
+    report.result = "gates-passed";
+    report.message = "every gate passed; nothing was fenced";
+    im.update([](CutoverProgress& p) { p.phase = "gates-passed"; });
+    return report;
+  }
 
   // 3. Before the fence: the target's counters ahead of the source's.
   im.update([](CutoverProgress& p) { p.phase = "preparing"; });
@@ -438,6 +466,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   stepStart("fence");
   const auto fenceStart = Clock::now();
   fenceAt = fenceStart;
+  report.fenceAtMs = unixMs();
   const auto deadline = fenceStart + std::chrono::milliseconds(o.maxPauseMs);
   auto left = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()); };
   auto overBudget = [&](const std::string& step) -> std::optional<std::string> {
@@ -546,7 +575,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     auto start = st.loadSnapshot();
     auto pub = st.loadSetting("publication");
     if (start && *start && pub) {
-      if (auto d = dropForwardSlot(req.source, (*start)->slotName, *pub ? **pub : std::string()); !d) {
+      if (auto d = dropForwardSlot(req.source, (*start)->slotName); !d) {
         detail += "; the forward slot could not be dropped: " + d.error().oneLine();
       } else if (!(*start)->slotName.empty() && req.source.engine == model::Engine::PostgreSQL) {
         detail += "; slot " + (*start)->slotName + " dropped";
@@ -561,7 +590,9 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   }
   report.result = "switched";
   record["result"] = "switched";
+  record["report"] = cutoverReportJson(report);
   persist("switched");
+  appendCutoverHistory(st, o.rearmForwardState.empty() ? "cutover" : "rollback", record["report"]);
   return report;
 }
 
@@ -622,7 +653,7 @@ core::Result<CutoverReport> recoverCutover(const CutoverRequest& req) {
   auto pub = st.loadSetting("publication");
   if (start && *start && pub) {
     const auto t1 = Clock::now();
-    if (auto d = dropForwardSlot(req.source, (*start)->slotName, *pub ? **pub : std::string()); !d) {
+    if (auto d = dropForwardSlot(req.source, (*start)->slotName); !d) {
       core::log(core::LogLevel::Warning, "cutover: " + d.error().oneLine());
     }
     report.steps.push_back({"after-switch", msSince(t1), false, "forward slot dropped"});

@@ -26,6 +26,7 @@
 #include "cutover/canary.h"
 #include "cutover/fence.h"
 #include "plan/project.h"
+#include "state/run_state_store.h"
 
 namespace ferry::run {
 
@@ -48,6 +49,8 @@ struct CutoverOptions {
   /// source's fence there, before the application reaches it); its failure
   /// fails the cutover after the switch.
   std::function<core::Result<std::string>()> afterSwitch;
+  /// Only the gates, live, then stop: nothing fenced or prepared (the Plan page).
+  bool gatesOnly = false;
   /// Canary writes through the application's endpoint (PgBouncer, or the
   /// source as the application reaches it), as the application's role; none: no canary.
   std::optional<connect::ConnectionSpec> canary;
@@ -89,6 +92,7 @@ struct CutoverReport {
   std::vector<CutoverGate> gates;
   std::vector<CutoverStep> steps;
   double writePauseMs = 0;  ///< Ferry's: the fence taking effect to the switch done
+  std::int64_t fenceAtMs = 0;  ///< when the fence began (Unix ms): a client's latency log is read around it
   std::string fencePosition;
   std::string drainedTo;
   std::vector<SequenceValue> sequences;
@@ -101,6 +105,9 @@ struct CutoverReport {
 };
 
 nlohmann::json cutoverReportJson(const CutoverReport& r);
+/// Every cutover and rollback that ended (switched or aborted), kept in the
+/// run state ("cutover_history") for the plan and the evidence pack.
+void appendCutoverHistory(state::RunStateStore& st, const std::string& kind, const nlohmann::json& report);
 
 /// What a running cutover shows (the workbench's Cutover page).
 struct CutoverProgress {

@@ -104,4 +104,21 @@ std::string shortSql(const std::string& sql) {
   return t.size() > 300 ? t.substr(0, 300) + "…" : t;
 }
 
+void LagHistory::load(const state::RunStateStore& st) {
+  auto saved = st.loadSetting(kSetting);
+  if (!saved || !*saved) return;
+  auto j = nlohmann::json::parse(**saved, nullptr, false);
+  if (j.is_array()) m_samples = std::move(j);
+}
+
+void LagHistory::add(state::RunStateStore& st, const LagStats& lag) {
+  const auto now = std::chrono::steady_clock::now();
+  if (lag.samples == 0 || now - m_last < std::chrono::seconds(10)) return;
+  m_last = now;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  m_samples.push_back({ms, lag.last, lag.p50, lag.p99});
+  if (m_samples.size() > kKeep) m_samples.erase(m_samples.begin(), m_samples.begin() + static_cast<long>(m_samples.size() - kKeep));
+  (void)st.saveSetting(kSetting, m_samples.dump());
+}
+
 }  // namespace ferry::run

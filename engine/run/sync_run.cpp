@@ -139,15 +139,19 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
   }
   Clock::time_point lastControl{};
   Clock::time_point lastSaved{};
+  LagHistory lagHistory;  // for the evidence pack
+  lagHistory.load(st);
   // `ferry status` reads this from another process (the state is SQLite in WAL mode).
   auto saveProgress = [&]() {
     lastSaved = Clock::now();
-    nlohmann::json j = syncProgressJson(progress());
+    const SyncProgress now = progress();
+    nlohmann::json j = syncProgressJson(now);
     j["saved_at_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
     j["pid"] = static_cast<std::int64_t>(::getpid());
     (void)st.saveSetting(kSyncProgressSetting, j.dump());
+    lagHistory.add(st, now.heartbeatLag);
   };
   // Returns true when the sync was asked to stop.
   auto pollControl = [&]() -> bool {

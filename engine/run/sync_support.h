@@ -38,6 +38,22 @@ using LagWindow = std::deque<std::pair<std::chrono::steady_clock::time_point, do
 LagStats lagStatsOf(const LagWindow& window);
 void addLagSample(LagWindow& window, double ms);
 
+/// The lag over the run's life, kept in the run state ("lag_history": one
+/// [unix ms, last, p50, p99] sample every 10 s, the newest 4,320 — 12 hours)
+/// for the evidence pack's chart.
+class LagHistory {
+public:
+  static constexpr const char* kSetting = "lag_history";
+  static constexpr std::size_t kKeep = 4320;
+  void load(const state::RunStateStore& st);
+  /// Adds a sample when 10 s passed since the last one, and saves.
+  void add(state::RunStateStore& st, const LagStats& lag);
+
+private:
+  nlohmann::json m_samples = nlohmann::json::array();
+  std::chrono::steady_clock::time_point m_last{};
+};
+
 /// Bytes of log from `a` to `b` (0 when b is not after a). Two binlog files
 /// apart, the bytes in b's file only (the size of those between is not known here).
 std::int64_t bytesBetween(const cdc::LogPosition& a, const cdc::LogPosition& b);
