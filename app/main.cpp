@@ -1,13 +1,26 @@
 // ferry-workbench: builds the application, reads --project / --page, shows the main window.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QMessageBox>
 #include <QTimer>
 
 #include "app/main_window.h"
+#include "app/report/report_page.h"
 
 int main(int argc, char* argv[]) {
   QApplication app(argc, argv);
+  // `ferry report --pdf`: the evidence pack's HTML printed to a PDF, headless.
+  if (argc == 4 && QString::fromLocal8Bit(argv[1]) == QLatin1String("--render-pdf")) {
+    QFile in(QString::fromLocal8Bit(argv[2]));
+    if (!in.open(QIODevice::ReadOnly)) return 1;
+    QString error;
+    if (!ferry::app::writePdf(QString::fromUtf8(in.readAll()), QString::fromLocal8Bit(argv[3]), &error)) {
+      qWarning("%s", qPrintable(error));
+      return 1;
+    }
+    return 0;
+  }
   QApplication::setApplicationName(QStringLiteral("Ferry Workbench"));
   QApplication::setOrganizationName(QStringLiteral("Ferry"));
   QApplication::setApplicationVersion(QStringLiteral(FERRY_VERSION));

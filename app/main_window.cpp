@@ -21,6 +21,9 @@
 #include "app/connections/connection_editor.h"
 #include "app/connections/password_store.h"
 #include "app/placeholder_page.h"
+#include "app/cutover/cutover_page.h"
+#include "app/plan/plan_page.h"
+#include "app/report/report_page.h"
 #include "app/run/run_page.h"
 #include "app/schema_browser/schema_browser_page.h"
 #include "app/sync/sync_page.h"
@@ -41,23 +44,12 @@ const PageInfo kPages[] = {
     {"connections", QT_TRANSLATE_NOOP("MainWindow", "Connections"), ""},
     {"schema", QT_TRANSLATE_NOOP("MainWindow", "Schema"), ""},
     {"assessment", QT_TRANSLATE_NOOP("MainWindow", "Assessment"), ""},
-    {"plan", QT_TRANSLATE_NOOP("MainWindow", "Plan"),
-     QT_TRANSLATE_NOOP("MainWindow",
-                       "Generates the target DDL in two parts — pre-data (tables, types) and post-data (keys, indexes, "
-                       "foreign keys, checks, triggers, sequence values) — and splits every table into key-range chunks "
-                       "for the copy.<br><br>The DDL shown is the DDL that runs; an edit you make is kept and marked.")},
     {"run", QT_TRANSLATE_NOOP("MainWindow", "Run"), ""},
     {"sync", QT_TRANSLATE_NOOP("MainWindow", "Sync"), ""},
     {"verify", QT_TRANSLATE_NOOP("MainWindow", "Verify"), ""},
-    {"cutover", QT_TRANSLATE_NOOP("MainWindow", "Cutover"),
-     QT_TRANSLATE_NOOP("MainWindow",
-                       "When the lag is under the threshold: pauses writes on the source, drains, verifies the changed "
-                       "chunks, syncs sequences, starts reverse CDC and hands over.<br><br>The write pause is measured "
-                       "and reported, and reverse replication keeps the old source a valid fallback.")},
-    {"report", QT_TRANSLATE_NOOP("MainWindow", "Report"),
-     QT_TRANSLATE_NOOP("MainWindow",
-                       "Summarises the migration for the change record: pre-flight results, type-mapping findings and "
-                       "overrides, copy and CDC timings, verification results and the measured write pause.")},
+    {"plan", QT_TRANSLATE_NOOP("MainWindow", "Plan"), ""},
+    {"cutover", QT_TRANSLATE_NOOP("MainWindow", "Cutover"), ""},
+    {"report", QT_TRANSLATE_NOOP("MainWindow", "Report"), ""},
 };
 
 int indexOfPage(const QString& name) {
@@ -107,6 +99,11 @@ void MainWindow::buildPages() {
   m_stack = new QStackedWidget;
   m_stack->setObjectName(QStringLiteral("pageStack"));
 
+  const auto specOf = [this](preflight::Role r) -> std::optional<connect::ConnectionSpec> {
+    ConnectionEditor* editor = r == preflight::Role::Source ? m_source : m_target;
+    if (editor->isBlank()) return std::nullopt;
+    return editor->spec();
+  };
   for (int i = 0; i < static_cast<int>(std::size(kPages)); ++i) {
     const auto& p = kPages[i];
     const QString title = tr(p.title);
@@ -177,6 +174,30 @@ void MainWindow::buildPages() {
       connect(m_verify, &VerifyPage::finished, this, [this](bool ok) {
         statusBar()->showMessage(ok ? tr("Verification finished.") : tr("The verification did not finish."), 8000);
       });
+    } else if (QLatin1String(p.name) == QLatin1String("plan")) {
+      m_plan = new PlanPage(m_bridge, [this] {
+        showPage(QStringLiteral("cutover"));
+        m_cutover->checkGates();
+      });
+      page = m_plan;
+      connect(m_run, &RunPage::statePathChanged, m_plan, &PlanPage::setStatePath);
+    } else if (QLatin1String(p.name) == QLatin1String("cutover")) {
+      m_cutover = new CutoverPage(m_bridge, specOf, [this] { return collectProject(); });
+      page = m_cutover;
+      connect(m_run, &RunPage::statePathChanged, m_cutover, &CutoverPage::setStatePath);
+      connect(m_cutover, &CutoverPage::finished, this, [this](bool ok) {
+        statusBar()->showMessage(ok ? tr("Cutover job finished.") : tr("The cutover job did not finish as asked."), 8000);
+        if (m_plan && m_cutover->lastOutcome()) {
+          const auto& o = *m_cutover->lastOutcome();
+          if (o.report) m_plan->showGates(o.report->gates);
+          else if (o.rehearsal) m_plan->showGates(o.rehearsal->cutover.gates);
+          m_plan->refresh();
+        }
+      });
+    } else if (QLatin1String(p.name) == QLatin1String("report")) {
+      m_report = new ReportPage(m_bridge, specOf, [this] { return collectProject(); });
+      page = m_report;
+      connect(m_run, &RunPage::statePathChanged, m_report, &ReportPage::setStatePath);
     } else {
       page = new PlaceholderPage(title, tr(p.plan));
       // Not built yet: greyed, but still selectable so its plan can be read.

@@ -16,6 +16,9 @@ class QLabel;
 namespace ferry::app {
 
 class AssessmentPage;
+class CutoverPage;
+class PlanPage;
+class ReportPage;
 class ConnectionEditor;
 class EngineBridge;
 class PasswordStore;
@@ -56,6 +59,9 @@ public:
   RunPage* runPage() const { return m_run; }
   SyncPage* syncPage() const { return m_sync; }
   VerifyPage* verifyPage() const { return m_verify; }
+  PlanPage* planPage() const { return m_plan; }
+  CutoverPage* cutoverPage() const { return m_cutover; }
+  ReportPage* reportPage() const { return m_report; }
   EngineBridge* bridge() const { return m_bridge; }
 
 protected:
@@ -84,6 +90,9 @@ private:
   RunPage* m_run = nullptr;
   SyncPage* m_sync = nullptr;
   VerifyPage* m_verify = nullptr;
+  PlanPage* m_plan = nullptr;
+  CutoverPage* m_cutover = nullptr;
+  ReportPage* m_report = nullptr;
   QLabel* m_busy = nullptr;
   plan::Project m_project;
   QString m_path;

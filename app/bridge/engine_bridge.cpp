@@ -16,6 +16,9 @@ namespace ferry::app {
 
 EngineBridge::EngineBridge(QObject* parent) : QObject(parent) {
   qRegisterMetaType<ConnectionTestOutcome>();
+  qRegisterMetaType<CutoverOutcome>();
+  qRegisterMetaType<PlanOutcome>();
+  qRegisterMetaType<EvidenceOutcome>();
   qRegisterMetaType<CatalogOutcome>();
   qRegisterMetaType<AssessmentOutcome>();
   qRegisterMetaType<SchemaDecisionOutcome>();
@@ -92,8 +95,19 @@ struct EngineBridge::VerifyJob {
   }
 };
 
+struct EngineBridge::CutoverJob {
+  mutable std::mutex mutex;
+  run::CutoverProgress progress;          // rehearsal, rollback: from their callbacks
+  std::unique_ptr<run::CutoverRun> run;   // gates, cutover: asked directly
+  std::jthread thread;                    // last: joined before the rest goes
+};
+
 EngineBridge::~EngineBridge() {
   core::setLogSink({});
+  for (auto& entry : m_cutovers) {
+    if (entry.second->run) entry.second->run->abort();  // before its switch; after it, it finishes
+  }
+  m_cutovers.clear();
   m_copies.clear();  // stops and joins running copies while `this` still exists
   m_syncs.clear();   // likewise the syncs (each stops after its transaction in flight)
   // Stop every verification first: a rowPair() task waiting for a run's lock
@@ -564,6 +578,99 @@ void EngineBridge::releaseVerify(quint64 verifyId) {
   auto job = std::move(it->second);
   m_verifies.erase(it);
   dropVerifyJob(std::move(job));
+}
+
+// ---- cutover ---------------------------------------------------------------
+
+quint64 EngineBridge::startCutover(run::CutoverRequest request, CutoverMode mode) {
+  const quint64 id = m_nextId++;
+  auto job = std::make_unique<CutoverJob>();
+  if (mode == CutoverMode::Gates || mode == CutoverMode::Cutover) {
+    if (mode == CutoverMode::Gates) {
+      request.options.gatesOnly = true;
+      request.options.canary.reset();
+    }
+    job->run = std::make_unique<run::CutoverRun>(request);
+  }
+  CutoverJob* j = job.get();
+  ++m_pending;
+  emit pendingChanged(m_pending);
+  job->thread = std::jthread([this, id, j, mode, request = std::move(request)](std::stop_token stop) {
+    CutoverOutcome out;
+    out.mode = mode;
+    auto keep = [j](const run::CutoverProgress& p) {
+      std::lock_guard lock(j->mutex);
+      j->progress = p;
+    };
+    if (j->run) {
+      auto r = j->run->run(stop);
+      if (r) out.report = std::move(*r); else out.error = r.error();
+      out.last = j->run->progress();
+    } else if (mode == CutoverMode::Rehearse) {
+      auto r = run::rehearseCutover(request, stop, keep);
+      if (r) out.rehearsal = std::move(*r); else out.error = r.error();
+    } else if (mode == CutoverMode::Rollback) {
+      auto r = run::rollbackCutover(request, stop, keep);
+      if (r) out.report = std::move(*r); else out.error = r.error();
+    } else {
+      auto r = run::finishMigration(request);
+      if (r) out.finished = r->dump(); else out.error = r.error();
+    }
+    if (!j->run) {
+      std::lock_guard lock(j->mutex);
+      out.last = j->progress;
+    }
+    QMetaObject::invokeMethod(this, [this, id, out = std::move(out)]() mutable { onCutoverDone(id, std::move(out)); },
+                              Qt::QueuedConnection);
+  });
+  m_cutovers.emplace(id, std::move(job));
+  return id;
+}
+
+void EngineBridge::onCutoverDone(quint64 cutoverId, CutoverOutcome outcome) {
+  auto it = m_cutovers.find(cutoverId);
+  if (it == m_cutovers.end()) return;
+  it->second->thread.join();
+  m_cutovers.erase(it);
+  --m_pending;
+  emit pendingChanged(m_pending);
+  emit cutoverFinished(cutoverId, outcome);
+}
+
+std::optional<run::CutoverProgress> EngineBridge::cutoverProgress(quint64 cutoverId) const {
+  auto it = m_cutovers.find(cutoverId);
+  if (it == m_cutovers.end()) return std::nullopt;
+  if (it->second->run) return it->second->run->progress();
+  std::lock_guard lock(it->second->mutex);
+  return it->second->progress;
+}
+
+bool EngineBridge::abortCutover(quint64 cutoverId) {
+  auto it = m_cutovers.find(cutoverId);
+  if (it == m_cutovers.end()) return false;
+  if (it->second->run) it->second->run->abort();
+  it->second->thread.request_stop();
+  return true;
+}
+
+quint64 EngineBridge::loadPlan(std::string statePath) {
+  auto work = [statePath]() -> PlanOutcome {
+    PlanOutcome out;
+    auto s = run::planSummary(statePath);
+    if (s) out.summaryJson = s->dump(); else out.error = s.error();
+    return out;
+  };
+  return start<PlanOutcome>(std::move(work), [this](quint64 id, const PlanOutcome& out) { emit planLoaded(id, out); });
+}
+
+quint64 EngineBridge::buildEvidence(run::EvidenceRequest request) {
+  auto work = [request]() -> EvidenceOutcome {
+    EvidenceOutcome out;
+    auto html = run::evidencePackHtml(request);
+    if (html) out.html = std::move(*html); else out.error = html.error();
+    return out;
+  };
+  return start<EvidenceOutcome>(std::move(work), [this](quint64 id, const EvidenceOutcome& out) { emit evidenceBuilt(id, out); });
 }
 
 }  // namespace ferry::app

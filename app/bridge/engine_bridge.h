@@ -22,6 +22,8 @@
 #include "model/catalog.h"
 #include "preflight/preflight.h"
 #include "run/copy_run.h"
+#include "run/cutover_run.h"
+#include "run/evidence_pack.h"
 #include "run/sync_run.h"
 #include "run/verify_run.h"
 
@@ -112,6 +114,32 @@ struct VerifyOutcome {
   std::optional<core::Error> error;
   std::optional<verify::VerifyReport> report;
   run::VerifyProgress last;
+};
+
+/// What a cutover job does: only the gates, a rehearsal (cutover, then back),
+/// the cutover, the rollback, or finishing the migration.
+enum class CutoverMode { Gates, Rehearse, Cutover, Rollback, Finish };
+
+/// How a cutover job ended: its report(s), or the error (one line, never a password).
+struct CutoverOutcome {
+  CutoverMode mode = CutoverMode::Gates;
+  std::optional<core::Error> error;
+  std::optional<run::CutoverReport> report;       ///< gates, cutover, rollback
+  std::optional<run::RehearsalReport> rehearsal;  ///< a rehearsal
+  std::string finished;                           ///< finish: what was done
+  run::CutoverProgress last;
+};
+
+/// The Plan page's summary of a run (run::planSummary), or why not.
+struct PlanOutcome {
+  std::optional<core::Error> error;
+  std::string summaryJson;
+};
+
+/// The evidence pack as HTML (run::evidencePackHtml), or why not.
+struct EvidenceOutcome {
+  std::optional<core::Error> error;
+  std::string html;
 };
 
 /// The replication slots an abandoned run had on its source, or why not.
@@ -222,6 +250,17 @@ public:
   /// is stopped first and forgotten once it ends.
   void releaseVerify(quint64 verifyId);
 
+  /// Starts a cutover job on its own thread; cutoverFinished() reports the end.
+  quint64 startCutover(run::CutoverRequest request, CutoverMode mode);
+  /// Its progress now (gates, steps, the canary); nullopt when unknown or over.
+  std::optional<run::CutoverProgress> cutoverProgress(quint64 cutoverId) const;
+  /// Asks it to abort before its switch (after the switch, forward is the only way).
+  bool abortCutover(quint64 cutoverId);
+  /// Reads the Plan page's summary of the run on the pool; planLoaded() follows.
+  quint64 loadPlan(std::string statePath);
+  /// Writes the evidence pack on the pool; evidenceBuilt() follows.
+  quint64 buildEvidence(run::EvidenceRequest request);
+
   /// Number of requests still running (tests and the status bar use it).
   int pending() const { return m_pending; }
 
@@ -238,6 +277,9 @@ signals:
   void verifyFinished(quint64 verifyId, const ferry::app::VerifyOutcome& outcome);
   void repairFinished(quint64 verifyId, const ferry::app::RepairOutcome& outcome);
   void rowPairFetched(quint64 requestId, const ferry::app::RowPairOutcome& outcome);
+  void cutoverFinished(quint64 cutoverId, const ferry::app::CutoverOutcome& outcome);
+  void planLoaded(quint64 requestId, const ferry::app::PlanOutcome& outcome);
+  void evidenceBuilt(quint64 requestId, const ferry::app::EvidenceOutcome& outcome);
   /// A line the engine logged (core::log) on any thread, delivered on the GUI
   /// thread: the Run page shows the warnings ("LOAD DATA LOCAL INFILE refused…",
   /// "resume: 2 source tables changed…") that the command line prints to stderr.
@@ -256,6 +298,10 @@ private:
   struct SyncJob;
   SyncJob* syncJob(quint64 syncId) const;
   void onSyncDone(quint64 syncId, SyncOutcome outcome);
+
+  struct CutoverJob;
+  void onCutoverDone(quint64 cutoverId, CutoverOutcome outcome);
+  std::map<quint64, std::unique_ptr<CutoverJob>> m_cutovers;
 
   struct VerifyJob;
   std::shared_ptr<VerifyJob> verifyJob(quint64 verifyId) const;
@@ -286,3 +332,6 @@ Q_DECLARE_METATYPE(ferry::app::StatePathOutcome)
 Q_DECLARE_METATYPE(ferry::app::VerifyOutcome)
 Q_DECLARE_METATYPE(ferry::app::RepairOutcome)
 Q_DECLARE_METATYPE(ferry::app::RowPairOutcome)
+Q_DECLARE_METATYPE(ferry::app::CutoverOutcome)
+Q_DECLARE_METATYPE(ferry::app::PlanOutcome)
+Q_DECLARE_METATYPE(ferry::app::EvidenceOutcome)

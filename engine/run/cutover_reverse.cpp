@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "cdc/apply_target.h"
@@ -206,8 +207,30 @@ core::Result<ReversePlan> prepareReverse(const CutoverRequest& req, const std::s
 
   state::SnapshotInfo snap;
   if (req.target.engine == model::Engine::PostgreSQL) {
-    FERRY_TRY(createRunPublication(req.target, name, published));
-    FERRY_TRY(st.saveSetting("publication", name));
+    // The forward run's append-only tables (no replica identity, published for
+    // inserts only) go back the same way: in a publication of all changes the
+    // application's UPDATE and DELETE on them would fail on the new side.
+    std::set<std::string> insertsOnly;
+    if (req.source.engine == model::Engine::PostgreSQL) {
+      auto fwd = state::RunStateStore::open(req.options.statePath, state::OpenMode::Resume);
+      if (!fwd) return std::move(fwd).error();
+      auto pubs = (*fwd)->loadSetting("publication");
+      if (!pubs) return std::move(pubs).error();
+      const auto names = *pubs ? core::split(**pubs, ',') : std::vector<std::string>{};
+      if (names.size() > 1) {
+        auto c = PgConnection::open(req.source);
+        if (!c) return std::move(c).error();
+        auto r = (*c)->query("SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = $1", {names[1]});
+        if (!r) return std::move(r).error();
+        for (auto row : *r) {
+          for (const auto& t : tables) {
+            if (t.sourceSchema + "." + t.sourceTable == row.str("t")) insertsOnly.insert(t.targetSchema + "." + t.targetTable);
+          }
+        }
+      }
+    }
+    FERRY_TRY(createRunPublication(req.target, name, published, insertsOnly));
+    FERRY_TRY(st.saveSetting("publication", insertsOnly.empty() ? name : name + "," + insertsOnlyPublication(name)));
     auto c = PgConnection::open(req.target);
     if (!c) return std::move(c).error();
     auto slot = (*c)->query("SELECT lsn::text AS lsn FROM pg_create_logical_replication_slot($1, 'pgoutput')", {name});

@@ -1,5 +1,6 @@
 // The way back used (docs/cutover.md, "Rollback", "Rehearsal", "Finish").
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "run/cutover_support.h"
 #include "run/sync_control.h"
 #include "run/sync_support.h"
+#include "run/verify_run.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -31,6 +33,26 @@ core::Result<nlohmann::json> loadRecord(state::RunStateStore& st) {
   auto j = nlohmann::json::parse(**saved, nullptr, false);
   if (j.is_discarded()) return Error(ErrorKind::Data, "the cutover record in " + st.path() + " is unreadable");
   return j;
+}
+
+/// Runs `run` on a thread of its own, handing its progress to `onProgress`
+/// every 50 ms; a stop request aborts it (before its switch).
+core::Result<CutoverReport> runWatched(CutoverRun& run, std::stop_token stop,
+                                       const std::function<void(const CutoverProgress&)>& onProgress) {
+  std::optional<core::Result<CutoverReport>> result;
+  std::atomic<bool> finished{false};
+  std::jthread worker([&](std::stop_token) {
+    result.emplace(run.run(stop));
+    finished = true;
+  });
+  while (!finished) {
+    if (onProgress) onProgress(run.progress());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (stop.stop_requested()) run.abort();
+  }
+  worker.join();
+  if (onProgress) onProgress(run.progress());
+  return std::move(*result);
 }
 
 }  // namespace
@@ -87,23 +109,36 @@ core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::
     return std::string("the old source takes the application's writes again");
   };
   CutoverRun run(back);
-  std::optional<core::Result<CutoverReport>> result;
-  std::atomic<bool> finished{false};
-  std::jthread worker([&](std::stop_token) {
-    result.emplace(run.run(stop));
-    finished = true;
-  });
-  while (!finished) {
-    if (onProgress) onProgress(run.progress());
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (stop.stop_requested()) run.abort();
-  }
-  worker.join();
-  if (!*result) return std::move(*result).error();
-  CutoverReport report = std::move(**result);
+  auto result = runWatched(run, stop, onProgress);
+  if (!result) return std::move(result).error();
+  CutoverReport report = std::move(*result);
   if (report.result != "switched") return report;  // aborted: the new side is still the primary
 
-  // 3. The forward stream starts again from the start re-armed before the fence.
+  // 3. The new side is a target again, as before the cutover: the fence the
+  // rollback put on it is lifted (a PgBouncer fence was already resumed by its
+  // switch; a read-only one would block the application's roles gate of the next cutover).
+  {
+    const auto t2 = Clock::now();
+    auto rs = state::RunStateStore::open(reverseState, state::OpenMode::Resume);
+    nlohmann::json backRecord = nlohmann::json::object();
+    if (rs) {
+      if (auto r = loadRecord(**rs); r) backRecord = std::move(*r);
+    }
+    cutover::FenceScope newScope;
+    newScope.primary = request.target;
+    newScope.next = request.source;
+    for (const auto& t : *tables) newScope.tables.emplace_back(t.targetSchema, t.targetTable);
+    auto newFence = cutover::makeFence(o.fence, newScope, backRecord.value("fence", nlohmann::json::object()));
+    if (!newFence) return std::move(newFence).error();
+    if (auto u = (*newFence)->unfence(); !u) {
+      report.message = "switched back; the new side's fence could not be lifted: " + u.error().oneLine();
+    } else {
+      report.steps.push_back({"unfence-new", std::chrono::duration<double, std::milli>(Clock::now() - t2).count(), false,
+                              "the new side is a target again, as before the cutover"});
+    }
+  }
+
+  // 4. The forward stream starts again from the start re-armed before the fence.
   const std::string restarted = report.reverse.empty() ? std::string("its recorded start") : report.reverse;
   (*record)["phase"] = "rolled-back";
   (*record)["rolled_back_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -114,7 +149,8 @@ core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(reverseState + suffix, ec);
   report.result = "rolled-back";
-  report.message = "the source is the primary again; ferry sync --state " + o.statePath + " streams forward from " + restarted;
+  report.message = "the source is the primary again; ferry sync --state " + o.statePath + " streams forward from " + restarted +
+                   (report.message.empty() ? std::string() : " (" + report.message + ")");
   return report;
 }
 
@@ -124,10 +160,14 @@ nlohmann::json rehearsalJson(const RehearsalReport& r) {
   return j;
 }
 
-core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std::stop_token stop) {
+core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std::stop_token stop,
+                                              const std::function<void(const CutoverProgress&)>& onProgress) {
   RehearsalReport out;
   CutoverRun forward(request);
-  auto there = forward.run(stop);
+  auto there = runWatched(forward, stop, [&](CutoverProgress p) {
+    p.stage = "cutover";
+    if (onProgress) onProgress(p);
+  });
   if (!there) return std::move(there).error();
   out.cutover = *there;
   out.result = there->result;
@@ -140,7 +180,10 @@ core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std
       now.password = request.options.canary->password;
       backRequest.options.canary = now;
     }
-    auto back = rollbackCutover(backRequest, stop);
+    auto back = rollbackCutover(backRequest, stop, [&](CutoverProgress p) {
+      p.stage = "rollback";
+      if (onProgress) onProgress(p);
+    });
     if (!back) return std::move(back).error().context("the rehearsal's rollback");
     out.rollback = *back;
     out.result = back->result == "rolled-back" ? "rehearsed" : back->result;
@@ -220,6 +263,61 @@ core::Result<nlohmann::json> finishMigration(const CutoverRequest& request) {
   record->erase("reverse_state");
   FERRY_TRY(st.saveSetting(kCutoverSetting, record->dump()));
   out["old_source"] = "left as it is (still fenced: lift it yourself when you decommission it)";
+  return out;
+}
+
+core::Result<nlohmann::json> planSummary(const std::string& statePath) {
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  auto info = st.loadRun();
+  if (!info) return std::move(info).error();
+  auto json = [&](const char* key) -> nlohmann::json {
+    auto s = st.loadSetting(key);
+    if (!s || !*s) return nullptr;
+    auto j = nlohmann::json::parse(**s, nullptr, false);
+    return j.is_discarded() ? nlohmann::json(nullptr) : j;
+  };
+  nlohmann::json out;
+  out["run_id"] = info->runId;
+  out["copy_status"] = state::runStatusName(info->status);
+  auto tables = st.listTables();
+  if (!tables) return std::move(tables).error();
+  std::int64_t rows = 0, bytes = 0, estimated = 0;
+  std::optional<state::TimePoint> first, last;
+  for (const auto& t : *tables) {
+    rows += t.totals.rowsWritten;
+    bytes += t.totals.bytes;
+    estimated += t.estimatedRows;
+    if (t.startedAt && (!first || *t.startedAt < *first)) first = t.startedAt;
+    if (t.finishedAt && (!last || *t.finishedAt > *last)) last = t.finishedAt;
+  }
+  out["copy"] = {{"tables", tables->size()}, {"rows", rows}, {"bytes", bytes}, {"estimated_rows", estimated}};
+  if (first && last) out["copy"]["seconds"] = std::chrono::duration<double>(*last - *first).count();
+  out["sync"] = json(kSyncProgressSetting);
+  if (auto v = lastVerification(statePath); v && *v) {
+    out["verify"] = {{"identical", (*v)->identical}, {"as_of", (*v)->asOf}, {"finished_at_ms", (*v)->finishedAtMs},
+                     {"differences", (*v)->differences}};
+  }
+  out["cutover"] = json("cutover");
+  nlohmann::json reh = json("rehearsals");
+  if (!reh.is_array()) reh = nlohmann::json::array();
+  out["rehearsals"] = reh;
+  std::vector<double> ferry, canary;
+  for (const auto& r : reh) {
+    for (const char* dir : {"cutover", "rollback"}) {
+      if (!r[dir].is_object()) continue;
+      ferry.push_back(r[dir].value("write_pause_ms", 0.0));
+      if (r[dir]["client_pause_ms"].is_object()) canary.push_back(r[dir]["client_pause_ms"].value("gross", 0.0));
+    }
+  }
+  auto p50max = [](std::vector<double> v) -> nlohmann::json {
+    if (v.empty()) return nullptr;
+    std::sort(v.begin(), v.end());
+    return {{"p50", v[(v.size() - 1) / 2]}, {"max", v.back()}, {"n", v.size()}};
+  };
+  out["pause_estimate"] = {{"ferry", p50max(ferry)}, {"canary", p50max(canary)}};
+  out["cutover_history"] = json("cutover_history");
   return out;
 }
 

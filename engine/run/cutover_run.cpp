@@ -173,6 +173,7 @@ nlohmann::json cutoverReportJson(const CutoverReport& r) {
 struct CutoverRun::Impl {
   mutable std::mutex mutex;
   CutoverProgress p;
+  std::shared_ptr<cutover::Canary> canary;  // guarded by mutex; its writes are read thread-safely
   std::atomic<bool> abortAsked{false};
 
   template <typename F>
@@ -188,8 +189,24 @@ CutoverRun::CutoverRun(CutoverRequest request) : m_request(std::move(request)), 
 CutoverRun::~CutoverRun() = default;
 
 CutoverProgress CutoverRun::progress() const {
-  std::lock_guard lock(m_impl->mutex);
-  return m_impl->p;
+  std::shared_ptr<cutover::Canary> canary;
+  CutoverProgress p;
+  {
+    std::lock_guard lock(m_impl->mutex);
+    p = m_impl->p;
+    canary = m_impl->canary;
+  }
+  if (canary) {
+    const auto writes = canary->writes();
+    const std::size_t from = writes.size() > 1500 ? writes.size() - 1500 : 0;
+    if (!writes.empty()) {
+      const auto t0 = writes.front().start;
+      for (std::size_t i = from; i < writes.size(); ++i) {
+        p.canary.emplace_back(std::chrono::duration<double>(writes[i].start - t0).count(), writes[i].ms(), writes[i].ok);
+      }
+    }
+  }
+  return p;
 }
 
 void CutoverRun::abort() { m_impl->abortAsked = true; }
@@ -270,12 +287,14 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   auto& fwd = **stream;
   if (o.canary) FERRY_TRY(fwd.refreshTables());
   // The canary writes from now on: its latencies before the fence are the baseline.
-  std::unique_ptr<cutover::Canary> canary;
+  std::shared_ptr<cutover::Canary> canary;
   Clock::time_point fenceAt = Clock::now() + std::chrono::hours(24 * 365);
   if (o.canary) {
-    canary = std::make_unique<cutover::Canary>(*o.canary, tables->front().sourceSchema,
+    canary = std::make_shared<cutover::Canary>(*o.canary, tables->front().sourceSchema,
                                                "cutover-" + std::to_string(unixMs()), std::chrono::milliseconds(o.canaryMs));
     canary->start();
+    std::lock_guard lock(im.mutex);
+    im.canary = canary;
   }
   // The canary's verdict against the side that is primary now.
   auto judgeCanary = [&](const connect::ConnectionSpec& primary, const std::string& schema) {

@@ -17,6 +17,7 @@
 #include <set>
 #include <stop_token>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -116,6 +117,9 @@ struct CutoverProgress {
   std::vector<CutoverStep> steps;
   double lagMs = 0;
   double stableForSeconds = 0;
+  /// The canary's writes so far: (seconds since its first, latency ms, acknowledged).
+  std::vector<std::tuple<double, double, bool>> canary;
+  std::string stage;  ///< a rehearsal: "cutover" or "rollback"
 };
 
 class CutoverRun {
@@ -164,10 +168,16 @@ struct RehearsalReport {
   CutoverReport cutover;
   std::optional<CutoverReport> rollback;
 };
-core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std::stop_token stop);
+core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std::stop_token stop,
+                                              const std::function<void(const CutoverProgress&)>& onProgress = {});
 nlohmann::json rehearsalJson(const RehearsalReport& r);
 /// The rehearsals kept in the run state, oldest first.
 core::Result<nlohmann::json> rehearsalHistory(const std::string& statePath);
+
+/// What the Plan page shows of a run: the copy (tables, rows, bytes, from and
+/// to), the sync's last saved progress, the last verification, the cutover
+/// record, the rehearsal history (and its pauses' p50 and max), the way back.
+core::Result<nlohmann::json> planSummary(const std::string& statePath);
 
 /// `ferry finish`: ends the migration after the soak — the way back stops (a
 /// sync running on its state is told to), its slot and publication are

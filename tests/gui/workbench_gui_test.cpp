@@ -300,7 +300,7 @@ void WorkbenchGuiTest::placeholderPages() {
     shoot(QStringLiteral("%1-%2").arg(6 + n, 2, 10, QLatin1Char('0')).arg(name));
     ++n;
   }
-  QCOMPARE(n, 3);  // plan, cutover, report
+  QCOMPARE(n, 0);  // every page is built (plan, cutover and report were the last)
 }
 
 void WorkbenchGuiTest::cleanupTestCase() { m_window.reset(); }
