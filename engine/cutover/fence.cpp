@@ -195,14 +195,12 @@ core::Result<std::unique_ptr<Fence>> makeFence(const FenceOptions& options, cons
   return Error(ErrorKind::Internal, "unknown fence");
 }
 
-core::Result<std::vector<std::string>> openWriters(const connect::ConnectionSpec& side, bool end) {
+core::Result<std::vector<std::string>> openWriters(connect::PgConnection& c, bool end) {
   std::vector<std::string> found;
-  if (side.engine == model::Engine::PostgreSQL) {
-    auto c = connect::PgConnection::open(side);
-    if (!c) return std::move(c).error();
+  {
     // Another session holding a transaction id has written (or locked rows for
     // writing): it could commit after the fence.
-    auto r = (*c)->query(
+    auto r = c.query(
         "SELECT pid, usename, coalesce(client_addr::text, 'local') AS addr, "
         "extract(epoch FROM now() - xact_start)::bigint AS age FROM pg_stat_activity "
         "WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database() "
@@ -211,13 +209,15 @@ core::Result<std::vector<std::string>> openWriters(const connect::ConnectionSpec
     for (auto row : *r) {
       found.push_back("pid " + row.str("pid") + " (" + row.str("usename") + "@" + row.str("addr") + ", in a transaction for " +
                       row.str("age") + " s)");
-      if (end) FERRY_TRY((*c)->query("SELECT pg_terminate_backend($1::int)", {row.str("pid")}));
+      if (end) FERRY_TRY(c.query("SELECT pg_terminate_backend($1::int)", {row.str("pid")}));
     }
-    return found;
   }
-  auto c = connect::MySqlConnection::open(side);
-  if (!c) return std::move(c).error();
-  auto r = (*c)->query(
+  return found;
+}
+
+core::Result<std::vector<std::string>> openWriters(connect::MySqlConnection& c, bool end) {
+  std::vector<std::string> found;
+  auto r = c.query(
       "SELECT t.trx_mysql_thread_id AS id, p.USER AS u, p.HOST AS h, "
       "TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS age FROM information_schema.INNODB_TRX t "
       "JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id "
@@ -227,9 +227,20 @@ core::Result<std::vector<std::string>> openWriters(const connect::ConnectionSpec
   for (auto row : *r) {
     found.push_back("connection " + row.str("id") + " (" + row.str("u") + "@" + row.str("h") + ", in a transaction for " +
                     row.str("age") + " s)");
-    if (end) FERRY_TRY((*c)->exec("KILL CONNECTION " + row.str("id")));
+    if (end) FERRY_TRY(c.exec("KILL CONNECTION " + row.str("id")));
   }
   return found;
+}
+
+core::Result<std::vector<std::string>> openWriters(const connect::ConnectionSpec& side, bool end) {
+  if (side.engine == model::Engine::PostgreSQL) {
+    auto c = connect::PgConnection::open(side);
+    if (!c) return std::move(c).error();
+    return openWriters(**c, end);
+  }
+  auto c = connect::MySqlConnection::open(side);
+  if (!c) return std::move(c).error();
+  return openWriters(**c, end);
 }
 
 }  // namespace ferry::cutover

@@ -20,9 +20,10 @@ namespace {
 /// After the server refuses new writes: end the sessions still holding a write
 /// transaction, twice (a statement that passed its privilege check just before
 /// the fence takes its transaction id a moment later).
-core::Status endWriters(const connect::ConnectionSpec& side) {
+template <typename Conn>
+core::Status endWriters(Conn& conn) {
   for (int pass = 0; pass < 2; ++pass) {
-    auto ended = openWriters(side, true);
+    auto ended = openWriters(conn, true);
     if (!ended) return std::move(ended).error();
     for (const auto& w : *ended) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
     if (pass == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -48,7 +49,7 @@ public:
 
   core::Result<GateCheck> check() override {
     if (m_s.tables.empty()) return GateCheck{false, "no table to fence", "The run has no table."};
-    auto c = connect::PgConnection::open(m_s.primary);
+    auto c = session();
     if (!c) return std::move(c).error();
     auto me = (*c)->query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
     if (!me) return std::move(me).error();
@@ -89,7 +90,7 @@ public:
   }
 
   core::Status fence(std::chrono::milliseconds timeout, const Persist& persist) override {
-    auto c = connect::PgConnection::open(m_s.primary);
+    auto c = session();
     if (!c) return std::move(c).error();
     auto grants = readGrants(**c);
     if (!grants) return std::move(grants).error();
@@ -104,7 +105,7 @@ public:
       m_revoked.clear();
       return r;
     }
-    if (auto e = endWriters(m_s.primary); !e) {
+    if (auto e = settle(**c); !e) {
       (void)unfence();
       return e;
     }
@@ -113,9 +114,47 @@ public:
 
   core::Status switchOver() override { return {}; }  // the application's own deploy (or --switch-command)
 
+  /// After the revoke: a statement that began before it may have passed its
+  /// privilege check with the old grants and not yet written (no transaction
+  /// id to see). Until every statement active since before the revoke has
+  /// ended, the sessions that hold a transaction id are ended (they wrote);
+  /// a commit in between lands before the fence position, which is read
+  /// afterwards. A statement still running after 200 ms is ended too.
+  core::Status settle(connect::PgConnection& c) {
+    auto at = c.query("SELECT clock_timestamp()::text AS t");
+    if (!at) return std::move(at).error();
+    const std::string revokedAt = at->row(0).str("t");
+    const std::string others =
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND usename IS DISTINCT FROM current_user AND backend_type = 'client backend' ";
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    while (true) {
+      auto ended = openWriters(c, true);
+      if (!ended) return std::move(ended).error();
+      for (const auto& w : *ended) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
+      auto active = c.query("SELECT count(*) AS n " + others + "AND state = 'active' AND query_start < $1::timestamptz",
+                            {revokedAt});
+      if (!active) return std::move(active).error();
+      if (active->row(0).i64("n") == 0) return {};
+      if (std::chrono::steady_clock::now() >= until) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    auto slow = c.query("SELECT pid::text AS pid, usename, pg_terminate_backend(pid) AS t " + others +
+                            "AND state = 'active' AND query_start < $1::timestamptz",
+                        {revokedAt});
+    if (!slow) return std::move(slow).error();
+    for (auto row : *slow) {
+      core::log(core::LogLevel::Warning, "fence: ended pid " + row.str("pid") + " (" + row.str("usename") +
+                                             "): a statement begun before the revoke was still running");
+    }
+    auto last = openWriters(c, true);
+    if (!last) return std::move(last).error();
+    return {};
+  }
+
   core::Status unfence() override {
     if (!m_inForce) return {};
-    auto c = connect::PgConnection::open(m_s.primary);
+    auto c = session();
     if (!c) return std::move(c).error();
     std::string sql = "BEGIN;";
     for (const auto& g : m_revoked) {
@@ -150,6 +189,20 @@ public:
   }
 
 private:
+  /// One connection from the gate to the switch: no login inside the pause (on
+  /// a loaded 2-core machine three logins took seconds). Opened again after a loss.
+  core::Result<connect::PgConnection*> session() {
+    if (m_conn) {
+      if (auto alive = m_conn->query("SELECT 1"); alive) return m_conn.get();
+      m_conn.reset();
+    }
+    auto c = connect::PgConnection::open(m_s.primary);
+    if (!c) return std::move(c).error();
+    m_conn = std::move(*c);
+    return m_conn.get();
+  }
+  std::unique_ptr<connect::PgConnection> m_conn;
+
   struct Grant {
     std::string table;      ///< quoted schema.table
     std::string grantee;    ///< role name, "PUBLIC"
@@ -197,7 +250,7 @@ public:
   FenceKind kind() const override { return FenceKind::ReadOnly; }
 
   core::Result<GateCheck> check() override {
-    auto c = connect::MySqlConnection::open(m_s.primary);
+    auto c = session();
     if (!c) return std::move(c).error();
     auto ro = (*c)->query("SELECT @@global.read_only AS ro");
     if (!ro) return std::move(ro).error();
@@ -233,7 +286,7 @@ public:
   }
 
   core::Status fence(std::chrono::milliseconds timeout, const Persist& persist) override {
-    auto c = connect::MySqlConnection::open(m_s.primary);
+    auto c = session();
     if (!c) return std::move(c).error();
     auto ro = (*c)->query("SELECT @@global.read_only AS ro");
     if (!ro) return std::move(ro).error();
@@ -246,7 +299,7 @@ public:
       (void)unfence();
       return r;
     }
-    if (auto e = endWriters(m_s.primary); !e) {
+    if (auto e = endWriters(**c); !e) {
       (void)unfence();
       return e;
     }
@@ -257,7 +310,7 @@ public:
 
   core::Status unfence() override {
     if (!m_inForce) return {};
-    auto c = connect::MySqlConnection::open(m_s.primary);
+    auto c = session();
     if (!c) return std::move(c).error();
     FERRY_TRY((*c)->exec("SET GLOBAL read_only = " + (m_previous.empty() ? std::string("OFF") : m_previous)));
     m_inForce = false;
@@ -277,6 +330,17 @@ public:
   }
 
 private:
+  core::Result<connect::MySqlConnection*> session() {
+    if (m_conn) {
+      if (auto alive = m_conn->query("SELECT 1"); alive) return m_conn.get();
+      m_conn.reset();
+    }
+    auto c = connect::MySqlConnection::open(m_s.primary);
+    if (!c) return std::move(c).error();
+    m_conn = std::move(*c);
+    return m_conn.get();
+  }
+  std::unique_ptr<connect::MySqlConnection> m_conn;
   FenceOptions m_o;
   FenceScope m_s;
   bool m_inForce = false;

@@ -114,27 +114,17 @@ core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::
   CutoverReport report = std::move(*result);
   if (report.result != "switched") return report;  // aborted: the new side is still the primary
 
-  // 3. The new side is a target again, as before the cutover: the fence the
-  // rollback put on it is lifted (a PgBouncer fence was already resumed by its
-  // switch; a read-only one would block the application's roles gate of the next cutover).
+  // 3. The new side stays fenced against the application (it is a target
+  // again; an application instance still pointed there must not write — two
+  // primaries). The next cutover lifts it before its gates.
   {
-    const auto t2 = Clock::now();
     auto rs = state::RunStateStore::open(reverseState, state::OpenMode::Resume);
-    nlohmann::json backRecord = nlohmann::json::object();
     if (rs) {
-      if (auto r = loadRecord(**rs); r) backRecord = std::move(*r);
-    }
-    cutover::FenceScope newScope;
-    newScope.primary = request.target;
-    newScope.next = request.source;
-    for (const auto& t : *tables) newScope.tables.emplace_back(t.targetSchema, t.targetTable);
-    auto newFence = cutover::makeFence(o.fence, newScope, backRecord.value("fence", nlohmann::json::object()));
-    if (!newFence) return std::move(newFence).error();
-    if (auto u = (*newFence)->unfence(); !u) {
-      report.message = "switched back; the new side's fence could not be lifted: " + u.error().oneLine();
-    } else {
-      report.steps.push_back({"unfence-new", std::chrono::duration<double, std::milli>(Clock::now() - t2).count(), false,
-                              "the new side is a target again, as before the cutover"});
+      if (auto r = loadRecord(**rs); r && r->contains("fence")) {
+        (*record)["target_fence"] = (*r)["fence"];
+        (*record)["target_fence_kind"] = r->value("fence_kind", "");
+        (*record)["target_fence_options"] = (*r)["fence_options"];
+      }
     }
   }
 

@@ -118,6 +118,32 @@ core::Status prepareCanary(const CutoverRequest& req, state::RunStateStore& st, 
   return {};
 }
 
+/// After a rollback the target kept the fence the rollback put on it (an
+/// application still pointed there must not write); a new cutover lifts it
+/// first, so the application can write there once switched.
+core::Status liftTargetFence(const CutoverRequest& req, state::RunStateStore& st, const std::vector<state::TableState>& tables) {
+  auto saved = st.loadSetting("cutover");
+  if (!saved || !*saved) return {};
+  auto record = nlohmann::json::parse(**saved, nullptr, false);
+  if (!record.is_object() || record.value("phase", "") != "rolled-back" || !record.contains("target_fence")) return {};
+  auto kind = cutover::parseFenceKind(record.value("target_fence_kind", ""));
+  if (!kind) return {};
+  cutover::FenceOptions fo = req.options.fence;
+  fo.kind = *kind;
+  const auto& opts = record["target_fence_options"];
+  if (opts.is_object() && !opts.value("unfence_command", std::string()).empty()) fo.unfenceCommand = opts.value("unfence_command", "");
+  cutover::FenceScope scope;
+  scope.primary = req.target;
+  scope.next = req.source;
+  for (const auto& t : tables) scope.tables.emplace_back(t.targetSchema, t.targetTable);
+  auto fence = cutover::makeFence(fo, scope, record["target_fence"]);
+  if (!fence) return std::move(fence).error();
+  if (auto u = (*fence)->unfence(); !u) return std::move(u).error().context("lifting the fence the rollback left on the target");
+  core::log(core::LogLevel::Info, "cutover: lifted the fence the rollback left on the target (" + (*fence)->describe() + ")");
+  record.erase("target_fence");
+  return st.saveSetting("cutover", record.dump());
+}
+
 }  // namespace
 
 void appendCutoverHistory(state::RunStateStore& st, const std::string& kind, const nlohmann::json& report) {
@@ -233,6 +259,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   }
   auto tables = st.listTables();
   if (!tables) return std::move(tables).error();
+  FERRY_TRY(liftTargetFence(req, st, *tables));
   if (o.canary) FERRY_TRY(prepareCanary(req, st, *tables));
   auto fence = cutover::makeFence(o.fence, forwardScope(req, *tables));
   if (!fence) return std::move(fence).error();
