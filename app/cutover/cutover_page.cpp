@@ -23,6 +23,8 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
+void showUrl(QLineEdit* field, const QString& url, std::optional<std::string>& password);
+
 void setRow(QTableWidget* t, int row, const QStringList& cells, const QColor& color = QColor()) {
   if (t->rowCount() <= row) t->setRowCount(row + 1);
   for (int c = 0; c < cells.size(); ++c) {
@@ -166,6 +168,13 @@ void CutoverPage::buildUi() {
   m_chart->setMinimumHeight(170);
   layout->addWidget(m_chart, 2);
   connect(m_fence, &QComboBox::currentIndexChanged, this, &CutoverPage::updateButtons);
+  // A URL typed with its password: the password is kept aside and the field shows "****".
+  connect(m_pgbAdmin, &QLineEdit::editingFinished, this, [this] {
+    if (!m_pgbAdmin->text().contains(QLatin1String("****"))) showUrl(m_pgbAdmin, m_pgbAdmin->text(), m_pgbPassword);
+  });
+  connect(m_canaryUrl, &QLineEdit::editingFinished, this, [this] {
+    if (!m_canaryUrl->text().contains(QLatin1String("****"))) showUrl(m_canaryUrl, m_canaryUrl->text(), m_canaryPassword);
+  });
   setStatePath(QString());
 }
 
@@ -178,12 +187,36 @@ void CutoverPage::setStatePath(const QString& path) {
 }
 
 void CutoverPage::setFence(const QString& kind) { m_fence->setCurrentIndex(std::max(0, m_fence->findData(kind))); }
+namespace {
+
+/// Shows `url` with its password as "****", keeping the password aside.
+void showUrl(QLineEdit* field, const QString& url, std::optional<std::string>& password) {
+  auto spec = connect::ConnectionSpec::parse(url.trimmed().toStdString());
+  if (!spec) {
+    field->setText(url);
+    password.reset();
+    return;
+  }
+  password = spec->password;
+  field->setText(QString::fromStdString(spec->display()));
+}
+
+/// The URL in `field` with the kept password back in place of "****".
+core::Result<connect::ConnectionSpec> readUrl(const QLineEdit* field, const std::optional<std::string>& password) {
+  auto spec = connect::ConnectionSpec::parse(field->text().trimmed().toStdString());
+  if (!spec) return spec;
+  if (spec->password && *spec->password == "****" && password) spec->password = password;
+  return spec;
+}
+
+}  // namespace
+
 void CutoverPage::setPgBouncer(const QString& adminUrl, const QString& database, const QString& includeFile) {
-  m_pgbAdmin->setText(adminUrl);
+  showUrl(m_pgbAdmin, adminUrl, m_pgbPassword);
   m_pgbDb->setText(database);
   m_pgbInclude->setText(includeFile);
 }
-void CutoverPage::setCanaryUrl(const QString& url) { m_canaryUrl->setText(url); }
+void CutoverPage::setCanaryUrl(const QString& url) { showUrl(m_canaryUrl, url, m_canaryPassword); }
 void CutoverPage::setStableSeconds(int seconds) { m_stable->setValue(seconds); }
 void CutoverPage::setMaxPauseMs(int ms) { m_maxPause->setValue(ms); }
 void CutoverPage::setReverse(bool prepareWayBack) { m_reverse->setChecked(prepareWayBack); }
@@ -220,7 +253,7 @@ std::optional<run::CutoverRequest> CutoverPage::request(QString* error) const {
   auto kind = cutover::parseFenceKind(m_fence->currentData().toString().toStdString());
   o.fence.kind = kind ? *kind : cutover::FenceKind::ReadOnly;
   if (o.fence.kind == cutover::FenceKind::PgBouncer) {
-    auto admin = connect::ConnectionSpec::parse(m_pgbAdmin->text().trimmed().toStdString());
+    auto admin = readUrl(m_pgbAdmin, m_pgbPassword);
     if (!admin) {
       *error = tr("The PgBouncer console URL: %1").arg(q(admin.error().oneLine()));
       return std::nullopt;
@@ -233,7 +266,7 @@ std::optional<run::CutoverRequest> CutoverPage::request(QString* error) const {
   o.fence.switchCommand = m_switchCmd->text().toStdString();
   o.fence.unfenceCommand = m_unfenceCmd->text().toStdString();
   if (!m_canaryUrl->text().trimmed().isEmpty()) {
-    auto canary = connect::ConnectionSpec::parse(m_canaryUrl->text().trimmed().toStdString());
+    auto canary = readUrl(m_canaryUrl, m_canaryPassword);
     if (!canary) {
       *error = tr("The canary URL: %1").arg(q(canary.error().oneLine()));
       return std::nullopt;

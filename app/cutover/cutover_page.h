@@ -88,6 +88,9 @@ private:
   std::optional<CutoverOutcome> m_last;
   std::size_t m_canaryShown = 0;
   QString m_stage;
+  /// Passwords of the URLs in the form, kept out of the text fields (which show "****").
+  std::optional<std::string> m_pgbPassword;
+  std::optional<std::string> m_canaryPassword;
 
   QLabel* m_stateLabel = nullptr;
   QComboBox* m_fence = nullptr;

@@ -182,7 +182,9 @@ void PlanPage::onLoaded(quint64 id, const PlanOutcome& outcome) {
                           pauseOf(r["cutover"]), pauseOf(r["rollback"]), tr("%1 / %2").arg(ack).arg(lost)});
   }
   if (n == 0) addRow(m_rehearsals, {tr("none yet"), QString(), QString(), QString(), QString()});
-  m_steps->resizeColumnsToContents();
+  m_steps->resizeColumnToContents(0);
+  m_steps->resizeColumnToContents(1);
+  m_rehearsals->resizeColumnsToContents();
   emit loaded(true);
 }
 

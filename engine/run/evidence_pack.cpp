@@ -114,11 +114,18 @@ std::string lagChart(const nlohmann::json& samples) {
     << "<rect x='40' y='10' width='" << (w - 50) << "' height='" << (hgt - 30) << "' fill='#fafafa' stroke='#ccc'/>"
     << "<polyline fill='none' stroke='#c0392b' stroke-width='1.5' points='" << line(3) << "'/>"
     << "<polyline fill='none' stroke='#2471a3' stroke-width='1' points='" << line(1) << "'/>"
-    << "<text x='2' y='18' font-size='11'>" << fmtMs(maxV) << "</text><text x='2' y='" << (hgt - 20) << "' font-size='11'>0</text>"
-    << "<text x='40' y='" << (hgt - 4) << "' font-size='11'>" << htmlEscape(whenMs(static_cast<std::int64_t>(t0))) << "</text>"
-    << "<text x='" << (w - 200) << "' y='" << (hgt - 4) << "' font-size='11'>" << htmlEscape(whenMs(static_cast<std::int64_t>(t1))) << "</text>"
     << "</svg><p class=legend><span style='color:#c0392b'>■</span> p99 of the last minute &nbsp; "
-    << "<span style='color:#2471a3'>■</span> last heartbeat (ms)</p>";
+    << "<span style='color:#2471a3'>■</span> last heartbeat; 0 to " << fmtMs(maxV) << " ms, "
+    << htmlEscape(whenMs(static_cast<std::int64_t>(t0))) << " to " << htmlEscape(whenMs(static_cast<std::int64_t>(t1))) << ".</p>";
+  // The same in figures (a renderer without SVG — the workbench's view and its PDF — shows these).
+  double worst = 0, sumLast = 0;
+  for (const auto& s : samples) {
+    worst = std::max(worst, s[3].get<double>());
+    sumLast += s[1].get<double>();
+  }
+  h << "<table><tr><th>Samples</th><th>Mean of the last heartbeat's lag</th><th>Worst p99</th><th>Last p99</th></tr><tr><td class=n>"
+    << samples.size() << "</td><td class=n>" << fmtMs(sumLast / static_cast<double>(samples.size())) << " ms</td><td class=n>"
+    << fmtMs(worst) << " ms</td><td class=n>" << fmtMs(samples.back()[3].get<double>()) << " ms</td></tr></table>";
   return h.str();
 }
 
@@ -179,8 +186,10 @@ core::Result<std::string> evidencePackHtml(const EvidenceRequest& req) {
           << "</td><td></td><td></td><td>" << htmlEscape(typemap::severityName(o.finding.severity)) << "</td><td>"
           << htmlEscape(o.finding.message) << "</td><td></td></tr>\n";
       }
-      h << "</table>\n<p>Every column or object above needed a decision (review, lossy, unsupported) or was overridden; the "
-           "others map exactly or widen.</p>\n";
+      h << "</table>\n<p>" << (shown == 0 ? "None: every column and object maps exactly or widens."
+                                           : "Every column or object above needed a decision (review, lossy, unsupported) or was "
+                                             "overridden; the others map exactly or widen.")
+        << "</p>\n";
     }
   } else {
     h << "<p>Not available: the report was written without the servers.</p>\n";
