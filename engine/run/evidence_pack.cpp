@@ -208,7 +208,12 @@ core::Result<std::string> evidencePackHtml(const EvidenceRequest& req) {
       if (t.startedAt && (!first || *t.startedAt < *first)) first = t.startedAt;
       if (t.finishedAt && (!last || *t.finishedAt > *last)) last = t.finishedAt;
       h << "<tr><td>" << htmlEscape(t.sourceSchema + "." + t.sourceTable) << "</td><td>" << htmlEscape(t.targetSchema + "." + t.targetTable)
-        << "</td><td>" << htmlEscape(state::tableStatusName(t.status)) << "</td><td class=n>" << t.totals.rowsWritten << "</td><td class=n>"
+        << "</td><td>"
+        // The run's status speaks for its tables once copied (their own is kept for failures).
+        << htmlEscape(info->status == state::RunStatus::Copied && t.status != state::TableStatus::Failed
+                          ? std::string("copied")
+                          : std::string(state::tableStatusName(t.status)))
+        << "</td><td class=n>" << t.totals.rowsWritten << "</td><td class=n>"
         << t.totals.rowsRejected << "</td></tr>\n";
     }
     h << "</table>\n<p>" << rows << " rows, " << bytes / 1024 << " KiB";
