@@ -35,6 +35,18 @@ core::Result<nlohmann::json> loadRecord(state::RunStateStore& st) {
   return j;
 }
 
+/// The cutover record of a run that switched (rollback and finish start from one).
+core::Result<nlohmann::json> switchedRecord(state::RunStateStore& st, const std::string& statePath, const char* hint) {
+  auto record = loadRecord(st);
+  if (!record) return std::move(record).error();
+  if (record->value("phase", "") != "switched") {
+    return Error(ErrorKind::Usage,
+                 "the run in " + statePath + " is not cut over (" + record->value("phase", std::string("never started")) + ")",
+                 hint);
+  }
+  return record;
+}
+
 /// Runs `run` on a thread of its own, handing its progress to `onProgress`
 /// every 50 ms; a stop request aborts it (before its switch).
 core::Result<CutoverReport> runWatched(CutoverRun& run, std::stop_token stop,
@@ -63,12 +75,8 @@ core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::
   auto store = state::RunStateStore::open(o.statePath, state::OpenMode::Resume);
   if (!store) return std::move(store).error();
   auto& st = **store;
-  auto record = loadRecord(st);
+  auto record = switchedRecord(st, o.statePath, "ferry rollback goes back after a cutover that switched.");
   if (!record) return std::move(record).error();
-  if (record->value("phase", "") != "switched") {
-    return Error(ErrorKind::Usage, "the run in " + o.statePath + " is not cut over (" + record->value("phase", std::string("never started")) + ")",
-                 "ferry rollback goes back after a cutover that switched.");
-  }
   const std::string reverseState = record->value("reverse_state", "");
   if (reverseState.empty() || !std::filesystem::exists(reverseState)) {
     return Error(ErrorKind::Usage, "the cutover prepared no way back (--no-reverse)",
@@ -207,12 +215,8 @@ core::Result<nlohmann::json> finishMigration(const CutoverRequest& request) {
   auto store = state::RunStateStore::open(o.statePath, state::OpenMode::Resume);
   if (!store) return std::move(store).error();
   auto& st = **store;
-  auto record = loadRecord(st);
+  auto record = switchedRecord(st, o.statePath, "ferry finish ends a migration whose cutover switched.");
   if (!record) return std::move(record).error();
-  if (record->value("phase", "") != "switched") {
-    return Error(ErrorKind::Usage, "the run in " + o.statePath + " is not cut over (" + record->value("phase", std::string("never started")) + ")",
-                 "ferry finish ends a migration whose cutover switched.");
-  }
   nlohmann::json out = {{"result", "finished"}};
   const std::string reverseState = record->value("reverse_state", "");
   if (!reverseState.empty() && std::filesystem::exists(reverseState)) {

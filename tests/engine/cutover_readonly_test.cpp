@@ -20,6 +20,31 @@ constexpr const char* kPgSource = "ferry_t_cutro_pgsrc";
 
 std::string readOnlyNow() { return core::trim(test::mariadb("", "SELECT @@global.read_only")); }
 
+/// `side` as the application reaches it: its own role.
+connect::ConnectionSpec appOn(connect::ConnectionSpec side) {
+  side.user = cuttest::appUser();
+  side.password = cuttest::appPassword();
+  return side;
+}
+
+/// A MariaDB source of `rows` items the application may write, copied into an
+/// empty PostgreSQL target (keeping the binlog position) and verified; the
+/// application's grants on both sides.
+void prepareMariaDbRun(const std::string& state, int rows) {
+  const std::string app = cuttest::appUser();
+  test::recreateMySqlDatabase(kMySource);
+  test::recreatePgDatabase(kPgTarget);
+  test::mariadb(kMySource, "CREATE TABLE items (id bigint AUTO_INCREMENT PRIMARY KEY, v int NOT NULL, note varchar(50)); "
+                           "INSERT INTO items (v) SELECT seq FROM seq_1_to_" + std::to_string(rows));
+  for (const char* host : {"%", "127.0.0.1", "localhost"}) {
+    test::mariadb("", std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kMySource + ".* TO '" + app + "'@'" + host + "'");
+  }
+  cuttest::copyAndVerify(test::mysqlSpec(kMySource), test::pgSpec(kPgTarget), state);
+  test::psql(kPgTarget, std::string("GRANT USAGE ON SCHEMA ") + kMySource + " TO " + app +
+                            "; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + kMySource + " TO " + app +
+                            "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + kMySource + " TO " + app);
+}
+
 class ReadOnlyCutover : public ::testing::Test {
 public:
   void TearDown() override { (void)test::mariadb("", "SET GLOBAL read_only = OFF"); }
@@ -27,24 +52,9 @@ public:
 
 TEST_F(ReadOnlyCutover, MariaDbToPostgresWithASwitchCommand) {
   const std::string state = test::freshStatePath("ferry-cutover-ro-test");
-  const std::string app = cuttest::appUser();
-  test::recreateMySqlDatabase(kMySource);
-  test::recreatePgDatabase(kPgTarget);
-  test::mariadb(kMySource, "CREATE TABLE items (id bigint AUTO_INCREMENT PRIMARY KEY, v int NOT NULL, note varchar(50)); "
-                           "INSERT INTO items (v) SELECT seq FROM seq_1_to_3000");
-  for (const char* host : {"%", "127.0.0.1", "localhost"}) {
-    test::mariadb("", std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kMySource + ".* TO '" + app + "'@'" + host + "'");
-  }
-  cuttest::copyAndVerify(test::mysqlSpec(kMySource), test::pgSpec(kPgTarget), state);
-  test::psql(kPgTarget, std::string("GRANT USAGE ON SCHEMA ") + kMySource + " TO " + app + "; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " +
-                            kMySource + " TO " + app + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + kMySource + " TO " + app);
-
-  auto onMariaDb = test::mysqlSpec(kMySource);
-  onMariaDb.user = app;
-  onMariaDb.password = cuttest::appPassword();
-  auto onPg = test::pgSpec(kPgTarget);
-  onPg.user = app;
-  onPg.password = cuttest::appPassword();
+  prepareMariaDbRun(state, 3000);
+  const auto onMariaDb = appOn(test::mysqlSpec(kMySource));
+  const auto onPg = appOn(test::pgSpec(kPgTarget));
   // The application: MariaDB until the switch command raises its flag, PostgreSQL after.
   const std::string flag = "/tmp/ferry-cutover-ro-test.switched";
   std::filesystem::remove(flag);
@@ -167,23 +177,9 @@ namespace {
 TEST_F(ReadOnlyCutover, MariaDbRollbackBringsBackEveryNewSideWriteWithoutALoop) {
   const std::string state = test::freshStatePath("ferry-cutover-rb-test");
   std::filesystem::remove(test::freshStatePath("ferry-cutover-rb-test.reverse"));
-  const std::string app = cuttest::appUser();
-  test::recreateMySqlDatabase(kMySource);
-  test::recreatePgDatabase(kPgTarget);
-  test::mariadb(kMySource, "CREATE TABLE items (id bigint AUTO_INCREMENT PRIMARY KEY, v int NOT NULL, note varchar(50)); "
-                           "INSERT INTO items (v) SELECT seq FROM seq_1_to_2000");
-  for (const char* host : {"%", "127.0.0.1", "localhost"}) {
-    test::mariadb("", std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kMySource + ".* TO '" + app + "'@'" + host + "'");
-  }
-  cuttest::copyAndVerify(test::mysqlSpec(kMySource), test::pgSpec(kPgTarget), state);
-  test::psql(kPgTarget, std::string("GRANT USAGE ON SCHEMA ") + kMySource + " TO " + app + "; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " +
-                            kMySource + " TO " + app + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + kMySource + " TO " + app);
-  auto onMariaDb = test::mysqlSpec(kMySource);
-  onMariaDb.user = app;
-  onMariaDb.password = cuttest::appPassword();
-  auto onPg = test::pgSpec(kPgTarget);
-  onPg.user = app;
-  onPg.password = cuttest::appPassword();
+  prepareMariaDbRun(state, 2000);
+  auto onMariaDb = appOn(test::mysqlSpec(kMySource));
+  const auto onPg = appOn(test::pgSpec(kPgTarget));
 
   run::CutoverRequest req;
   req.source = test::mysqlSpec(kMySource);
@@ -221,14 +217,7 @@ TEST_F(ReadOnlyCutover, MariaDbRollbackBringsBackEveryNewSideWriteWithoutALoop) 
     again.waitForMore(30);
     again.stop();
   }
-  run::SyncRequest sreq;
-  sreq.source = test::mysqlSpec(kMySource);
-  sreq.target = test::pgSpec(kPgTarget);
-  sreq.options.statePath = state;
-  sreq.options.untilCaughtUp = true;
-  sreq.options.heartbeatMs = 50;
-  run::SyncRun sync(sreq);
-  auto synced = sync.run({});
+  auto synced = cuttest::syncUntilCaughtUp(test::mysqlSpec(kMySource), test::pgSpec(kPgTarget), state);
   ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
   EXPECT_EQ(synced->final.divergences, 0);
   EXPECT_EQ(cuttest::idsOn(test::mysqlSpec(kMySource), "items"),

@@ -251,14 +251,7 @@ TEST_F(PgCutover, RehearsalCutsOverAndBackAndKeepsItsHistory) {
   // The forward stream starts again from the slot re-armed before the switch back:
   // the target catches up with everything the application wrote since, and
   // nothing Ferry wrote back comes round again.
-  run::SyncRequest sreq;
-  sreq.source = test::pgSpec(kSource);
-  sreq.target = test::pgSpec(kTarget);
-  sreq.options.statePath = m_state;
-  sreq.options.untilCaughtUp = true;
-  sreq.options.heartbeatMs = 50;
-  run::SyncRun sync(sreq);
-  auto synced = sync.run({});
+  auto synced = cuttest::syncUntilCaughtUp(test::pgSpec(kSource), test::pgSpec(kTarget), m_state);
   ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
   EXPECT_EQ(cuttest::idsOn(test::pgSpec(kSource), "public.items"), cuttest::idsOn(test::pgSpec(kTarget), "public.items"));
 }

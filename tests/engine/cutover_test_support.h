@@ -253,4 +253,17 @@ inline void copyAndVerify(const connect::ConnectionSpec& source, const connect::
   ASSERT_TRUE(report->identical());
 }
 
+/// `ferry sync --until caught-up` on the run.
+inline core::Result<run::SyncSummary> syncUntilCaughtUp(const connect::ConnectionSpec& source,
+                                                        const connect::ConnectionSpec& target, const std::string& state) {
+  run::SyncRequest req;
+  req.source = source;
+  req.target = target;
+  req.options.statePath = state;
+  req.options.untilCaughtUp = true;
+  req.options.heartbeatMs = 50;
+  run::SyncRun sync(req);
+  return sync.run({});
+}
+
 }  // namespace ferry::cuttest
