@@ -271,7 +271,8 @@ void addCutoverCommand(CLI::App& app, int& exitCode) {
   auto args = std::make_shared<CutoverArgs>();
   CLI::App* cmd = app.add_subcommand(
       "cutover", "Switch the application from the source to the target: gates, fence, drain, sequences, switch "
-                 "(exit 0 switched, 5 aborted with the source still primary, 1 error)");
+                 "(exit 0 switched or rehearsed, 5 aborted with the source still primary, 6 an acknowledged canary write "
+                 "missing, 1 error)");
   addFenceOptions(cmd, *args);
   cmd->add_option("--force", args->force, "Skip a failed gate: verify, sequences, reverse, roles (never lag, txn-age, fence)");
   cmd->add_flag("--no-reverse", args->noReverse, "Prepare no way back (the old source receives nothing after the switch)");
@@ -286,7 +287,8 @@ void addRollbackCommand(CLI::App& app, int& exitCode) {
   auto args = std::make_shared<CutoverArgs>();
   CLI::App* cmd = app.add_subcommand(
       "rollback", "Go back to the old source after a cutover: fence the new primary, drain the way back, switch back, "
-                  "lift the old source's fence (exit 0 rolled back, 5 aborted with the new side still primary, 1 error)");
+                  "lift the old source's fence (exit 0 rolled back, 5 aborted with the new side still primary, 6 a canary "
+                  "write missing, 1 error)");
   addFenceOptions(cmd, *args);
   cmd->add_option("--force", args->force, "Skip a failed gate: sequences (never lag, txn-age, fence)");
   cmd->callback([args, &exitCode] { exitCode = runRollback(*args); });
