@@ -24,6 +24,28 @@ core::Status fillRecordedUrls(const std::string& statePath, std::string& sourceU
   return {};
 }
 
+core::Result<RunSides> runSides(const std::string& statePath, std::string sourceUrl, std::string targetUrl,
+                                const std::string& projectFile) {
+  if (!statePath.empty()) FERRY_TRY(fillRecordedUrls(statePath, sourceUrl, targetUrl));
+  if (sourceUrl.empty() || targetUrl.empty()) {
+    return core::Error(core::ErrorKind::Usage, "--source and --target are required",
+                       "Give both URLs, or --state FILE of a run to take them from.");
+  }
+  RunSides sides;
+  auto source = specFromUrl(sourceUrl, "source");
+  if (!source) return std::move(source).error();
+  sides.source = std::move(*source);
+  auto target = specFromUrl(targetUrl, "target");
+  if (!target) return std::move(target).error();
+  sides.target = std::move(*target);
+  if (!projectFile.empty()) {
+    auto project = plan::Project::load(projectFile);
+    if (!project) return std::move(project).error();
+    sides.project = std::move(*project);
+  }
+  return sides;
+}
+
 core::Result<connect::ConnectionSpec> specFromUrl(const std::string& url, const char* role) {
   auto spec = connect::ConnectionSpec::parse(url);
   if (!spec) return std::move(spec).error().context(std::string("--") + role);

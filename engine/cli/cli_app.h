@@ -11,6 +11,7 @@
 #include "connect/connection_spec.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "plan/project.h"
 
 namespace CLI {
 class App;
@@ -28,6 +29,17 @@ core::Result<connect::ConnectionSpec> specFromUrl(const std::string& url, const 
 
 /// The run's recorded source and target URLs (without passwords) for the ones not given.
 core::Status fillRecordedUrls(const std::string& statePath, std::string& sourceUrl, std::string& targetUrl);
+
+/// What a command on a run works with: the source and target (the URLs given,
+/// else the ones the run in `statePath` recorded, passwords resolved as usual)
+/// and the project (`projectFile`, when given).
+struct RunSides {
+  connect::ConnectionSpec source;
+  connect::ConnectionSpec target;
+  plan::Project project;
+};
+core::Result<RunSides> runSides(const std::string& statePath, std::string sourceUrl, std::string targetUrl,
+                                const std::string& projectFile);
 
 /// Prints an error the CLI way: "ferry: error: …" on stderr, and when json is
 /// set an {"error": {...}} object on stdout. Returns the exit code for it.

@@ -54,28 +54,13 @@ struct CutoverArgs {
 };
 
 core::Result<run::CutoverRequest> requestOf(const CutoverArgs& args) {
-  std::string sourceUrl = args.source;
-  std::string targetUrl = args.target;
-  std::string statePath = args.statePath;
-  if (statePath.empty()) {
-    if (sourceUrl.empty() || targetUrl.empty()) {
-      return core::Error(core::ErrorKind::Usage, "cutover needs --state, or --source and --target to find the run's state");
-    }
-  } else {
-    FERRY_TRY(fillRecordedUrls(statePath, sourceUrl, targetUrl));
-  }
-  auto source = specFromUrl(sourceUrl, "source");
-  if (!source) return std::move(source).error();
-  auto target = specFromUrl(targetUrl, "target");
-  if (!target) return std::move(target).error();
+  auto sides = runSides(args.statePath, args.source, args.target, args.projectFile);
+  if (!sides) return std::move(sides).error();
   run::CutoverRequest req;
-  req.source = *source;
-  req.target = *target;
-  if (!args.projectFile.empty()) {
-    auto project = plan::Project::load(args.projectFile);
-    if (!project) return std::move(project).error();
-    req.project = std::move(*project);
-  }
+  req.source = std::move(sides->source);
+  req.target = std::move(sides->target);
+  req.project = std::move(sides->project);
+  std::string statePath = args.statePath;
   if (statePath.empty()) {
     auto resolved = run::resolveStatePath(req.source, req.target, args.projectFile);
     if (!resolved) return std::move(resolved).error();

@@ -167,23 +167,12 @@ int runSync(const SyncArgs& args) {
   }
   // The URLs default to the ones the run recorded (without their passwords, which
   // come from the environment or password files as usual).
-  std::string sourceUrl = args.source;
-  std::string targetUrl = args.target;
-  if (auto filled = fillRecordedUrls(args.statePath, sourceUrl, targetUrl); !filled) {
-    return reportError(filled.error(), args.json);
-  }
-  auto source = specFromUrl(sourceUrl, "source");
-  if (!source) return reportError(source.error(), args.json);
-  auto target = specFromUrl(targetUrl, "target");
-  if (!target) return reportError(target.error(), args.json);
+  auto sides = runSides(args.statePath, args.source, args.target, args.projectFile);
+  if (!sides) return reportError(sides.error(), args.json);
   run::SyncRequest req;
-  req.source = *source;
-  req.target = *target;
-  if (!args.projectFile.empty()) {
-    auto project = plan::Project::load(args.projectFile);
-    if (!project) return reportError(project.error(), args.json);
-    req.project = std::move(*project);
-  }
+  req.source = std::move(sides->source);
+  req.target = std::move(sides->target);
+  req.project = std::move(sides->project);
   req.options = syncOptionsOf(args, args.statePath);
   if (args.applyDdl || !args.applyDdlFile.empty()) {
     // The decision on the schema change the last sync stopped at (exit 4).

@@ -42,25 +42,12 @@ struct VerifyArgs {
 };
 
 core::Result<run::VerifyRequest> requestFrom(const VerifyArgs& args) {
-  std::string sourceUrl = args.source;
-  std::string targetUrl = args.target;
-  if (!args.statePath.empty()) FERRY_TRY(fillRecordedUrls(args.statePath, sourceUrl, targetUrl));
-  if (sourceUrl.empty() || targetUrl.empty()) {
-    return core::Error(core::ErrorKind::Usage, "--source and --target are required",
-                       "Give both URLs, or --state FILE of a run to take them from.");
-  }
-  auto source = specFromUrl(sourceUrl, "source");
-  if (!source) return std::move(source).error();
-  auto target = specFromUrl(targetUrl, "target");
-  if (!target) return std::move(target).error();
+  auto sides = runSides(args.statePath, args.source, args.target, args.projectFile);
+  if (!sides) return std::move(sides).error();
   run::VerifyRequest req;
-  req.source = *source;
-  req.target = *target;
-  if (!args.projectFile.empty()) {
-    auto project = plan::Project::load(args.projectFile);
-    if (!project) return std::move(project).error();
-    req.project = std::move(*project);
-  }
+  req.source = std::move(sides->source);
+  req.target = std::move(sides->target);
+  req.project = std::move(sides->project);
   auto& o = req.options;
   o.jobs = args.jobs;
   o.tablePatterns = args.tables;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
@@ -128,106 +129,135 @@ CutoverGate verifyGate(const CutoverOptions& o) {
   return gate("verify", true, std::to_string(v.tables) + " table(s) identical" + at + ", " + age);
 }
 
-/// Source grantees with write privileges on the run's tables, by name (Ferry's own left out).
-core::Result<std::map<std::string, std::set<std::string>>> sourceWriters(const connect::ConnectionSpec& source,
-                                                                         const std::vector<state::TableState>& tables) {
-  std::map<std::string, std::set<std::string>> out;  // role → "target schema.table:PRIV"
+/// Role → the privileges it holds on the run's tables, each as {target schema, target table, privilege}.
+using Grants = std::map<std::string, std::set<std::tuple<std::string, std::string, std::string>>>;
+
+/// The source's grantees on the run's tables (Ferry's own, superusers and
+/// owners left out), read in one query, in target names.
+core::Result<Grants> sourceWriters(const connect::ConnectionSpec& source, const std::vector<state::TableState>& tables) {
+  std::map<std::pair<std::string, std::string>, const state::TableState*> bySource;
+  std::set<std::string> schemas;
+  for (const auto& t : tables) {
+    if (t.sourceTable == cutover::kCanaryTable) continue;  // Ferry's own, granted by Ferry
+    bySource[{t.sourceSchema, t.sourceTable}] = &t;
+    schemas.insert(t.sourceSchema);
+  }
+  Grants out;
+  if (bySource.empty()) return out;
+  auto add = [&](const std::string& role, const state::TableState& t, const std::string& priv) {
+    out[role].insert({t.targetSchema, t.targetTable, priv});
+  };
   if (source.engine == model::Engine::PostgreSQL) {
     auto c = PgConnection::open(source);
     if (!c) return std::move(c).error();
-    for (const auto& t : tables) {
-      if (t.sourceTable == cutover::kCanaryTable) continue;  // Ferry's own, granted by Ferry
-      auto r = (*c)->query(
-          "SELECT r.rolname AS role, a.privilege_type AS p FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, "
-          "aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a JOIN pg_roles r ON r.oid = a.grantee "
-          "WHERE n.nspname = $1 AND c.relname = $2 AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE') "
-          "AND r.rolname <> current_user AND NOT r.rolsuper AND r.oid <> c.relowner",
-          {t.sourceSchema, t.sourceTable});
-      if (!r) return std::move(r).error();
-      for (auto row : *r) out[row.str("role")].insert(t.targetSchema + "." + t.targetTable + ":" + row.str("p"));
+    std::vector<std::string> keys;
+    for (const auto& [key, t] : bySource) {
+      keys.push_back("(" + PgConnection::quoteLiteral(key.first) + ", " + PgConnection::quoteLiteral(key.second) + ")");
     }
+    auto r = (*c)->query(
+        "SELECT n.nspname AS s, c.relname AS t, r.rolname AS role, a.privilege_type AS p FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a "
+        "JOIN pg_roles r ON r.oid = a.grantee WHERE (n.nspname, c.relname) IN (" + core::join(keys, ", ") + ") "
+        "AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE') AND r.rolname <> current_user "
+        "AND NOT r.rolsuper AND r.oid <> c.relowner");
+    if (!r) return std::move(r).error();
+    for (auto row : *r) add(row.str("role"), *bySource.at({row.str("s"), row.str("t")}), row.str("p"));
     return out;
   }
   auto c = MySqlConnection::open(source);
   if (!c) return std::move(c).error();
-  // Table and database grants (global ones belong to administrators).
-  for (const auto& t : tables) {
-    if (t.sourceTable == cutover::kCanaryTable) continue;
-    const std::string s = MySqlConnection::quoteLiteral(t.sourceSchema), n = MySqlConnection::quoteLiteral(t.sourceTable);
-    auto r = (*c)->query(
-        "SELECT GRANTEE AS g, PRIVILEGE_TYPE AS p FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = " + s +
-        " AND TABLE_NAME = " + n + " AND PRIVILEGE_TYPE IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE') UNION "
-        "SELECT GRANTEE, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE TABLE_SCHEMA = " + s +
-        " AND PRIVILEGE_TYPE IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')");
-    if (!r) return std::move(r).error();
-    for (auto row : *r) {
-      std::string g = row.str("g");  // 'user'@'host'
-      const auto at = g.find("'@'");
-      std::string user = at == std::string::npos ? g : g.substr(1, at - 1);
-      if (user == source.user) continue;
-      out[user].insert(t.targetSchema + "." + t.targetTable + ":" + row.str("p"));
+  std::vector<std::string> in;
+  for (const auto& sch : schemas) in.push_back(MySqlConnection::quoteLiteral(sch));
+  // Table and database grants (global ones belong to administrators); a
+  // database grant (TABLE_NAME NULL) covers every run table of it.
+  auto r = (*c)->query(
+      "SELECT GRANTEE AS g, TABLE_SCHEMA AS s, TABLE_NAME AS t, PRIVILEGE_TYPE AS p FROM information_schema.TABLE_PRIVILEGES "
+      "WHERE TABLE_SCHEMA IN (" + core::join(in, ", ") + ") AND PRIVILEGE_TYPE IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE') "
+      "UNION SELECT GRANTEE, TABLE_SCHEMA, NULL, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES "
+      "WHERE TABLE_SCHEMA IN (" + core::join(in, ", ") + ") AND PRIVILEGE_TYPE IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')");
+  if (!r) return std::move(r).error();
+  for (auto row : *r) {
+    const std::string g = row.str("g");  // 'user'@'host'
+    const auto at = g.find("'@'");
+    const std::string user = at == std::string::npos ? g : g.substr(1, at - 1);
+    if (user == source.user) continue;
+    for (const auto& [key, t] : bySource) {
+      if (key.first == row.str("s") && (row.isNull("t") || key.second == row.str("t"))) add(user, *t, row.str("p"));
     }
   }
   return out;
+}
+
+/// The privileges of `writers` the target lacks ("role lacks P on s.t", "role R does not exist"), read in
+/// one query (PostgreSQL) or one per role (MySQL/MariaDB).
+core::Result<std::vector<std::string>> lackingOnTarget(const connect::ConnectionSpec& target, const Grants& writers) {
+  std::vector<std::string> lacking;
+  if (target.engine == model::Engine::PostgreSQL) {
+    auto c = PgConnection::open(target);
+    if (!c) return std::move(c).error();
+    std::vector<std::string> rows;
+    for (const auto& [role, privileges] : writers) {
+      for (const auto& [sch, tbl, priv] : privileges) {
+        rows.push_back("(" + PgConnection::quoteLiteral(role) + ", " + PgConnection::quoteLiteral(sch) + ", " +
+                       PgConnection::quoteLiteral(tbl) + ", " + PgConnection::quoteLiteral(priv) + ")");
+      }
+    }
+    auto r = (*c)->query(
+        "SELECT v.role, v.sch || '.' || v.tbl AS t, v.priv, r.rolname IS NOT NULL AS known, "
+        // CASE, not AND: has_table_privilege fails on a role or table that does not exist.
+        "CASE WHEN r.rolname IS NULL OR to_regclass(quote_ident(v.sch) || '.' || quote_ident(v.tbl)) IS NULL THEN false "
+        "ELSE has_table_privilege(v.role, quote_ident(v.sch) || '.' || quote_ident(v.tbl), v.priv) END AS ok "
+        "FROM (VALUES " + core::join(rows, ", ") + ") v(role, sch, tbl, priv) LEFT JOIN pg_roles r ON r.rolname = v.role "
+        "ORDER BY 1, 2, 3");
+    if (!r) return std::move(r).error();
+    std::set<std::string> unknown;
+    for (auto row : *r) {
+      if (!row.boolean("known")) {
+        if (unknown.insert(row.str("role")).second) lacking.push_back("role " + row.str("role") + " does not exist");
+      } else if (!row.boolean("ok")) {
+        lacking.push_back(row.str("role") + " lacks " + row.str("priv") + " on " + row.str("t"));
+      }
+    }
+    return lacking;
+  }
+  auto c = MySqlConnection::open(target);
+  if (!c) return std::move(c).error();
+  for (const auto& [role, privileges] : writers) {
+    const std::string like = MySqlConnection::quoteLiteral("'" + role + "'@%");
+    auto exists = (*c)->query("SELECT 1 FROM mysql.user WHERE User = " + MySqlConnection::quoteLiteral(role));
+    if (!exists) return std::move(exists).error();
+    if (exists->empty()) {
+      lacking.push_back("account " + role + " does not exist");
+      continue;
+    }
+    // Every grant the account holds, on any level ('' schema: global, '' table: the whole database).
+    auto held = (*c)->query(
+        "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, PRIVILEGE_TYPE AS p FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE LIKE " + like +
+        " UNION SELECT TABLE_SCHEMA, '', PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE LIKE " + like +
+        " UNION SELECT '', '', PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE LIKE " + like);
+    if (!held) return std::move(held).error();
+    std::set<std::tuple<std::string, std::string, std::string>> has;
+    for (auto row : *held) has.insert({row.str("s"), row.str("t"), row.str("p")});
+    for (const auto& [sch, tbl, priv] : privileges) {
+      if (!has.contains({sch, tbl, priv}) && !has.contains({sch, "", priv}) && !has.contains({"", "", priv})) {
+        lacking.push_back(role + " lacks " + priv + " on " + sch + "." + tbl);
+      }
+    }
+  }
+  return lacking;
 }
 
 CutoverGate rolesGate(const CutoverRequest& req, const std::vector<state::TableState>& tables) {
   auto writers = sourceWriters(req.source, tables);
   if (!writers) return failedToCheck("roles", writers.error());
   if (writers->empty()) return gate("roles", true, "no role but Ferry's and the owners has privileges on the source tables");
-  std::vector<std::string> lacking;
-  if (req.target.engine == model::Engine::PostgreSQL) {
-    auto c = PgConnection::open(req.target);
-    if (!c) return failedToCheck("roles", c.error());
-    for (const auto& [role, privileges] : *writers) {
-      auto exists = (*c)->query("SELECT 1 FROM pg_roles WHERE rolname = $1", {role});
-      if (!exists) return failedToCheck("roles", exists.error());
-      if (exists->empty()) {
-        lacking.push_back("role " + role + " does not exist");
-        continue;
-      }
-      for (const auto& p : privileges) {
-        const auto colon = p.rfind(':');
-        const std::string table = p.substr(0, colon), priv = p.substr(colon + 1);
-        const auto dot = table.find('.');
-        auto has = (*c)->query("SELECT has_table_privilege($1, quote_ident($2) || '.' || quote_ident($3), $4) AS ok",
-                               {role, table.substr(0, dot), table.substr(dot + 1), priv});
-        if (!has) return failedToCheck("roles", has.error());
-        if (!has->row(0).boolean("ok")) lacking.push_back(role + " lacks " + priv + " on " + table);
-      }
-    }
-  } else {
-    auto c = MySqlConnection::open(req.target);
-    if (!c) return failedToCheck("roles", c.error());
-    for (const auto& [role, privileges] : *writers) {
-      auto exists = (*c)->query("SELECT 1 FROM mysql.user WHERE User = " + MySqlConnection::quoteLiteral(role));
-      if (!exists) return failedToCheck("roles", exists.error());
-      if (exists->empty()) {
-        lacking.push_back("account " + role + " does not exist");
-        continue;
-      }
-      for (const auto& p : privileges) {
-        const auto colon = p.rfind(':');
-        const std::string table = p.substr(0, colon), priv = p.substr(colon + 1);
-        const auto dot = table.find('.');
-        const std::string like = MySqlConnection::quoteLiteral("'" + role + "'@%");
-        auto has = (*c)->query(
-            "SELECT 1 FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE LIKE " + like + " AND TABLE_SCHEMA = " +
-            MySqlConnection::quoteLiteral(table.substr(0, dot)) + " AND TABLE_NAME = " +
-            MySqlConnection::quoteLiteral(table.substr(dot + 1)) + " AND PRIVILEGE_TYPE = '" + priv + "' UNION "
-            "SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE LIKE " + like + " AND TABLE_SCHEMA = " +
-            MySqlConnection::quoteLiteral(table.substr(0, dot)) + " AND PRIVILEGE_TYPE = '" + priv + "' UNION "
-            "SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE GRANTEE LIKE " + like + " AND PRIVILEGE_TYPE = '" + priv + "'");
-        if (!has) return failedToCheck("roles", has.error());
-        if (has->empty()) lacking.push_back(role + " lacks " + priv + " on " + table);
-      }
-    }
-  }
-  if (!lacking.empty()) {
-    const std::size_t shown = std::min<std::size_t>(lacking.size(), 8);
+  auto lacking = lackingOnTarget(req.target, *writers);
+  if (!lacking) return failedToCheck("roles", lacking.error());
+  if (!lacking->empty()) {
+    const std::size_t shown = std::min<std::size_t>(lacking->size(), 8);
     return gate("roles", false,
-                core::join(std::vector<std::string>(lacking.begin(), lacking.begin() + static_cast<long>(shown)), "; ") +
-                    (lacking.size() > shown ? "; and " + std::to_string(lacking.size() - shown) + " more" : ""),
+                core::join(std::vector<std::string>(lacking->begin(), lacking->begin() + static_cast<long>(shown)), "; ") +
+                    (lacking->size() > shown ? "; and " + std::to_string(lacking->size() - shown) + " more" : ""),
                 "Create the application's roles and grants on the target before the switch, or the application fails there.");
   }
   std::vector<std::string> names;

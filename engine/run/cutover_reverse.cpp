@@ -3,6 +3,7 @@
 // side and target the old one, tagged by the same migration id as the forward
 // run so that neither direction sends the other's changes back.
 
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -25,6 +26,37 @@ using connect::MySqlConnection;
 using connect::PgConnection;
 using core::Error;
 using core::ErrorKind;
+
+std::string utcText(std::int64_t unixMs) {
+  const std::time_t t = static_cast<std::time_t>(unixMs / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+core::Status dropSlotWhenFree(connect::PgConnection& c, const std::string& slot) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (true) {
+    auto r = c.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", {slot});
+    if (r) return {};
+    if (std::chrono::steady_clock::now() > until) return std::move(r).error().context("dropping the slot " + slot);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+core::Result<std::unique_ptr<cutover::Fence>> recordedFence(cutover::FenceOptions options, const std::string& fenceKind,
+                                                            const nlohmann::json& recordedOptions,
+                                                            const cutover::FenceScope& scope, const nlohmann::json& record) {
+  auto kind = cutover::parseFenceKind(fenceKind);
+  if (!kind) return std::move(kind).error();
+  options.kind = *kind;
+  if (recordedOptions.is_object() && !recordedOptions.value("unfence_command", std::string()).empty()) {
+    options.unfenceCommand = recordedOptions.value("unfence_command", "");
+  }
+  return cutover::makeFence(options, scope, record.is_object() ? record : nlohmann::json::object());
+}
 
 std::string reverseStatePath(const std::string& statePath) {
   const std::string suffix = ".state";
@@ -268,13 +300,7 @@ core::Status dropReverse(const connect::ConnectionSpec& newSide, const std::stri
   if (newSide.engine != model::Engine::PostgreSQL || !snap || !*snap || (*snap)->slotName.empty()) return {};
   auto c = PgConnection::open(newSide);
   if (!c) return std::move(c).error();
-  for (int i = 0; i < 100; ++i) {
-    auto r = (*c)->query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1",
-                         {(*snap)->slotName});
-    if (r) break;
-    if (i == 99) return std::move(r).error().context("dropping the way back's slot");
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  FERRY_TRY(dropSlotWhenFree(**c, (*snap)->slotName));
   if (pub && *pub && !(*pub)->empty()) {
     for (const auto& name : core::split(**pub, ',')) {
       FERRY_TRY((*c)->exec("DROP PUBLICATION IF EXISTS " + PgConnection::quoteIdent(name)));

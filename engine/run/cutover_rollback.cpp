@@ -1,19 +1,15 @@
 // The way back used (docs/cutover.md, "Rollback", "Rehearsal", "Finish").
 
-#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
 
 #include "connect/pg/pg_connection.h"
-#include "core/log.h"
 #include "core/text.h"
-#include "run/copy_support.h"
 #include "run/cutover_run.h"
 #include "run/cutover_support.h"
 #include "run/sync_control.h"
 #include "run/sync_support.h"
-#include "run/verify_run.h"
 #include "state/run_state_store.h"
 
 namespace ferry::run {
@@ -24,7 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kCutoverSetting = "cutover";
 
 core::Result<nlohmann::json> loadRecord(state::RunStateStore& st) {
   auto saved = st.loadSetting(kCutoverSetting);
@@ -98,17 +93,11 @@ core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::
   back.options.force.insert("roles");   // the application's roles came from the old side
   // The old source's own fence, lifted right after the switch back (inside the
   // pause, before the application reaches it).
-  cutover::FenceOptions old = o.fence;
-  const auto& fo = (*record)["fence_options"];
-  if (fo.is_object() && !fo.value("unfence_command", std::string()).empty()) old.unfenceCommand = fo.value("unfence_command", "");
-  auto kind = cutover::parseFenceKind(record->value("fence_kind", ""));
-  if (!kind) return std::move(kind).error();
-  old.kind = *kind;
   cutover::FenceScope scope;
   scope.primary = request.source;
   scope.next = request.target;
   for (const auto& t : *tables) scope.tables.emplace_back(t.sourceSchema, t.sourceTable);
-  auto fence = cutover::makeFence(old, scope, record->value("fence", nlohmann::json::object()));
+  auto fence = recordedFence(o.fence, record->value("fence_kind", ""), (*record)["fence_options"], scope, (*record)["fence"]);
   if (!fence) return std::move(fence).error();
   back.options.afterSwitch = [&]() -> core::Result<std::string> {
     if (auto u = (*fence)->unfence(); !u) {
@@ -260,59 +249,5 @@ core::Result<nlohmann::json> finishMigration(const CutoverRequest& request) {
   return out;
 }
 
-core::Result<nlohmann::json> planSummary(const std::string& statePath) {
-  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
-  if (!store) return std::move(store).error();
-  auto& st = **store;
-  auto info = st.loadRun();
-  if (!info) return std::move(info).error();
-  auto json = [&](const char* key) -> nlohmann::json {
-    auto s = st.loadSetting(key);
-    if (!s || !*s) return nullptr;
-    auto j = nlohmann::json::parse(**s, nullptr, false);
-    return j.is_discarded() ? nlohmann::json(nullptr) : j;
-  };
-  nlohmann::json out;
-  out["run_id"] = info->runId;
-  out["copy_status"] = state::runStatusName(info->status);
-  auto tables = st.listTables();
-  if (!tables) return std::move(tables).error();
-  std::int64_t rows = 0, bytes = 0, estimated = 0;
-  std::optional<state::TimePoint> first, last;
-  for (const auto& t : *tables) {
-    rows += t.totals.rowsWritten;
-    bytes += t.totals.bytes;
-    estimated += t.estimatedRows;
-    if (t.startedAt && (!first || *t.startedAt < *first)) first = t.startedAt;
-    if (t.finishedAt && (!last || *t.finishedAt > *last)) last = t.finishedAt;
-  }
-  out["copy"] = {{"tables", tables->size()}, {"rows", rows}, {"bytes", bytes}, {"estimated_rows", estimated}};
-  if (first && last) out["copy"]["seconds"] = std::chrono::duration<double>(*last - *first).count();
-  out["sync"] = json(kSyncProgressSetting);
-  if (auto v = lastVerification(statePath); v && *v) {
-    out["verify"] = {{"identical", (*v)->identical}, {"as_of", (*v)->asOf}, {"finished_at_ms", (*v)->finishedAtMs},
-                     {"differences", (*v)->differences}};
-  }
-  out["cutover"] = json("cutover");
-  nlohmann::json reh = json("rehearsals");
-  if (!reh.is_array()) reh = nlohmann::json::array();
-  out["rehearsals"] = reh;
-  std::vector<double> ferry, canary;
-  for (const auto& r : reh) {
-    for (const char* dir : {"cutover", "rollback"}) {
-      if (!r[dir].is_object()) continue;
-      ferry.push_back(r[dir].value("write_pause_ms", 0.0));
-      if (r[dir]["client_pause_ms"].is_object()) canary.push_back(r[dir]["client_pause_ms"].value("gross", 0.0));
-    }
-  }
-  auto p50max = [](std::vector<double> v) -> nlohmann::json {
-    if (v.empty()) return nullptr;
-    std::sort(v.begin(), v.end());
-    return {{"p50", v[(v.size() - 1) / 2]}, {"max", v.back()}, {"n", v.size()}};
-  };
-  out["pause_estimate"] = {{"ferry", p50max(ferry)}, {"canary", p50max(canary)}};
-  out["cutover_history"] = json("cutover_history");
-  return out;
-}
 
 }  // namespace ferry::run

@@ -6,7 +6,6 @@
 
 #include <csignal>
 #include <filesystem>
-#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -27,21 +26,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kCutoverSetting = "cutover";
 /// Gates a --force may not skip: they are what keeps writes from being lost.
 const std::set<std::string> kUnforceable = {"lag", "txn-age", "fence"};
 
 double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-/// Now as "2026-12-05 12:34:56 UTC", for records a person reads.
-std::string utcNow() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
 
 std::int64_t unixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -57,20 +45,13 @@ cutover::FenceScope forwardScope(const CutoverRequest& req, const std::vector<st
 }
 
 /// PostgreSQL source: the forward slot, dropped once the stream that used it
-/// has ended (retried while its walsender goes away). Its publications stay
-/// (a rollback streams through them again; ferry finish drops them).
+/// has ended. Its publications stay (a rollback streams through them again;
+/// ferry finish drops them).
 core::Status dropForwardSlot(const connect::ConnectionSpec& source, const std::string& slot) {
   if (source.engine != model::Engine::PostgreSQL || slot.empty()) return {};
   auto c = connect::PgConnection::open(source);
   if (!c) return std::move(c).error();
-  const auto until = Clock::now() + std::chrono::seconds(10);
-  while (true) {
-    auto r = (*c)->query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", {slot});
-    if (r) break;
-    if (Clock::now() > until) return std::move(r).error().context("dropping the forward slot " + slot);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return {};
+  return dropSlotWhenFree(**c, slot);
 }
 
 /// The canary's table on both sides, granted to the canary's role, and made a
@@ -122,26 +103,21 @@ core::Status prepareCanary(const CutoverRequest& req, state::RunStateStore& st, 
 /// application still pointed there must not write); a new cutover lifts it
 /// first, so the application can write there once switched.
 core::Status liftTargetFence(const CutoverRequest& req, state::RunStateStore& st, const std::vector<state::TableState>& tables) {
-  auto saved = st.loadSetting("cutover");
+  auto saved = st.loadSetting(kCutoverSetting);
   if (!saved || !*saved) return {};
   auto record = nlohmann::json::parse(**saved, nullptr, false);
   if (!record.is_object() || record.value("phase", "") != "rolled-back" || !record.contains("target_fence")) return {};
-  auto kind = cutover::parseFenceKind(record.value("target_fence_kind", ""));
-  if (!kind) return {};
-  cutover::FenceOptions fo = req.options.fence;
-  fo.kind = *kind;
-  const auto& opts = record["target_fence_options"];
-  if (opts.is_object() && !opts.value("unfence_command", std::string()).empty()) fo.unfenceCommand = opts.value("unfence_command", "");
   cutover::FenceScope scope;
   scope.primary = req.target;
   scope.next = req.source;
   for (const auto& t : tables) scope.tables.emplace_back(t.targetSchema, t.targetTable);
-  auto fence = cutover::makeFence(fo, scope, record["target_fence"]);
+  auto fence = recordedFence(req.options.fence, record.value("target_fence_kind", ""), record["target_fence_options"], scope,
+                             record["target_fence"]);
   if (!fence) return std::move(fence).error();
   if (auto u = (*fence)->unfence(); !u) return std::move(u).error().context("lifting the fence the rollback left on the target");
   core::log(core::LogLevel::Info, "cutover: lifted the fence the rollback left on the target (" + (*fence)->describe() + ")");
   record.erase("target_fence");
-  return st.saveSetting("cutover", record.dump());
+  return st.saveSetting(kCutoverSetting, record.dump());
 }
 
 }  // namespace
@@ -155,7 +131,7 @@ void appendCutoverHistory(state::RunStateStore& st, const std::string& kind, con
   nlohmann::json entry = report;
   entry["kind"] = kind;
   entry["at_ms"] = unixMs();
-  entry["at_text"] = utcNow();
+  entry["at_text"] = utcText(unixMs());
   list.push_back(std::move(entry));
   (void)st.saveSetting("cutover_history", list.dump());
 }
@@ -268,7 +244,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   CutoverReport report;
   report.fence = f.describe();
   nlohmann::json record = {
-      {"phase", "gates"}, {"fence_kind", cutover::fenceKindName(o.fence.kind)}, {"at", unixMs()}, {"at_text", utcNow()},
+      {"phase", "gates"}, {"fence_kind", cutover::fenceKindName(o.fence.kind)}, {"at", unixMs()}, {"at_text", utcText(unixMs())},
       // What a rollback needs to lift this fence on the old source (no secrets).
       {"fence_options",
        {{"pgbouncer_db", o.fence.pgbouncerDb},

@@ -174,11 +174,6 @@ nlohmann::json rehearsalJson(const RehearsalReport& r);
 /// The rehearsals kept in the run state, oldest first.
 core::Result<nlohmann::json> rehearsalHistory(const std::string& statePath);
 
-/// What the Plan page shows of a run: the copy (tables, rows, bytes, from and
-/// to), the sync's last saved progress, the last verification, the cutover
-/// record, the rehearsal history (and its pauses' p50 and max), the way back.
-core::Result<nlohmann::json> planSummary(const std::string& statePath);
-
 /// `ferry finish`: ends the migration after the soak — the way back stops (a
 /// sync running on its state is told to), its slot and publication are
 /// dropped, nothing is lifted on the old source, and the cutover record says

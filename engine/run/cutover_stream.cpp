@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "run/stream_hold.h"
 #include "run/sync_control.h"
 #include "run/sync_run.h"
 #include "run/sync_support.h"
@@ -89,42 +90,17 @@ public:
   }
 
   core::Status drainTo(const std::string& position, std::chrono::milliseconds timeout, std::stop_token stop) override {
-    const auto deadline = Clock::now() + timeout;
-    auto left = [&] {
-      return static_cast<int>(std::max<long long>(
-          1, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
-    };
-    const std::int64_t lease = 600'000;  // a cutover that dies holding it: the sync goes on after 10 min
-    auto held = sendSyncCommand(m_statePath, {0, "hold", lease, ""}, left());
-    if (!held) return std::move(held).error().context("holding the sync");
-    m_holding = true;
-    auto to = sendSyncCommand(m_statePath, {0, "run-to", lease, position}, left());
-    if (!to) return std::move(to).error().context("running the sync to " + position);
-    if (!to->ok) return Error(ErrorKind::Io, "the sync refused to run to " + position + ": " + to->message);
-    const auto wanted = cdc::LogPosition::parse(position);
-    if (!wanted) return std::move(wanted).error();
-    while (!stop.stop_requested()) {
-      auto p = progress();
-      if (!p) return std::move(p).error();
-      const auto at = cdc::LogPosition::parse(p->value("held_at", std::string{}));
-      if (at && *at == *wanted) return {};
-      if (!syncRunning(*p)) return Error(ErrorKind::Io, "the sync stopped while it ran to " + position);
-      if (Clock::now() >= deadline) {
-        return Error(ErrorKind::Timeout, "the sync did not reach " + position + " in time");
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return Error(ErrorKind::Cancelled, "stopped while the sync ran to " + position);
+    // The verification's hold (run/stream_hold.h), within the pause's budget; its
+    // lease ends it should this process die holding it.
+    auto hold = holdRunningSync(m_statePath, std::chrono::minutes(10), timeout);
+    if (!hold) return std::move(hold).error();
+    if (!*hold) return Error(ErrorKind::Io, "the sync running on " + m_statePath + " stopped", "See ferry status.");
+    m_hold = std::move(*hold);
+    FERRY_TRY(m_hold->hold());
+    return m_hold->runTo(position, stop);
   }
 
-  void release() override {
-    if (!m_holding) return;
-    m_holding = false;
-    if (auto r = sendSyncCommand(m_statePath, {0, "release", 0, ""}, 10'000); !r) {
-      core::log(core::LogLevel::Warning, "cutover: could not release the sync (" + r.error().oneLine() +
-                                             "); it goes on by itself when the hold's lease ends");
-    }
-  }
+  void release() override { m_hold.reset(); }  // the hold's destructor releases it
 
   core::Status refreshTables() override {
     auto r = sendSyncCommand(m_statePath, {0, "refresh", 0, ""}, 30'000);
@@ -133,7 +109,7 @@ public:
   }
 
   core::Status stop() override {
-    m_holding = false;
+    m_hold.reset();
     auto r = sendSyncCommand(m_statePath, {0, "stop", 0, ""}, 10'000);
     if (!r) return std::move(r).error().context("stopping the sync");
     const auto until = Clock::now() + std::chrono::seconds(10);
@@ -156,7 +132,7 @@ private:
   }
   std::string m_statePath;
   std::unique_ptr<state::RunStateStore> m_store;
-  bool m_holding = false;
+  std::unique_ptr<StreamHold> m_hold;
 };
 
 }  // namespace

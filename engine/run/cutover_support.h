@@ -1,6 +1,7 @@
 #pragma once
 // Private to run/: the cutover's pieces (cutover_run.cpp orchestrates).
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,23 @@ class MySqlConnection;
 }  // namespace ferry::connect
 
 namespace ferry::run {
+
+/// The run-state setting the cutover keeps its record in (phase, fence, steps).
+inline constexpr const char* kCutoverSetting = "cutover";
+
+/// A Unix time in milliseconds as "2026-12-05 12:34:56 UTC", for a person.
+std::string utcText(std::int64_t unixMs);
+
+/// Drops a logical slot once no walsender holds it (retried for 10 s while a
+/// stream that just ended lets go of it); none of that name: nothing to do.
+core::Status dropSlotWhenFree(connect::PgConnection& c, const std::string& slot);
+
+/// A fence a cutover or rollback recorded, to undo it from another step or
+/// process: its kind and hook commands as recorded (`fenceKind`, the record's
+/// "unfence_command" in `recordedOptions`), the other options from `options`.
+core::Result<std::unique_ptr<cutover::Fence>> recordedFence(cutover::FenceOptions options, const std::string& fenceKind,
+                                                            const nlohmann::json& recordedOptions,
+                                                            const cutover::FenceScope& scope, const nlohmann::json& record);
 
 /// One connection to a side, opened on first use and kept: a new login costs
 /// tens of milliseconds (SCRAM), which a step inside the fence cannot spend.

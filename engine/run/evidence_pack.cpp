@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <map>
 #include <sstream>
 
@@ -14,6 +13,7 @@
 #include "core/text.h"
 #include "run/assessment_run.h"
 #include "run/cutover_run.h"
+#include "run/cutover_support.h"
 #include "run/sync_support.h"
 #include "run/verify_run.h"
 #include "state/run_state_store.h"
@@ -31,15 +31,7 @@ std::string fmtMs(double ms) {
   return b;
 }
 
-std::string whenMs(std::int64_t ms) {
-  if (ms <= 0) return "—";
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[40];
-  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return b;
-}
+std::string whenMs(std::int64_t ms) { return ms <= 0 ? std::string("—") : utcText(ms); }
 
 std::string whenTp(state::TimePoint tp) {
   return whenMs(std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count());
@@ -284,6 +276,56 @@ core::Result<std::string> evidencePackHtml(const EvidenceRequest& req) {
   }
   h << "</p>\n</body></html>\n";
   return h.str();
+}
+
+core::Result<nlohmann::json> planSummary(const std::string& statePath) {
+  auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
+  if (!store) return std::move(store).error();
+  auto& st = **store;
+  auto info = st.loadRun();
+  if (!info) return std::move(info).error();
+  auto json = [&](const char* key) { return settingJson(st, key); };
+  nlohmann::json out;
+  out["run_id"] = info->runId;
+  out["copy_status"] = state::runStatusName(info->status);
+  auto tables = st.listTables();
+  if (!tables) return std::move(tables).error();
+  std::int64_t rows = 0, bytes = 0, estimated = 0;
+  std::optional<state::TimePoint> first, last;
+  for (const auto& t : *tables) {
+    rows += t.totals.rowsWritten;
+    bytes += t.totals.bytes;
+    estimated += t.estimatedRows;
+    if (t.startedAt && (!first || *t.startedAt < *first)) first = t.startedAt;
+    if (t.finishedAt && (!last || *t.finishedAt > *last)) last = t.finishedAt;
+  }
+  out["copy"] = {{"tables", tables->size()}, {"rows", rows}, {"bytes", bytes}, {"estimated_rows", estimated}};
+  if (first && last) out["copy"]["seconds"] = std::chrono::duration<double>(*last - *first).count();
+  out["sync"] = json(kSyncProgressSetting);
+  if (auto v = lastVerification(statePath); v && *v) {
+    out["verify"] = {{"identical", (*v)->identical}, {"as_of", (*v)->asOf}, {"finished_at_ms", (*v)->finishedAtMs},
+                     {"differences", (*v)->differences}};
+  }
+  out["cutover"] = json("cutover");
+  nlohmann::json reh = json("rehearsals");
+  if (!reh.is_array()) reh = nlohmann::json::array();
+  out["rehearsals"] = reh;
+  std::vector<double> ferry, canary;
+  for (const auto& r : reh) {
+    for (const char* dir : {"cutover", "rollback"}) {
+      if (!r[dir].is_object()) continue;
+      ferry.push_back(r[dir].value("write_pause_ms", 0.0));
+      if (r[dir]["client_pause_ms"].is_object()) canary.push_back(r[dir]["client_pause_ms"].value("gross", 0.0));
+    }
+  }
+  auto p50max = [](std::vector<double> v) -> nlohmann::json {
+    if (v.empty()) return nullptr;
+    std::sort(v.begin(), v.end());
+    return {{"p50", v[(v.size() - 1) / 2]}, {"max", v.back()}, {"n", v.size()}};
+  };
+  out["pause_estimate"] = {{"ferry", p50max(ferry)}, {"canary", p50max(canary)}};
+  out["cutover_history"] = json("cutover_history");
+  return out;
 }
 
 }  // namespace ferry::run

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "connect/connection_spec.h"
 #include "core/result.h"
 #include "plan/project.h"
@@ -27,5 +29,11 @@ struct EvidenceRequest {
 };
 
 core::Result<std::string> evidencePackHtml(const EvidenceRequest& request);
+
+/// What the Plan page shows of a run, from the same run state: the copy
+/// (tables, rows, bytes, from and to), the sync's last saved progress, the last
+/// verification, the cutover record, the rehearsal history (and its pauses'
+/// p50 and max), the cutovers and rollbacks.
+core::Result<nlohmann::json> planSummary(const std::string& statePath);
 
 }  // namespace ferry::run

@@ -27,9 +27,11 @@ public:
 
 /// The sync running on the run state `statePath`, held through the control
 /// channel (the run state; run/sync_control.h). The sync ends a hold by itself
-/// `lease` after it took effect. nullptr when no sync is running there.
+/// `lease` after it took effect. runTo() fails after `runToTimeout`, and each
+/// answer it waits for takes at most that too (30 s at most). nullptr when no
+/// sync is running there.
 core::Result<std::unique_ptr<StreamHold>> holdRunningSync(const std::string& statePath,
                                                           std::chrono::milliseconds lease,
-                                                          std::chrono::seconds runToTimeout);
+                                                          std::chrono::milliseconds runToTimeout);
 
 }  // namespace ferry::run

@@ -174,14 +174,14 @@ namespace {
 
 class ControlChannelHold final : public StreamHold {
 public:
-  ControlChannelHold(std::string statePath, std::chrono::milliseconds lease, std::chrono::seconds runToTimeout)
+  ControlChannelHold(std::string statePath, std::chrono::milliseconds lease, std::chrono::milliseconds runToTimeout)
       : m_statePath(std::move(statePath)), m_lease(lease), m_runToTimeout(runToTimeout) {}
   ~ControlChannelHold() override { release(); }
   ControlChannelHold(const ControlChannelHold&) = delete;
   ControlChannelHold& operator=(const ControlChannelHold&) = delete;
 
   core::Status hold() override {
-    auto ack = sendSyncCommand(m_statePath, {0, "hold", m_lease.count(), ""}, 30'000);
+    auto ack = sendSyncCommand(m_statePath, {0, "hold", m_lease.count(), ""}, ackMs());
     if (!ack) {
       // Unanswered (a long source transaction in flight), the hold stays queued:
       // a newer command replaces it, so the sync never holds for nobody.
@@ -193,7 +193,7 @@ public:
   }
 
   core::Status runTo(const std::string& position, std::stop_token stop) override {
-    auto ack = sendSyncCommand(m_statePath, {0, "run-to", m_lease.count(), position}, 30'000);
+    auto ack = sendSyncCommand(m_statePath, {0, "run-to", m_lease.count(), position}, ackMs());
     if (!ack) return std::move(ack).error().context("running the sync to " + position);
     auto store = state::RunStateStore::open(m_statePath, state::OpenMode::Resume);
     if (!store) return std::move(store).error();
@@ -214,7 +214,7 @@ public:
       }
       if (std::chrono::steady_clock::now() > deadline) {
         return Error(ErrorKind::Timeout,
-                     "the sync did not reach " + position + " within " + std::to_string(m_runToTimeout.count()) + " s",
+                     "the sync did not reach " + position + " within " + std::to_string(m_runToTimeout.count()) + " ms",
                      "It is far behind the source: let it catch up (ferry status shows the lag), then verify again.");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -234,7 +234,10 @@ public:
 private:
   std::string m_statePath;
   std::chrono::milliseconds m_lease;
-  std::chrono::seconds m_runToTimeout;
+  std::chrono::milliseconds m_runToTimeout;
+  /// How long an answer to hold / run-to may take: 30 s, or less when the
+  /// whole run-to must be quicker (a cutover's pause budget).
+  int ackMs() const { return static_cast<int>(std::min<std::int64_t>(30'000, std::max<std::int64_t>(1, m_runToTimeout.count()))); }
   bool m_holding = false;
 };
 
@@ -242,7 +245,7 @@ private:
 
 core::Result<std::unique_ptr<StreamHold>> holdRunningSync(const std::string& statePath,
                                                           std::chrono::milliseconds lease,
-                                                          std::chrono::seconds runToTimeout) {
+                                                          std::chrono::milliseconds runToTimeout) {
   auto store = state::RunStateStore::open(statePath, state::OpenMode::Resume);
   if (!store) return std::move(store).error();
   auto running = syncRunningOn(**store);
