@@ -96,6 +96,17 @@ core::Status RowMapper::relation(const Relation& rel, bool afterMapping) {
                                         " not in the source's rows at this point (added later, or dropped on the "
                                         "source): not written by these changes");
   }
+  for (const auto& k : job.keyColumns) {
+    int at = -1;
+    for (std::size_t i = 0; i < rel.columns.size(); ++i) {
+      if (rel.columns[i].name == k) at = static_cast<int>(i);
+    }
+    if (at < 0) {
+      m.keyOrder.clear();
+      break;
+    }
+    m.keyOrder.push_back(at);
+  }
   bool anyKey = false;
   for (bool k : m.key) anyKey = anyKey || k;
   if (!anyKey) {
@@ -129,6 +140,28 @@ std::string RowMapper::keyText(const Mapped& m, const Tuple& tuple) const {
     }
   }
   return core::join(parts, ",");
+}
+
+std::vector<std::vector<std::string>> RowMapper::changedKeys(const ChangeEvent& e) const {
+  std::vector<std::vector<std::string>> out;
+  const auto it = m_relations.find(e.relationId);
+  if (it == m_relations.end() || it->second.keyOrder.empty()) return out;
+  auto keyOf = [&](const Tuple& t) {
+    std::vector<std::string> k;
+    for (int at : it->second.keyOrder) {
+      const auto i = static_cast<std::size_t>(at);
+      if (i >= t.size() || t[i].kind != Field::Kind::Text) return std::vector<std::string>{};
+      k.push_back(t[i].text);
+    }
+    return k;
+  };
+  if (e.oldTuple) {
+    if (auto k = keyOf(*e.oldTuple); !k.empty()) out.push_back(std::move(k));
+  }
+  if (e.kind != ChangeEvent::Kind::Delete || !e.oldTuple) {
+    if (auto k = keyOf(e.newTuple); !k.empty() && (out.empty() || out.front() != k)) out.push_back(std::move(k));
+  }
+  return out;
 }
 
 core::Status RowMapper::convert(const Mapped& m, const Tuple& tuple, std::size_t relCol,

@@ -47,6 +47,12 @@ public:
   /// The row change of an Insert/Update/Delete event; nullopt for a table that
   /// is not migrated.
   core::Result<std::optional<RowOp>> rowOp(const ChangeEvent& e);
+  /// The keys (source values, in the copy's key-column order) an Insert/Update/
+  /// Delete event touches: the old identity and, when the key changed, the new
+  /// one. None for a table that is not migrated, has no key of the copy's in
+  /// its identity (REPLICA IDENTITY FULL, keyless), or whose key value is not
+  /// in the event.
+  std::vector<std::vector<std::string>> changedKeys(const ChangeEvent& e) const;
   /// The target table of a relation, nullptr when it is not migrated.
   const TargetTable* target(std::uint32_t relationId) const;
   /// The target table of a source "schema.table", nullptr when it is not migrated.
@@ -64,6 +70,7 @@ private:
     std::vector<int> jobColumn;  ///< per relation column: index in job->columns, -1 when not copied
     std::vector<bool> key;       ///< per relation column: part of the replica identity
     bool wholeRow = false;       ///< REPLICA IDENTITY FULL
+    std::vector<int> keyOrder;   ///< per key column of the copy's: its relation column (empty: not all sent)
     std::string label;
   };
   core::Status convert(const Mapped& m, const Tuple& tuple, std::size_t relCol, std::optional<std::string>& out,

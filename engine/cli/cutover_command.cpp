@@ -42,6 +42,7 @@ struct CutoverArgs {
   int stableSeconds = 5;
   int maxTxnAgeSeconds = 10;
   int maxPauseMs = 2000;
+  int changedCheckMs = 200;
   std::int64_t sequenceHeadroom = 1000;
   int gateWaitSeconds = 120;
   std::string canaryUrl;
@@ -85,6 +86,7 @@ core::Result<run::CutoverRequest> requestOf(const CutoverArgs& args) {
   o.stableSeconds = args.stableSeconds;
   o.maxTxnAgeSeconds = args.maxTxnAgeSeconds;
   o.maxPauseMs = args.maxPauseMs;
+  o.changedCheckMs = args.changedCheckMs;
   o.sequenceHeadroom = args.sequenceHeadroom;
   o.gateWaitSeconds = args.gateWaitSeconds;
   if (!args.canaryUrl.empty()) {
@@ -243,6 +245,9 @@ void addFenceOptions(CLI::App* cmd, CutoverArgs& a) {
   cmd->add_option("--stable-s", a.stableSeconds, "… for this many seconds (default 5)");
   cmd->add_option("--max-txn-age-s", a.maxTxnAgeSeconds, "Gate: no write transaction older than this on the primary (default 10)");
   cmd->add_option("--max-pause-ms", a.maxPauseMs, "The write pause's budget, fence to switch; a step past it aborts (default 2000)");
+  cmd->add_option("--changed-check-ms", a.changedCheckMs,
+                  "Inside the pause, after the drain: compare the rows changed since the last verification for at most "
+                  "this long, the newest first; a difference aborts (default 200, 0 = no check)");
   cmd->add_option("--sequence-headroom", a.sequenceHeadroom, "Sequences set this far ahead before the fence (default 1000)");
   cmd->add_option("--gate-wait-s", a.gateWaitSeconds, "How long the live gates may take to pass (default 120)");
   cmd->add_option("--canary-url", a.canaryUrl, "Write canary rows through this URL (the application's endpoint, as its role)");

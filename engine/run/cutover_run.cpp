@@ -164,6 +164,7 @@ nlohmann::json cutoverReportJson(const CutoverReport& r) {
                       {"fence", r.fence},
                       {"fence_position", r.fencePosition},
                       {"drained_to", r.drainedTo},
+                      {"changed_rows", r.changedRows ? changedRowsCheckJson(*r.changedRows) : nlohmann::json(nullptr)},
                       {"sequences", seqs},
                       {"reverse", r.reverse.empty() ? nlohmann::json(nullptr)
                                                     : nlohmann::json{{"start", r.reverse}, {"state", r.reverseState}}}};
@@ -478,6 +479,17 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     persist("preparing");
     addStep("reverse-prepare", t0, false, back->statePath + " from " + back->start);
   }
+  // The check after the drain: its tables and connections ready before the fence.
+  std::unique_ptr<ChangedRowsChecker> checker;
+  if (o.changedCheckMs > 0) {
+    const auto t0 = Clock::now();
+    auto opened = ChangedRowsChecker::open(req);
+    if (!opened) return abortWith("check-changed", opened.error().oneLine());
+    checker = std::move(*opened);
+    addStep("check-prepare", t0, false,
+            checker->verifiedAt().empty() ? "no live verification: the keys changed since the stream started"
+                                          : "the keys changed since " + checker->verifiedAt());
+  }
   // The last look at old transactions, right before the fence.
   if (auto old = oldTransactions(source, o.maxTxnAgeSeconds); !old || !old->empty()) {
     return abortWith("txn-age", !old ? old.error().oneLine() : core::join(*old, "; "));
@@ -531,6 +543,35 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     addStep("drain", t0, true, "applied everything before " + report.fencePosition);
   }
   if (auto over = overBudget("drain")) return abortWith("budget", *over);
+
+  if (checker) {
+    stepStart("check-changed");
+    const auto t0 = Clock::now();
+    // Both sides are still now: the source fenced, the target drained to the fence.
+    const auto box = std::min(std::chrono::milliseconds(o.changedCheckMs), left() - std::chrono::milliseconds(100));
+    if (box <= std::chrono::milliseconds(0)) {
+      ChangedRowsCheck skipped;
+      skipped.note = "no time left in the pause's budget";
+      report.changedRows = skipped;
+      addStep("check-changed", t0, true, "skipped: no time left in the budget");
+    } else {
+      auto keys = fwd.changedKeys(checker->verifiedAt(), box);
+      if (!keys) return abortWith("check-changed", keys.error().oneLine());
+      auto checked = checker->check(*keys, t0 + box, stop);
+      if (!checked) return abortWith("check-changed", checked.error().oneLine());
+      report.changedRows = *checked;
+      if (checked->differenceCount > 0) {
+        return abortWith("check-changed", std::to_string(checked->differenceCount) +
+                                              " changed row(s) differ after the drain: " +
+                                              core::join(checked->differences, "; ") +
+                                              ". Run ferry verify and ferry repair, then cut over again.");
+      }
+      addStep("check-changed", t0, true,
+              std::to_string(checked->checked) + " of " + std::to_string(checked->changed) +
+                  " changed key(s) identical" + (checked->note.empty() ? "" : " (" + checked->note + ")"));
+    }
+  }
+  if (auto over = overBudget("check-changed")) return abortWith("budget", *over);
 
   stepStart("sequences");
   {

@@ -38,6 +38,9 @@ struct CutoverOptions {
   int stableSeconds = 5;        ///< … continuously for this long before the fence
   int maxTxnAgeSeconds = 10;    ///< no source write transaction older than this
   int maxPauseMs = 2000;        ///< the write pause's budget, fence to switch
+  /// After the drain, the rows the stream changed since the last verification
+  /// are compared on both sides for at most this long (the newest first); 0: not checked.
+  int changedCheckMs = 200;
   std::int64_t sequenceHeadroom = 1000;  ///< target counters set this far ahead of the source's before the fence
   int verifyMaxAgeHours = 24;   ///< the last identical verification must be this recent
   int gateWaitSeconds = 120;    ///< how long the live gates may take to pass before the cutover gives up
@@ -88,6 +91,20 @@ struct SequenceValue {
   std::int64_t next = 0;  ///< the target's next value after the step
 };
 
+/// The check inside the pause: the rows whose keys the stream changed since
+/// the last verification, compared on both sides after the drain.
+struct ChangedRowsCheck {
+  std::string since;     ///< the position the changed keys cover from
+  bool complete = false; ///< every key changed since the last verification was listed
+  std::string note;      ///< why not complete, or where the time box ended it
+  std::int64_t changed = 0;      ///< keys listed
+  std::int64_t checked = 0;      ///< keys compared
+  std::int64_t notCompared = 0;  ///< keys of tables outside the verification (keyless, the canary)
+  std::int64_t differenceCount = 0;
+  std::vector<std::string> differences;  ///< the first ones, for a person
+};
+nlohmann::json changedRowsCheckJson(const ChangedRowsCheck& c);
+
 struct CutoverReport {
   std::string result;  ///< "switched", "aborted", "failed"
   std::vector<CutoverGate> gates;
@@ -103,6 +120,7 @@ struct CutoverReport {
   std::string message;      ///< why, for a person
   std::string fence;        ///< what the fence does (describe())
   std::optional<cutover::CanaryVerdict> canary;  ///< with a canary
+  std::optional<ChangedRowsCheck> changedRows;   ///< the check after the drain (when made)
 };
 
 nlohmann::json cutoverReportJson(const CutoverReport& r);

@@ -48,6 +48,9 @@ public:
     return m_sync.runToAndHold(position, timeout, stop);
   }
   void release() override { m_sync.releaseHold(); }
+  core::Result<ChangedKeySet> changedKeys(const std::string& position, std::chrono::milliseconds) override {
+    return m_sync.changedKeysSince(position);
+  }
   core::Status refreshTables() override { return {}; }  // started after the tables were added
   core::Status stop() override {
     m_thread.request_stop();
@@ -101,6 +104,18 @@ public:
   }
 
   void release() override { m_hold.reset(); }  // the hold's destructor releases it
+
+  core::Result<ChangedKeySet> changedKeys(const std::string& position, std::chrono::milliseconds timeout) override {
+    auto r = sendSyncCommand(m_statePath, {0, "changed-keys", 0, position}, static_cast<int>(timeout.count()));
+    if (!r) return std::move(r).error().context("asking the sync for the keys it changed");
+    if (!r->ok) return Error(ErrorKind::Io, "the sync could not list the keys it changed: " + r->message);
+    auto text = m_store->loadSetting(kChangedKeysSetting);
+    if (!text) return std::move(text).error();
+    if (!*text) return Error(ErrorKind::NotFound, "the sync listed no changed keys");
+    auto j = nlohmann::json::parse(**text, nullptr, false);
+    if (j.is_discarded()) return Error(ErrorKind::Data, "the sync's list of changed keys is unreadable");
+    return changedKeysFromJson(j);
+  }
 
   core::Status refreshTables() override {
     auto r = sendSyncCommand(m_statePath, {0, "refresh", 0, ""}, 30'000);

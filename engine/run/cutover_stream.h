@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "run/changed_keys.h"
 #include "run/cutover_run.h"
 
 namespace ferry::run {
@@ -31,6 +32,9 @@ public:
   virtual void release() = 0;
   /// Ends the stream (after the switch).
   virtual core::Status stop() = 0;
+  /// The keys the stream applied changes to since `position` (its last
+  /// verification's), within `timeout`.
+  virtual core::Result<ChangedKeySet> changedKeys(const std::string& position, std::chrono::milliseconds timeout) = 0;
   /// The run's tables changed (the canary's was added): stream them too.
   virtual core::Status refreshTables() = 0;
 };

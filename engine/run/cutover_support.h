@@ -1,13 +1,16 @@
 #pragma once
 // Private to run/: the cutover's pieces (cutover_run.cpp orchestrates).
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "connect/connection_spec.h"
 #include "core/result.h"
+#include "run/changed_keys.h"
 #include "run/cutover_run.h"
 #include "state/run_state.h"
 
@@ -52,6 +55,26 @@ private:
   connect::ConnectionSpec m_spec;
   std::unique_ptr<connect::PgConnection> m_pg;
   std::unique_ptr<connect::MySqlConnection> m_my;
+};
+
+/// The check after the drain (cutover_check.cpp): opened before the fence
+/// (the tables' comparison jobs, one connection to each side, the last
+/// verification's position), run inside it.
+class ChangedRowsChecker {
+public:
+  static core::Result<std::unique_ptr<ChangedRowsChecker>> open(const CutoverRequest& req);
+  ~ChangedRowsChecker();
+  /// The position the run's last verification holds for ("" none or not live).
+  const std::string& verifiedAt() const;
+  /// Compares the rows of `keys` (the newest first) until `deadline`.
+  core::Result<ChangedRowsCheck> check(const ChangedKeySet& keys, std::chrono::steady_clock::time_point deadline,
+                                       std::stop_token stop);
+
+  struct Impl;
+
+private:
+  ChangedRowsChecker();
+  std::unique_ptr<Impl> m_impl;
 };
 
 /// The source's counters (PostgreSQL sequences, MariaDB AUTO_INCREMENT) of the

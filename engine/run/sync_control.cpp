@@ -62,7 +62,7 @@ core::Status ackSyncCommand(state::RunStateStore& store, const SyncCommandAck& a
 }
 
 bool carryOutSyncCommand(const SyncCommand& c, SyncRun& sync, SyncHold& hold, const std::string& applied,
-                         SyncCommandAck& ack) {
+                         state::RunStateStore& store, SyncCommandAck& ack) {
   const auto lease = std::chrono::milliseconds(c.value > 0 ? c.value : 30000);
   if (c.command == "pause") {
     sync.pause();
@@ -90,6 +90,12 @@ bool carryOutSyncCommand(const SyncCommand& c, SyncRun& sync, SyncHold& hold, co
   } else if (c.command == "release") {
     hold.release();
     ack.message = "released";
+  } else if (c.command == "changed-keys") {
+    const ChangedKeySet keys = sync.changedKeysSince(c.position);
+    const auto saved = store.saveSetting(kChangedKeysSetting, changedKeysJson(keys).dump());
+    ack.ok = saved.ok();
+    ack.message = saved ? std::to_string(keys.count()) + " key(s) changed since " + (keys.since.empty() ? "?" : keys.since)
+                        : saved.error().oneLine();
   } else if (c.command == "refresh") {
     sync.refreshTables();
     ack.message = "reading the run's tables again";

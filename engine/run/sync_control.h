@@ -20,7 +20,8 @@ namespace ferry::run {
 
 struct SyncCommand {
   std::int64_t seq = 0;
-  std::string command;  ///< "pause", "resume", "stop", "max-rate"; a verification's "hold", "run-to", "release"
+  std::string command;  ///< "pause", "resume", "stop", "max-rate"; a verification's "hold", "run-to", "release";
+                        ///< a cutover's "changed-keys" (since `position`, answered in the setting kChangedKeysSetting)
   std::int64_t value = 0;  ///< max-rate: rows per second (0 = unlimited); hold, run-to: the lease in ms
   std::string position;    ///< run-to: the source position to apply up to
 };
@@ -44,11 +45,14 @@ core::Status ackSyncCommand(state::RunStateStore& store, const SyncCommandAck& a
 class SyncRun;
 class SyncHold;
 
+/// Where a sync answers "changed-keys": run/changed_keys.h's JSON.
+inline constexpr const char* kChangedKeysSetting = "changed_keys";
+
 /// Carries out `command` on the running `sync` and its verification `hold`
 /// (`applied`: the sync's applied position now), filling `ack`'s ok and
 /// message; true when the command asks the sync to stop.
 bool carryOutSyncCommand(const SyncCommand& command, SyncRun& sync, SyncHold& hold, const std::string& applied,
-                         SyncCommandAck& ack);
+                         state::RunStateStore& store, SyncCommandAck& ack);
 
 /// `ferry ctl`: parses "pause", "resume", "stop", "max-rate=N" (also "set
 /// max-rate=N" split in two by the shell).

@@ -60,6 +60,10 @@ core::Status SyncRun::runToAndHold(const std::string& position, std::chrono::mil
 
 void SyncRun::releaseHold() { m_impl->hold.release(); }
 
+ChangedKeySet SyncRun::changedKeysSince(const std::string& position) const {
+  return m_impl->changedKeys.since(position);
+}
+
 void SyncRun::refreshTables() { m_impl->refreshWanted = true; }
 
 SyncRun::StopReason SyncRun::stopReason() const { return m_impl->stopReason.load(); }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/log.h"
+#include "run/changed_keys.h"
 #include "run/sync_hold.h"
 #include "run/sync_run.h"
 #include "run/sync_support.h"
@@ -25,6 +26,7 @@ struct SyncRun::Impl {
   std::atomic<bool> paused{false};
   std::atomic<std::int64_t> maxRate{0};
   SyncHold hold;                     // a verification's hold (run/sync_hold.h)
+  ChangedKeys changedKeys;           // for the cutover's check inside its pause
   std::atomic<bool> markWanted{false};  // run-to: make sure a transaction after its position comes
   std::atomic<bool> refreshWanted{false};  // the run's tables are read again (ferry ctl refresh)
 

@@ -164,7 +164,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     const SyncCommand c = **cmd;
     controlSeq = c.seq;
     SyncCommandAck ack{c.seq, true, "", false, 0};
-    const bool stopNow = carryOutSyncCommand(c, *this, im.hold, progress().appliedPosition, ack);
+    const bool stopNow = carryOutSyncCommand(c, *this, im.hold, progress().appliedPosition, st, ack);
     if (c.command == "run-to" && ack.ok) im.markWanted = true;
     core::log(core::LogLevel::Info, "sync: ctl " + c.command + ": " + ack.message);
     ack.paused = isPaused();
@@ -217,6 +217,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     auto resume = resumePointOf(*start, *stored, binlogSource);
     if (!resume) return std::move(resume).error();
     cdc::LogPosition applied = resume->applied;
+    im.changedKeys.start(applied.text());
     const cdc::GtidPosition gtidApplied = resume->gtid;
     std::string appliedText = resume->text;
     std::int64_t totalTx = resume->transactions;
@@ -413,6 +414,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     // Running to a verification's position, reached: everything before it committed, held there.
     auto holdHere = [&]() -> core::Status {
       FERRY_TRY(commitGroup());
+      if (auto to = im.hold.runningTo()) im.changedKeys.mark(to->text());
       im.hold.reached();
       saveProgress();
       return {};
@@ -659,6 +661,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
           }
           if (auto t = throttle(); !t) return failed(std::move(t).error());
           if (auto a = tgt.apply(**op); !a) return failed(std::move(a).error());
+          for (const auto& k : mapper.changedKeys(e)) im.changedKeys.add((*op)->table->label, k);
           ++txRows;
           group.add((*op)->kind, (*op)->table->label);
           if (++queued >= tgt.batchLimit()) {

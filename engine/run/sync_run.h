@@ -20,6 +20,7 @@
 #include "connect/connection_spec.h"
 #include "core/result.h"
 #include "plan/project.h"
+#include "run/changed_keys.h"
 
 namespace ferry::run {
 
@@ -169,6 +170,9 @@ public:
   /// run() ends, releasing the hold.
   core::Status runToAndHold(const std::string& position, std::chrono::milliseconds timeout, std::stop_token stop);
   void releaseHold();
+  /// The keys this sync applied changes to since `position` (a position a
+  /// verification held it at; run/changed_keys.h).
+  ChangedKeySet changedKeysSince(const std::string& position) const;
   /// Reads the run's tables (and their mapping) again between transactions and
   /// streams on from the stored position: a table added to the run (the
   /// cutover's canary) is streamed from then on.

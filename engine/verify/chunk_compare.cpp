@@ -255,7 +255,8 @@ core::Status compareOrdered(const VerifyJob& job, const plan::Chunk& chunk, Comp
   return {};
 }
 
-core::Status compareByKey(const VerifyJob& job, const plan::Chunk& chunk, CompareContext& ctx, ChunkOutcome& out) {
+core::Status compareByKey(const VerifyJob& job, const std::string& sourceSql, const std::string& targetSql,
+                          std::int64_t estimatedRows, CompareContext& ctx, ChunkOutcome& out) {
   // Source rows by canonical key; their column hashes in one flat pool.
   struct Entry {
     std::size_t at;      ///< first column hash in `pool`
@@ -263,12 +264,12 @@ core::Status compareByKey(const VerifyJob& job, const plan::Chunk& chunk, Compar
   };
   const std::size_t width = job.copy.columns.size();
   std::unordered_map<std::string, Entry> source;
-  source.reserve(static_cast<std::size_t>(std::max<std::int64_t>(chunk.estimatedRows, 1024)));
+  source.reserve(static_cast<std::size_t>(std::max<std::int64_t>(estimatedRows, 1024)));
   std::vector<std::uint64_t> pool;
   Digester src(job, true);
   Digest d;
   std::int64_t sinceAdmit = 0;
-  FERRY_TRY(streamRows(ctx.source, job.copy.selectSql(sourcePredicate(job, chunk)), [&](const TextValues& row) {
+  FERRY_TRY(streamRows(ctx.source, sourceSql, [&](const TextValues& row) {
     src.digest(row, d);
     ++out.sourceRows;
     auto [it, fresh] = source.try_emplace(d.matchKey, Entry{pool.size(), d.rawKey});
@@ -286,7 +287,7 @@ core::Status compareByKey(const VerifyJob& job, const plan::Chunk& chunk, Compar
                                       pool.begin() + static_cast<std::ptrdiff_t>(at + width));
   };
   Digester tgt(job, false);
-  FERRY_TRY(streamRows(ctx.target, job.targetSelect(targetPredicate(job, chunk)), [&](const TextValues& row) -> core::Status {
+  FERRY_TRY(streamRows(ctx.target, targetSql, [&](const TextValues& row) -> core::Status {
     tgt.digest(row, d);
     ++out.targetRows;
     auto it = source.find(d.matchKey);
@@ -461,7 +462,45 @@ core::Result<ChunkOutcome> compareChunk(const VerifyJob& job, const plan::Chunk&
     FERRY_TRY(compareOrdered(job, chunk, ctx, out, ordered));
     if (ordered) return out;
   }
-  FERRY_TRY(compareByKey(job, chunk, ctx, out));
+  FERRY_TRY(compareByKey(job, job.copy.selectSql(sourcePredicate(job, chunk)),
+                         job.targetSelect(targetPredicate(job, chunk)), chunk.estimatedRows, ctx, out));
+  return out;
+}
+
+core::Result<ChunkOutcome> compareKeys(const VerifyJob& job, const std::vector<std::vector<std::string>>& keys,
+                                       CompareContext& ctx) {
+  ChunkOutcome out;
+  if (job.keyless() || keys.empty()) return out;
+  // The target holds each key as the copy's converter wrote it.
+  std::vector<std::vector<std::string>> targetKeys;
+  targetKeys.reserve(keys.size());
+  std::vector<const copy::ColumnJob*> keyCols;
+  for (const auto& k : job.copy.keyColumns) {
+    const copy::ColumnJob* found = nullptr;
+    for (const auto& c : job.copy.columns) {
+      if (c.sourceName == k) found = &c;
+    }
+    keyCols.push_back(found);
+  }
+  for (const auto& key : keys) {
+    std::vector<std::string> t;
+    for (std::size_t i = 0; i < key.size(); ++i) {
+      const copy::ColumnJob* c = i < keyCols.size() ? keyCols[i] : nullptr;
+      if (!c || c->conversion == typemap::ConversionId::Identity) {
+        t.push_back(key[i]);
+        continue;
+      }
+      auto v = typemap::convertValue(c->conversion, std::string_view(key[i]), c->conversionContext);
+      if (!v) return std::move(v).error().context(job.label() + " key " + key[i]);
+      t.push_back(*v ? **v : key[i]);
+    }
+    targetKeys.push_back(std::move(t));
+  }
+  const std::string sourceSql =
+      job.copy.selectSql(keyListPredicate(job.copy.sourceEngine, job.copy.keyColumns, job.copy.keyNumeric, keys));
+  const std::string targetSql =
+      job.targetSelect(keyListPredicate(job.copy.targetEngine, job.targetKey, job.copy.keyNumeric, targetKeys));
+  FERRY_TRY(compareByKey(job, sourceSql, targetSql, static_cast<std::int64_t>(keys.size()), ctx, out));
   return out;
 }
 

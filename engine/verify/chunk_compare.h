@@ -67,6 +67,11 @@ struct ChunkOutcome {
 /// Compares one key-range chunk (or a keyless table whole).
 core::Result<ChunkOutcome> compareChunk(const VerifyJob& job, const plan::Chunk& chunk, CompareContext& ctx);
 
+/// Compares the rows of these keys (the source's values, in the copy's
+/// key-column order) on both sides: a key on neither side is no difference.
+core::Result<ChunkOutcome> compareKeys(const VerifyJob& job, const std::vector<std::vector<std::string>>& keys,
+                                       CompareContext& ctx);
+
 /// Differences left unmatched in their chunk: a "missing" and an "extra" with
 /// the same canonical key become one "changed" (or nothing, when their digests
 /// agree). Needed where the two engines order text keys differently.

@@ -97,6 +97,10 @@ TEST_F(PgCutover, ThroughPgBouncerEveryAcknowledgedWriteIsOnTheTarget) {
   EXPECT_GT(report->canary->acknowledged, 10);
   EXPECT_EQ(report->canary->lost, 0);
   EXPECT_EQ(report->canary->failed, 0);
+  // Inside the pause the rows the stream changed were compared: the application's inserts.
+  ASSERT_TRUE(report->changedRows.has_value());
+  EXPECT_GE(report->changedRows->checked, 50) << report->changedRows->note;
+  EXPECT_EQ(report->changedRows->differenceCount, 0);
   // PgBouncer points the application at the target; the source's slot is gone.
   EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + kTarget), std::string::npos) << cuttest::includeText();
   EXPECT_EQ(core::trim(test::psql(kSource, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")), "0");
@@ -104,7 +108,8 @@ TEST_F(PgCutover, ThroughPgBouncerEveryAcknowledgedWriteIsOnTheTarget) {
   EXPECT_EQ(report->drainedTo, report->fencePosition);
   std::set<std::string> names;
   for (const auto& s : report->steps) names.insert(s.name);
-  for (const char* step : {"gates", "sequences-ahead", "fence", "fence-position", "drain", "sequences", "switch", "after-switch"}) {
+  for (const char* step : {"gates", "sequences-ahead", "check-prepare", "fence", "fence-position", "drain", "check-changed",
+                           "sequences", "switch", "after-switch"}) {
     EXPECT_TRUE(names.contains(step)) << step;
   }
   // The target's sequence is past everything the source gave out.
@@ -165,6 +170,31 @@ TEST_F(PgCutover, ASpentBudgetAbortsAndResumesTheWaitingClients) {
   expectWritable();
 }
 
+TEST_F(PgCutover, AChangedRowThatDiffersAfterTheDrainAbortsIt) {
+  // The target changes a row behind the stream's back as it applies it (a
+  // trigger that fires even for replication sessions): the drain reaches the
+  // fence, and only the check of the changed rows can see it.
+  test::psql(kTarget, "CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+                      "IF NEW.v = -1 THEN NEW.note := 'tampered'; END IF; RETURN NEW; END$$; "
+                      "CREATE TRIGGER tamper BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION tamper(); "
+                      "ALTER TABLE items ENABLE ALWAYS TRIGGER tamper");
+  test::psql(kSource, "UPDATE items SET v = -1 WHERE id = 7; UPDATE items SET v = v + 1 WHERE id BETWEEN 100 AND 199");
+  run::CutoverRun cutover(request());
+  auto report = cutover.run({});
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  EXPECT_EQ(report->result, "aborted");
+  EXPECT_EQ(report->abortedBy, "check-changed") << report->message;
+  EXPECT_NE(report->message.find("id=7"), std::string::npos) << report->message;
+  ASSERT_TRUE(report->changedRows.has_value());
+  EXPECT_EQ(report->changedRows->differenceCount, 1);
+  EXPECT_GE(report->changedRows->checked, 101);
+  EXPECT_EQ(core::trim(test::psql(kTarget, "SELECT note FROM items WHERE id = 7")), "tampered");
+  // Aborted inside the fence: the source is primary and writable again.
+  EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + kSource), std::string::npos);
+  EXPECT_EQ(cuttest::pausedFlag(kAlias), "0");
+  expectWritable();
+}
+
 TEST_F(PgCutover, NoVerificationStopsItUnlessForced) {
   {
     auto store = state::RunStateStore::open(m_state, state::OpenMode::Resume);
@@ -190,7 +220,7 @@ TEST_F(PgCutover, NoVerificationStopsItUnlessForced) {
 
 TEST_F(PgCutover, KilledAtEveryStepRecoverLeavesExactlyOnePrimary) {
   const std::vector<std::string> steps = {"gates", "sequences-ahead", "fence", "fence-position", "drain",
-                                          "sequences", "switch", "switch-made", "after-switch"};
+                                          "check-changed", "sequences", "switch", "switch-made", "after-switch"};
   const auto src = test::pgSpec(kSource);
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const std::string& step = steps[i];
