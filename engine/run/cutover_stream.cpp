@@ -100,7 +100,7 @@ public:
     if (!*hold) return Error(ErrorKind::Io, "the sync running on " + m_statePath + " stopped", "See ferry status.");
     m_hold = std::move(*hold);
     FERRY_TRY(m_hold->hold());
-    return m_hold->runTo(position, stop);
+    return m_hold->drainTo(position, stop);
   }
 
   void release() override { m_hold.reset(); }  // the hold's destructor releases it

@@ -21,6 +21,9 @@ public:
   /// Returns once the sync has applied (and committed) every source transaction
   /// that committed before `position`, and none after, and holds there.
   virtual core::Status runTo(const std::string& position, std::stop_token stop) = 0;
+  /// A cutover's drain: as runTo(), and a sync already past `position` (only
+  /// Ferry's own transactions commit after a fence) holds where it is.
+  virtual core::Status drainTo(const std::string& position, std::stop_token stop) { return runTo(position, stop); }
   /// Lets the sync go on. Never fails: a hold that cannot be released ends with its lease.
   virtual void release() = 0;
 };

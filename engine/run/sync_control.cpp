@@ -76,7 +76,7 @@ bool carryOutSyncCommand(const SyncCommand& c, SyncRun& sync, SyncHold& hold, co
   } else if (c.command == "hold") {
     hold.hold(lease);
     ack.message = "held after the transaction in flight";
-  } else if (c.command == "run-to") {
+  } else if (c.command == "run-to" || c.command == "drain-to") {
     // Only from a hold: the open group (committed by the hold) could hold
     // transactions past the position otherwise.
     auto target = cdc::LogPosition::parse(c.position);
@@ -84,7 +84,7 @@ bool carryOutSyncCommand(const SyncCommand& c, SyncRun& sync, SyncHold& hold, co
     core::Status s = !hold.blocking() ? Error(ErrorKind::Usage, "the sync is not held", "Send hold first.")
                      : !target        ? core::Status(target.error())
                      : !appliedNow    ? core::Status(appliedNow.error())
-                                      : hold.runTo(*target, *appliedNow, lease);
+                                      : hold.runTo(*target, *appliedNow, lease, c.command == "drain-to");
     ack.ok = s.ok();
     ack.message = s ? "running to " + target->text() : s.error().message();
   } else if (c.command == "release") {
@@ -199,7 +199,24 @@ public:
   }
 
   core::Status runTo(const std::string& position, std::stop_token stop) override {
-    auto ack = sendSyncCommand(m_statePath, {0, "run-to", m_lease.count(), position}, ackMs());
+    return runTo("run-to", position, stop);
+  }
+  core::Status drainTo(const std::string& position, std::stop_token stop) override {
+    return runTo("drain-to", position, stop);
+  }
+
+  void release() override {
+    if (!m_holding) return;
+    m_holding = false;
+    if (auto ack = sendSyncCommand(m_statePath, {0, "release", 0, ""}, 10'000); !ack) {
+      core::log(core::LogLevel::Warning, "verify: could not release the sync (" + ack.error().oneLine() +
+                                             "); it goes on by itself when the hold's lease ends");
+    }
+  }
+
+private:
+  core::Status runTo(const char* command, const std::string& position, std::stop_token stop) {
+    auto ack = sendSyncCommand(m_statePath, {0, command, m_lease.count(), position}, ackMs());
     if (!ack) return std::move(ack).error().context("running the sync to " + position);
     auto store = state::RunStateStore::open(m_statePath, state::OpenMode::Resume);
     if (!store) return std::move(store).error();
@@ -228,16 +245,6 @@ public:
     return Error(ErrorKind::Cancelled, "verify stopped");
   }
 
-  void release() override {
-    if (!m_holding) return;
-    m_holding = false;
-    if (auto ack = sendSyncCommand(m_statePath, {0, "release", 0, ""}, 10'000); !ack) {
-      core::log(core::LogLevel::Warning, "verify: could not release the sync (" + ack.error().oneLine() +
-                                             "); it goes on by itself when the hold's lease ends");
-    }
-  }
-
-private:
   std::string m_statePath;
   std::chrono::milliseconds m_lease;
   std::chrono::milliseconds m_runToTimeout;

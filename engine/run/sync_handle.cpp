@@ -35,7 +35,7 @@ core::Status SyncRun::runToAndHold(const std::string& position, std::chrono::mil
     if (!a) return std::move(a).error();
     applied = *a;
   }
-  FERRY_TRY(im.hold.runTo(*target, applied, std::chrono::minutes(10)));
+  FERRY_TRY(im.hold.runTo(*target, applied, std::chrono::minutes(10), /*drain=*/true));
   im.markWanted = true;
   const auto deadline = Clock::now() + timeout;
   while (true) {

@@ -38,7 +38,21 @@ public:
   /// Applies what committed before `target`, then holds there (lease counted
   /// from then). Refused when the target already holds more (`applied` is past
   /// `target`): its snapshot at `target` cannot be had any more.
-  core::Status runTo(cdc::LogPosition target, cdc::LogPosition applied, std::chrono::milliseconds lease) {
+  ///
+  /// A cutover's drain (`drain`): the source is fenced, so whatever committed
+  /// past the fence position is Ferry's own (heartbeats, its log-end mark);
+  /// already past `target` means drained: held at once.
+  core::Status runTo(cdc::LogPosition target, cdc::LogPosition applied, std::chrono::milliseconds lease,
+                     bool drain = false) {
+    if (applied > target && drain) {
+      std::lock_guard lock(m_mutex);
+      m_active = true;
+      m_target = target;
+      m_reached = true;
+      m_lease = lease;
+      m_until = Clock::now() + lease;
+      return {};
+    }
     if (applied > target) {
       return core::Error(core::ErrorKind::Usage,
                          "the sync has applied up to " + applied.text() + ", past " + target.text(),

@@ -165,7 +165,7 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
     controlSeq = c.seq;
     SyncCommandAck ack{c.seq, true, "", false, 0};
     const bool stopNow = carryOutSyncCommand(c, *this, im.hold, progress().appliedPosition, st, ack);
-    if (c.command == "run-to" && ack.ok) im.markWanted = true;
+    if ((c.command == "run-to" || c.command == "drain-to") && ack.ok) im.markWanted = true;
     core::log(core::LogLevel::Info, "sync: ctl " + c.command + ": " + ack.message);
     ack.paused = isPaused();
     ack.maxRowsPerSecond = im.maxRate.load();

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -193,6 +194,45 @@ TEST_F(PgCutover, AChangedRowThatDiffersAfterTheDrainAbortsIt) {
   EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + kSource), std::string::npos);
   EXPECT_EQ(cuttest::pausedFlag(kAlias), "0");
   expectWritable();
+}
+
+TEST_F(PgCutover, WithASyncElsewhereTheCheckCoversEveryKeySinceTheLiveVerification) {
+  // A sync of its own (as ferry sync would run it), reached through the run state.
+  run::SyncRequest sreq;
+  sreq.source = test::pgSpec(kSource);
+  sreq.target = test::pgSpec(kTarget);
+  sreq.options.statePath = m_state;
+  sreq.options.heartbeatMs = 100;
+  run::SyncRun sync(sreq);
+  std::jthread syncThread([&](std::stop_token stop) { (void)sync.run(stop); });
+  test::psql(kSource, "UPDATE items SET v = v + 1 WHERE id <= 40");  // before the verification: not listed
+  // Verified live: the sync is held at the verification's position, which it marks.
+  run::VerifyRequest vreq;
+  vreq.source = test::pgSpec(kSource);
+  vreq.target = test::pgSpec(kTarget);
+  vreq.options.jobs = 2;
+  vreq.options.live.syncStatePath = m_state;
+  run::VerifyRun verify(vreq);
+  auto verified = verify.run({});
+  ASSERT_TRUE(verified.ok()) << verified.error().oneLine();
+  ASSERT_TRUE(verified->identical());
+  ASSERT_FALSE(verified->asOfPosition.empty());
+  test::psql(kSource, "UPDATE items SET v = v + 1 WHERE id BETWEEN 1001 AND 1030; DELETE FROM items WHERE id = 2000");
+  auto req = request();
+  req.options.canary.reset();  // its rows would be changed keys too
+  run::CutoverRun cutover(req);
+  auto report = cutover.run({});
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  ASSERT_EQ(report->result, "switched") << report->message;
+  ASSERT_TRUE(report->changedRows.has_value());
+  const auto& c = *report->changedRows;
+  EXPECT_TRUE(c.complete) << c.note;
+  EXPECT_EQ(c.since, verified->asOfPosition);
+  // The 31 keys changed after it, none of the 40 before.
+  EXPECT_EQ(c.checked, 31) << c.note;
+  EXPECT_EQ(c.changed, 31);
+  EXPECT_EQ(c.differenceCount, 0);
+  syncThread.request_stop();
 }
 
 TEST_F(PgCutover, NoVerificationStopsItUnlessForced) {
