@@ -17,6 +17,7 @@ using cuttest::AppWriter;
 constexpr const char* kMySource = "ferry_t_cutro_src";
 constexpr const char* kPgTarget = "ferry_t_cutro_dst";
 constexpr const char* kPgSource = "ferry_t_cutro_pgsrc";
+constexpr const char* kMyTarget = "ferry_t_cutro_mydst";
 
 std::string readOnlyNow() { return core::trim(test::mariadb("", "SELECT @@global.read_only")); }
 
@@ -101,6 +102,68 @@ TEST_F(ReadOnlyCutover, MariaDbToPostgresWithASwitchCommand) {
   EXPECT_FALSE(report->sequences.empty());
   // MariaDB's binlog position, as the stream names it.
   EXPECT_NE(report->fencePosition.find("mariadb-bin."), std::string::npos) << report->fencePosition;
+}
+
+TEST_F(ReadOnlyCutover, PostgresToMariaDbWithASwitchCommand) {
+  const std::string state = test::freshStatePath("ferry-cutover-ro-pgmy-test");
+  const std::string app = cuttest::appUser();
+  test::recreatePgDatabase(kPgSource);
+  test::recreateMySqlDatabase(kMyTarget);
+  test::psql(kPgSource, "CREATE TABLE items (id bigserial PRIMARY KEY, v int NOT NULL, note text); "
+                        "INSERT INTO items (v) SELECT g FROM generate_series(1, 3000) g; "
+                        "GRANT SELECT, INSERT, UPDATE, DELETE ON items TO " + app + "; GRANT USAGE ON SEQUENCE items_id_seq TO " + app);
+  cuttest::copyAndVerify(test::pgSpec(kPgSource), test::mysqlSpec(kMyTarget), state);
+  for (const char* host : {"%", "127.0.0.1", "localhost"}) {
+    test::mariadb("", std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kMyTarget + ".* TO '" + app + "'@'" + host + "'");
+  }
+  const auto onPg = appOn(test::pgSpec(kPgSource));
+  const auto onMariaDb = appOn(test::mysqlSpec(kMyTarget));
+  const std::string flag = "/tmp/ferry-cutover-ro-pgmy-test.switched";
+  std::filesystem::remove(flag);
+  AppWriter writer(onPg);
+  std::atomic<bool> watching{true};
+  std::jthread deploy([&] {
+    while (watching && !std::filesystem::exists(flag)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (std::filesystem::exists(flag)) writer.switchTo(onMariaDb, "items");
+  });
+  writer.waitForMore(30);
+
+  run::CutoverRequest req;
+  req.source = test::pgSpec(kPgSource);
+  req.target = test::mysqlSpec(kMyTarget);
+  auto& o = req.options;
+  o.statePath = state;
+  o.fence.kind = cutover::FenceKind::ReadOnly;
+  o.fence.switchCommand = "touch " + flag + " && test -n \"$FERRY_NEW_URL\"";
+  o.noReverse = true;
+  o.stableSeconds = 1;
+  o.gateWaitSeconds = 30;
+  o.canary = onPg;
+  run::CutoverRun cutover(req);
+  auto report = cutover.run({});
+  watching = false;
+  deploy.join();
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  ASSERT_EQ(report->result, "switched") << report->message;
+  writer.waitForMore(30);  // the application goes on, on MariaDB now
+  writer.stop();
+
+  ASSERT_TRUE(report->canary.has_value());
+  EXPECT_EQ(report->canary->lost, 0);
+  EXPECT_GT(report->canary->acknowledged, 10);
+  // Every write acknowledged on either side is on MariaDB; none collided with the source's ids.
+  const auto onTarget = cuttest::idsOn(test::mysqlSpec(kMyTarget), "items");
+  EXPECT_EQ(cuttest::missing(writer.acked(), onTarget), "");
+  EXPECT_EQ(onTarget.size(), 3000 + writer.acked().size());
+  ASSERT_TRUE(report->changedRows.has_value());
+  EXPECT_EQ(report->changedRows->differenceCount, 0);
+  EXPECT_GT(report->changedRows->checked, 0);
+  // The old source refuses the application's writes.
+  auto c = connect::PgConnection::open(onPg);
+  ASSERT_TRUE(c.ok()) << c.error().oneLine();
+  auto refused = (*c)->exec("INSERT INTO public.items (v) VALUES (1)");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind(), core::ErrorKind::Privilege) << refused.error().oneLine();
 }
 
 /// PostgreSQL: the write privileges of the application's role on the run's
