@@ -1,5 +1,7 @@
 #include "app/report/report_page.h"
 
+#include "app/report/inline_charts.h"
+
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -20,7 +22,7 @@ bool writePdf(const QString& html, const QString& path, QString* error) {
   writer.setResolution(150);
   writer.setTitle(QStringLiteral("Ferry migration evidence"));
   QTextDocument doc;
-  doc.setHtml(html);
+  doc.setHtml(withChartImages(html, &doc));
   doc.setPageSize(QSizeF(writer.width(), writer.height()));
   doc.print(&writer);
   if (!QFile::exists(path) || QFile(path).size() == 0) {
@@ -95,7 +97,7 @@ void ReportPage::onBuilt(quint64 id, const EvidenceOutcome& outcome) {
     return;
   }
   m_html = QString::fromStdString(outcome.html);
-  m_view->setHtml(m_html);
+  m_view->setHtml(withChartImages(m_html, m_view->document()));
   m_html_->setEnabled(true);
   m_pdf->setEnabled(true);
   emit built(true);

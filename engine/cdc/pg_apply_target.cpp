@@ -688,22 +688,52 @@ core::Result<std::unique_ptr<ApplyTarget>> openPgApplyTarget(const connect::Conn
   if (!options.replicationOrigin.empty()) {
     // Every transaction of this session carries the origin: a logical decoder
     // on this server (the way back) leaves them out instead of sending them home.
-    auto tagged = (*conn)->query(
-        "SELECT pg_replication_origin_create($1) FROM (SELECT 1) x WHERE NOT EXISTS "
-        "(SELECT 1 FROM pg_replication_origin WHERE roname = $1)",
-        {options.replicationOrigin});
-    core::Status set = tagged ? core::Status{} : core::Status(tagged.error());
-    if (set) {
+    auto tag = [&]() -> core::Status {
+      auto created = (*conn)->query(
+          "SELECT pg_replication_origin_create($1) FROM (SELECT 1) x WHERE NOT EXISTS "
+          "(SELECT 1 FROM pg_replication_origin WHERE roname = $1)",
+          {options.replicationOrigin});
+      if (!created) return created.error();
       auto setup = (*conn)->query("SELECT pg_replication_origin_session_setup($1)", {options.replicationOrigin});
-      if (!setup) set = setup.error();
+      if (!setup) return setup.error();
+      return {};
+    };
+    core::Status set = tag();
+    if (!set && set.error().sqlState() == "53400") {
+      // No free replication state slot (max_replication_slots): origins that
+      // syncs killed mid-run left behind hold them. Dropping one no session
+      // uses is safe — the next apply of its run creates it again, and a
+      // decoder reads the names of the origins in the WAL it decodes from its
+      // historic catalog snapshot — so they go, and the tag is tried again.
+      auto stale = (*conn)->query("SELECT roname FROM pg_replication_origin WHERE roname LIKE 'ferry\\_%' AND roname <> $1",
+                                  {options.replicationOrigin});
+      int dropped = 0;
+      if (stale) {
+        for (auto row : *stale) {
+          if ((*conn)->query("SELECT pg_replication_origin_drop($1)", {row.str("roname")})) ++dropped;
+        }
+      }
+      core::log(core::LogLevel::Info, "target: no free replication state slot: dropped " + std::to_string(dropped) +
+                                          " replication origin(s) Ferry left unused, tagging again");
+      set = tag();
     }
     originSet = set.ok();
-    if (!set) {
+    if (!set && set.error().sqlState() == "42501") {
+      // Not allowed: the cutover's reverse gate refuses a way back on this
+      // server for that, so a forward-only stream goes on untagged.
       core::log(core::LogLevel::Warning,
                 "target: cannot tag the applied changes with the replication origin " + options.replicationOrigin +
                     " (" + set.error().message() + "): a stream back from this server could not tell them from the "
                     "application's. Apply as a superuser, or GRANT EXECUTE ON FUNCTION pg_replication_origin_create(text), "
                     "pg_replication_origin_session_setup(text) to Ferry's role.");
+    } else if (!set) {
+      // Untagged, a way back running now would send these changes home again.
+      return core::Error(core::ErrorKind::Unsupported,
+                         "target: cannot tag the applied changes with the replication origin " +
+                             options.replicationOrigin + ": " + set.error().message(),
+                         "Free a replication state slot (raise max_replication_slots, or drop unused origins with "
+                         "pg_replication_origin_drop) and run the sync again: untagged, a stream back from this "
+                         "server would send Ferry's changes home again.");
     }
   }
   auto pipe = connect::PgPipeline::enter(**conn);

@@ -153,6 +153,7 @@ int runCutover(const CutoverArgs& args) {
         printReport(*r->rollback);
       }
       std::printf("%s\n", r->result.c_str());
+      if (!r->message.empty()) std::fprintf(stderr, "ferry: error: %s\n", r->message.c_str());
     }
     if (r->cutover.canary && r->cutover.canary->lost > 0) return kExitCanaryLost;
     if (r->rollback && r->rollback->canary && r->rollback->canary->lost > 0) return kExitCanaryLost;

@@ -26,14 +26,18 @@ std::string qualified(const connect::ConnectionSpec& side, const std::string& sc
   return MySqlConnection::quoteIdent(schema) + "." + MySqlConnection::quoteIdent(kCanaryTable);
 }
 
+}  // namespace
+
 /// One connection to the endpoint, either engine.
-struct Endpoint {
+struct Canary::Endpoint {
   std::unique_ptr<PgConnection> pg;
   std::unique_ptr<MySqlConnection> my;
   bool open() const { return pg || my; }
 };
 
-core::Status openEndpoint(const connect::ConnectionSpec& spec, Endpoint& e) {
+namespace {
+
+core::Status openEndpoint(const connect::ConnectionSpec& spec, Canary::Endpoint& e) {
   if (spec.engine == model::Engine::PostgreSQL) {
     connect::PgOpenOptions o;
     o.noSessionSettings = true;  // through PgBouncer: a SET would stay on the pool's connection
@@ -97,6 +101,19 @@ void Canary::stop() {
   m_thread.join();
 }
 
+void Canary::prepareSwitch(connect::ConnectionSpec endpoint) {
+  endpoint.connectTimeoutSeconds = std::min(endpoint.connectTimeoutSeconds, 5);
+  endpoint.applicationName = "ferry-canary";
+  auto ready = std::make_unique<Endpoint>();
+  if (auto s = openEndpoint(endpoint, *ready); !s) {
+    core::log(core::LogLevel::Warning, "canary: could not open its connection to the new side before the fence (" +
+                                           s.error().oneLine() + "); it logs in after the switch");
+    return;
+  }
+  std::lock_guard lock(m_mutex);
+  m_ready = std::move(ready);
+}
+
 void Canary::switchTo(connect::ConnectionSpec endpoint, std::string schema) {
   std::lock_guard lock(m_mutex);
   m_endpoint = std::move(endpoint);
@@ -122,6 +139,10 @@ void Canary::loop(std::stop_token stop) {
       if (m_switched) {
         m_switched = false;
         e = {};
+        if (m_ready) {
+          e = std::move(*m_ready);
+          m_ready.reset();
+        }
       }
       spec = m_endpoint;
       schema = m_schema;
@@ -146,7 +167,9 @@ void Canary::loop(std::stop_token stop) {
     w.ok = s.ok();
     if (!s) {
       w.error = s.error().oneLine();
-      e = {};  // whatever broke, the next write starts on a fresh connection
+      // A refused write (the fence) leaves the session usable; a broken or
+      // timed-out one starts again on a fresh connection.
+      if (s.error().breaksConnection() || s.error().kind() == core::ErrorKind::Timeout) e = {};
     }
     {
       std::lock_guard lock(m_mutex);

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -56,6 +57,11 @@ public:
 
   void start();
   void stop();
+  /// Before the fence: opens the connection switchTo() will use, as an
+  /// application whose deploy warmed its new pool does — a login (tens of
+  /// milliseconds, more under load) is then not part of the pause it sees.
+  /// A failure only logs: switchTo() then logs in itself.
+  void prepareSwitch(connect::ConnectionSpec endpoint);
   /// From now on writes go to `endpoint` (a cross-engine switch: the
   /// application's own deploy, played by the canary).
   void switchTo(connect::ConnectionSpec endpoint, std::string schema);
@@ -65,8 +71,11 @@ public:
   core::Result<CanaryVerdict> verdict(const connect::ConnectionSpec& primary, const std::string& schema,
                                       std::chrono::steady_clock::time_point fenceAt) const;
 
+  struct Endpoint;
+
 private:
   void loop(std::stop_token stop);
+  std::unique_ptr<Endpoint> m_ready;  ///< prepareSwitch()'s connection, guarded by m_mutex
   mutable std::mutex m_mutex;
   connect::ConnectionSpec m_endpoint;
   std::string m_schema;

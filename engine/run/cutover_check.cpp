@@ -62,9 +62,23 @@ core::Result<ChangedRowsCheck> ChangedRowsChecker::check(const ChangedKeySet& ke
   r.changed = keys.count();
   verify::CompareContext ctx = im.worker.context(verify::HashMode::Client, nullptr, stop);
   ctx.maxDifferences = 20;
-  constexpr std::size_t kBatch = 500;
+  // Small batches: the time box is looked at between them (under load one can take a while).
+  constexpr std::size_t kBatch = 100;
   bool timeBoxed = false;
+  // Each query may take only what is left of the time box: a server that
+  // stalls (seen under load) cancels it instead of stretching the pause.
+  auto boxQueries = [&](std::int64_t ms) -> core::Status {  // 0: no limit
+    for (const verify::SideConnection& side : {ctx.source, ctx.target}) {
+      if (side.pg) FERRY_TRY(side.pg->exec("SET statement_timeout = " + std::to_string(ms)));
+      if (side.my) FERRY_TRY(side.my->exec("SET SESSION max_statement_time = " + std::to_string(static_cast<double>(ms) / 1000.0)));
+    }
+    return {};
+  };
+  auto cancelledByBox = [](const core::Error& e) {
+    return e.sqlState() == "57014" || e.vendorCode() == 1969 || e.vendorCode() == 3024;
+  };
   for (const auto& [table, list] : keys.keys) {
+    if (timeBoxed) break;
     const auto job = im.jobs.find(table);
     if (job == im.jobs.end() || job->second.keyless()) {
       r.notCompared += static_cast<std::int64_t>(list.size());
@@ -78,7 +92,13 @@ core::Result<ChangedRowsCheck> ChangedRowsChecker::check(const ChangedKeySet& ke
       const std::vector<std::vector<std::string>> batch(
           list.begin() + static_cast<std::ptrdiff_t>(at),
           list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), at + kBatch)));
+      FERRY_TRY(boxQueries(std::max<std::int64_t>(
+          1, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count())));
       auto out = verify::compareKeys(job->second, batch, ctx);
+      if (!out && cancelledByBox(out.error())) {
+        timeBoxed = true;
+        break;
+      }
       if (!out) return std::move(out).error().context("comparing the changed rows of " + table);
       r.checked += static_cast<std::int64_t>(batch.size());
       for (const auto& d : out->differences) {
@@ -87,6 +107,7 @@ core::Result<ChangedRowsCheck> ChangedRowsChecker::check(const ChangedKeySet& ke
       r.differenceCount += static_cast<std::int64_t>(out->differences.size()) + out->moreDifferences;
     }
   }
+  (void)boxQueries(0);  // a connection a cancel broke is not used again
   if (timeBoxed) {
     r.note = (r.note.empty() ? "" : r.note + "; ") + "the time box ended the check after " +
              std::to_string(r.checked) + " of " + std::to_string(r.changed) + " key(s) (the newest first)";

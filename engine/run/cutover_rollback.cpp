@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "connect/pg/pg_connection.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "run/cutover_run.h"
 #include "run/cutover_support.h"
@@ -143,6 +144,7 @@ core::Result<CutoverReport> rollbackCutover(const CutoverRequest& request, std::
 
 nlohmann::json rehearsalJson(const RehearsalReport& r) {
   nlohmann::json j = {{"result", r.result}, {"cutover", cutoverReportJson(r.cutover)}};
+  if (!r.message.empty()) j["message"] = r.message;
   j["rollback"] = r.rollback ? cutoverReportJson(*r.rollback) : nlohmann::json(nullptr);
   return j;
 }
@@ -171,9 +173,18 @@ core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std
       p.stage = "rollback";
       if (onProgress) onProgress(p);
     });
-    if (!back) return std::move(back).error().context("the rehearsal's rollback");
-    out.rollback = *back;
-    out.result = back->result == "rolled-back" ? "rehearsed" : back->result;
+    if (back) {
+      out.rollback = *back;
+      out.result = back->result == "rolled-back" ? "rehearsed" : back->result;
+    } else {
+      // The cutover switched and the way back could not start: say so with the
+      // cutover's report (the target is primary now), and how to go back.
+      out.result = "failed";
+      out.message = "the rehearsal's rollback could not run: " + back.error().oneLine() +
+                    " The cutover switched: the target is the primary; run ferry rollback --state " +
+                    request.options.statePath + " once this is fixed.";
+      core::log(core::LogLevel::Error, out.message);
+    }
   }
   // Kept whatever the outcome: the plan shows the history.
   auto store = state::RunStateStore::open(request.options.statePath, state::OpenMode::Resume);

@@ -4,6 +4,8 @@
 
 #include "run/cutover_run.h"
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <mutex>
@@ -136,6 +138,33 @@ void appendCutoverHistory(state::RunStateStore& st, const std::string& kind, con
   (void)st.saveSetting("cutover_history", list.dump());
 }
 
+namespace {
+
+/// Where a client pause came from: the five slowest acknowledged canary writes
+/// after the fence, as [ms after the fence, latency ms], and the span of the
+/// failed ones (the fence refusing them) as [first, last] ms after the fence.
+nlohmann::json slowestCanaryWrites(const cutover::CanaryVerdict& v) {
+  std::vector<std::pair<double, double>> ok;
+  std::optional<std::pair<double, double>> failedSpan;
+  for (const auto& [at, ms, acked] : v.series) {
+    if (acked) {
+      ok.emplace_back(ms, at);
+    } else {
+      failedSpan = failedSpan ? std::make_pair(failedSpan->first, at) : std::make_pair(at, at);
+    }
+  }
+  std::sort(ok.rbegin(), ok.rend());
+  nlohmann::json slowest = nlohmann::json::array();
+  for (std::size_t i = 0; i < ok.size() && i < 5; ++i) {
+    slowest.push_back({std::round(ok[i].second), std::round(ok[i].first * 10) / 10});
+  }
+  return {{"acknowledged", slowest},
+          {"failed_span", failedSpan ? nlohmann::json{std::round(failedSpan->first), std::round(failedSpan->second)}
+                                     : nlohmann::json(nullptr)}};
+}
+
+}  // namespace
+
 nlohmann::json cutoverReportJson(const CutoverReport& r) {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& s : r.steps) {
@@ -159,7 +188,8 @@ nlohmann::json cutoverReportJson(const CutoverReport& r) {
                                                            {"failed", r.canary->failed},
                                                            {"lost", r.canary->lost},
                                                            {"lost_seqs", r.canary->lostSeqs},
-                                                           {"baseline_ms", r.canary->baselineMs}}
+                                                           {"baseline_ms", r.canary->baselineMs},
+                                                           {"slowest", slowestCanaryWrites(*r.canary)}}
                                           : nlohmann::json(nullptr)},
                       {"fence", r.fence},
                       {"fence_position", r.fencePosition},
@@ -300,6 +330,13 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
     std::lock_guard lock(im.mutex);
     im.canary = canary;
   }
+  // Where the application (and so the canary) writes after a switch its deploy makes.
+  auto canaryOnTarget = [&] {
+    connect::ConnectionSpec next = req.target;
+    next.user = o.canary->user;
+    next.password = o.canary->password;
+    return next;
+  };
   // The canary's verdict against the side that is primary now.
   auto judgeCanary = [&](const connect::ConnectionSpec& primary, const std::string& schema) {
     if (!canary) return;
@@ -490,6 +527,8 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
             checker->verifiedAt().empty() ? "no live verification: the keys changed since the stream started"
                                           : "the keys changed since " + checker->verifiedAt());
   }
+  // The canary's connection to the target, open before the fence (its deploy's warm pool).
+  if (canary && f.kind() != cutover::FenceKind::PgBouncer) canary->prepareSwitch(canaryOnTarget());
   // The last look at old transactions, right before the fence.
   if (auto old = oldTransactions(source, o.maxTxnAgeSeconds); !old || !old->empty()) {
     return abortWith("txn-age", !old ? old.error().oneLine() : core::join(*old, "; "));
@@ -617,10 +656,7 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
   }
   if (canary && f.kind() != cutover::FenceKind::PgBouncer) {
     // The application's own deploy points it at the target: so does the canary.
-    connect::ConnectionSpec next = req.target;
-    next.user = o.canary->user;
-    next.password = o.canary->password;
-    canary->switchTo(next, tables->front().targetSchema);
+    canary->switchTo(canaryOnTarget(), tables->front().targetSchema);
   }
   report.writePauseMs = msSince(fenceStart);
   stepStart("switch-made");  // the switch done, not yet recorded: --recover must finish it

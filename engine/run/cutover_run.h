@@ -185,6 +185,7 @@ struct RehearsalReport {
   std::string result;  ///< "rehearsed", or the step that stopped it ("aborted", "failed")
   CutoverReport cutover;
   std::optional<CutoverReport> rollback;
+  std::string message;  ///< why it failed (the rollback could not run), for a person
 };
 core::Result<RehearsalReport> rehearseCutover(const CutoverRequest& request, std::stop_token stop,
                                               const std::function<void(const CutoverProgress&)>& onProgress = {});

@@ -78,16 +78,23 @@ core::Result<std::vector<SourceCounter>> mySourceCounters(SideConnection& source
                                                           const std::vector<state::TableState>& tables) {
   auto c = source.my();
   if (!c) return std::move(c).error().context("source");
-  std::set<std::string> schemas;
-  for (const auto& t : tables) schemas.insert(MySqlConnection::quoteLiteral(t.sourceSchema));
+  std::set<std::string> schemas, names;
+  for (const auto& t : tables) {
+    schemas.insert(MySqlConnection::quoteLiteral(t.sourceSchema));
+    names.insert(MySqlConnection::quoteLiteral(t.sourceTable));
+  }
   if (schemas.empty()) return std::vector<SourceCounter>{};
   const std::string in = core::join(std::vector<std::string>(schemas.begin(), schemas.end()), ", ");
+  // Named tables as well as schemas: information_schema need not open every table of a
+  // schema with many more than the run's (this runs inside the pause).
+  const std::string named = core::join(std::vector<std::string>(names.begin(), names.end()), ", ");
   // information_schema_stats_expiry (MySQL 8) would cache AUTO_INCREMENT; MariaDB reads it live.
   auto r = (*c)->query(
       "SELECT t.TABLE_SCHEMA AS s, t.TABLE_NAME AS n, t.AUTO_INCREMENT AS a, c.COLUMN_NAME AS col "
       "FROM information_schema.TABLES t JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA "
       "AND c.TABLE_NAME = t.TABLE_NAME AND c.EXTRA LIKE '%auto_increment%' "
-      "WHERE t.TABLE_SCHEMA IN (" + in + ") AND t.AUTO_INCREMENT IS NOT NULL");
+      "WHERE t.TABLE_SCHEMA IN (" + in + ") AND t.TABLE_NAME IN (" + named + ") AND c.TABLE_SCHEMA IN (" + in +
+      ") AND c.TABLE_NAME IN (" + named + ") AND t.AUTO_INCREMENT IS NOT NULL");
   if (!r) return std::move(r).error();
   std::vector<SourceCounter> out;
   for (auto row : *r) {
@@ -185,15 +192,18 @@ core::Result<std::vector<SequenceValue>> alignMySql(const std::vector<SourceCoun
   auto c = target.my();
   if (!c) return std::move(c).error().context("target");
   std::vector<SequenceValue> out;
-  std::set<std::string> schemas;
+  std::set<std::string> schemas, names;
   for (const auto& sc : counters) {
-    if (sc.table) schemas.insert(MySqlConnection::quoteLiteral(sc.table->targetSchema));
+    if (!sc.table) continue;
+    schemas.insert(MySqlConnection::quoteLiteral(sc.table->targetSchema));
+    names.insert(MySqlConnection::quoteLiteral(sc.table->targetTable));
   }
   std::map<std::pair<std::string, std::string>, std::int64_t> nextOf;
   if (!schemas.empty()) {
     auto r = (*c)->query("SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n, AUTO_INCREMENT AS a FROM information_schema.TABLES "
                          "WHERE AUTO_INCREMENT IS NOT NULL AND TABLE_SCHEMA IN (" +
-                         core::join(std::vector<std::string>(schemas.begin(), schemas.end()), ", ") + ")");
+                         core::join(std::vector<std::string>(schemas.begin(), schemas.end()), ", ") + ") AND TABLE_NAME IN (" +
+                         core::join(std::vector<std::string>(names.begin(), names.end()), ", ") + ")");
     if (!r) return std::move(r).error();
     for (auto row : *r) nextOf[{row.str("s"), row.str("n")}] = row.i64("a");
   }

@@ -109,7 +109,7 @@ std::string lagChart(const nlohmann::json& samples) {
     << "</svg><p class=legend><span style='color:#c0392b'>■</span> p99 of the last minute &nbsp; "
     << "<span style='color:#2471a3'>■</span> last heartbeat; 0 to " << fmtMs(maxV) << " ms, "
     << htmlEscape(whenMs(static_cast<std::int64_t>(t0))) << " to " << htmlEscape(whenMs(static_cast<std::int64_t>(t1))) << ".</p>";
-  // The same in figures (a renderer without SVG — the workbench's view and its PDF — shows these).
+  // The same in figures, for a reader who wants numbers (and a viewer without SVG).
   double worst = 0, sumLast = 0;
   for (const auto& s : samples) {
     worst = std::max(worst, s[3].get<double>());

@@ -206,6 +206,13 @@ TEST_F(PgCutover, WithASyncElsewhereTheCheckCoversEveryKeySinceTheLiveVerificati
   run::SyncRun sync(sreq);
   std::jthread syncThread([&](std::stop_token stop) { (void)sync.run(stop); });
   test::psql(kSource, "UPDATE items SET v = v + 1 WHERE id <= 40");  // before the verification: not listed
+  // The verification holds the sync only once it streams (and has applied that).
+  const std::string sum40 = "SELECT sum(v) FROM items WHERE id <= 40";
+  for (int i = 0; i < 300 && (sync.progress().phase != "streaming" ||
+                              test::psql(kTarget, sum40) != test::psql(kSource, sum40)); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(sync.progress().phase, "streaming");
   // Verified live: the sync is held at the verification's position, which it marks.
   run::VerifyRequest vreq;
   vreq.source = test::pgSpec(kSource);
