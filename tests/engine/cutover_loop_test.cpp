@@ -58,6 +58,14 @@ TEST(BothDirections, EachWriteIsAppliedOncePerSideWithoutALoop) {
     ASSERT_TRUE(back.ok()) << back.error().oneLine();
   }
 
+  // Origins that killed syncs left behind hold every replication state slot
+  // (max_replication_slots = 32 in the sandbox): the apply sessions must free
+  // them to tag their changes, or stop — never stream untagged.
+  test::psql(kA, "DO $$ BEGIN FOR g IN 1..100 LOOP BEGIN "
+                 "PERFORM pg_replication_origin_create('ferry_stale' || g); PERFORM pg_replication_origin_advance('ferry_stale' || g, '0/1'); "
+                 "EXCEPTION WHEN configuration_limit_exceeded THEN EXIT; END; END LOOP; END $$");
+  ASSERT_NE(core::trim(test::psql(kA, "SELECT count(*) FROM pg_replication_origin WHERE roname LIKE 'ferry\\_stale%'")), "0");
+
   auto syncOn = [](const char* from, const char* to, const std::string& path) {
     run::SyncRequest r;
     r.source = test::pgSpec(from);
@@ -124,6 +132,8 @@ TEST(BothDirections, EachWriteIsAppliedOncePerSideWithoutALoop) {
   std::printf("[ info ] forward applied %lld rows, reverse %lld; A inserted %lld, B %lld\n",
               static_cast<long long>(fwd.rowsApplied), static_cast<long long>(rev.rowsApplied),
               static_cast<long long>(insertedOnA), static_cast<long long>(insertedOnB));
+
+  EXPECT_EQ(core::trim(test::psql(kA, "SELECT count(*) FROM pg_replication_origin WHERE roname LIKE 'ferry\\_stale%'")), "0");
 
   // The way back's slot and publication go, as ferry finish drops them.
   EXPECT_TRUE(run::dropReverse(test::pgSpec(kB), run::reverseStatePath(state)).ok());
