@@ -72,7 +72,7 @@ QString withChartImages(const QString& html, QTextDocument* doc) {
     const QUrl url(QStringLiteral("ferry-chart:%1").arg(++n));
     doc->addResource(QTextDocument::ImageResource, url, paint(svg, w, h));
     out += html.mid(at, m.capturedStart() - at);
-    out += QStringLiteral("<img src='%1' width='%2' height='%3' alt='%4'>")
+    out += QStringLiteral("<p><img src='%1' width='%2' height='%3' alt='%4'></p>")
                .arg(url.toString())
                .arg(w)
                .arg(h)

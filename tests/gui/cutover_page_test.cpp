@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QTextDocument>
+#include <QUrl>
 
 #include <fstream>
 #include <memory>
@@ -239,6 +241,15 @@ void CutoverPageTest::cutOverThenTheEvidencePack() {
   QVERIFY(f.open(QIODevice::ReadOnly));
   QCOMPARE(f.read(4), QByteArray("%PDF"));
   shoot(QStringLiteral("52-report"));
+  // The lag chart is painted for the view (Qt's rich text shows no SVG).
+  auto* view = report->findChild<QTextBrowser*>(QStringLiteral("evidenceView"));
+  QVERIFY(view != nullptr);
+  const QImage chart = view->document()->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("ferry-chart:1"))).value<QImage>();
+  QVERIFY(!chart.isNull());
+  QVERIFY(chart.pixelColor(chart.width() / 2, 2) != chart.pixelColor(chart.width() / 2, chart.height() / 2) ||
+          chart.pixelColor(100, 100) != QColor(Qt::white));
+  QVERIFY(view->find(QStringLiteral("p99 of the last minute")));  // the legend under the chart: scrolled into view
+  shoot(QStringLiteral("53-report-lag"));
 }
 
 void CutoverPageTest::cleanupTestCase() {
