@@ -183,6 +183,8 @@ core::Result<std::unique_ptr<MySqlConnection>> MySqlConnection::open(const Conne
     switch (spec.tls.mode) {
       case TlsMode::Disable:
       case TlsMode::Allow:
+        // Note: Debian 12's libmariadb (10.11.19) negotiates TLS by itself when
+        // the server offers it, so DISABLED still encrypts (docs/connections.md).
         break;
       case TlsMode::Prefer:
         // Connector/C uses TLS only when asked; sslEnforce asks, and (see the
