@@ -57,8 +57,17 @@ bool Error::retryable() const {
       startsWith(m_sqlState, "53")) {
     return true;
   }
-  // MySQL/MariaDB: ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, CR_SERVER_GONE_ERROR, CR_SERVER_LOST.
-  return m_vendorCode == 1213 || m_vendorCode == 1205 || m_vendorCode == 2006 || m_vendorCode == 2013;
+  // MySQL/MariaDB: ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, CR_SERVER_GONE_ERROR, CR_SERVER_LOST,
+  // and a TLS link that broke (below).
+  return m_vendorCode == 1213 || m_vendorCode == 1205 || m_vendorCode == 2006 || m_vendorCode == 2013 ||
+         tlsLinkBroke();
+}
+
+bool Error::tlsLinkBroke() const {
+  // CR_SSL_CONNECTION_ERROR on an established session: over TLS a cut link reads
+  // as "TLS/SSL error: unexpected eof while reading", not as CR_SERVER_LOST. At
+  // login the same code is a certificate or handshake failure (TlsUnverified).
+  return m_vendorCode == 2026 && m_kind != ErrorKind::TlsUnverified && m_kind != ErrorKind::TlsUnavailable;
 }
 
 bool Error::breaksConnection() const {
@@ -67,7 +76,7 @@ bool Error::breaksConnection() const {
       m_sqlState == "57P03") {
     return true;
   }
-  return m_vendorCode == 2006 || m_vendorCode == 2013 || m_vendorCode == 2055;
+  return m_vendorCode == 2006 || m_vendorCode == 2013 || m_vendorCode == 2055 || tlsLinkBroke();
 }
 
 std::string Error::oneLine() const {

@@ -64,6 +64,8 @@ public:
   bool retryable() const;
   /// True when the connection that produced the error can no longer be used.
   bool breaksConnection() const;
+  /// MySQL/MariaDB: the TLS link of an established session broke (a cut link over TLS).
+  bool tlsLinkBroke() const;
 
   /// "message. hint" on one line: what the CLI prints after "ferry: error: ".
   std::string oneLine() const;

@@ -46,6 +46,38 @@ void prepareMariaDbRun(const std::string& state, int rows) {
                             "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + kMySource + " TO " + app);
 }
 
+/// A read-only cutover of `source` with a switch command: the application's
+/// deploy, played by a thread, moves `writer` to `next` (its table `table`)
+/// once the command raises its flag. The canary writes as the application.
+core::Result<run::CutoverReport> cutOverWithDeploy(const connect::ConnectionSpec& source,
+                                                   const connect::ConnectionSpec& target, const std::string& state,
+                                                   AppWriter& writer, const connect::ConnectionSpec& next,
+                                                   const std::string& table) {
+  const std::string flag = state + ".switched";
+  std::filesystem::remove(flag);
+  std::atomic<bool> watching{true};
+  std::jthread deploy([&] {
+    while (watching && !std::filesystem::exists(flag)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (std::filesystem::exists(flag)) writer.switchTo(next, table);
+  });
+  run::CutoverRequest req;
+  req.source = source;
+  req.target = target;
+  auto& o = req.options;
+  o.statePath = state;
+  o.fence.kind = cutover::FenceKind::ReadOnly;
+  o.fence.switchCommand = "touch " + flag + " && test -n \"$FERRY_NEW_URL\"";
+  o.noReverse = true;
+  o.stableSeconds = 1;
+  o.gateWaitSeconds = 30;
+  o.canary = appOn(source);
+  run::CutoverRun cutover(req);
+  auto report = cutover.run({});
+  watching = false;
+  deploy.join();
+  return report;
+}
+
 class ReadOnlyCutover : public ::testing::Test {
 public:
   void TearDown() override { (void)test::mariadb("", "SET GLOBAL read_only = OFF"); }
@@ -56,37 +88,14 @@ TEST_F(ReadOnlyCutover, MariaDbToPostgresWithASwitchCommand) {
   prepareMariaDbRun(state, 3000);
   const auto onMariaDb = appOn(test::mysqlSpec(kMySource));
   const auto onPg = appOn(test::pgSpec(kPgTarget));
-  // The application: MariaDB until the switch command raises its flag, PostgreSQL after.
-  const std::string flag = "/tmp/ferry-cutover-ro-test.switched";
-  std::filesystem::remove(flag);
+  // The application: MariaDB until the switch command raises its flag, then its own
+  // connections to PostgreSQL (items in the schema the copy made).
   AppWriter writer(onMariaDb);
-  std::atomic<bool> watching{true};
-  std::jthread deploy([&] {
-    while (watching && !std::filesystem::exists(flag)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (std::filesystem::exists(flag)) {
-      // The application's own connections: items in the schema the copy made.
-      auto next = onPg;
-      next.database = kPgTarget;
-      writer.switchTo(next, std::string(kMySource) + ".items");
-    }
-  });
   writer.waitForMore(30);
-
-  run::CutoverRequest req;
-  req.source = test::mysqlSpec(kMySource);
-  req.target = test::pgSpec(kPgTarget);
-  auto& o = req.options;
-  o.statePath = state;
-  o.fence.kind = cutover::FenceKind::ReadOnly;
-  o.fence.switchCommand = "touch " + flag + " && test -n \"$FERRY_NEW_URL\"";
-  o.noReverse = true;
-  o.stableSeconds = 1;
-  o.gateWaitSeconds = 30;
-  o.canary = onMariaDb;
-  run::CutoverRun cutover(req);
-  auto report = cutover.run({});
-  watching = false;
-  deploy.join();
+  auto next = onPg;
+  next.database = kPgTarget;
+  auto report = cutOverWithDeploy(test::mysqlSpec(kMySource), test::pgSpec(kPgTarget), state, writer, next,
+                                  std::string(kMySource) + ".items");
   ASSERT_TRUE(report.ok()) << report.error().oneLine();
   ASSERT_EQ(report->result, "switched") << report->message;
   writer.stop();
@@ -118,31 +127,9 @@ TEST_F(ReadOnlyCutover, PostgresToMariaDbWithASwitchCommand) {
   }
   const auto onPg = appOn(test::pgSpec(kPgSource));
   const auto onMariaDb = appOn(test::mysqlSpec(kMyTarget));
-  const std::string flag = "/tmp/ferry-cutover-ro-pgmy-test.switched";
-  std::filesystem::remove(flag);
   AppWriter writer(onPg);
-  std::atomic<bool> watching{true};
-  std::jthread deploy([&] {
-    while (watching && !std::filesystem::exists(flag)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (std::filesystem::exists(flag)) writer.switchTo(onMariaDb, "items");
-  });
   writer.waitForMore(30);
-
-  run::CutoverRequest req;
-  req.source = test::pgSpec(kPgSource);
-  req.target = test::mysqlSpec(kMyTarget);
-  auto& o = req.options;
-  o.statePath = state;
-  o.fence.kind = cutover::FenceKind::ReadOnly;
-  o.fence.switchCommand = "touch " + flag + " && test -n \"$FERRY_NEW_URL\"";
-  o.noReverse = true;
-  o.stableSeconds = 1;
-  o.gateWaitSeconds = 30;
-  o.canary = onPg;
-  run::CutoverRun cutover(req);
-  auto report = cutover.run({});
-  watching = false;
-  deploy.join();
+  auto report = cutOverWithDeploy(test::pgSpec(kPgSource), test::mysqlSpec(kMyTarget), state, writer, onMariaDb, "items");
   ASSERT_TRUE(report.ok()) << report.error().oneLine();
   ASSERT_EQ(report->result, "switched") << report->message;
   writer.waitForMore(30);  // the application goes on, on MariaDB now

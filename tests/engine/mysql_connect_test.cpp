@@ -72,16 +72,10 @@ TEST(MySqlConnect, MissingDatabaseIsDatabaseMissing) {
   EXPECT_NE(conn.error().message().find("ferry_t_no_such_database"), std::string::npos);
 }
 
-TEST(MySqlConnect, RequiredTlsAgainstPlainServerIsTlsUnavailable) {
-  auto parsed = connect::ConnectionSpec::parse(test::mysqlUrl() + "?ssl-mode=REQUIRED");
-  ASSERT_TRUE(parsed.ok()) << parsed.error().oneLine();
-  EXPECT_EQ(parsed->tls.mode, connect::TlsMode::Require);
-  auto conn = MySqlConnection::open(*parsed);
-  ASSERT_FALSE(conn.ok()) << "the sandbox MariaDB has no TLS, yet ssl-mode=REQUIRED connected";
-  EXPECT_EQ(conn.error().kind(), ErrorKind::TlsUnavailable) << describe(conn.error());
-  ASSERT_TRUE(parsed->password.has_value());
-  EXPECT_EQ(conn.error().oneLine().find(*parsed->password), std::string::npos);
-}
+// TLS demanded from a MySQL-protocol endpoint without TLS is not tested here: the
+// sandbox's MariaDB offers TLS, libmariadb with REQUIRED logs in over plain text
+// when a server offers none (Ferry then refuses the session: mysql_connection.cpp
+// checks Ssl_cipher), and no second, plain MySQL server exists on this machine.
 
 }  // namespace
 }  // namespace ferry

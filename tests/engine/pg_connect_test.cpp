@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "connect/pg/pg_connection.h"
 #include "support/test_support.h"
 
@@ -65,7 +67,10 @@ TEST(PgConnect, MissingDatabase) {
 }
 
 TEST(PgConnect, TlsDemandedButNotOffered) {
-  auto spec = ConnectionSpec::parse(test::pgUrl() + "?sslmode=require");
+  // The sandbox's PostgreSQL offers TLS; its PgBouncer does not.
+  const char* bouncer = std::getenv("FERRY_TEST_PGBOUNCER_URL");
+  ASSERT_NE(bouncer, nullptr) << "eval \"$(scripts/sandbox env)\"";
+  auto spec = ConnectionSpec::parse(std::string(bouncer) + "?sslmode=require");
   ASSERT_TRUE(spec.ok());
   auto e = openError(*spec);
   EXPECT_EQ(e.kind(), ErrorKind::TlsUnavailable);

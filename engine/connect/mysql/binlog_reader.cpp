@@ -20,6 +20,7 @@ namespace {
 constexpr unsigned kErMasterFatalReadingBinlog = 1236;
 constexpr unsigned kCrServerLost = 2013;
 constexpr unsigned kCrServerGone = 2006;
+constexpr unsigned kCrSslConnectionError = 2026;  // after login: the TLS link broke (a cut link over TLS)
 }  // namespace
 
 struct BinlogReader::Impl {
@@ -27,6 +28,7 @@ struct BinlogReader::Impl {
   MARIADB_RPL* rpl = nullptr;
   MARIADB_RPL_EVENT* event = nullptr;
   std::atomic<bool> aborted{false};
+  bool connected = false;  ///< logged in: a TLS error from now on is a broken link, not a failed handshake
   std::string who;
   ~Impl() {
     if (event) mariadb_free_rpl_event(event);
@@ -42,7 +44,7 @@ struct BinlogReader::Impl {
                    "the copy cannot be streamed. Copy again (--abandon, then a new ferry migrate), and keep binlogs "
                    "longer (binlog_expire_logs_seconds).");
     }
-    if (code == kCrServerLost || code == kCrServerGone || aborted) {
+    if (code == kCrServerLost || code == kCrServerGone || (code == kCrSslConnectionError && connected) || aborted) {
       return Error(ErrorKind::ConnectionLost, who + ": the binlog link was lost while " + what +
                                                   (text.empty() ? std::string() : " (" + text + ")"));
     }
@@ -88,6 +90,7 @@ core::Result<std::unique_ptr<BinlogReader>> BinlogReader::open(const ConnectionS
                           spec.usesSocket() ? spec.socket.c_str() : nullptr, 0)) {
     return impl->failure("connecting for the binlog");
   }
+  impl->connected = true;
   if (spec.tls.mode >= TlsMode::Require && mysql_get_ssl_cipher(impl->mysql) == nullptr) {
     return Error(ErrorKind::TlsUnavailable, impl->who + " does not offer TLS but ssl-mode requires it",
                  "Enable TLS on the server (ssl_cert, ssl_key), or use ssl-mode=PREFERRED if an unencrypted link "

@@ -34,7 +34,7 @@ constexpr int kCrConnHostError = 2003;
 constexpr int kCrUnknownHost = 2005;
 constexpr int kCrServerGone = 2006;
 constexpr int kCrServerLost = 2013;
-constexpr int kCrSslConnectionError = 2026;
+constexpr int kCrSslConnectionError = 2026;  // at login a TLS failure; later, a TLS link that broke
 constexpr int kErAccessDeniedNoPassword = 1698;
 
 std::string who(const ConnectionSpec& spec) {
@@ -109,7 +109,8 @@ Error classifyConnectFailure(const sql::SQLException& e, const ConnectionSpec& s
 ErrorKind kindForCode(int code) {
   switch (code) {
     case kCrServerGone:
-    case kCrServerLost: return ErrorKind::ConnectionLost;
+    case kCrServerLost:
+    case kCrSslConnectionError: return ErrorKind::ConnectionLost;
     case kErDbAccessDenied:
     case kErAccessDenied:
     case kErSpecificAccessDenied:
