@@ -12,9 +12,7 @@
 #include "connect/mysql/mysql_connection.h"
 #include "connect/pg/pg_connection.h"
 #include "core/text.h"
-#include "run/copy_run.h"
-#include "run/sync_run.h"
-#include "run/verify_run.h"
+#include "cutover_test_support.h"
 #include "support/test_support.h"
 
 namespace ferry {
@@ -131,34 +129,9 @@ TEST(TlsEndToEnd, CopyVerifyAndTheBinlogStreamRunOverVerifiedTls) {
   const auto target = withTls(test::pgSpec(kDst), TlsMode::VerifyFull, env("FERRY_TEST_CA_FILE"));
   const std::string state = test::freshStatePath("ferry-tls-test");
 
-  run::CopyRequest copy;
-  copy.source = source;
-  copy.target = target;
-  copy.options.statePath = state;
-  copy.options.jobs = 2;
-  copy.options.keepSlot = true;
-  run::CopyRun copyRun(copy);
-  auto copied = copyRun.run({});
-  ASSERT_TRUE(copied.ok()) << copied.error().oneLine();
-
-  run::VerifyRequest verify;
-  verify.source = source;
-  verify.target = target;
-  verify.options.jobs = 2;
-  run::VerifyRun verifyRun(verify);
-  auto verified = verifyRun.run({});
-  ASSERT_TRUE(verified.ok()) << verified.error().oneLine();
-  EXPECT_TRUE(verified->identical());
-
+  cuttest::copyAndVerify(source, target, state);  // keeping the binlog position; verified identical
   test::mariadb(kSrc, "INSERT INTO items (v) SELECT concat('w', seq) FROM seq_1_to_50; UPDATE items SET v = 'changed' WHERE id = 7");
-  run::SyncRequest sync;
-  sync.source = source;
-  sync.target = target;
-  sync.options.statePath = state;
-  sync.options.untilCaughtUp = true;
-  sync.options.heartbeatMs = 100;
-  run::SyncRun syncRun(sync);
-  auto synced = syncRun.run({});
+  auto synced = cuttest::syncUntilCaughtUp(source, target, state);
   ASSERT_TRUE(synced.ok()) << synced.error().oneLine();
   EXPECT_EQ(core::trim(test::psql(kDst, "SELECT count(*) FROM ferry_t_tls_src.items")), "550");
   EXPECT_EQ(core::trim(test::psql(kDst, "SELECT v FROM ferry_t_tls_src.items WHERE id = 7")), "changed");
