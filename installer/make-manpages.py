@@ -5,6 +5,7 @@ time so they stay true to it: ferry.1 and ferry-SUBCOMMAND.1 in OUTDIR.
 Usage: make-manpages.py FERRY_BINARY OUTDIR
 """
 import datetime
+import gzip
 import os
 import re
 import subprocess
@@ -35,6 +36,15 @@ def page(name, summary, help_text, version, date, see_also):
     )
 
 
+def write(path, text):
+    """The page, and beside it path.gz as Debian wants it (gzip -9n: no name, no time)."""
+    with open(path, "w") as f:
+        f.write(text)
+    with open(path + ".gz", "wb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as z:
+            z.write(text.encode())
+
+
 def main():
     ferry, outdir = sys.argv[1], sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
@@ -52,12 +62,12 @@ def main():
         if m:
             subs.append((m.group(1), m.group(2)))
     see = ", ".join(f"\\fBferry\\-{s}\\fR(1)" for s, _ in subs)
-    with open(os.path.join(outdir, "ferry.1"), "w") as f:
-        f.write(page("ferry", "migrate a live database between PostgreSQL and MySQL/MariaDB", top, version, date, see))
+    write(os.path.join(outdir, "ferry.1"),
+          page("ferry", "migrate a live database between PostgreSQL and MySQL/MariaDB", top, version, date, see))
     for sub, summary in subs:
         text = run([ferry, sub, "--help"])
-        with open(os.path.join(outdir, f"ferry-{sub}.1"), "w") as f:
-            f.write(page(f"ferry-{sub}", summary.split(";")[0].split(" (")[0], text, version, date, "\\fBferry\\fR(1)"))
+        write(os.path.join(outdir, f"ferry-{sub}.1"),
+              page(f"ferry-{sub}", summary.split(";")[0].split(" (")[0], text, version, date, "\\fBferry\\fR(1)"))
     print(f"make-manpages: ferry.1 and {len(subs)} subcommand pages in {outdir}")
 
 
