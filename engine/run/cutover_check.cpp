@@ -20,7 +20,6 @@ struct ChangedRowsChecker::Impl {
   std::map<std::string, verify::VerifyJob> jobs;  // by source schema.table
   VerifyWorker worker;
   std::string verifiedAt;  // the last verification's position ("" none)
-  bool verified = false;
 };
 
 ChangedRowsChecker::ChangedRowsChecker() : m_impl(std::make_unique<Impl>()) {}
@@ -46,7 +45,6 @@ core::Result<std::unique_ptr<ChangedRowsChecker>> ChangedRowsChecker::open(const
   FERRY_TRY(openWorker(req.source, req.target, im.worker));
   auto last = lastVerification(req.options.statePath);
   if (last && *last) {
-    im.verified = true;
     im.verifiedAt = (*last)->asOf;
   }
   return checker;

@@ -193,6 +193,7 @@ PostDataPlan planPostData(const std::string& script, const PostDataScope& scope)
   const bool mysql = scope.target != model::Engine::PostgreSQL;
   const bool subset = scope.subset();
   PostDataPlan plan;
+  plan.serialFinish = mysql;
   std::map<std::string, std::size_t> keptForeignKeys;  // table + '\n' + constraint → plan.foreignKeys index
   auto rowsOf = [&](const std::string& table) {
     const auto it = scope.estimatedRows.find(table);
@@ -392,7 +393,7 @@ core::Status runFinalPostData(PostDataRunner& runner, const PostDataPlan& plan, 
   validates.insert(validates.end(), plan.validates.begin(), plan.validates.end());
   FERRY_TRY(runner.runParallel(adds, stop, 1));
   FERRY_TRY(runner.runParallel(validates, stop));
-  return runner.runParallel(plan.finish, stop);
+  return runner.runParallel(plan.finish, stop, plan.serialFinish ? 1 : 0);
 }
 
 }  // namespace ferry::run
