@@ -298,14 +298,21 @@ void ConnectionEditor::finishTest(const ConnectionTestOutcome& outcome) {
     return;
   }
   const auto& v = outcome.version;
-  m_version->setText(tr("<b>%1 %2.%3.%4</b> — %5, user %6%7")
+  // Say where a password the form did not hold came from: a stale keychain or
+  // ~/.pgpass entry is otherwise invisible.
+  const auto from = m_running.passwordSource;
+  const QString passwordFrom = from == connect::PasswordSource::None || from == connect::PasswordSource::Field
+                                   ? QString()
+                                   : tr(", password from %1").arg(QString::fromLatin1(connect::passwordSourceName(from)));
+  m_version->setText(tr("<b>%1 %2.%3.%4</b> — %5, user %6%7%8")
                          .arg(QString::fromLatin1(model::engineDisplayName(outcome.engine)))
                          .arg(v.major)
                          .arg(v.minor)
                          .arg(v.patch)
                          .arg(QString::fromStdString(v.text).toHtmlEscaped(), QString::fromStdString(outcome.user).toHtmlEscaped(),
                               outcome.database.empty() ? QString()
-                                                       : tr(", database %1").arg(QString::fromStdString(outcome.database).toHtmlEscaped())));
+                                                       : tr(", database %1").arg(QString::fromStdString(outcome.database).toHtmlEscaped()),
+                              passwordFrom.toHtmlEscaped()));
   if (outcome.report) {
     const auto& r = *outcome.report;
     m_table->setReport(r);

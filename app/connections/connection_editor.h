@@ -51,6 +51,8 @@ public:
   bool isTesting() const { return m_requestId != 0 || m_resolving; }
   /// The outcome of the last finished test.
   const std::optional<ConnectionTestOutcome>& lastOutcome() const { return m_lastOutcome; }
+  /// Where the password of the last test came from (form, prompt, keychain…).
+  connect::PasswordSource passwordSource() const { return m_running.passwordSource; }
 
   PreflightTable* preflightTable() const { return m_table; }
 

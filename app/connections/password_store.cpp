@@ -12,6 +12,11 @@ namespace ferry::app {
 
 namespace {
 const QString kService = QStringLiteral("ferry");
+// QtKeychain's jobs have no parent here: libsecret calls the job back when its
+// D-Bus call ends and QtKeychain (0.13, 0.14) cannot cancel that, so a job
+// deleted before (with a closed window's store) is called through a dangling
+// pointer — the keychain test crashed so. A job deletes itself once finished
+// (autoDelete); its answer reaches the store only while the store lives.
 // A secret service answers in milliseconds; 3 s covers a slow first unlock
 // prompt being skipped without leaving "Test connection" hanging.
 constexpr int kKeychainTimeoutMs = 3000;
@@ -68,7 +73,7 @@ void PasswordStore::resolve(connect::ConnectionSpec spec, std::function<void(con
     return;
   }
 #ifdef FERRY_HAVE_QTKEYCHAIN
-  auto* job = new QKeychain::ReadPasswordJob(kService, this);
+  auto* job = new QKeychain::ReadPasswordJob(kService);
   job->setAutoDelete(true);
   job->setKey(keyFor(spec));
   // Whichever comes first — the job or the timeout — answers; the other is ignored.
@@ -115,7 +120,7 @@ bool PasswordStore::shouldPrompt(const QString& key) {
 void PasswordStore::storeInKeychain(const QString& key, const std::string& password) {
   if (!keychainAvailable() || password.empty()) return;
 #ifdef FERRY_HAVE_QTKEYCHAIN
-  auto* job = new QKeychain::WritePasswordJob(kService, this);
+  auto* job = new QKeychain::WritePasswordJob(kService);
   job->setAutoDelete(true);
   job->setKey(key);
   job->setTextData(QString::fromStdString(password));

@@ -139,8 +139,11 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::open(const ConnectionS
     kv.emplace_back("connect_timeout", std::to_string(spec.connectTimeoutSeconds));
     kv.emplace_back("application_name", spec.applicationName);
     // Never let libpq read ~/.pgpass behind our back: resolvePassword() did that
-    // and recorded where the password came from.
-    kv.emplace_back("passfile", "/dev/null");
+    // and recorded where the password came from. A path that cannot exist (a
+    // file under /dev/null): libpq skips a missing file silently, while
+    // /dev/null itself made it print "password file is not a plain file" on
+    // every refused login without a password.
+    kv.emplace_back("passfile", "/dev/null/ferry-reads-pgpass-itself");
     kv.emplace_back("client_encoding", "UTF8");
     if (options.replication) kv.emplace_back("replication", "database");
     std::vector<const char*> keys;
