@@ -26,6 +26,20 @@ namespace {
 /// One spelling per type, so "INT" and "int(11)", or "character varying(20)" and
 /// "varchar(20)", compare equal; "CHARACTER SET …" and "COLLATE …" are compared
 /// elsewhere, not as part of the type.
+/// Each character above the Basic Multilingual Plane (4-byte UTF-8) as '?'.
+std::string belowSupplementaryPlanes(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) >= 0xF0U && i + 3 < s.size()) {
+      out += '?';
+      i += 4;
+    } else {
+      out += s[i++];
+    }
+  }
+  return out;
+}
+
 std::string normalType(std::string t, bool mysql) {
   t = core::toLower(core::trim(t));
   t = core::replaceAll(t, "\"", "");
@@ -196,8 +210,19 @@ private:
   void diffColumn(const ddl::TableDef& t, const ddl::ColumnDef& c, const model::Column& e) {
     std::vector<std::string> details;
     std::vector<std::string> statements;
-    const std::string wantedType = normalType(c.type, m_mysql);
+    std::string wantedType = normalType(c.type, m_mysql);
     std::string existingType = normalType(e.type.declared, m_mysql);
+    if (m_mysql && (e.type.base == "enum" || e.type.base == "set") && !e.type.values.empty()) {
+      // The server spells members with backslash escapes; the wanted type is
+      // written for NO_BACKSLASH_ESCAPES: compare the members themselves.
+      std::string list;
+      for (const auto& v : e.type.values) list += (list.empty() ? "" : ",") + ddl::quoteLiteral(v);
+      existingType = normalType(e.type.base + "(" + list + ")", m_mysql);
+      // MariaDB keeps a member's characters above the Basic Multilingual Plane
+      // (emoji) — the rows hold them — but its catalog (information_schema and
+      // SHOW CREATE TABLE alike) shows each as '?': compare as it shows them.
+      wantedType = belowSupplementaryPlanes(wantedType);
+    }
     // Quotes are dropped above, so "sakila"."film_rating" equals format_type's sakila.film_rating.
     const bool typeDiffers = wantedType != existingType;
     if (typeDiffers) details.push_back("type: " + e.type.declared + " → " + c.type);

@@ -94,6 +94,29 @@ private:
     return m.name;
   }
 
+  /// A column's target name, unique in its table as the target compares
+  /// names: MySQL/MariaDB column names ignore case, so of "Name" and "name"
+  /// the second is renamed (with a finding) rather than failing the DDL.
+  std::string columnName(const std::string& source, const std::string& schema, const model::Table& t,
+                         std::set<std::string>& used) {
+    const bool pg = m_target.engine == model::Engine::PostgreSQL;
+    auto key = [pg](const std::string& n) { return pg ? n : core::toLower(n); };
+    const std::string candidate = name(source, "column", schema, t.name);
+    if (used.insert(key(candidate)).second) return candidate;
+    std::string renamed;
+    for (int i = 2;; ++i) {
+      renamed = name(source + "_" + std::to_string(i), "column", schema, t.name);
+      if (used.insert(key(renamed)).second) break;
+    }
+    m_objects.push_back({"name", schema, t.name, source,
+                         finding("NAME_MADE_UNIQUE", Severity::Review,
+                                 "'" + source + "' and another column of " + t.name + " differ only in case, which " +
+                                     model::engineDisplayName(m_target.engine) + " column names ignore; it becomes '" +
+                                     renamed + "'",
+                                 "Rename one of them on the source, or accept the new name.")});
+    return renamed;
+  }
+
   /// PostgreSQL index names (and so primary and unique keys, which are indexes)
   /// share one namespace per schema with tables and sequences; MySQL's are per
   /// table. Clashes get the table name in front.
@@ -319,12 +342,13 @@ private:
                                                    "values, on the source to copy it in parallel.")});
     }
     std::map<std::string, std::string> colNames;
+    std::set<std::string> usedColumns;  // target names, as the target compares them
     std::set<std::string> textColumns;  // target TEXT/BLOB columns (MySQL targets)
     for (const auto& c : t.columns) {
       ColumnAssessment ca = mapColumn(s, t, c);
       ca.targetSchema = schema;
       ca.targetTable = def.name;
-      ca.targetColumn = name(c.name, "column", s.name, t.name);
+      ca.targetColumn = columnName(c.name, s.name, t, usedColumns);
       colNames[c.name] = ca.targetColumn;
       const auto& m = ca.mapping;
       if (m.createType) addCreatedType(*m.createType);

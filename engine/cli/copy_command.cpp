@@ -158,7 +158,7 @@ int runCopy(const CopyArgs& args) {
   } else {
     std::printf("%-40s %12s %12s %10s %8s\n", "table", "rows read", "written", "rejected", "seconds");
     for (const auto& t : s.final.tables) {
-      std::printf("%-40s %12lld %12lld %10lld %8.1f\n", (t.schema + "." + t.table).c_str(),
+      std::printf("%s%12lld %12lld %10lld %8.1f\n", core::padRight(t.schema + "." + t.table, 41).c_str(),
                   static_cast<long long>(t.rowsRead), static_cast<long long>(t.rowsWritten),
                   static_cast<long long>(t.rowsRejected), t.seconds);
     }

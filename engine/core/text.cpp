@@ -148,6 +148,16 @@ std::string htmlEscape(std::string_view s) {
   return out;
 }
 
+std::string padRight(std::string_view s, std::size_t width, std::size_t minGap) {
+  std::size_t chars = 0;
+  for (unsigned char ch : s) {
+    if ((ch & 0xC0U) != 0x80U) ++chars;
+  }
+  std::string out(s);
+  out.append(chars + minGap > width ? minGap : width - chars, ' ');
+  return out;
+}
+
 std::string humanBytes(long long bytes) {
   const char* units[] = {"B", "kB", "MB", "GB", "TB"};
   double v = static_cast<double>(bytes);

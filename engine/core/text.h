@@ -36,5 +36,9 @@ bool globMatch(std::string_view pattern, std::string_view text, bool ignoreCase 
 std::string htmlEscape(std::string_view s);
 /// "1.5 MB", "12 kB": for human output.
 std::string humanBytes(long long bytes);
+/// `s` followed by spaces up to `width` characters (UTF-8 code points, so
+/// names in accents or CJK line up as far as a terminal's columns allow);
+/// always at least `minGap` spaces after it.
+std::string padRight(std::string_view s, std::size_t width, std::size_t minGap = 2);
 
 }  // namespace ferry::core

@@ -81,6 +81,10 @@ core::Status reconcileTargetColumns(const connect::ConnectionSpec& target, const
     auto c = connect::MySqlConnection::open(target);
     if (!c) return std::move(c).error().context("target");
     myc = std::move(*c);
+    // The mapped types and the proposed statements quote literals for
+    // NO_BACKSLASH_ESCAPES (ddl::quoteLiteral), as every target script does: the
+    // probe must read a backslash in an ENUM member as those scripts did.
+    FERRY_TRY(myc->exec("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')"));
   }
   std::vector<std::string> proposals;
   std::vector<std::string> changeNames;

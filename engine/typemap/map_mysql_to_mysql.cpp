@@ -19,6 +19,14 @@ public:
     const std::string& b = m_c.type.base;
     const auto& tv = m_ctx.targetVersion;
     m_m.targetType = m_c.type.declared;
+    if ((b == "enum" || b == "set") && !m_c.type.values.empty()) {
+      // The server spells the members with backslash escapes ('a\\b'); the
+      // target script runs with NO_BACKSLASH_ESCAPES, so they are written again
+      // from the parsed members (quotes doubled only).
+      std::string list;
+      for (const auto& v : m_c.type.values) list += (list.empty() ? "" : ",") + quoteLiteral(m_ctx.targetEngine, v);
+      m_m.targetType = b + "(" + list + ")";
+    }
     charset();
     if (b == "uuid" && !(m_toMariaDb && tv.atLeast(10, 7))) {
       ascii("CHAR(36)");

@@ -394,6 +394,43 @@ std::size_t codePoints(std::string_view s) {
   return n;
 }
 
+/// The first `keep` units (bytes for PostgreSQL, characters for MySQL) of
+/// `name`, cut on a UTF-8 boundary.
+std::string_view prefixOf(std::string_view name, std::size_t keep, bool bytes) {
+  std::size_t end = 0;
+  std::size_t units = 0;
+  while (end < name.size()) {
+    std::size_t next = end + 1;
+    while (next < name.size() && isContinuation(static_cast<unsigned char>(name[next]))) ++next;
+    const std::size_t add = bytes ? next - end : 1;
+    if (units + add > keep) break;
+    units += add;
+    end = next;
+  }
+  return name.substr(0, end);
+}
+
+/// MySQL/MariaDB names hold only characters of the Basic Multilingual Plane
+/// (no emoji: 4-byte UTF-8) and cannot end with a space: each such character
+/// becomes '_', trailing spaces go. Returns the name unchanged when it fits.
+std::string representableInMySql(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  for (std::size_t i = 0; i < name.size();) {
+    const auto ch = static_cast<unsigned char>(name[i]);
+    std::size_t next = i + 1;
+    while (next < name.size() && isContinuation(static_cast<unsigned char>(name[next]))) ++next;
+    if (ch >= 0xF0U) {
+      out += '_';
+    } else {
+      out.append(name.substr(i, next - i));
+    }
+    i = next;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 IdentifierMapping mapIdentifier(std::string_view name, model::Engine targetEngine) {
@@ -401,22 +438,25 @@ IdentifierMapping mapIdentifier(std::string_view name, model::Engine targetEngin
   r.name = std::string(name);
   const bool pg = targetEngine == model::Engine::PostgreSQL;
   const std::size_t limit = pg ? 63 : 64;
-  const std::size_t size = pg ? name.size() : codePoints(name);
-  if (size <= limit) return r;
   char hash[16];
   std::snprintf(hash, sizeof hash, "_%08x", static_cast<unsigned>(fnv1a(name)));
-  const std::size_t keep = limit - 9;  // "_" + 8 hex digits
-  std::size_t end = 0;
-  std::size_t units = 0;  // bytes (PostgreSQL) or characters (MySQL)
-  while (end < name.size()) {
-    std::size_t next = end + 1;
-    while (next < name.size() && isContinuation(static_cast<unsigned char>(name[next]))) ++next;
-    const std::size_t add = pg ? next - end : 1;
-    if (units + add > keep) break;
-    units += add;
-    end = next;
+  if (!pg) {
+    const std::string cleaned = representableInMySql(name);
+    if (cleaned != name) {
+      // The hash of the whole source name keeps two names that differ only
+      // in what was replaced apart.
+      r.name = std::string(prefixOf(cleaned, limit - 9, false)) + hash;
+      r.finding = Finding{"NAME_NOT_REPRESENTABLE", Severity::Review,
+                          "'" + std::string(name) + "' has characters " + engineDisplayName(targetEngine) +
+                              " names cannot hold (characters outside the Basic Multilingual Plane, such as emoji, "
+                              "or a trailing space); it becomes '" + r.name + "'.",
+                          "Accept the new name or rename the object on the source; update queries that name it."};
+      return r;
+    }
   }
-  r.name = std::string(name.substr(0, end)) + hash;
+  const std::size_t size = pg ? name.size() : codePoints(name);
+  if (size <= limit) return r;
+  r.name = std::string(prefixOf(name, limit - 9, pg)) + hash;  // "_" + 8 hex digits
   r.finding = Finding{"NAME_TOO_LONG", Severity::Review,
                       "'" + std::string(name) + "' is longer than " + engineDisplayName(targetEngine) + "'s limit of " +
                           std::to_string(limit) + (pg ? " bytes" : " characters") + "; it becomes '" + r.name + "'.",

@@ -83,7 +83,7 @@ std::string renderText(const VerifyReport& r) {
     << std::setw(12) << "target" << std::setw(8) << "diffs" << "\n";
   for (const auto& t : r.tables) {
     const auto n = static_cast<std::int64_t>(t.differences.size()) + t.moreDifferences;
-    o << std::left << std::setw(40) << t.label() << std::setw(10) << tableStatusName(t.status) << std::right
+    o << core::padRight(t.label(), 40) << std::left << std::setw(10) << tableStatusName(t.status) << std::right
       << std::setw(12) << t.sourceRows << std::setw(12) << t.targetRows << std::setw(8) << n << "\n";
     for (const auto& d : t.differences) {
       o << "    " << diffKindName(d.kind) << "  " << d.key;

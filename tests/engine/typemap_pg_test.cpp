@@ -392,6 +392,30 @@ TEST(Identifiers, ShortenedDeterministicallyAndUtf8Safe) {
   EXPECT_TRUE(map(mysqlToPg(), col, t).hasCode("NAME_TOO_LONG"));
 }
 
+TEST(Identifiers, WhatMySqlNamesCannotHoldIsReplacedWithAFinding) {
+  // An emoji (4-byte UTF-8) becomes '_', the hash of the whole name keeps
+  // names apart that differ only there; PostgreSQL keeps the name.
+  const std::string smile = "\xF0\x9F\x98\x80 smile";
+  auto a = typemap::mapIdentifier(smile, Engine::MariaDB);
+  EXPECT_EQ(a.name.substr(0, 7), "_ smile");
+  EXPECT_EQ(a.name.size(), 7U + 9U);
+  ASSERT_TRUE(a.finding.has_value());
+  EXPECT_EQ(a.finding->code, "NAME_NOT_REPRESENTABLE");
+  EXPECT_NE(typemap::mapIdentifier("\xF0\x9F\x8E\x89 smile", Engine::MariaDB).name, a.name);  // another emoji
+  EXPECT_FALSE(typemap::mapIdentifier(smile, Engine::PostgreSQL).finding.has_value());
+  // A trailing space: MySQL names cannot end with one.
+  auto t = typemap::mapIdentifier("total ", Engine::MySQL);
+  EXPECT_EQ(t.name.substr(0, 6), "total_");
+  EXPECT_EQ(t.name.find(' '), std::string::npos);
+  EXPECT_EQ(t.finding->code, "NAME_NOT_REPRESENTABLE");
+  // Replaced and too long: still within 64 characters.
+  std::string many;
+  for (int i = 0; i < 70; ++i) many += "\xF0\x9F\x98\x80";
+  EXPECT_EQ(typemap::mapIdentifier(many, Engine::MySQL).name.size(), 64U);
+  // Characters of the Basic Multilingual Plane stay.
+  EXPECT_FALSE(typemap::mapIdentifier("\xE6\x97\xA5\xE6\x9C\xAC \xD7\xA9\xD7\x9C", Engine::MySQL).finding.has_value());
+}
+
 TEST(Indexes, FindingsPerPair) {
   model::Index ft;
   ft.name = "ft_body";
