@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -543,6 +545,149 @@ std::string canonical(ValueClass c, std::string_view in) {
   std::string out;
   canonicalize(c, in, out);
   return out;
+}
+
+namespace {
+
+/// FNV-1a, 64 bits, fed piece by piece: the same bytes give the same hash
+/// however they arrive.
+struct Fnv {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  void byte(unsigned char c) { h = (h ^ c) * 0x100000001b3ULL; }
+  void bytes(std::string_view s) {
+    for (unsigned char c : s) byte(c);
+  }
+  void u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(v >> (8 * i)));
+  }
+};
+
+int nibble(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// Hashes a JSON document from nlohmann's SAX events. A scalar hashes its
+/// canonical text (as json::dump() prints it); an array its elements' hashes
+/// in order; an object its members' (key, hash) in key order, the last of
+/// duplicate keys winning — the order and rule of the parsed-and-dumped form
+/// this replaces. Memory: the open objects' member hashes, not the document.
+class JsonDigest final : public nlohmann::json_sax<nlohmann::json> {
+public:
+  bool null() override { return scalar('n', "null"); }
+  bool boolean(bool v) override { return scalar('b', v ? "true" : "false"); }
+  bool number_integer(number_integer_t v) override { return scalar('#', nlohmann::json(v).dump()); }
+  bool number_unsigned(number_unsigned_t v) override { return scalar('#', nlohmann::json(v).dump()); }
+  bool number_float(number_float_t v, const string_t&) override { return scalar('#', nlohmann::json(v).dump()); }
+  bool string(string_t& v) override {
+    Fnv f;
+    f.byte('s');
+    f.bytes(v);
+    return add(f.h);
+  }
+  bool binary(binary_t&) override { return false; }  // not in JSON text
+  bool start_object(std::size_t) override {
+    m_stack.push_back(Frame{true, {}, {}, {}});
+    return true;
+  }
+  bool key(string_t& k) override {
+    m_stack.back().key = k;
+    return true;
+  }
+  bool end_object() override {
+    Fnv f;
+    f.byte('{');
+    for (const auto& [k, v] : m_stack.back().members) {
+      f.u64(k.size());
+      f.bytes(k);
+      f.u64(v);
+    }
+    f.byte('}');
+    m_stack.pop_back();
+    return add(f.h);
+  }
+  bool start_array(std::size_t) override {
+    Frame a{false, {}, {}, {}};
+    a.array.byte('[');
+    m_stack.push_back(std::move(a));
+    return true;
+  }
+  bool end_array() override {
+    Fnv f = m_stack.back().array;
+    f.byte(']');
+    m_stack.pop_back();
+    return add(f.h);
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+  std::optional<std::uint64_t> result() const { return m_stack.empty() ? m_result : std::nullopt; }
+
+private:
+  struct Frame {
+    bool object;
+    std::map<std::string, std::uint64_t> members;
+    std::string key;
+    Fnv array;
+  };
+  bool scalar(char tag, std::string_view text) {
+    Fnv f;
+    f.byte(static_cast<unsigned char>(tag));
+    f.bytes(text);
+    return add(f.h);
+  }
+  bool add(std::uint64_t h) {
+    if (m_stack.empty()) {
+      m_result = h;
+    } else if (m_stack.back().object) {
+      m_stack.back().members[m_stack.back().key] = h;
+    } else {
+      m_stack.back().array.u64(h);
+    }
+    return true;
+  }
+  std::vector<Frame> m_stack;
+  std::optional<std::uint64_t> m_result;
+};
+
+}  // namespace
+
+std::uint64_t hashCanonical(ValueClass c, std::string_view in, std::string& scratch) {
+  switch (c) {
+    case ValueClass::Text: return hashValue(in);  // canonical as it is: no copy
+    case ValueClass::Bytes: {
+      Fnv f;
+      f.byte('B');
+      f.bytes(in);
+      return f.h;
+    }
+    case ValueClass::ByteaHex: {
+      if (!core::startsWith(in, "\\x") || in.size() % 2 != 0) break;
+      Fnv f;
+      f.byte('B');
+      bool ok = true;
+      for (std::size_t i = 2; i + 1 < in.size() && ok; i += 2) {
+        const int hi = nibble(in[i]);
+        const int lo = nibble(in[i + 1]);
+        ok = hi >= 0 && lo >= 0;
+        f.byte(static_cast<unsigned char>((hi << 4) | lo));
+      }
+      if (ok) return f.h;
+      break;
+    }
+    case ValueClass::Json: {
+      JsonDigest d;
+      if (nlohmann::json::sax_parse(in.begin(), in.end(), &d)) {
+        if (auto h = d.result()) return *h;
+      }
+      unparsable(in, scratch);
+      return hashValue(scratch);
+    }
+    default: break;
+  }
+  canonicalize(c, in, scratch);
+  return hashValue(scratch);
 }
 
 std::uint64_t hashValue(std::optional<std::string_view> v) {

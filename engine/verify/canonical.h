@@ -57,4 +57,13 @@ std::string canonical(ValueClass c, std::string_view in);
 /// including the empty string.
 std::uint64_t hashValue(std::optional<std::string_view> canonicalValue);
 
+/// The hash of `in`'s canonical form (class `c`), computed without a canonical
+/// copy where values grow large: Bytes and ByteaHex hash their raw bytes as
+/// they are read (a 256 MB bytea arrives as 512 MB of hex and is decoded on
+/// the fly; a BLOB and a bytea of the same bytes hash alike), and Json is hashed
+/// from the parser's events — objects by their members' hashes in key order —
+/// without building the document. Other classes: hashValue(canonical form),
+/// `scratch` holding it. Both sides of a column must use the same function.
+std::uint64_t hashCanonical(ValueClass c, std::string_view in, std::string& scratch);
+
 }  // namespace ferry::verify

@@ -47,27 +47,49 @@ public:
     d.hashes.resize(cols.size());
     for (size_t i = 0; i < cols.size() && i < in.size(); ++i) {
       std::optional<std::string_view> v = in[i];
-      if (m_source && cols[i].conversion != typemap::ConversionId::Identity) {
-        auto converted = typemap::convertValue(cols[i].conversion, in[i], cols[i].conversionContext);
-        if (!converted) {
-          // The copy rejected this value: it cannot equal anything on the target.
-          m_canon = "!" + std::string(in[i].value_or(""));
-          v = m_canon;
+      const ValueClass cls = m_job.classes[i];
+      const bool key = m_isKey[i];
+      std::optional<std::uint64_t> hashed;
+      const auto conversion = m_source ? cols[i].conversion : typemap::ConversionId::Identity;
+      if (m_job.digestOnServer[i]) {
+        hashed = hashValue(v);  // md5 of the bytes, from the server: alike on both sides
+      } else if (conversion != typemap::ConversionId::Identity && v) {
+        if (!key && conversion == typemap::ConversionId::MySqlBytesToBytea && cls == ValueClass::ByteaHex) {
+          // The raw bytes hash as their bytea text would: no 2x hex copy.
+          hashed = hashCanonical(ValueClass::Bytes, *v, m_canon);
+        } else if (!key && conversion == typemap::ConversionId::MySqlJsonToJsonb && cls == ValueClass::Json &&
+                   v->find("\\u0000") == std::string_view::npos) {
+          hashed = hashCanonical(ValueClass::Json, *v, m_canon);  // the conversion is the identity then
         } else {
-          m_converted = std::move(*converted);
-          if (in[i] && !m_converted) ++convertedValues;
-          v = m_converted ? std::optional<std::string_view>(*m_converted) : std::nullopt;
-          if (v) {
-            canonicalize(m_job.classes[i], *v, m_canon);
+          auto converted = typemap::convertValue(conversion, in[i], cols[i].conversionContext);
+          if (!converted) {
+            // The copy rejected this value: it cannot equal anything on the target.
+            m_canon = "!" + std::string(in[i].value_or(""));
+            hashed = hashValue(m_canon);
             v = m_canon;
+          } else {
+            m_converted = std::move(*converted);
+            if (!m_converted) ++convertedValues;
+            v = m_converted ? std::optional<std::string_view>(*m_converted) : std::nullopt;
           }
         }
-      } else if (v && m_job.classes[i] != ValueClass::Text) {
-        canonicalize(m_job.classes[i], *v, m_canon);
-        v = m_canon;
       }
-      d.hashes[i] = hashValue(v);  // text is hashed in place, without a copy
-      if (m_isKey[i]) setKey(i, v);
+      if (!hashed) {
+        if (!v) {
+          hashed = hashValue(std::nullopt);
+        } else if (key) {
+          // Keys keep their canonical text: rows are matched by it.
+          if (cls != ValueClass::Text) {
+            canonicalize(cls, *v, m_canon);
+            v = m_canon;
+          }
+          hashed = hashValue(v);
+        } else {
+          hashed = hashCanonical(cls, *v, m_canon);  // text in place; bytes and JSON streamed
+        }
+      }
+      d.hashes[i] = *hashed;
+      if (key) setKey(i, v);
     }
     d.matchKey.clear();
     d.rawKey.clear();
@@ -182,7 +204,7 @@ core::Status compareOrdered(const VerifyJob& job, const plan::Chunk& chunk, Comp
   };
   const std::string srcOrder = " ORDER BY " + ddl::quoteIdent(job.copy.sourceEngine, job.copy.keyColumns.front());
   const std::string tgtOrder = " ORDER BY " + ddl::quoteIdent(job.copy.targetEngine, job.targetKey.front());
-  auto st = streamRows(ctx.source, job.copy.selectSql(sourcePredicate(job, chunk)) + srcOrder,
+  auto st = streamRows(ctx.source, job.sourceDigestSelect(sourcePredicate(job, chunk)) + srcOrder,
                        [&](const TextValues& row) -> core::Status {
                          src.digest(row, d);
                          ++sourceRows;
@@ -213,7 +235,7 @@ core::Status compareOrdered(const VerifyJob& job, const plan::Chunk& chunk, Comp
   std::size_t next = 0;
   std::int64_t targetRows = 0;
   std::int64_t last = 0;
-  st = streamRows(ctx.target, job.targetSelect(targetPredicate(job, chunk)) + tgtOrder,
+  st = streamRows(ctx.target, job.targetDigestSelect(targetPredicate(job, chunk)) + tgtOrder,
                   [&](const TextValues& row) -> core::Status {
                     tgt.digest(row, d);
                     ++targetRows;
@@ -334,8 +356,8 @@ core::Status compareKeyless(const VerifyJob& job, CompareContext& ctx, ChunkOutc
   Digester tgt(job, false);
   Digest d;
   std::int64_t sinceAdmit = 0;
-  const std::string srcSql = job.copy.selectSql("1=1");
-  const std::string tgtSql = job.targetSelect("1=1");
+  const std::string srcSql = job.sourceDigestSelect("1=1");
+  const std::string tgtSql = job.targetDigestSelect("1=1");
   FERRY_TRY(streamRows(ctx.source, srcSql, [&](const TextValues& row) {
     src.digest(row, d);
     ++out.sourceRows;
@@ -462,8 +484,8 @@ core::Result<ChunkOutcome> compareChunk(const VerifyJob& job, const plan::Chunk&
     FERRY_TRY(compareOrdered(job, chunk, ctx, out, ordered));
     if (ordered) return out;
   }
-  FERRY_TRY(compareByKey(job, job.copy.selectSql(sourcePredicate(job, chunk)),
-                         job.targetSelect(targetPredicate(job, chunk)), chunk.estimatedRows, ctx, out));
+  FERRY_TRY(compareByKey(job, job.sourceDigestSelect(sourcePredicate(job, chunk)),
+                         job.targetDigestSelect(targetPredicate(job, chunk)), chunk.estimatedRows, ctx, out));
   return out;
 }
 
@@ -497,9 +519,9 @@ core::Result<ChunkOutcome> compareKeys(const VerifyJob& job, const std::vector<s
     targetKeys.push_back(std::move(t));
   }
   const std::string sourceSql =
-      job.copy.selectSql(keyListPredicate(job.copy.sourceEngine, job.copy.keyColumns, job.copy.keyNumeric, keys));
+      job.sourceDigestSelect(keyListPredicate(job.copy.sourceEngine, job.copy.keyColumns, job.copy.keyNumeric, keys));
   const std::string targetSql =
-      job.targetSelect(keyListPredicate(job.copy.targetEngine, job.targetKey, job.copy.keyNumeric, targetKeys));
+      job.targetDigestSelect(keyListPredicate(job.copy.targetEngine, job.targetKey, job.copy.keyNumeric, targetKeys));
   FERRY_TRY(compareByKey(job, sourceSql, targetSql, static_cast<std::int64_t>(keys.size()), ctx, out));
   return out;
 }

@@ -1,5 +1,6 @@
 #include "verify/verify_job.h"
 
+#include <algorithm>
 #include <map>
 
 #include "core/text.h"
@@ -26,6 +27,14 @@ std::string VerifyJob::sourceTableSql() const {
 
 std::string VerifyJob::targetSelect(const std::string& predicate) const {
   return "SELECT " + core::join(targetExprs, ", ") + " FROM " + targetTableSql() + " WHERE " + predicate;
+}
+
+std::string VerifyJob::sourceDigestSelect(const std::string& predicate) const {
+  return "SELECT " + core::join(sourceDigestExprs, ", ") + " FROM " + sourceTableSql() + " WHERE " + predicate;
+}
+
+std::string VerifyJob::targetDigestSelect(const std::string& predicate) const {
+  return "SELECT " + core::join(targetDigestExprs, ", ") + " FROM " + targetTableSql() + " WHERE " + predicate;
 }
 
 core::Result<std::vector<VerifyJob>> buildVerifyJobs(const model::Catalog& source, const assess::Assessment& a) {
@@ -63,6 +72,16 @@ core::Result<std::vector<VerifyJob>> buildVerifyJobs(const model::Catalog& sourc
       }
       job.targetExprs.push_back(expr);
       job.mayConvertToNull.push_back(convertsToNull(col.conversion));
+      // md5 of the raw bytes is the same text on both engines (lower-case hex).
+      const bool key = std::find(job.copy.keyColumns.begin(), job.copy.keyColumns.end(), col.sourceName) !=
+                       job.copy.keyColumns.end();
+      const bool sameBytes = col.conversion == typemap::ConversionId::Identity ||
+                             col.conversion == typemap::ConversionId::MySqlBytesToBytea;
+      const bool onServer = !key && sameBytes && (cls == ValueClass::Bytes || cls == ValueClass::ByteaHex);
+      job.digestOnServer.push_back(onServer);
+      job.sourceDigestExprs.push_back(onServer ? (model::isMySqlFamily(source.engine) ? "MD5(" : "md5(") + col.selectExpr + ")"
+                                               : col.selectExpr);
+      job.targetDigestExprs.push_back(onServer ? (mysqlTarget ? "MD5(" : "md5(") + expr + ")" : expr);
       allIdentity &= col.conversion == typemap::ConversionId::Identity;
     }
     for (const int idx : job.copy.keyIndexes) {

@@ -30,10 +30,21 @@ struct VerifyJob {
   /// values are counted instead.
   std::vector<bool> mayConvertToNull;
 
+  /// Binary columns (bytea, BLOB; not keys) whose bytes the copy writes
+  /// unchanged: each server sends md5() of the value to be digested instead of
+  /// the value (a 256 MB bytea would arrive as 512 MB of hex, more than once).
+  std::vector<bool> digestOnServer;
+  std::vector<std::string> sourceDigestExprs;  ///< per column: the source's select for the digest
+  std::vector<std::string> targetDigestExprs;  ///< per column: the target's select for the digest
+
   std::string label() const { return copy.label(); }
   bool keyless() const { return copy.keyColumns.empty(); }
   /// SELECT of the chunk's rows on the target, same column order as the source.
   std::string targetSelect(const std::string& predicate) const;
+  /// The SELECTs the digests read (binary columns as md5 of the value); the
+  /// values of a row shown or repaired come from copy.selectSql / targetSelect.
+  std::string sourceDigestSelect(const std::string& predicate) const;
+  std::string targetDigestSelect(const std::string& predicate) const;
   std::string targetTableSql() const;
   std::string sourceTableSql() const;
 };

@@ -76,6 +76,44 @@ TEST(Canonical, NullIsNotTheEmptyString) {
   EXPECT_NE(hashValue(std::string_view("a")), hashValue(std::string_view("b")));
 }
 
+TEST(Canonical, BytesHashAlikeFromABlobAndFromByteaHex) {
+  std::string scratch;
+  const std::string raw("\x00\xff\x10" "ab", 5);
+  const auto blob = hashCanonical(ValueClass::Bytes, raw, scratch);
+  EXPECT_EQ(hashCanonical(ValueClass::ByteaHex, "\\x00ff106162", scratch), blob);
+  EXPECT_EQ(hashCanonical(ValueClass::ByteaHex, "\\x00FF106162", scratch), blob);  // hex case does not count
+  EXPECT_NE(hashCanonical(ValueClass::ByteaHex, "\\x00ff106163", scratch), blob);  // one byte more or other
+  EXPECT_NE(hashCanonical(ValueClass::ByteaHex, "\\x00ff1061", scratch), blob);
+  EXPECT_NE(hashCanonical(ValueClass::Bytes, std::string_view(), scratch), hashValue(std::nullopt));
+  // Not bytea text: compared as the unparsable text it is.
+  EXPECT_EQ(hashCanonical(ValueClass::ByteaHex, "0a0b", scratch), hashValue(std::string_view("?0a0b")));
+}
+
+TEST(Canonical, JsonHashIgnoresKeyOrderAndSpacingButNotValues) {
+  std::string scratch;
+  const auto h = [&](std::string_view j) { return hashCanonical(ValueClass::Json, j, scratch); };
+  EXPECT_EQ(h(R"({"b": [1, 2.5, {"y": null, "x": true}], "a": "s"})"), h(R"({"a":"s","b":[1,2.5,{"x":true,"y":null}]})"));
+  EXPECT_EQ(h("1.0"), h("1.00"));  // numbers as doubles print
+  EXPECT_EQ(h(R"({"a":1,"a":2})"), h(R"({"a":2})"));  // the last of duplicate keys, as jsonb keeps it
+  EXPECT_NE(h("[1,2]"), h("[2,1]"));                 // arrays keep their order
+  EXPECT_NE(h(R"({"a":[1]})"), h(R"({"a":1})"));
+  EXPECT_NE(h(R"({"a":"1"})"), h(R"({"a":1})"));
+  EXPECT_NE(h(R"({"a":{}})"), h(R"({"a":[]})"));
+  EXPECT_NE(h(R"({"ab":1,"c":2})"), h(R"({"a":1,"bc":2})"));  // keys are length-prefixed
+  EXPECT_EQ(h("{not json"), hashValue(std::string_view("?{not json")));
+  // A 20 MB document: hashed from the parser's events, equal to itself spelled differently.
+  std::string big = "[";
+  std::string spaced = "[ ";
+  for (int i = 0; i < 200000; ++i) {
+    const std::string n = std::to_string(i);
+    big += (i ? "," : "") + std::string("{\"k\":") + n + ",\"v\":\"" + std::string(80, 'x') + "\"}";
+    spaced += (i ? ", " : "") + std::string("{ \"v\" : \"") + std::string(80, 'x') + "\", \"k\" : " + n + " }";
+  }
+  big += "]";
+  spaced += " ]";
+  EXPECT_EQ(h(big), h(spaced));
+}
+
 TEST(Canonical, ClassesFromTargetTypes) {
   using model::Engine;
   EXPECT_EQ(classify(Engine::PostgreSQL, "numeric(10,2)"), ValueClass::Numeric);
