@@ -37,7 +37,7 @@ struct TableRuntime {
   std::int64_t stateId = 0;
   std::atomic<std::int64_t> rowsRead{0}, rowsWritten{0}, rowsRejected{0}, bytes{0};
   std::atomic<int> chunksDone{0};
-  int chunksTotal = 0;
+  std::atomic<int> chunksTotal{0};  ///< set while planning; progress() reads it meanwhile (TSan)
   std::atomic<bool> failed{false};
   std::atomic<bool> began{false};
   std::atomic<std::int64_t> startedNs{0};  ///< steady-clock time of this run's first chunk
