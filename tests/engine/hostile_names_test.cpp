@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "support/test_support.h"
 
 namespace ferry {
@@ -40,26 +41,11 @@ std::string pairName(const Pair& p) {
   return std::string(p.pgSource ? "Postgres" : "MariaDb") + "To" + (p.pgTarget ? "Postgres" : "MariaDb");
 }
 
-std::string percentEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 /// The sandbox URL of `database`, the name percent-encoded.
 std::string urlOf(bool pg, const std::string& database) {
   std::string base = pg ? test::pgUrl() : test::mysqlUrl();
   base = base.substr(0, base.find('/', base.find('@')));
-  return base + "/" + percentEncode(database);
+  return base + "/" + core::percentEncode(database);
 }
 
 std::string shellQuote(const std::string& s) {
