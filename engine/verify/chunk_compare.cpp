@@ -54,10 +54,8 @@ public:
       if (m_job.digestOnServer[i]) {
         hashed = hashValue(v);  // md5 of the bytes, from the server: alike on both sides
       } else if (conversion != typemap::ConversionId::Identity && v) {
-        if (!key && conversion == typemap::ConversionId::MySqlBytesToBytea && cls == ValueClass::ByteaHex) {
-          // The raw bytes hash as their bytea text would: no 2x hex copy.
-          hashed = hashCanonical(ValueClass::Bytes, *v, m_canon);
-        } else if (!key && conversion == typemap::ConversionId::MySqlJsonToJsonb && cls == ValueClass::Json &&
+        // (Non-key bytes → bytea columns never get here: they are digestOnServer.)
+        if (!key && conversion == typemap::ConversionId::MySqlJsonToJsonb && cls == ValueClass::Json &&
                    v->find("\\u0000") == std::string_view::npos) {
           hashed = hashCanonical(ValueClass::Json, *v, m_canon);  // the conversion is the identity then
         } else {
