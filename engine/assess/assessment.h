@@ -138,6 +138,10 @@ ddl::TargetModel buildTargetModel(const model::Catalog& source, const TargetSpec
 /// MySQL targets: the widest VARCHARs of `def` become TEXT until the row fits
 /// MySQL's 65,535 bytes (`columns[firstColumn…]` are def's columns' assessments).
 void fitRowSize(ddl::TableDef& def, std::vector<ColumnAssessment>& columns, std::size_t firstColumn);
+/// MySQL targets: TEXT/BLOB columns of a primary or unique key become VARCHAR/VARBINARY.
+void keyTextAsVarchar(model::Engine target, const model::Table& t, ddl::TableDef& def,
+                      const std::map<std::string, std::string>& colNames, std::vector<ColumnAssessment>& columns,
+                      std::size_t firstColumn);
 /// MySQL targets: a foreign key's integer columns take their key's type.
 void alignForeignKeyIntegers(ddl::TargetModel& target, std::vector<ColumnAssessment>& columns);
 }  // namespace detail

@@ -2,10 +2,13 @@
 
 #include "assess/schema_diff.h"
 
+#include <cctype>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
+#include "assess/partition_layout.h"
 #include "core/text.h"
 #include "ddl/ddl_generator.h"
 #include "ddl/quoting.h"
@@ -54,6 +57,7 @@ std::string normalType(std::string t, bool mysql) {
     if (!core::startsWith(t, "tinyint(1)")) t = std::regex_replace(t, width, "$1");
     t = std::regex_replace(t, std::regex(R"(^integer)"), "int");
     t = std::regex_replace(t, std::regex(R"(^bool(ean)?$)"), "tinyint(1)");
+    if (t == "json") t = "longtext";  // MariaDB's catalog shows its JSON columns as LONGTEXT (with a json_valid check)
   } else {
     static const std::vector<std::pair<std::string, std::string>> aliases = {
         {"varchar", "character varying"}, {"int4", "integer"},  {"int8", "bigint"},  {"int2", "smallint"},
@@ -122,7 +126,7 @@ public:
       const model::Schema* es = m_existing.schema(s);
       if (!es) continue;
       for (const auto& et : es->tables) {
-        if (et.kind == model::TableKind::Partition) continue;
+        if (et.parentTable) continue;  // a partition: compared with its partitioned table
         bool wanted = false;
         for (const auto& t : m_wanted.tables) wanted |= t.schema == s && t.name == et.name;
         if (!wanted) add(DiffKind::Missing, "table", s, et.name, et.name, {"on the target only; left as it is"}, "");
@@ -185,6 +189,7 @@ private:
           "ALTER TABLE " + qt(t) + " ADD CONSTRAINT " + qi(t.primaryKey->name) + " PRIMARY KEY (" +
               ddl::columnList(m_engine, t.primaryKey->columns) + ");");
     }
+    diffPartitioning(t, e);
     std::map<std::string, const model::Index*> indexes;
     for (const auto& i : e.indexes) indexes[i.name] = &i;
     for (const auto& u : t.uniques) {
@@ -204,6 +209,58 @@ private:
       add(DiffKind::Added, "foreign_key", t.schema, t.name, f.name,
           {"(" + core::join(f.columns, ", ") + ") → " + f.refSchema + "." + f.refTable},
           ddl::addForeignKeyStatement(m_engine, t, f));
+    }
+  }
+
+  /// Partitioning text compared without case, spaces and double quotes (the
+  /// servers print bounds and keys in their own spelling).
+  static std::string partitionText(const std::optional<std::string>& s) {
+    std::string out;
+    for (char c : s.value_or("")) {
+      if (c != ' ' && c != '"' && c != '\n') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+  }
+
+  /// The table's partitioning and (PostgreSQL) its partitions. Repartitioning
+  /// a filled table is left to a person: only a missing partition gets DDL.
+  void diffPartitioning(const ddl::TableDef& t, const model::Table& e) {
+    const std::optional<std::string> have = m_mysql ? detail::mysqlPartitionClause(e) : e.partitionKey;
+    if (partitionText(t.partitionBy) != partitionText(have)) {
+      add(DiffKind::Changed, "partitioning", t.schema, t.name, t.name,
+          {"wanted: " + t.partitionBy.value_or("not partitioned"), "target: " + have.value_or("not partitioned")}, "");
+      return;
+    }
+    if (m_mysql || !t.partitionBy) return;
+    std::set<std::string> wanted;
+    for (const auto& p : t.partitions) {
+      wanted.insert(p.schema + "." + p.name);
+      const model::Table* ep = m_existing.table(p.schema, p.name);
+      const std::string parent = p.parentSchema + "." + p.parentName;
+      if (!ep) {
+        std::string ddl = "CREATE TABLE " + ddl::qualified(m_engine, p.schema, p.name) + " PARTITION OF " +
+                          ddl::qualified(m_engine, p.parentSchema, p.parentName) + " " + p.bound;
+        if (p.partitionBy) ddl += " PARTITION BY " + *p.partitionBy;
+        add(DiffKind::Added, "partition", p.schema, t.name, p.name, {p.bound}, ddl + ";");
+      } else if (ep->parentTable != parent || partitionText(ep->partitionBound) != partitionText(p.bound) ||
+                 partitionText(ep->partitionKey) != partitionText(p.partitionBy)) {
+        add(DiffKind::Changed, "partition", p.schema, t.name, p.name,
+            {"wanted: partition of " + parent + " " + p.bound,
+             "target: " + (ep->parentTable ? "partition of " + *ep->parentTable + " " + ep->partitionBound.value_or("")
+                                           : std::string("not a partition"))},
+            "");
+      }
+    }
+    // Partitions on the target that the source does not have (any depth).
+    std::set<std::string> ours{t.schema + "." + t.name};
+    for (const auto& p : t.partitions) ours.insert(p.schema + "." + p.name);
+    for (const auto& s : m_existing.schemas) {
+      for (const auto& et : s.tables) {
+        if (et.parentTable && ours.count(*et.parentTable) && !wanted.count(s.name + "." + et.name)) {
+          add(DiffKind::Missing, "partition", s.name, t.name, et.name,
+              {"partition of " + *et.parentTable + " " + et.partitionBound.value_or("") + " on the target only"}, "");
+        }
+      }
     }
   }
 

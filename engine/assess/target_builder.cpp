@@ -7,6 +7,7 @@
 #include <set>
 
 #include "assess/assessment.h"
+#include "assess/partition_layout.h"
 #include "core/text.h"
 #include "ddl/quoting.h"
 
@@ -34,14 +35,22 @@ public:
   ddl::TargetModel build(std::vector<SchemaPlacement>& placements) {
     std::map<std::string, std::vector<const model::Table*>> tablesOf;
     std::vector<std::string> taking;  // schemas that take part, in catalog order
+    const bool pgToPg = !model::isMySqlFamily(m_source.engine) && !model::isMySqlFamily(m_target.engine);
     for (const auto& s : m_source.schemas) {
       auto& tables = tablesOf[s.name];
+      bool holdsPartitions = false;  // of a table that takes part, recreated in this schema
       for (const auto& t : s.tables) {
-        if (t.kind == model::TableKind::Partition) continue;  // rows arrive through the parent
+        if (t.parentTable) {
+          // A partition (or a partitioned partition): its rows are its root's.
+          const std::string root = partitionRoot(m_source, t);
+          const auto dot = root.find('.');
+          holdsPartitions |= pgToPg && m_project.includesTable(root.substr(0, dot), root.substr(dot + 1));
+          continue;
+        }
         if (!m_project.includesTable(s.name, t.name)) continue;
         tables.push_back(&t);
       }
-      if (!tables.empty() || !s.views.empty() || !s.routines.empty()) taking.push_back(s.name);
+      if (!tables.empty() || holdsPartitions || !s.views.empty() || !s.routines.empty()) taking.push_back(s.name);
     }
     placements = placeSchemas(m_source.engine, m_target, m_project, taking);
     addPlacementFinding(placements);
@@ -56,6 +65,12 @@ public:
         const std::string targetName = name(m_project.targetTableName(s.name, t->name), "table", s.name, t->name);
         m_tableNames[s.name + "." + t->name] = targetName;
         m_usedRelationNames[targetSchema].insert(targetName);  // tables are relations too
+      }
+    }
+    for (const auto& p : placements) {
+      const model::Schema& s = *m_source.schema(p.sourceSchema);
+      for (const auto* t : tablesOf[s.name]) {
+        if (t->kind == model::TableKind::PartitionedTable) layoutPartitionsOf(s, *t);
       }
     }
     for (const auto& s : m_source.schemas) {
@@ -85,6 +100,40 @@ private:
                      m_target.database + ": " + describePlacements(placements) +
                      (intoTarget ? "" : "; none goes to " + m_target.database),
                  "Check that these are the databases you mean; set schema_map in the project to choose others.")});
+  }
+
+  /// The target layout of a partitioned table; PostgreSQL partitions get their
+  /// target schema and a name unique among the schema's relations.
+  void layoutPartitionsOf(const model::Schema& s, const model::Table& t) {
+    const model::Engine engine = m_target.engine;
+    PartitionLayout l = layoutPartitions(m_source, s, t, engine, [&](const std::string& c) {
+      return typemap::mapIdentifier(c, engine).name;
+    });
+    std::map<std::string, std::pair<std::string, std::string>> placed;  // source "schema.table" → target
+    placed[s.name + "." + t.name] = {m_schemaNames.at(s.name), m_tableNames.at(s.name + "." + t.name)};
+    for (auto& p : l.partitions) {
+      const auto parent = placed.find(p.parentSchema + "." + p.parentName);
+      if (parent == placed.end()) continue;  // cannot happen: parents come first
+      const auto mapped = m_schemaNames.find(p.schema);
+      const std::string schema = mapped != m_schemaNames.end() ? mapped->second : parent->second.first;
+      const std::string wanted = name(p.name, "partition", s.name, t.name);
+      std::string target = wanted;
+      auto& used = m_usedRelationNames[schema];
+      for (int i = 2; !used.insert(target).second; ++i) target = name(wanted + "_" + std::to_string(i), "partition", s.name, t.name);
+      if (target != wanted) {
+        m_objects.push_back({"name", s.name, t.name, wanted,
+                             finding("NAME_MADE_UNIQUE", Severity::Review,
+                                     "partition '" + wanted + "' would have the name of another relation of schema " +
+                                         schema + "; it becomes '" + target + "'",
+                                     "Rename it on the source, or accept the new name.")});
+      }
+      placed[p.schema + "." + p.name] = {schema, target};
+      p.parentSchema = parent->second.first;
+      p.parentName = parent->second.second;
+      p.schema = schema;
+      p.name = target;
+    }
+    m_layouts[s.name + "." + t.name] = std::move(l);
   }
 
   /// A target-safe identifier; a NAME_TOO_LONG finding when it had to be shortened.
@@ -315,12 +364,25 @@ private:
     def.sourceName = s.name + "." + t.name;
     def.comment = t.comment && !t.comment->empty() ? t.comment : std::nullopt;
     def.unlogged = t.persistence == model::Persistence::Unlogged && m_target.engine == model::Engine::PostgreSQL;
-    if (t.kind == model::TableKind::PartitionedTable || !t.partitions.empty()) {
-      m_objects.push_back({"table", s.name, t.name, t.name,
-                           finding("PARTITIONING_NOT_RECREATED", Severity::Review,
-                                   "the table is partitioned on the source (" + t.partitionKey.value_or("") +
-                                       "); the target table is created unpartitioned",
-                                   "Partition the target table by hand before the copy if you need it.")});
+    if (const auto layout = m_layouts.find(s.name + "." + t.name); layout != m_layouts.end()) {
+      const PartitionLayout& l = layout->second;
+      if (l.flattenReason) {
+        m_objects.push_back({"table", s.name, t.name, t.name,
+                             finding("PARTITIONING_NOT_RECREATED", Severity::Review,
+                                     "the table is partitioned on the source (" + t.partitionKey.value_or("") +
+                                         ") but is created unpartitioned: " + *l.flattenReason +
+                                         "; one table holds every partition's rows",
+                                     "Partition the target table by hand before the copy if you need it.")});
+      }
+      def.partitionBy = l.partitionBy;
+      def.partitions = l.partitions;
+      if (!l.changes.empty()) {
+        m_objects.push_back({"table", s.name, t.name, t.name,
+                             finding("PARTITIONING_MAPPED", Severity::Review,
+                                     "recreated as " + *l.partitionBy + " with " + std::to_string(l.partitions.size()) +
+                                         " partitions; " + core::join(l.changes, "; "),
+                                     "Check the partitions in the DDL (ferry ddl).")});
+      }
     }
     if (!t.rowIdentity()) {
       // How the copy still splits it: PostgreSQL 14+ by ranges of heap pages in
@@ -403,7 +465,10 @@ private:
       def.columns.push_back(std::move(col));
       m_columns.push_back(std::move(ca));
     }
-    if (model::isMySqlFamily(m_target.engine)) fitRowSize(def, m_columns, m_columns.size() - def.columns.size());
+    if (model::isMySqlFamily(m_target.engine)) {
+      keyTextAsVarchar(m_target.engine, t, def, colNames, m_columns, m_columns.size() - def.columns.size());
+      fitRowSize(def, m_columns, m_columns.size() - def.columns.size());
+    }
     for (const auto& col : def.columns) {
       if (isMySqlTextType(col.type)) textColumns.insert(col.name);
     }
@@ -707,6 +772,7 @@ private:
   std::map<std::string, std::string> m_schemaNames;
   std::map<std::string, std::string> m_tableNames;
   std::map<std::string, std::set<std::string>> m_usedRelationNames;
+  std::map<std::string, PartitionLayout> m_layouts;  ///< partitioned source tables, by "schema.table"
   std::map<std::string, std::set<std::string>> m_usedConstraintNames;  ///< per "schema.table"
   std::map<std::string, std::set<std::string>> m_usedForeignKeyNames;  ///< MySQL targets, per database (lower case)
 };

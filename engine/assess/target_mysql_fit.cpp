@@ -1,5 +1,6 @@
 // Adjustments a MySQL/MariaDB target needs after the columns are mapped: the
-// 65,535-byte row limit, and foreign keys whose integer types must match their key's.
+// 65,535-byte row limit, TEXT/BLOB key columns, and foreign keys whose integer
+// types must match their key's.
 
 #include <algorithm>
 #include <map>
@@ -47,6 +48,14 @@ std::int64_t rowBytes(const std::string& type) {
 /// MySQL refuses a CREATE TABLE whose columns could exceed 65,535 bytes in one
 /// row, a limit PostgreSQL does not have: the widest VARCHARs become TEXT
 /// (which holds every value of a VARCHAR) until the row fits.
+bool isTextOrBlob(const std::string& type) {
+  const std::string t = core::toUpper(type);
+  for (const char* p : {"TINYTEXT", "TEXT", "MEDIUMTEXT", "LONGTEXT", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB"}) {
+    if (t == p || core::startsWith(t, std::string(p) + " ") || core::startsWith(t, std::string(p) + "(")) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void fitRowSize(ddl::TableDef& def, std::vector<ColumnAssessment>& columns, std::size_t firstColumn) {
@@ -85,6 +94,54 @@ void fitRowSize(ddl::TableDef& def, std::vector<ColumnAssessment>& columns, std:
 /// sign from the key they reference (errno 150); PostgreSQL sources allow an
 /// integer column to reference a bigint key. The referencing column takes the
 /// key's type: every value it may hold exists in the key.
+/// MySQL/MariaDB cannot make a TEXT/BLOB column part of a primary or unique
+/// key: such key columns become VARCHAR/VARBINARY sized so the whole key fits
+/// InnoDB's 3,072-byte limit (4 bytes a character in utf8mb4; 8 bytes allowed
+/// for each other key column). A longer value fails its row, loudly.
+void keyTextAsVarchar(model::Engine target, const model::Table& t, ddl::TableDef& def,
+                    const std::map<std::string, std::string>& colNames, std::vector<ColumnAssessment>& columns,
+                    std::size_t firstColumn) {
+  std::vector<std::vector<std::string>> keys;
+  if (t.primaryKey) keys.push_back(t.primaryKey->columns);
+  for (const auto& u : t.uniques) keys.push_back(u.columns);
+  std::map<std::string, std::size_t> narrowest;  // target column → characters it may keep
+  for (const auto& key : keys) {
+    std::vector<std::size_t> text;  // positions in def.columns
+    for (const auto& k : key) {
+      const auto name = colNames.count(k) ? colNames.at(k) : k;
+      for (std::size_t i = 0; i < def.columns.size(); ++i) {
+        if (def.columns[i].name == name && isTextOrBlob(def.columns[i].type)) text.push_back(i);
+      }
+    }
+    if (text.empty()) continue;
+    const std::size_t others = key.size() - text.size();
+    const std::size_t chars = std::min<std::size_t>(768, (3072 - 8 * others) / (4 * text.size()));
+    for (auto i : text) {
+      auto [it, added] = narrowest.emplace(def.columns[i].name, chars);
+      if (!added) it->second = std::min(it->second, chars);
+    }
+  }
+  for (auto& [name, chars] : narrowest) {
+    for (std::size_t i = 0; i < def.columns.size(); ++i) {
+      auto& col = def.columns[i];
+      if (col.name != name) continue;
+      const bool binary = core::toUpper(col.type).find("BLOB") != std::string::npos;
+      const std::string was = col.type;
+      col.type = (binary ? "VARBINARY(" + std::to_string(chars * 4) : "VARCHAR(" + std::to_string(chars)) + ")";
+      auto& m = columns[firstColumn + i].mapping;
+      m.targetType = col.type;
+      m.findings.push_back(finding("KEY_TEXT_AS_VARCHAR", Severity::Lossy,
+                                   t.name + "." + columns[firstColumn + i].column + " is part of a key, which " +
+                                       model::engineDisplayName(target) + " cannot build on " + was +
+                                       ": it becomes " + col.type + " so the key fits InnoDB's 3,072 bytes; longer "
+                                       "values fail",
+                                   "Check the longest value (ferry assess --scan-data), or key the table by another "
+                                   "column."));
+      m.severity = typemap::worse(m.severity, Severity::Lossy);
+    }
+  }
+}
+
 void alignForeignKeyIntegers(ddl::TargetModel& target, std::vector<ColumnAssessment>& columns) {
   if (!model::isMySqlFamily(target.engine)) return;
   static const std::regex integer(R"(^(TINYINT|SMALLINT|MEDIUMINT|INT|BIGINT)( UNSIGNED)?$)", std::regex::icase);

@@ -598,6 +598,10 @@ private:
     return core::join(parts, " AND ");
   }
 
+  static std::string oneRow(const std::string& table, const std::string& where) {
+    return "WITH ferry_row AS (SELECT tableoid AS o, ctid AS c FROM " + table + " WHERE " + where + " LIMIT 1) ";
+  }
+
   static std::string statementFor(const RowOp& op, int& n) {
     const std::string table = qi(op.table->schema) + "." + qi(op.table->name);
     n = 0;
@@ -623,15 +627,18 @@ private:
         }
         const std::string w = where(op, n);
         if (op.wholeRowIdentity) {
-          return "UPDATE " + table + " SET " + core::join(sets, ", ") + " WHERE ctid = (SELECT ctid FROM " + table +
-                 " WHERE " + w + " LIMIT 1)";
+          // One of the equal rows, by (tableoid, ctid): a partitioned table's
+          // partitions repeat ctids. Still a TID scan per partition.
+          return oneRow(table, w) + "UPDATE " + table + " AS ferry_t SET " + core::join(sets, ", ") +
+                 " FROM ferry_row WHERE ferry_t.tableoid = ferry_row.o AND ferry_t.ctid = ferry_row.c";
         }
         return "UPDATE " + table + " SET " + core::join(sets, ", ") + " WHERE " + w;
       }
       case RowOp::Kind::Delete: {
         const std::string w = where(op, n);
         if (op.wholeRowIdentity) {
-          return "DELETE FROM " + table + " WHERE ctid = (SELECT ctid FROM " + table + " WHERE " + w + " LIMIT 1)";
+          return oneRow(table, w) + "DELETE FROM " + table +
+                 " AS ferry_t USING ferry_row WHERE ferry_t.tableoid = ferry_row.o AND ferry_t.ctid = ferry_row.c";
         }
         return "DELETE FROM " + table + " WHERE " + w;
       }

@@ -112,7 +112,7 @@ std::string markInsert(const TableJob& job, const MarksTable& marks, const std::
 core::Status readRows(const TableJob& job, const plan::Chunk& chunk, CopierContext& ctx,
                       const std::function<core::Status(const ValueRow&)>& onRow, std::int64_t& bytes) {
   const std::string predicate = plan::chunkPredicate(job.sourceEngine, job.chunkColumns(), job.chunkNumeric(), chunk);
-  const std::string select = job.selectSql(predicate);
+  const std::string select = job.selectSql(predicate, chunk.partitionSchema, chunk.partitionTable);
   if (ctx.mySource) {
     auto r = ctx.mySource->stream(select, [&](const connect::MySqlRow& row) {
       for (const auto& v : row) bytes += v ? static_cast<std::int64_t>(v->size()) : 0;  // live, not at the end
@@ -136,7 +136,8 @@ core::Result<ChunkCounts> copyBinary(const TableJob& job, const plan::Chunk& chu
   auto in = ctx.pgTarget->beginCopyIn("COPY " + job.qualifiedTarget() +
                                       " (" + targetColumns(job) + ") FROM STDIN (FORMAT binary)");
   if (!in) return std::move(in).error();
-  auto out = ctx.pgSource->copyOut("COPY (" + job.selectSql(predicate) + ") TO STDOUT (FORMAT binary)",
+  auto out = ctx.pgSource->copyOut("COPY (" + job.selectSql(predicate, chunk.partitionSchema, chunk.partitionTable) +
+                                       ") TO STDOUT (FORMAT binary)",
                                    [&](std::string_view data) { return in->write(data); });
   if (!out) {
     (void)in->abort("source failed");

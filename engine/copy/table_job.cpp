@@ -29,15 +29,38 @@ bool isBinaryTarget(const std::string& targetType) {
          core::startsWith(t, "MULTIPOLYGON") || core::startsWith(t, "GEOMETRY");  // spatial: SRID + WKB bytes
 }
 
+/// The leaf partitions under a PostgreSQL partitioned table, in catalog order.
+std::vector<SourcePartition> leafPartitions(const model::Catalog& source, const model::Table& root) {
+  std::vector<SourcePartition> out;
+  std::vector<std::string> parents{root.schema + "." + root.name};
+  while (!parents.empty()) {
+    const std::string parent = parents.back();
+    parents.pop_back();
+    for (const auto& s : source.schemas) {
+      for (const auto& t : s.tables) {
+        if (t.parentTable != parent) continue;
+        if (t.kind == model::TableKind::PartitionedTable) {
+          parents.push_back(s.name + "." + t.name);
+        } else {
+          out.push_back({s.name, t.name, std::max<std::int64_t>(t.estimatedRows, 0), t.dataBytes});
+        }
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string TableJob::qualifiedTarget() const { return ddl::qualified(targetEngine, targetSchema, targetTable); }
 
-std::string TableJob::selectSql(const std::string& predicate) const {
+std::string TableJob::selectSql(const std::string& predicate, const std::string& partitionSchema,
+                                const std::string& partitionTable) const {
   std::vector<std::string> exprs;
   for (const auto& c : columns) exprs.push_back(c.selectExpr);
-  return "SELECT " + core::join(exprs, ", ") + " FROM " + ddl::qualified(sourceEngine, sourceSchema, sourceTable) +
-         " WHERE " + predicate;
+  const std::string from = partitionTable.empty() ? ddl::qualified(sourceEngine, sourceSchema, sourceTable)
+                                                  : ddl::qualified(sourceEngine, partitionSchema, partitionTable);
+  return "SELECT " + core::join(exprs, ", ") + " FROM " + from + " WHERE " + predicate;
 }
 
 core::Result<std::vector<TableJob>> buildJobs(const model::Catalog& source, const assess::Assessment& a) {
@@ -86,6 +109,7 @@ core::Result<std::vector<TableJob>> buildJobs(const model::Catalog& source, cons
     const model::Table* table = source.table(job.sourceSchema, job.sourceTable);
     job.estimatedRows = std::max<std::int64_t>(table->estimatedRows, 0);
     job.estimatedBytes = table->dataBytes;
+    if (table->kind == model::TableKind::PartitionedTable && !mysqlSource) job.partitions = leafPartitions(source, *table);
     if (auto key = table->rowIdentity()) {
       job.keyColumns = *key;
       for (const auto& k : *key) {

@@ -29,6 +29,14 @@ struct ColumnJob {
   bool targetBinary = false;  ///< MySQL target BLOB/BINARY: written as a hex literal
 };
 
+/// A leaf partition of a PostgreSQL partitioned source table.
+struct SourcePartition {
+  std::string schema;
+  std::string table;
+  std::int64_t estimatedRows = 0;
+  std::int64_t estimatedBytes = 0;
+};
+
 struct TableJob {
   std::string sourceSchema;
   std::string sourceTable;
@@ -51,6 +59,9 @@ struct TableJob {
   std::int64_t estimatedBytes = 0;
   model::Engine sourceEngine = model::Engine::PostgreSQL;
   model::Engine targetEngine = model::Engine::PostgreSQL;
+  /// PostgreSQL partitioned source: its leaf partitions, copied one by one
+  /// (each has its own heap and its own key ranges); the target routes the rows.
+  std::vector<SourcePartition> partitions;
 
   std::string label() const { return sourceSchema + "." + sourceTable; }
   /// The columns chunk ranges are over: the key, or else the split column.
@@ -59,8 +70,10 @@ struct TableJob {
   /// The target table as the DDL names it ("schema"."table" / `db`.`table`):
   /// the key the pre- and post-data statements are attributed by.
   std::string qualifiedTarget() const;
-  /// SELECT of the chunk's rows on the source (column order = `columns`).
-  std::string selectSql(const std::string& predicate) const;
+  /// SELECT of the chunk's rows on the source (column order = `columns`), from
+  /// `partitionSchema.partitionTable` when given (a partition of this table).
+  std::string selectSql(const std::string& predicate, const std::string& partitionSchema = {},
+                        const std::string& partitionTable = {}) const;
 };
 
 /// One job per table the assessment migrates. Generated columns that the target

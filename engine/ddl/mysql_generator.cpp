@@ -58,7 +58,7 @@ std::string mysqlCreateTable(const TableDef& t, const std::string& charset, cons
   pre << core::join(lines, ",\n") << "\n) ENGINE=InnoDB DEFAULT CHARSET=" << charset;
   if (!collation.empty()) pre << " COLLATE=" << collation;
   if (t.comment) pre << " COMMENT=" << quoteLiteral(*t.comment);
-  if (t.partitionBy) pre << "\n-- partitioned on the source by " << *t.partitionBy << "; partitions are not recreated";
+  if (t.partitionBy) pre << "\n" << *t.partitionBy;
   pre << ";\n";
   return pre.str();
 }

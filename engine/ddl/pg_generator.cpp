@@ -51,6 +51,12 @@ void writeTable(std::ostringstream& out, const TableDef& t) {
   out << ")";
   if (t.partitionBy) out << " PARTITION BY " << *t.partitionBy;
   out << ";\n";
+  for (const auto& p : t.partitions) {
+    out << "CREATE TABLE " << qq(p.schema, p.name) << " PARTITION OF " << qq(p.parentSchema, p.parentName) << " "
+        << p.bound;
+    if (p.partitionBy) out << " PARTITION BY " << *p.partitionBy;
+    out << ";\n";
+  }
   if (t.comment) out << "COMMENT ON TABLE " << qq(t.schema, t.name) << " IS " << quoteLiteral(*t.comment) << ";\n";
   for (const auto& c : t.columns) {
     if (c.comment) {
@@ -115,16 +121,32 @@ std::string pgCreateTable(const TableDef& t) {
 
 namespace {
 
-void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
+/// A partitioned table's keys: ADD CONSTRAINT … USING INDEX is not supported
+/// there, so each key is added whole (PostgreSQL builds it on every partition).
+void writePartitionedKeys(std::ostringstream& out, const TableDef& t) {
   const std::string table = qq(t.schema, t.name);
-  // Keys are built as plain unique indexes first and attached with USING INDEX
-  // (a catalog change only): index builds of one table do not block each other,
-  // so the copy can run them in parallel; ADD CONSTRAINT then takes its lock briefly.
   if (t.primaryKey) {
-    out << "CREATE UNIQUE INDEX " << q(t.primaryKey->name) << " ON " << table << " ("
+    out << "ALTER TABLE " << table << " ADD CONSTRAINT " << q(t.primaryKey->name) << " PRIMARY KEY ("
         << columnList(kPg, t.primaryKey->columns) << ");\n";
   }
   for (const auto& u : t.uniques) {
+    out << "ALTER TABLE " << table << " ADD CONSTRAINT " << q(u.name) << " UNIQUE (" << columnList(kPg, u.columns)
+        << ");\n";
+  }
+}
+
+void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
+  const std::string table = qq(t.schema, t.name);
+  const bool partitioned = t.partitionBy.has_value();
+  if (partitioned) writePartitionedKeys(out, t);
+  // Keys are built as plain unique indexes first and attached with USING INDEX
+  // (a catalog change only): index builds of one table do not block each other,
+  // so the copy can run them in parallel; ADD CONSTRAINT then takes its lock briefly.
+  if (t.primaryKey && !partitioned) {
+    out << "CREATE UNIQUE INDEX " << q(t.primaryKey->name) << " ON " << table << " ("
+        << columnList(kPg, t.primaryKey->columns) << ");\n";
+  }
+  for (const auto& u : partitioned ? std::vector<KeyDef>{} : t.uniques) {
     out << "CREATE UNIQUE INDEX " << q(u.name) << " ON " << table << " (" << columnList(kPg, u.columns) << ");\n";
   }
   for (const auto& i : t.indexes) {
@@ -135,11 +157,11 @@ void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
     }
     out << pgIndexStatement(t, i) << "\n";
   }
-  if (t.primaryKey) {
+  if (t.primaryKey && !partitioned) {
     out << "ALTER TABLE ONLY " << table << " ADD CONSTRAINT " << q(t.primaryKey->name) << " PRIMARY KEY USING INDEX "
         << q(t.primaryKey->name) << ";\n";
   }
-  for (const auto& u : t.uniques) {
+  for (const auto& u : partitioned ? std::vector<KeyDef>{} : t.uniques) {
     out << "ALTER TABLE ONLY " << table << " ADD CONSTRAINT " << q(u.name) << " UNIQUE USING INDEX " << q(u.name) << ";\n";
   }
   for (const auto& c : t.checks) {
@@ -153,7 +175,8 @@ void writeKeysAndIndexes(std::ostringstream& out, const TableDef& t) {
 }
 
 void writeForeignKeys(std::ostringstream& out, const TableDef& t, bool notValid) {
-  for (const auto& f : t.foreignKeys) out << pgForeignKeyStatement(t, f, notValid) << "\n";
+  // PostgreSQL (before 18) cannot add a NOT VALID foreign key to a partitioned table.
+  for (const auto& f : t.foreignKeys) out << pgForeignKeyStatement(t, f, notValid && !t.partitionBy) << "\n";
 }
 
 }  // namespace

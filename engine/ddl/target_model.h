@@ -73,6 +73,18 @@ struct ForeignKeyDef {
   bool initiallyDeferred = false;
 };
 
+/// PostgreSQL targets: a partition of a partitioned table, created right after
+/// its parent (parents before their own partitions).
+struct PartitionDef {
+  std::string schema;
+  std::string name;
+  std::string parentSchema;
+  std::string parentName;
+  std::string sourceName;                 ///< "schema.table" on the source, or "table partition p" (MySQL)
+  std::string bound;                      ///< "FOR VALUES …" or "DEFAULT"
+  std::optional<std::string> partitionBy; ///< sub-partitioned: "LIST (channel)"
+};
+
 struct TableDef {
   std::string schema;
   std::string name;
@@ -85,7 +97,10 @@ struct TableDef {
   std::vector<ForeignKeyDef> foreignKeys;
   std::optional<std::string> comment;
   bool unlogged = false;
-  std::optional<std::string> partitionBy;  ///< target-ready "RANGE (col)"; partitions left as a note
+  /// Partitioned on the target: PostgreSQL "RANGE (col)" (the partitions are
+  /// `partitions`); MySQL the whole clause "PARTITION BY … (PARTITION …)".
+  std::optional<std::string> partitionBy;
+  std::vector<PartitionDef> partitions;
   std::vector<std::string> notes;
 };
 

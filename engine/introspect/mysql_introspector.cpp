@@ -408,10 +408,17 @@ private:
         const std::string method = row.str("partition_method");
         const auto expr = row.opt("partition_expression");
         t->partitionKey = expr ? method + " (" + *expr + ")" : method;  // SYSTEM_TIME has no expression
+        if (auto sub = row.opt("subpartition_method")) {
+          t->subpartitionKey = *sub + " (" + row.opt("subpartition_expression").value_or("") + ")";
+        }
       }
       const std::string& name = row.str("partition_name");
       // Subpartitions repeat their partition's name.
-      if (t->partitions.empty() || t->partitions.back() != name) t->partitions.push_back(name);
+      if (t->partitions.empty() || t->partitions.back() != name) {
+        t->partitions.push_back(name);
+        t->partitionDefs.push_back({name, row.opt("partition_description"), {}});
+      }
+      if (auto sub = row.opt("subpartition_name")) t->partitionDefs.back().subpartitions.push_back(*sub);
     }
     return {};
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <map>
 
 #include "connect/pg/pg_connection.h"
 #include "core/text.h"
@@ -169,6 +170,7 @@ private:
       t.partitionKey = row.opt("partition_key");
       t.parentTable = row.opt("parent");
       t.partitionBound = row.opt("partition_bound");
+      t.partitionCount = row.i64("partition_count", -1);
       t.comment = row.opt("comment");
       t.replicaIdentity = replicaIdentityName(row.str("replident"));
       t.estimatedRows = row.i64("estimated_rows", -1);
@@ -178,6 +180,33 @@ private:
     }
     for (auto& s : m_catalog.schemas) {
       for (auto& t : s.tables) m_tableIndex[tableKey(s.name, t.name)] = &t;
+    }
+    // A partitioned table stores nothing itself, and autovacuum never analyzes
+    // it (reltuples stays -1): its size and rows are its partitions'.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> below;  // parent → rows, bytes of its leaves
+    std::map<std::string, const model::Table*> byName;                  // "schema.table", as parentTable names it
+    for (const auto& s : m_catalog.schemas) {
+      for (const auto& t : s.tables) byName[s.name + "." + t.name] = &t;
+    }
+    for (const auto& s : m_catalog.schemas) {
+      for (const auto& t : s.tables) {
+        if (t.kind == model::TableKind::PartitionedTable) continue;
+        for (auto parent = t.parentTable; parent;) {
+          auto& [rows, bytes] = below[*parent];
+          rows += std::max<std::int64_t>(t.estimatedRows, 0);
+          bytes += t.dataBytes;
+          const auto it = byName.find(*parent);
+          parent = it == byName.end() ? std::nullopt : it->second->parentTable;
+        }
+      }
+    }
+    for (auto& s : m_catalog.schemas) {
+      for (auto& t : s.tables) {
+        const auto it = below.find(s.name + "." + t.name);
+        if (t.kind != model::TableKind::PartitionedTable || it == below.end()) continue;
+        if (t.estimatedRows <= 0) t.estimatedRows = it->second.first;
+        t.dataBytes = std::max(t.dataBytes, it->second.second);
+      }
     }
     return {};
   }

@@ -128,6 +128,14 @@ struct Trigger {
 };
 
 enum class TableKind { Table, PartitionedTable, Partition, Foreign };
+
+/// One partition of a MySQL/MariaDB partitioned table (there, partitions are
+/// not tables of their own).
+struct MySqlPartition {
+  std::string name;
+  std::optional<std::string> description;  ///< RANGE: "2024", "'2025-01-01'", "MAXVALUE"; LIST: "1,2,3"
+  std::vector<std::string> subpartitions;  ///< names, in order
+};
 enum class Persistence { Permanent, Unlogged, Temporary };
 
 struct Table {
@@ -149,6 +157,9 @@ struct Table {
   std::optional<std::string> parentTable;   ///< "schema.table" of a partition's parent
   std::optional<std::string> partitionBound; ///< "FOR VALUES FROM (…) TO (…)"
   std::vector<std::string> partitions;      ///< MySQL partition names (no separate tables there)
+  std::int64_t partitionCount = -1;          ///< PostgreSQL partitioned table: its partitions, in any schema
+  std::vector<MySqlPartition> partitionDefs; ///< MySQL: each partition's bound and subpartitions
+  std::optional<std::string> subpartitionKey; ///< MySQL: "HASH (to_days(`d`))"
   std::string replicaIdentity;              ///< PostgreSQL: default, nothing, full, index
   std::optional<std::int64_t> autoIncrement; ///< MySQL next AUTO_INCREMENT value
   std::int64_t estimatedRows = -1;  ///< planner estimate, -1 when unknown

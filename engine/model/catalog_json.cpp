@@ -126,6 +126,16 @@ json toJson(const Table& t) {
   if (t.parentTable) j["parent_table"] = *t.parentTable;
   if (t.partitionBound) j["partition_bound"] = *t.partitionBound;
   if (!t.partitions.empty()) j["partitions"] = t.partitions;
+  if (!t.partitionDefs.empty()) {
+    json defs = json::array();
+    for (const auto& p : t.partitionDefs) {
+      json d = {{"name", p.name}, {"description", opt(p.description)}};
+      if (!p.subpartitions.empty()) d["subpartitions"] = p.subpartitions;
+      defs.push_back(std::move(d));
+    }
+    j["partition_definitions"] = std::move(defs);
+  }
+  if (t.subpartitionKey) j["subpartition_key"] = *t.subpartitionKey;
   if (!t.replicaIdentity.empty()) j["replica_identity"] = t.replicaIdentity;
   if (t.autoIncrement) j["auto_increment"] = *t.autoIncrement;
   return j;

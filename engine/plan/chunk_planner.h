@@ -47,6 +47,10 @@ struct Chunk {
   std::int64_t lowerPage = 0;     ///< CtidRange only
   std::int64_t upperPage = 0;     ///< CtidRange only (exclusive; 0 = to the end)
   std::int64_t estimatedRows = 0;
+  /// A PostgreSQL partitioned table is copied partition by partition: the
+  /// partition this chunk reads (its ranges are that partition's); empty = the table.
+  std::string partitionSchema;
+  std::string partitionTable;
 };
 
 /// Rows per chunk for a table of this shape under the limits (at least 1).

@@ -201,8 +201,13 @@ core::Status createRunPublication(const connect::ConnectionSpec& source, const s
     }
     return {};
   };
-  FERRY_TRY(create(name, names, ""));
-  return create(insertsOnlyPublication(name), appendOnly, " WITH (publish = 'insert')");
+  // A partitioned table's changes are published as its own (not as its
+  // partitions'): the stream applies them to the table the copy filled, whatever
+  // partitions the target has — none, the same, or others (docs/partitioning.md).
+  const bool viaRoot = (*c)->serverVersion().atLeast(13);
+  FERRY_TRY(create(name, names, viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
+  return create(insertsOnlyPublication(name), appendOnly,
+                viaRoot ? " WITH (publish = 'insert', publish_via_partition_root = true)" : " WITH (publish = 'insert')");
 }
 
 std::string insertsOnlyPublication(const std::string& name) { return name + "_ins"; }
@@ -241,6 +246,26 @@ core::Status checkUserPublication(const connect::ConnectionSpec& source, const s
   if (!r.boolean("pubtruncate")) {
     core::log(core::LogLevel::Warning, "publication " + name + " does not publish TRUNCATE: a TRUNCATE on the source "
                                                                "will not reach the target");
+  }
+  if ((*c)->serverVersion().atLeast(13)) {
+    // Without publish_via_partition_root a partitioned table's changes arrive
+    // under its partitions' names, which the stream does not apply.
+    std::vector<std::string> partitioned;
+    for (const auto& [schema, table] : tables) {
+      partitioned.push_back(PgConnection::quoteLiteral(PgConnection::quoteIdent(schema) + "." +
+                                                       PgConnection::quoteIdent(table)) + "::regclass");
+    }
+    auto parts = (*c)->query("SELECT p.pubviaroot AS via_root, (SELECT string_agg(c.oid::regclass::text, ', ') FROM pg_class c "
+                             "WHERE c.relkind = 'p' AND c.oid IN (" + (partitioned.empty() ? std::string("0") : core::join(partitioned, ", ")) +
+                             ")) AS partitioned FROM pg_publication p WHERE p.pubname = $1", {name});
+    if (!parts) return std::move(parts).error().context("reading publication " + name);
+    if (!parts->empty() && !parts->row(0).boolean("via_root") && parts->row(0).opt("partitioned")) {
+      return Error(ErrorKind::Config,
+                   "publication " + name + " publishes the partitioned table(s) " + *parts->row(0).opt("partitioned") +
+                       " through their partitions: their changes would arrive under the partitions' names",
+                   "ALTER PUBLICATION " + PgConnection::quoteIdent(name) +
+                       " SET (publish_via_partition_root = true), then run again.");
+    }
   }
   auto in = (*c)->query("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", {name});
   if (!in) return std::move(in).error().context("reading the tables of publication " + name);
@@ -378,8 +403,14 @@ plan::Chunk chunkFromState(const state::ChunkState& c) {
   const auto parse = [](const std::string& text) {
     return text.empty() ? nlohmann::json() : nlohmann::json::parse(text);
   };
-  const nlohmann::json lower = parse(c.lowerBoundJson);
+  nlohmann::json lower = parse(c.lowerBoundJson);
   const nlohmann::json upper = parse(c.upperBoundJson);
+  if (lower.is_object() && lower.contains("partition")) {  // a chunk of one partition
+    chunk.partitionSchema = lower.at("partition").at(0).get<std::string>();
+    chunk.partitionTable = lower.at("partition").at(1).get<std::string>();
+    nlohmann::json inner = lower.at("lower");
+    lower = std::move(inner);
+  }
   const auto page = [](const nlohmann::json& j) {  // "(1200,0)" -> 1200
     const auto text = j.get<std::string>();
     return std::stoll(text.substr(1, text.find(',') - 1));
@@ -416,14 +447,19 @@ core::Status checkChunkColumnsUnchanged(const state::TableState& recorded, const
 
 /// The source heap's filenode (it changes when the table is rewritten).
 core::Result<std::int64_t> sourceFilenode(WorkerConnections& w, const std::string& table) {
-  auto r = sourceQuery(w, "SELECT pg_relation_filenode(" + ddl::quoteLiteral(table) + "::regclass) AS filenode");
+  // A partitioned table has no heap: the sum of its leaves' filenodes changes
+  // when any of them is rewritten.
+  auto r = sourceQuery(w, "SELECT COALESCE(pg_relation_filenode(t)::bigint, (SELECT sum(pg_relation_filenode(relid)::bigint)::bigint "
+                          "FROM pg_partition_tree(t) WHERE isleaf), 0) AS filenode FROM (SELECT " +
+                              ddl::quoteLiteral(table) + "::regclass AS t) AS x");
   if (!r) return std::move(r).error();
   return r->row(0).i64("filenode");
 }
 
 /// `filenode`: set for a table split into ctid ranges.
-core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const copy::TableJob& job,
-                                                 const plan::ChunkLimits& limits, std::optional<std::int64_t>& filenode) {
+core::Result<std::vector<plan::Chunk>> planRelation(WorkerConnections& w, const copy::TableJob& job,
+                                                    const plan::ChunkLimits& limits,
+                                                    std::optional<std::int64_t>& filenode) {
   const plan::TableStats stats{job.estimatedRows, job.estimatedBytes};
   const model::Engine e = job.sourceEngine;
   const std::string table = ddl::qualified(e, job.sourceSchema, job.sourceTable);
@@ -444,12 +480,49 @@ core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const cop
   return planKeyRanges(job, stats, limits, [&](const std::string& sql) { return sourceQuery(w, sql); });
 }
 
+/// A PostgreSQL partitioned table: each leaf partition planned on its own (its
+/// heap pages, its key range) and its chunks read from it, so workers copy
+/// partitions in parallel and no chunk scans them all. `filenode`, when a leaf
+/// is split into ctid ranges, is the sum of the leaves' filenodes.
+core::Result<std::vector<plan::Chunk>> planTable(WorkerConnections& w, const copy::TableJob& job,
+                                                 const plan::ChunkLimits& limits, std::optional<std::int64_t>& filenode) {
+  if (job.partitions.empty()) return planRelation(w, job, limits, filenode);
+  std::vector<plan::Chunk> out;
+  bool ctid = false;
+  for (const auto& p : job.partitions) {
+    copy::TableJob leaf = job;
+    leaf.partitions.clear();
+    leaf.sourceSchema = p.schema;
+    leaf.sourceTable = p.table;
+    leaf.estimatedRows = p.estimatedRows;
+    leaf.estimatedBytes = p.estimatedBytes;
+    std::optional<std::int64_t> leafFilenode;
+    auto chunks = planRelation(w, leaf, limits, leafFilenode);
+    if (!chunks) return std::move(chunks).error().context("partition " + p.schema + "." + p.table);
+    ctid |= leafFilenode.has_value();
+    for (auto& c : *chunks) {
+      c.ordinal = static_cast<int>(out.size());
+      c.partitionSchema = p.schema;
+      c.partitionTable = p.table;
+      out.push_back(std::move(c));
+    }
+  }
+  if (ctid) {
+    auto f = sourceFilenode(w, ddl::qualified(job.sourceEngine, job.sourceSchema, job.sourceTable));
+    if (!f) return std::move(f).error().context("planning " + job.label());
+    filenode = *f;
+  }
+  if (out.empty()) out = plan::planWhole({job.estimatedRows, job.estimatedBytes});  // no partition at all
+  return out;
+}
+
 /// Resume of a table split into ctid ranges: the rows must still be on the
 /// pages the ranges were planned on. A rewrite (VACUUM FULL, CLUSTER, TRUNCATE,
 /// some ALTER TABLEs) gives the heap a new filenode and moves them.
 core::Status checkCtidChunksStillValid(state::RunStateStore& st, WorkerConnections& w, const TableRuntime& t,
                                        const std::vector<state::ChunkState>& chunks) {
-  const bool ctid = !chunks.front().lowerBoundJson.empty() && chunks.front().lowerBoundJson.front() == '"';
+  const bool ctid = std::any_of(chunks.begin(), chunks.end(),
+                                [](const auto& c) { return chunkFromState(c).kind == plan::ChunkKind::CtidRange; });
   const bool unfinished = std::any_of(chunks.begin(), chunks.end(),
                                       [](const auto& c) { return c.status != state::ChunkStatus::Done; });
   if (!ctid || !unfinished || !w.pgSource) return {};
@@ -527,6 +600,12 @@ core::Status planChunks(state::RunStateStore& st, WorkerConnections& planner,
       } else {
         s.lowerBoundJson = boundJson(c.lower);
         s.upperBoundJson = boundJson(c.upper);
+      }
+      if (!c.partitionTable.empty()) {
+        // {"partition": [schema, table], "lower": <the bound above>}
+        nlohmann::json wrapped = {{"partition", {c.partitionSchema, c.partitionTable}},
+                                  {"lower", nlohmann::json::parse(s.lowerBoundJson)}};
+        s.lowerBoundJson = wrapped.dump();
       }
       cs.push_back(std::move(s));
     }

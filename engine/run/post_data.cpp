@@ -163,6 +163,7 @@ PreDataPlan planPreData(const std::string& script, const PostDataScope& scope) {
   const char q = scope.target == model::Engine::PostgreSQL ? '"' : '`';
   PreDataPlan plan;
   std::map<std::string, std::size_t> index;  // table → position in plan.tables
+  std::map<std::string, std::string> partitionOwner;  // a partition → its partitioned table
   for (auto& statement : splitStatements(script)) {
     const std::string u = core::toUpper(statement.substr(0, 40));
     if (core::startsWith(u, "SET ")) {
@@ -175,7 +176,17 @@ PreDataPlan planPreData(const std::string& script, const PostDataScope& scope) {
       if (core::startsWith(u, head)) pos = head.size();
     }
     const auto name = pos > 0 ? qualifiedAt(statement, pos, q) : std::nullopt;
-    const std::string table = name ? std::string(name->text) : std::string();
+    std::string table = name ? std::string(name->text) : std::string();
+    // CREATE TABLE "s"."p" PARTITION OF "s"."parent" …: created with its
+    // partitioned table, after it (sub-partitions after their parent partition).
+    if (name && statement.compare(name->end, 14, " PARTITION OF ") == 0) {
+      if (const auto parent = qualifiedAt(statement, name->end + 14, q)) {
+        const auto owner = partitionOwner.find(std::string(parent->text));
+        const std::string root = owner != partitionOwner.end() ? owner->second : std::string(parent->text);
+        partitionOwner[table] = root;
+        table = root;
+      }
+    }
     if (table.empty() || scope.allTables.count(table) == 0) {
       plan.global.push_back(std::move(statement));
     } else if (scope.copiedTables.count(table) == 0) {

@@ -6,7 +6,9 @@ SELECT p.TABLE_SCHEMA               AS table_schema,
        p.PARTITION_METHOD           AS partition_method,
        p.PARTITION_EXPRESSION       AS partition_expression,
        p.PARTITION_DESCRIPTION      AS partition_description,
-       p.SUBPARTITION_NAME          AS subpartition_name
+       p.SUBPARTITION_NAME          AS subpartition_name,
+       p.SUBPARTITION_METHOD        AS subpartition_method,
+       p.SUBPARTITION_EXPRESSION    AS subpartition_expression
 FROM information_schema.PARTITIONS p
 WHERE p.TABLE_SCHEMA IN ({schemas})
   AND p.PARTITION_NAME IS NOT NULL

@@ -14,6 +14,8 @@ SELECT n.nspname AS schema,
           WHERE i.inhrelid = c.oid LIMIT 1)
        END AS parent,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       CASE WHEN c.relkind = 'p' THEN (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid) END
+         AS partition_count,
        obj_description(c.oid, 'pg_class') AS comment,
        c.relreplident::text AS replident,
        c.reltuples::bigint AS estimated_rows,
