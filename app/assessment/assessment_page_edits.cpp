@@ -268,7 +268,7 @@ void AssessmentPage::updateRuleEvaluation() {
     for (const auto& s : m_sourceCatalog->schemas) {
       int n = 0;
       for (const auto& t : s.tables) {
-        if (t.kind == model::TableKind::Partition) continue;
+        if (t.parentTable) continue;  // a partition, or a partitioned partition
         tables.emplace_back(s.name, t.name);
         ++n;
       }

@@ -133,7 +133,21 @@ void ObjectDetailView::showObject(const model::Catalog& catalog, const CatalogRe
       if (!table->replicaIdentity.empty()) add(tr("Replica identity"), q(table->replicaIdentity));
       if (table->partitionKey) add(tr("Partitioned by"), q(*table->partitionKey));
       if (table->parentTable) add(tr("Partition of"), q(*table->parentTable) + QLatin1Char(' ') + opt(table->partitionBound));
-      if (!table->partitions.empty()) add(tr("Partitions"), joined(table->partitions));
+      if (table->subpartitionKey) add(tr("Sub-partitioned by"), q(*table->subpartitionKey));
+      if (!table->partitionDefs.empty()) {
+        // MySQL: each partition with its bound ("p2024 < '2025-01-01'", "europe in 1,2,3").
+        const bool range = table->partitionKey && table->partitionKey->rfind("RANGE", 0) == 0;
+        QStringList parts;
+        for (const auto& p : table->partitionDefs) {
+          QString s = q(p.name);
+          if (p.description) s += (range ? QStringLiteral(" < ") : QStringLiteral(" in ")) + q(*p.description);
+          if (!p.subpartitions.empty()) s += tr(" (%1 subpartitions)").arg(p.subpartitions.size());
+          parts << s;
+        }
+        add(tr("Partitions"), parts.join(QStringLiteral("; ")));
+      } else if (!table->partitions.empty()) {
+        add(tr("Partitions"), joined(table->partitions));
+      }
       add(tr("Comment"), opt(table->comment));
       break;
     case CatalogNode::Column: {

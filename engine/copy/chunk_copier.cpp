@@ -1,5 +1,7 @@
 #include "copy/chunk_copier.h"
 
+#include <algorithm>
+
 #include "copy/copy_text.h"
 #include "copy/mysql_loader.h"
 #include "core/log.h"
@@ -44,6 +46,21 @@ void appendRow(std::string& out, const TableJob& job, const ValueRow& row, bool 
     }
   }
   out += pg ? "\n" : ")";
+}
+
+/// A value this large goes to a MySQL target through a prepared INSERT of its
+/// own (MySqlConnection::execPrepared), not in LOAD DATA or a statement's text.
+constexpr std::size_t kHugeValueBytes = 8u << 20;
+
+bool hasHugeValue(const ValueRow& row) {
+  return std::any_of(row.begin(), row.end(), [](const auto& v) { return v && v->size() > kHugeValueBytes; });
+}
+
+std::string targetColumns(const TableJob& job);
+
+std::string preparedInsert(const TableJob& job) {
+  std::vector<std::string> marks(job.columns.size(), "?");
+  return "INSERT INTO " + job.qualifiedTarget() + " (" + targetColumns(job) + ") VALUES (" + core::join(marks, ", ") + ")";
 }
 
 std::string targetColumns(const TableJob& job) {
@@ -195,7 +212,7 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
   auto writeOne = [&](const ValueRow& source) -> core::Status {
     // Row mode: each row in its own savepoint (PostgreSQL) or statement (MySQL).
     std::string row;
-    appendRow(row, job, converted, pg);
+    if (pg || !hasHugeValue(converted)) appendRow(row, job, converted, pg);
     if (pg) {
       FERRY_TRY(ctx.pgTarget->exec("SAVEPOINT ferry_row"));
       auto in = ctx.pgTarget->beginCopyIn(copySql);
@@ -212,7 +229,12 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
       }
       FERRY_TRY(ctx.pgTarget->exec("RELEASE SAVEPOINT ferry_row"));
     } else {
-      auto st = ctx.myTarget->exec(insertHead + row);
+      core::Status st;
+      if (hasHugeValue(converted)) {
+        if (auto n = ctx.myTarget->execPrepared(preparedInsert(job), converted); !n) st = std::move(n).error();
+      } else {
+        st = ctx.myTarget->exec(insertHead + row);
+      }
       if (!st.ok()) {
         if (ctx.onReject) ctx.onReject({job.label(), keyText(job, source), "", "", st.error().message()});
         ++counts.rowsRejected;
@@ -228,7 +250,8 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
     if (!in) return std::move(in).error();
     copyIn.emplace(std::move(*in));
   }
-  if (!pg && !rowMode && ctx.mysqlLoadData && ctx.mysqlLoadData->load()) {
+  auto startLoad = [&]() -> core::Status {
+    if (pg || rowMode || !ctx.mysqlLoadData || !ctx.mysqlLoadData->load()) return {};
     auto started = MySqlPipeLoad::begin(*ctx.myTarget, table, targetColumns(job));
     if (started) {
       load = std::move(*started);
@@ -243,7 +266,26 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
     } else {
       return std::move(started).error();
     }
-  }
+    return {};
+  };
+  auto finishLoad = [&]() -> core::Status {
+    if (!load) return {};
+    auto done = load->finish();
+    load.reset();
+    FERRY_TRY(done);
+    // LOAD DATA downgrades some refusals to warnings even in strict mode (a
+    // truncated row, a wrong count of fields): never accept one silently — the
+    // chunk fails and row mode (strict INSERTs) isolates the row.
+    auto w = ctx.myTarget->query("SHOW WARNINGS LIMIT 1");
+    if (!w) return std::move(w).error();
+    if (!w->empty()) {
+      return core::Error(core::ErrorKind::Data, job.label() + ": LOAD DATA warned: " + w->at(0, 2).value_or("") +
+                                                    " (code " + w->at(0, 1).value_or("") + ")");
+    }
+    return {};
+  };
+  bool loadPaused = false;  // LOAD DATA ended for a huge row; started again for the next row
+  FERRY_TRY(startLoad());
   auto st = readRows(job, chunk, ctx, [&](const ValueRow& row) -> core::Status {
     ++counts.rowsRead;
     auto ok = converter.convert(row, converted);
@@ -253,6 +295,23 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
       return {};
     }
     if (rowMode) return writeOne(row);
+    if (!pg && hasHugeValue(converted)) {
+      // Written alone as a prepared INSERT, its values sent as raw bytes in
+      // pieces: no hex literal over max_allowed_packet, no LOAD DATA field of
+      // hundreds of MB (docs/copy.md "Huge values"). Same transaction.
+      FERRY_TRY(flushRows());
+      loadPaused = loadPaused || load != nullptr;
+      FERRY_TRY(finishLoad());
+      auto n = ctx.myTarget->execPrepared(preparedInsert(job), converted);
+      if (!n) return std::move(n).error();
+      ++counts.rowsWritten;
+      ++sinceProgress;
+      return flushRows();
+    }
+    if (loadPaused && !load) {
+      FERRY_TRY(startLoad());
+      loadPaused = false;
+    }
     if (!pg && !load && batchRows) buffer += ", ";
     appendRow(buffer, job, converted, pg || load != nullptr);
     ++batchRows;
@@ -267,18 +326,7 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
     if (load) load->abort();
     return std::move(st).error();
   }
-  if (load) {
-    FERRY_TRY(load->finish());
-    // LOAD DATA downgrades some refusals to warnings even in strict mode (a
-    // truncated row, a wrong count of fields): never accept one silently — the
-    // chunk fails and row mode (strict INSERTs) isolates the row.
-    auto w = ctx.myTarget->query("SHOW WARNINGS LIMIT 1");
-    if (!w) return std::move(w).error();
-    if (!w->empty()) {
-      return core::Error(core::ErrorKind::Data, job.label() + ": LOAD DATA warned: " + w->at(0, 2).value_or("") +
-                                                    " (code " + w->at(0, 1).value_or("") + ")");
-    }
-  }
+  FERRY_TRY(finishLoad());
   if (copyIn) {
     auto fin = copyIn->finish();
     if (!fin) return std::move(fin).error();

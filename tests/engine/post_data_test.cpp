@@ -45,14 +45,18 @@ TEST(PostData, EveryPostgresStatementGoesToItsTableOrAfterAllTables) {
   EXPECT_EQ(lines.attaches.size(), 1u);
   EXPECT_EQ(plan.tables.at(pg("shop", "sessions")).builds.size(), 3u);  // gin, partial, INCLUDE
   EXPECT_EQ(plan.tables.at(pg("shop", "sessions")).attaches.size(), 0u);
-  EXPECT_EQ(plan.tables.at(pg("shop", "orders")).builds.size(), 2u);
-  EXPECT_EQ(plan.tables.at(pg("shop", "orders")).attaches.size(), 2u);
+  // orders is partitioned: its primary key is added whole (an attach), beside its check.
+  EXPECT_EQ(plan.tables.at(pg("shop", "orders")).builds.size(), 1u);
+  ASSERT_EQ(plan.tables.at(pg("shop", "orders")).attaches.size(), 2u);
+  EXPECT_NE(plan.tables.at(pg("shop", "orders")).attaches[0].find("PRIMARY KEY (\"order_id\", \"ordered_at\")"),
+            std::string::npos);
   ASSERT_EQ(plan.foreignKeys.size(), 2u);
   EXPECT_TRUE(plan.validates.empty());  // each follows its foreign key
-  for (const auto& fk : plan.foreignKeys) {
-    EXPECT_NE(fk.validate.find("VALIDATE CONSTRAINT"), std::string::npos) << fk.add;
-    EXPECT_EQ(fk.referenced, "\"shop\".\"customers\"");
-  }
+  for (const auto& fk : plan.foreignKeys) EXPECT_EQ(fk.referenced, "\"shop\".\"customers\"");
+  // A partitioned table's foreign key is added valid (PostgreSQL < 18 has no NOT VALID there).
+  EXPECT_EQ(plan.foreignKeys[0].add.find("NOT VALID"), std::string::npos) << plan.foreignKeys[0].add;
+  EXPECT_TRUE(plan.foreignKeys[0].validate.empty());
+  EXPECT_NE(plan.foreignKeys[1].validate.find("VALIDATE CONSTRAINT"), std::string::npos) << plan.foreignKeys[1].add;
   // Two identities and three serials (their sequence owned by the column again,
   // then set past the copied maximum), and a standalone sequence.
   ASSERT_EQ(plan.finish.size(), 2u + 3u * 2u + 1u);
@@ -71,7 +75,7 @@ TEST(PostData, ASubsetRunKeepsItsTablesAndForeignKeysWithBothEndsCopied) {
   ASSERT_EQ(plan.foreignKeys.size(), 1u);  // orders → customers; sessions → customers is left out
   EXPECT_NE(plan.foreignKeys[0].add.find("\"orders_customer_fk\""), std::string::npos);
   EXPECT_EQ(plan.foreignKeys[0].table, "\"shop\".\"orders\"");
-  EXPECT_NE(plan.foreignKeys[0].validate.find("VALIDATE CONSTRAINT \"orders_customer_fk\""), std::string::npos);
+  EXPECT_TRUE(plan.foreignKeys[0].validate.empty());  // orders is partitioned: added valid
   EXPECT_TRUE(plan.validates.empty());
   // customers' identity, orders' serial (owned and set), and the sequence (no table)
   ASSERT_EQ(plan.finish.size(), 1u + 2u + 1u);
@@ -91,15 +95,17 @@ TEST(PostData, ASubsetRunKeepsItsTablesAndForeignKeysWithBothEndsCopied) {
 TEST(PostData, AForeignKeyFromASmallTableIsValidatedByIndexProbes) {
   auto scope = pgScope();
   scope.estimatedRows = {{pg("shop", "customers"), 3'000'000}, {pg("shop", "orders"), 100'000},
-                         {pg("shop", "sessions"), 2'000'000}};
+                         {pg("shop", "sessions"), 100'000}};
   const auto plan = run::planPostData(golden("pg_fixture_to_postgresql_post_data.sql"), scope);
   ASSERT_EQ(plan.foreignKeys.size(), 2u);
-  // orders (100 k) → customers (3 M): hash and merge joins off for that statement only.
-  EXPECT_EQ(plan.foreignKeys[0].validate,
-            "SET enable_hashjoin = off; SET enable_mergejoin = off; ALTER TABLE \"shop\".\"orders\" VALIDATE CONSTRAINT "
-            "\"orders_customer_fk\"; RESET enable_hashjoin; RESET enable_mergejoin");
+  // sessions (100 k) → customers (3 M): hash and merge joins off for that statement only.
+  EXPECT_EQ(plan.foreignKeys[1].validate,
+            "SET enable_hashjoin = off; SET enable_mergejoin = off; ALTER TABLE \"shop\".\"sessions\" VALIDATE "
+            "CONSTRAINT \"sessions_customer_id_fkey\"; RESET enable_hashjoin; RESET enable_mergejoin");
   // sessions (2 M) → customers (3 M): not much smaller, the planner decides.
-  EXPECT_EQ(plan.foreignKeys[1].validate, "ALTER TABLE \"shop\".\"sessions\" VALIDATE CONSTRAINT \"sessions_customer_id_fkey\"");
+  scope.estimatedRows[pg("shop", "sessions")] = 2'000'000;
+  const auto big = run::planPostData(golden("pg_fixture_to_postgresql_post_data.sql"), scope);
+  EXPECT_EQ(big.foreignKeys[1].validate, "ALTER TABLE \"shop\".\"sessions\" VALIDATE CONSTRAINT \"sessions_customer_id_fkey\"");
 }
 
 TEST(PostData, UnknownStatementsRunAfterEveryTableInFullRunsOnly) {
@@ -170,6 +176,32 @@ TEST(PreData, EachTableIsCreatedOnItsOwnAfterTheStatementsOfNoTable) {
   ASSERT_EQ(subset.tables.size(), 1u);
   EXPECT_EQ(subset.tables[0].first, pg("shop", "orders"));
   EXPECT_EQ(subset.skipped, 4u + 2u);  // four other tables, all_types' comments
+}
+
+TEST(PreData, PartitionsAreCreatedWithTheirPartitionedTable) {
+  run::PostDataScope scope;
+  scope.target = model::Engine::PostgreSQL;
+  scope.allTables = {pg("s", "t"), pg("s", "u")};
+  scope.copiedTables = scope.allTables;
+  const std::string script =
+      "CREATE SCHEMA IF NOT EXISTS \"o\";\n"
+      "CREATE TABLE \"s\".\"t\" (\n  \"a\" integer\n) PARTITION BY RANGE (a);\n"
+      "CREATE TABLE \"s\".\"t_1\" PARTITION OF \"s\".\"t\" FOR VALUES FROM (1) TO (2) PARTITION BY LIST (b);\n"
+      "CREATE TABLE \"s\".\"u\" (\n  \"a\" integer\n);\n"
+      "CREATE TABLE \"s\".\"t_1_x\" PARTITION OF \"s\".\"t_1\" FOR VALUES IN (1);\n"
+      "CREATE TABLE \"o\".\"t_2\" PARTITION OF \"s\".\"t\" DEFAULT;\n";
+  const auto plan = run::planPreData(script, scope);
+  ASSERT_EQ(plan.global.size(), 1u);  // the schema
+  ASSERT_EQ(plan.tables.size(), 2u);
+  EXPECT_EQ(plan.tables[0].first, pg("s", "t"));
+  ASSERT_EQ(plan.tables[0].second.size(), 4u);  // the table, then its partitions in script order
+  EXPECT_NE(plan.tables[0].second[2].find("\"t_1_x\" PARTITION OF \"s\".\"t_1\""), std::string::npos);
+  EXPECT_NE(plan.tables[0].second[3].find("\"o\".\"t_2\""), std::string::npos);
+  EXPECT_EQ(plan.tables[1].second.size(), 1u);
+
+  scope.copiedTables = {pg("s", "u")};
+  const auto subset = run::planPreData(script, scope);
+  EXPECT_EQ(subset.skipped, 4u);  // t and its three partitions
 }
 
 TEST(PreData, MariaDbTablesAndTheDatabaseStatement) {

@@ -17,9 +17,8 @@ ALTER TABLE ONLY "shop"."customers" ADD CONSTRAINT "customers_email_key" UNIQUE 
 ALTER TABLE "shop"."customers" ADD CONSTRAINT "customers_name_check" CHECK ((length(name) > 0));
 
 -- shop.orders
-CREATE UNIQUE INDEX "orders_pkey" ON "shop"."orders" ("order_id", "ordered_at");
+ALTER TABLE "shop"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY ("order_id", "ordered_at");
 CREATE INDEX "orders_customer_idx" ON "shop"."orders" ("customer_id");
-ALTER TABLE ONLY "shop"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY USING INDEX "orders_pkey";
 ALTER TABLE "shop"."orders" ADD CONSTRAINT "orders_total_check" CHECK ((total >= (0)::numeric));
 
 -- shop.sessions
@@ -28,8 +27,7 @@ CREATE INDEX "sessions_token_lower" ON "shop"."sessions" ((lower(token)) DESC) W
 CREATE UNIQUE INDEX "sessions_token_uq" ON "shop"."sessions" ("token") INCLUDE ("customer_id");
 
 -- Foreign keys, referenced tables first.
-ALTER TABLE "shop"."orders" ADD CONSTRAINT "orders_customer_fk" FOREIGN KEY ("customer_id") REFERENCES "shop"."customers" ("customer_id") ON DELETE CASCADE ON UPDATE RESTRICT DEFERRABLE INITIALLY DEFERRED NOT VALID;
-ALTER TABLE "shop"."orders" VALIDATE CONSTRAINT "orders_customer_fk";
+ALTER TABLE "shop"."orders" ADD CONSTRAINT "orders_customer_fk" FOREIGN KEY ("customer_id") REFERENCES "shop"."customers" ("customer_id") ON DELETE CASCADE ON UPDATE RESTRICT DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE "shop"."sessions" ADD CONSTRAINT "sessions_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "shop"."customers" ("customer_id") ON DELETE SET NULL NOT VALID;
 ALTER TABLE "shop"."sessions" VALIDATE CONSTRAINT "sessions_customer_id_fkey";
 

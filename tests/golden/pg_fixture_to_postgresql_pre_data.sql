@@ -100,7 +100,9 @@ CREATE TABLE "shop"."orders" (
   "ordered_at" timestamp with time zone NOT NULL,
   "customer_id" integer NOT NULL,
   "total" numeric(12,2) NOT NULL
-);
+) PARTITION BY RANGE (ordered_at);
+CREATE TABLE "shop"."orders_2025" PARTITION OF "shop"."orders" FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2026-01-01 00:00:00+00');
+CREATE TABLE "shop"."orders_2026" PARTITION OF "shop"."orders" FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
 
 -- shop.sessions
 CREATE UNLOGGED TABLE "shop"."sessions" (

@@ -32,6 +32,7 @@
 #include "app/schema_browser/object_detail_view.h"
 #include "app/schema_browser/schema_browser_page.h"
 #include "connect/connection_spec.h"
+#include "connect/mysql/mysql_connection.h"
 
 using ferry::app::ConnectionEditor;
 using ferry::app::MainWindow;
@@ -197,6 +198,18 @@ void WorkbenchGuiTest::wrongPasswordShowsOneLineError() {
 }
 
 void WorkbenchGuiTest::schemaBrowserShowsDemoTables() {
+  // A partitioned table beside the demo's, for the detail view's partitions
+  // (dropped again at the end of this test).
+  auto spec = ferry::connect::ConnectionSpec::parse(m_mysqlUrl.toStdString());
+  QVERIFY(spec.ok());
+  spec->database = "ferry_demo";
+  auto my = ferry::connect::MySqlConnection::open(*spec);
+  QVERIFY2(my.ok(), my.ok() ? "" : my.error().oneLine().c_str());
+  QVERIFY((*my)->exec("DROP TABLE IF EXISTS ferry_gui_partitioned").ok());
+  QVERIFY((*my)->exec("CREATE TABLE ferry_gui_partitioned (id INT NOT NULL, d DATE NOT NULL, PRIMARY KEY (id, d)) "
+                      "PARTITION BY RANGE COLUMNS (d) SUBPARTITION BY HASH (id) SUBPARTITIONS 2 ("
+                      "PARTITION p2025 VALUES LESS THAN ('2026-01-01'), PARTITION pmax VALUES LESS THAN (MAXVALUE))")
+              .ok());
   QVERIFY(m_window->showPage(QStringLiteral("schema")));
   auto* browser = m_window->schemaBrowser();
   QSignalSpy loaded(browser, &ferry::app::SchemaBrowserPage::loaded);
@@ -237,6 +250,15 @@ void WorkbenchGuiTest::schemaBrowserShowsDemoTables() {
   auto* definition = child<QWidget>(browser->detail(), "detailDefinition");
   QVERIFY(definition->isVisible());
   shoot(QStringLiteral("04-schema-routine"));
+
+  // A partitioned table: its key, sub-partitioning and each partition's bound.
+  QVERIFY(browser->selectByName(QStringLiteral("ferry_gui_partitioned")));
+  QCOMPARE(browser->detail()->property(QStringLiteral("Partitioned by")), QStringLiteral("RANGE COLUMNS (`d`)"));
+  QCOMPARE(browser->detail()->property(QStringLiteral("Sub-partitioned by")), QStringLiteral("HASH (`id`)"));
+  QCOMPARE(browser->detail()->property(QStringLiteral("Partitions")),
+           QStringLiteral("p2025 < '2026-01-01' (2 subpartitions); pmax < MAXVALUE (2 subpartitions)"));
+  shoot(QStringLiteral("04b-schema-partitioned"));
+  QVERIFY((*my)->exec("DROP TABLE ferry_gui_partitioned").ok());
   QVERIFY(browser->selectByName(QStringLiteral("email"), QStringLiteral("customers")));
 }
 

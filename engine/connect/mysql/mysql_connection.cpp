@@ -1,13 +1,16 @@
 #include "connect/mysql/mysql_connection.h"
 
 #include <cppconn/driver.h>
+#include <cppconn/datatype.h>
 #include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/resultset_metadata.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
 #include <cstdio>
+#include <istream>
 #include <mutex>
 
 #include "connect/mysql/mysql_connection_impl.h"
@@ -286,6 +289,43 @@ core::Status MySqlConnection::exec(std::string_view sql) {
       hasRows = stmt->getMoreResults();
     }
     return {};
+  } catch (const sql::SQLException& e) {
+    return mysqlStatementError(e, sql);
+  }
+}
+
+namespace {
+
+/// An input stream over bytes held elsewhere (no copy), for setBlob().
+class ViewStream : private std::streambuf, public std::istream {
+public:
+  explicit ViewStream(std::string_view bytes) : std::istream(static_cast<std::streambuf*>(this)) {
+    char* p = const_cast<char*>(bytes.data());  // only read through the get area
+    setg(p, p, p + bytes.size());
+  }
+};
+
+constexpr std::size_t kLongDataBytes = 1 << 20;
+
+}  // namespace
+
+core::Result<std::int64_t> MySqlConnection::execPrepared(std::string_view sql,
+                                                         const std::vector<std::optional<std::string_view>>& params) {
+  try {
+    std::unique_ptr<sql::PreparedStatement> ps(m_impl->conn->prepareStatement(sql::SQLString(std::string(sql))));
+    std::vector<std::unique_ptr<ViewStream>> streams;  // alive until executeUpdate() has sent them
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const auto index = static_cast<unsigned int>(i + 1);
+      if (!params[i]) {
+        ps->setNull(index, sql::DataType::VARCHAR);
+      } else if (params[i]->size() > kLongDataBytes) {
+        streams.push_back(std::make_unique<ViewStream>(*params[i]));
+        ps->setBlob(index, streams.back().get());
+      } else {
+        ps->setString(index, sql::SQLString(std::string(*params[i])));
+      }
+    }
+    return static_cast<std::int64_t>(ps->executeUpdate());
   } catch (const sql::SQLException& e) {
     return mysqlStatementError(e, sql);
   }

@@ -4,8 +4,10 @@
 /// core::Error here. The server's flavour (MySQL or MariaDB) is detected on open.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "connect/connection_spec.h"
 #include "connect/mysql/mysql_stream.h"
@@ -45,6 +47,15 @@ public:
   /// Runs one INSERT/UPDATE/DELETE and returns the rows it affected (matched,
   /// with MySqlOpenOptions::foundRows).
   core::Result<std::int64_t> execCount(std::string_view sql);
+
+  /// Runs one prepared statement with `params` bound to its `?` in order
+  /// (nullopt = NULL) and returns the rows it affected. Values are bound as
+  /// bytes and those over 1 MB sent in pieces (mysql_stmt_send_long_data): no
+  /// escaping, no hex, no copy — the way for a value too large for a statement's
+  /// text or for LOAD DATA, whose field parser slows down quadratically on one
+  /// field of hundreds of MB (docs/copy.md "Huge values"). Each value must still
+  /// fit the server's max_allowed_packet.
+  core::Result<std::int64_t> execPrepared(std::string_view sql, const std::vector<std::optional<std::string_view>>& params);
 
   /// Runs a query and hands its rows to `onRow` one at a time as they arrive
   /// (mysql_use_result): memory stays flat whatever the result's size, where
