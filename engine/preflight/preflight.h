@@ -3,6 +3,7 @@
 /// loading) need from the source and the target, each pass / warn / fail with
 /// a one-line fix. Nothing here writes to a server.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,21 @@ core::Result<std::vector<CheckResult>> checkPgTarget(connect::PgConnection& conn
 /// Checks for a MySQL/MariaDB target (may create databases and tables, load data).
 /// `database`: the database the target URL names (its grants count too); empty: none.
 core::Result<std::vector<CheckResult>> checkMySqlTarget(connect::MySqlConnection& conn, const std::string& database = {});
+
+/// The largest value a source column of unbounded size holds (bytea, text,
+/// json, BLOB/TEXT, …), measured table by table within `timeoutMs` in all.
+struct LargestValue {
+  std::string column;       ///< "schema.table.column" of the largest seen
+  std::int64_t bytes = -1;  ///< -1: no such column
+  std::vector<std::string> notMeasured;  ///< tables whose scan ran out of time
+};
+core::Result<LargestValue> largestPgValue(connect::PgConnection& conn, int timeoutMs);
+/// `schemas`: the databases to migrate (all when empty).
+core::Result<LargestValue> largestMySqlValue(connect::MySqlConnection& conn, const std::vector<std::string>& schemas,
+                                             int timeoutMs);
+/// A MySQL/MariaDB target: every value must fit its max_allowed_packet
+/// (`target.max_allowed_packet`), a statement or a value sent in pieces alike.
+CheckResult checkValuesFitPacket(const LargestValue& largest, std::int64_t maxAllowedPacket);
 
 nlohmann::json toJson(const Report& report);
 

@@ -115,6 +115,29 @@ core::Result<preflight::Report> runPreflight(const ConnectionSpec* source, const
   };
   if (source) FERRY_TRY(run(*source, true));
   if (target) FERRY_TRY(run(*target, false));
+  if (source && target && !isPg(*target)) {
+    // Every value must fit the target's max_allowed_packet: the largest one the
+    // source shows within 10 s against it.
+    auto t = openMySql(*target, options);
+    if (!t) return std::move(t).error().context("target");
+    auto packet = (*t)->query("SELECT @@max_allowed_packet AS p");
+    if (!packet) return std::move(packet).error().context("target");
+    constexpr int kTimeoutMs = 10'000;
+    core::Result<preflight::LargestValue> largest = preflight::LargestValue{};
+    if (isPg(*source)) {
+      auto c = openPg(*source, options);
+      if (!c) return std::move(c).error().context("source");
+      largest = preflight::largestPgValue(**c, kTimeoutMs);
+    } else {
+      auto c = openMySql(*source, options);
+      if (!c) return std::move(c).error().context("source");
+      std::vector<std::string> schemas;
+      if (!source->database.empty()) schemas.push_back(source->database);
+      largest = preflight::largestMySqlValue(**c, schemas, kTimeoutMs);
+    }
+    if (!largest) return std::move(largest).error().context("source");
+    report.append({preflight::checkValuesFitPacket(*largest, packet->row(0).i64("p"))});
+  }
   return report;
 }
 

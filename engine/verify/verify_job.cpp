@@ -76,7 +76,8 @@ core::Result<std::vector<VerifyJob>> buildVerifyJobs(const model::Catalog& sourc
       const bool key = std::find(job.copy.keyColumns.begin(), job.copy.keyColumns.end(), col.sourceName) !=
                        job.copy.keyColumns.end();
       const bool sameBytes = col.conversion == typemap::ConversionId::Identity ||
-                             col.conversion == typemap::ConversionId::MySqlBytesToBytea;
+                             col.conversion == typemap::ConversionId::MySqlBytesToBytea ||
+                             col.conversion == typemap::ConversionId::PgByteaToBytes;
       const bool onServer = !key && sameBytes && (cls == ValueClass::Bytes || cls == ValueClass::ByteaHex);
       job.digestOnServer.push_back(onServer);
       job.sourceDigestExprs.push_back(onServer ? (model::isMySqlFamily(source.engine) ? "MD5(" : "md5(") + col.selectExpr + ")"
