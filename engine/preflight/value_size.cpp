@@ -35,10 +35,22 @@ void takeLargest(LargestValue& best, const std::string& table, const std::vector
   }
 }
 
-/// Milliseconds until `deadline` (the budget of the whole measurement).
-std::int64_t leftMs(std::chrono::steady_clock::time_point deadline) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-}
+/// The time of the whole measurement: what is left for the next table, or 0
+/// when it is spent (the table is then noted as not measured).
+class Budget {
+public:
+  explicit Budget(int ms) : m_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(ms)) {}
+  std::int64_t leftFor(LargestValue& best, const std::string& table) const {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - std::chrono::steady_clock::now()).count();
+    if (left > 0) return left;
+    best.notMeasured.push_back(table);
+    return 0;
+  }
+
+private:
+  std::chrono::steady_clock::time_point m_deadline;
+};
 
 }  // namespace
 
@@ -62,13 +74,10 @@ core::Result<LargestValue> largestPgValue(connect::PgConnection& conn, int timeo
     labels[q] = row.str("schema") + "." + row.str("tab");
   }
   LargestValue best;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  const Budget budget(timeoutMs);
   for (const auto& [table, columns] : tables) {
-    const auto left = leftMs(deadline);
-    if (left <= 0) {
-      best.notMeasured.push_back(labels[table]);
-      continue;
-    }
+    const auto left = budget.leftFor(best, labels[table]);
+    if (left <= 0) continue;
     FERRY_TRY(conn.exec("SET statement_timeout = " + std::to_string(left)));
     std::vector<std::string> exprs;
     std::vector<std::string> names;
@@ -118,13 +127,10 @@ core::Result<LargestValue> largestMySqlValue(connect::MySqlConnection& conn, con
   }
   LargestValue best;
   const bool mariadb = conn.flavour() == model::Engine::MariaDB;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  const Budget budget(timeoutMs);
   for (const auto& [table, columns] : tables) {
-    const auto left = leftMs(deadline);
-    if (left <= 0) {
-      best.notMeasured.push_back(labels[table]);
-      continue;
-    }
+    const auto left = budget.leftFor(best, labels[table]);
+    if (left <= 0) continue;
     std::vector<std::string> exprs;
     for (const auto& c : columns) exprs.push_back("MAX(LENGTH(" + MySqlConnection::quoteIdent(c) + "))");
     // MariaDB: max_statement_time (seconds); MySQL 8: the MAX_EXECUTION_TIME hint (ms, untested here).

@@ -13,9 +13,7 @@
 
 #include <filesystem>
 #include <functional>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -60,23 +58,7 @@ std::string shellQuote(const std::string& s) {
   return out + "'";
 }
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Run ferry(const std::string& args) {
-  const std::string errPath = "/tmp/ferry-hostile.err";
-  Run r;
-  r.code = test::runCommand("{ timeout 300 " + std::string(FERRY_BINARY) + " " + args + " 2>" + errPath + " </dev/null; }",
-                            &r.out);
-  std::ifstream in(errPath);
-  std::stringstream s;
-  s << in.rdbuf();
-  r.err = s.str();
-  return r;
-}
+test::FerryRun ferry(const std::string& args) { return test::runFerry(FERRY_BINARY, args); }
 
 class HostileNames : public ::testing::TestWithParam<Pair> {
 protected:

@@ -12,9 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <stop_token>
 #include <thread>
 
@@ -40,23 +38,7 @@ std::string pairName(const Pair& p) {
   return std::string(p.pgSource ? "Postgres" : "MariaDb") + "To" + (p.pgTarget ? "Postgres" : "MariaDb");
 }
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Run ferry(const std::string& args) {
-  const std::string errPath = "/tmp/ferry-partitioned.err";
-  Run r;
-  r.code = test::runCommand("{ timeout 300 " + std::string(FERRY_BINARY) + " " + args + " 2>" + errPath + " </dev/null; }",
-                            &r.out);
-  std::ifstream in(errPath);
-  std::stringstream s;
-  s << in.rdbuf();
-  r.err = s.str();
-  return r;
-}
+test::FerryRun ferry(const std::string& args) { return test::runFerry(FERRY_BINARY, args); }
 
 /// Every finding code of an assessment's objects and columns, once per finding.
 std::multiset<std::string> findingCodes(const nlohmann::json& j) {

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 namespace ferry::test {
@@ -78,6 +80,18 @@ connect::ConnectionSpec mysqlSpec(const std::string& database) {
   auto r = connect::ConnectionSpec::parse(mysqlUrl(database));
   if (!r) ADD_FAILURE() << r.error().oneLine();
   return r ? *r : connect::ConnectionSpec{};
+}
+
+FerryRun runFerry(const std::string& binary, const std::string& args) {
+  const std::string errPath = "/tmp/ferry-test-" + std::to_string(::getpid()) + ".err";
+  FerryRun r;
+  r.code = runCommand("{ timeout 300 " + binary + " " + args + " 2>" + errPath + " </dev/null; }", &r.out);
+  std::ifstream in(errPath);
+  std::stringstream s;
+  s << in.rdbuf();
+  r.err = s.str();
+  std::remove(errPath.c_str());
+  return r;
 }
 
 int runCommand(const std::string& command, std::string* output) {

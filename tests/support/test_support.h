@@ -29,6 +29,15 @@ std::string mariadb(const std::string& database, const std::string& sql);
 /// Runs a shell command, returns exit code; stdout+stderr into `output`.
 int runCommand(const std::string& command, std::string* output = nullptr);
 
+/// The `ferry` binary run with `args` (shell words), stdin closed, five minutes
+/// at most: its exit code, stdout and stderr apart.
+struct FerryRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+FerryRun runFerry(const std::string& binary, const std::string& args);
+
 /// "/tmp/<stem>.state", with any run state of that name (and its WAL, shared
 /// memory and rejects files) left by an earlier run removed.
 std::string freshStatePath(const std::string& stem);
