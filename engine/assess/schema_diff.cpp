@@ -272,9 +272,7 @@ private:
     if (m_mysql && (e.type.base == "enum" || e.type.base == "set") && !e.type.values.empty()) {
       // The server spells members with backslash escapes; the wanted type is
       // written for NO_BACKSLASH_ESCAPES: compare the members themselves.
-      std::string list;
-      for (const auto& v : e.type.values) list += (list.empty() ? "" : ",") + ddl::quoteLiteral(v);
-      existingType = normalType(e.type.base + "(" + list + ")", m_mysql);
+      existingType = normalType(e.type.base + "(" + ddl::literalList(e.type.values) + ")", m_mysql);
       // MariaDB keeps a member's characters above the Basic Multilingual Plane
       // (emoji) — the rows hold them — but its catalog (information_schema and
       // SHOW CREATE TABLE alike) shows each as '?': compare as it shows them.

@@ -45,4 +45,10 @@ std::string commentBlock(std::string_view text, std::string_view indent) {
   return out;
 }
 
+std::string literalList(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ",") + quoteLiteral(v);
+  return out;
+}
+
 }  // namespace ferry::ddl

@@ -15,6 +15,9 @@ std::string quoteIdent(model::Engine engine, std::string_view ident);
 std::string qualified(model::Engine engine, std::string_view schema, std::string_view name);
 /// A string literal; MySQL scripts set NO_BACKSLASH_ESCAPES, so both double quotes only.
 std::string quoteLiteral(std::string_view value);
+/// "'a','b''c'": ENUM/SET members as the DDL writes them (quotes doubled only:
+/// MySQL sessions running it set NO_BACKSLASH_ESCAPES).
+std::string literalList(const std::vector<std::string>& values);
 /// Quoted, comma-separated column list without parentheses.
 std::string columnList(model::Engine engine, const std::vector<std::string>& columns);
 /// Prefixes every line of text with "-- " so any source text is inert.

@@ -3,6 +3,7 @@
 // uca1400 collations, JSON).
 
 #include "core/text.h"
+#include "ddl/quoting.h"
 #include "typemap/mapper_internal.h"
 
 namespace ferry::typemap::detail {
@@ -23,9 +24,7 @@ public:
       // The server spells the members with backslash escapes ('a\\b'); the
       // target script runs with NO_BACKSLASH_ESCAPES, so they are written again
       // from the parsed members (quotes doubled only).
-      std::string list;
-      for (const auto& v : m_c.type.values) list += (list.empty() ? "" : ",") + quoteLiteral(m_ctx.targetEngine, v);
-      m_m.targetType = b + "(" + list + ")";
+      m_m.targetType = b + "(" + ddl::literalList(m_c.type.values) + ")";
     }
     charset();
     if (b == "uuid" && !(m_toMariaDb && tv.atLeast(10, 7))) {

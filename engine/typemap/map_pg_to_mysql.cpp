@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "ddl/quoting.h"
 #include "typemap/mapper_internal.h"
 #include "typemap/spatial.h"
 
@@ -389,13 +390,9 @@ private:
     }
     switch (ut->kind) {
       case model::UserTypeKind::Enum: {
-        std::string list;
-        bool trailing = false;
-        for (const auto& l : ut->labels) {
-          list += (list.empty() ? "" : ",") + quoteLiteral(m_ctx.targetEngine, l);
-          trailing = trailing || (!l.empty() && l.back() == ' ');
-        }
-        text("ENUM(" + list + ")");  // binary collation: labels differing only in case stay distinct
+        const bool trailing = std::any_of(ut->labels.begin(), ut->labels.end(),
+                                          [](const std::string& l) { return !l.empty() && l.back() == ' '; });
+        text("ENUM(" + ddl::literalList(ut->labels) + ")");  // binary collation: labels differing only in case stay distinct
         if (trailing) {
           find("PG2MY_ENUM_TRAILING_SPACE", Severity::Lossy,
                " uses the enum " + ut->schema + "." + ut->name + ", which has a label ending in spaces: MySQL strips "
