@@ -164,14 +164,56 @@ std::vector<std::vector<std::string>> RowMapper::changedKeys(const ChangeEvent& 
   return out;
 }
 
-core::Status RowMapper::convert(const Mapped& m, const Tuple& tuple, std::size_t relCol,
-                                std::optional<std::string>& out, const std::string& key) const {
+namespace {
+
+/// Bytes as PostgreSQL's bytea text: "\\x" and hex digits.
+std::string byteaText(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.resize(2 + 2 * bytes.size());
+  out[0] = '\\';
+  out[1] = 'x';
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    out[2 + 2 * i] = kHex[b >> 4];
+    out[3 + 2 * i] = kHex[b & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Status RowMapper::convert(const Mapped& m, Tuple& tuple, std::size_t relCol, std::optional<std::string>& out,
+                                bool& bytes, bool take, const std::string& key) const {
   const auto& col = m.job->columns[static_cast<std::size_t>(m.jobColumn[relCol])];
-  const Field& f = tuple[relCol];
+  Field& f = tuple[relCol];
+  bytes = false;
+  const auto give = [&]() { return take ? std::move(f.text) : f.text; };
+  if (f.kind == Field::Kind::Bytes) {
+    // A large PostgreSQL bytea, already its bytes (pgoutput.cpp): the same bytes
+    // for a bytea target (sent as a binary parameter) or a MySQL binary string.
+    if (col.conversion == typemap::ConversionId::Identity) {
+      out = give();
+      bytes = true;
+      return {};
+    }
+    if (col.conversion == typemap::ConversionId::PgByteaToBytes) {
+      out = give();
+      return {};
+    }
+    f.text = byteaText(f.text);  // any other conversion reads the text form
+    f.kind = Field::Kind::Text;
+  }
   std::optional<std::string_view> in;
   if (f.kind == Field::Kind::Text) in = f.text;
   if (col.conversion == typemap::ConversionId::Identity) {
-    out = in ? std::optional<std::string>(std::string(*in)) : std::nullopt;
+    out = in ? std::optional<std::string>(give()) : std::nullopt;
+    return {};
+  }
+  if (col.conversion == typemap::ConversionId::MySqlBytesToBytea && in && in->size() >= kBytesInline) {
+    // A large binary string into bytea: its bytes, not twice their size in hex.
+    out = give();
+    bytes = true;
     return {};
   }
   auto v = typemap::convertValue(col.conversion, in, col.conversionContext);
@@ -184,7 +226,7 @@ core::Status RowMapper::convert(const Mapped& m, const Tuple& tuple, std::size_t
   return {};
 }
 
-core::Result<std::optional<RowOp>> RowMapper::rowOp(const ChangeEvent& e) {
+core::Result<std::optional<RowOp>> RowMapper::rowOp(ChangeEvent& e) {
   auto it = m_relations.find(e.relationId);
   if (it == m_relations.end()) {
     if (m_notStreamed.contains(e.relationId)) return std::optional<RowOp>{};  // a table outside the run
@@ -197,7 +239,7 @@ core::Result<std::optional<RowOp>> RowMapper::rowOp(const ChangeEvent& e) {
   RowOp op;
   op.table = m.target;
   op.wholeRowIdentity = m.wholeRow;
-  const Tuple& identity = e.oldTuple ? *e.oldTuple : e.newTuple;
+  Tuple& identity = e.oldTuple ? *e.oldTuple : e.newTuple;
   op.keyText = keyText(m, identity);
   if (e.kind == ChangeEvent::Kind::Insert || e.kind == ChangeEvent::Kind::Update) {
     op.kind = e.kind == ChangeEvent::Kind::Insert ? RowOp::Kind::Insert : RowOp::Kind::Update;
@@ -209,7 +251,13 @@ core::Result<std::optional<RowOp>> RowMapper::rowOp(const ChangeEvent& e) {
       if (m.jobColumn[i] < 0 || e.newTuple[i].kind == Field::Kind::Unchanged) continue;  // keep the target's value
       op.setColumns.push_back(m.jobColumn[i]);
       op.setValues.emplace_back();
-      FERRY_TRY(convert(m, e.newTuple, i, op.setValues.back(), op.keyText));
+      bool bytes = false;
+      // Identity values stay in the event (the where clause and changedKeys() read them).
+      FERRY_TRY(convert(m, e.newTuple, i, op.setValues.back(), bytes, !m.key[i], op.keyText));
+      if (bytes) {
+        op.setBytes.resize(op.setValues.size());
+        op.setBytes.back() = true;
+      }
     }
     if (op.kind == RowOp::Kind::Insert && !m.wholeRow) {
       for (std::size_t i = 0; i < e.newTuple.size() && i < m.key.size(); ++i) {
@@ -232,7 +280,13 @@ core::Result<std::optional<RowOp>> RowMapper::rowOp(const ChangeEvent& e) {
       if (identity[i].kind == Field::Kind::Unchanged) continue;  // a TOASTed value: matched by the others
       op.whereColumns.push_back(m.jobColumn[i]);
       op.whereValues.emplace_back();
-      FERRY_TRY(convert(m, identity, i, op.whereValues.back(), op.keyText));
+      bool bytes = false;
+      FERRY_TRY(convert(m, identity, i, op.whereValues.back(), bytes, false, op.keyText));
+      if (bytes) {
+        // An identity value of a large binary string into bytea: its text form
+        // (a where clause compares text parameters).
+        *op.whereValues.back() = byteaText(*op.whereValues.back());
+      }
       anyKey = true;
     }
     if (!anyKey) {

@@ -45,8 +45,9 @@ public:
   const std::vector<std::string>& addedColumns() const { return m_added; }
   const std::string& addedTable() const { return m_addedTable; }
   /// The row change of an Insert/Update/Delete event; nullopt for a table that
-  /// is not migrated.
-  core::Result<std::optional<RowOp>> rowOp(const ChangeEvent& e);
+  /// is not migrated. The values of columns outside the identity move from `e`
+  /// into the RowOp (a 256 MB value is not copied); its keys stay for changedKeys().
+  core::Result<std::optional<RowOp>> rowOp(ChangeEvent& e);
   /// The keys (source values, in the copy's key-column order) an Insert/Update/
   /// Delete event touches: the old identity and, when the key changed, the new
   /// one. None for a table that is not migrated, has no key of the copy's in
@@ -73,8 +74,10 @@ private:
     std::vector<int> keyOrder;   ///< per key column of the copy's: its relation column (empty: not all sent)
     std::string label;
   };
-  core::Status convert(const Mapped& m, const Tuple& tuple, std::size_t relCol, std::optional<std::string>& out,
-                       const std::string& keyText) const;
+  /// One value of `tuple` converted into `out`; `bytes` says it holds a bytea's
+  /// bytes (RowOp::setBytes). With `take`, the value may be moved out of the tuple.
+  core::Status convert(const Mapped& m, Tuple& tuple, std::size_t relCol, std::optional<std::string>& out,
+                       bool& bytes, bool take, const std::string& keyText) const;
   std::string keyText(const Mapped& m, const Tuple& tuple) const;
 
   std::vector<copy::TableJob> m_jobs;

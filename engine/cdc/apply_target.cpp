@@ -15,6 +15,13 @@ bool batchableByKey(const RowOp& op) {
   return true;
 }
 
+bool RowOp::goesAlone() const {
+  if (std::find(setBytes.begin(), setBytes.end(), true) != setBytes.end()) return true;
+  const auto huge = [](const std::optional<std::string>& v) { return v && v->size() >= kHugeValueBytes; };
+  return std::any_of(setValues.begin(), setValues.end(), huge) ||
+         std::any_of(whereValues.begin(), whereValues.end(), huge);
+}
+
 std::vector<std::size_t> nonKeySets(const RowOp& op) {
   std::vector<std::size_t> out;
   for (std::size_t k = 0; k < op.setColumns.size(); ++k) {

@@ -34,6 +34,10 @@ struct RowOp {
   const TargetTable* table = nullptr;
   std::vector<int> setColumns;  ///< Insert: the columns given; Update: the columns changed
   std::vector<std::optional<std::string>> setValues;
+  /// Per set value: it holds a bytea's bytes, not its text form (a large
+  /// PostgreSQL bytea, or a large binary string into bytea); a PostgreSQL target
+  /// sends it as a binary parameter. Shorter than setValues: the rest are false.
+  std::vector<bool> setBytes;
   std::vector<int> whereColumns;  ///< Update/Delete: the identity (key, or every column for FULL)
   std::vector<std::optional<std::string>> whereValues;
   bool wholeRowIdentity = false;  ///< no key (REPLICA IDENTITY FULL): change exactly one matching row
@@ -42,7 +46,16 @@ struct RowOp {
   std::vector<int> keyColumns;
   std::vector<std::optional<std::string>> keyValues;
   std::string keyText;            ///< "id=17", for messages
+
+  bool bytesAt(std::size_t k) const { return k < setBytes.size() && setBytes[k]; }
+  /// Whether the change goes alone, its values as parameters (a PostgreSQL
+  /// binary parameter, MySQL long data) rather than in a batch, a COPY or LOAD
+  /// DATA, or SQL text: it holds bytes (setBytes) or a value of kHugeValueBytes.
+  bool goesAlone() const;
 };
+
+/// A value this large makes its change go alone (RowOp::goesAlone()).
+inline constexpr std::size_t kHugeValueBytes = 8u << 20;
 
 /// A change the target could not apply as the source did: an UPDATE or DELETE that
 /// found no row, an INSERT that met an existing key.
@@ -68,7 +81,7 @@ public:
   virtual core::Result<std::optional<StoredPosition>> storedPosition() = 0;
   virtual core::Status begin() = 0;
   /// Queues one change of the open transaction (written at the latest by flush()).
-  virtual core::Status apply(const RowOp& op) = 0;
+  virtual core::Status apply(RowOp op) = 0;
   virtual core::Status truncate(const std::vector<const TargetTable*>& tables, bool restartIdentity) = 0;
   /// Writes what is queued; the changes that did not find or create exactly one
   /// row come back, in order (the transaction stays open).

@@ -18,6 +18,10 @@ struct Field {
     Null,
     Text,       ///< the value in the source's text form
     Unchanged,  ///< PostgreSQL: a TOASTed value the update did not touch; keep the target's
+    /// PostgreSQL: the bytes of a large bytea (kBytesInline or more), decoded from
+    /// the hex text pgoutput sends: half the memory, and a PostgreSQL target takes
+    /// them as a binary parameter (docs/copy.md, huge values). Never a key column.
+    Bytes,
   };
   Kind kind = Kind::Null;
   std::string text;
@@ -25,6 +29,9 @@ struct Field {
   bool operator==(const Field&) const = default;
 };
 using Tuple = std::vector<Field>;
+
+/// From this size a PostgreSQL bytea arrives as Field::Kind::Bytes.
+inline constexpr std::size_t kBytesInline = 1u << 20;
 
 /// The shape of a source table as the stream describes it (pgoutput Relation;
 /// MySQL TABLE_MAP in part 2). Columns are in the order row images use.

@@ -77,8 +77,15 @@ public:
     return m_conn->exec("START TRANSACTION");
   }
 
-  core::Status apply(const RowOp& op) override {
-    m_ops.push_back(op);
+  core::Status apply(RowOp op) override {
+    const bool alone = op.goesAlone();
+    m_ops.push_back(std::move(op));
+    if (alone) {
+      // Written at once: a transaction of several huge rows holds one at a time.
+      auto pending = flush();
+      if (!pending) return std::move(pending).error();
+      m_early.insert(m_early.end(), pending->begin(), pending->end());
+    }
     return {};
   }
 
@@ -97,6 +104,12 @@ public:
     std::size_t i = 0;
     while (i < m_ops.size()) {
       const RowOp& op = m_ops[i];
+      if (op.goesAlone()) {
+        FERRY_TRY(applyAlone(op, out));
+        m_ops[i] = RowOp{};  // its value's memory goes now
+        ++i;
+        continue;
+      }
       if (op.kind != RowOp::Kind::Insert) {
         const std::size_t j = batchEnd(i);
         if (j - i > 1) {
@@ -123,7 +136,7 @@ public:
       // A long run of inserts into one table with the same columns: LOAD DATA.
       std::size_t run = i;
       while (run < m_ops.size() && m_ops[run].kind == RowOp::Kind::Insert && m_ops[run].table == op.table &&
-             m_ops[run].setColumns == op.setColumns) {
+             m_ops[run].setColumns == op.setColumns && !m_ops[run].goesAlone()) {
         ++run;
       }
       if (bulk() && run - i >= m_bulkMinRows) {
@@ -138,7 +151,7 @@ public:
       std::size_t j = i;
       std::string values;
       while (j < m_ops.size() && m_ops[j].kind == RowOp::Kind::Insert && m_ops[j].table == op.table &&
-             m_ops[j].setColumns == op.setColumns && values.size() < kInsertBytes) {
+             m_ops[j].setColumns == op.setColumns && !m_ops[j].goesAlone() && values.size() < kInsertBytes) {
         if (j > i) values += ", ";
         values += tuple(m_ops[j]);
         ++j;
@@ -237,7 +250,8 @@ private:
     for (; j < m_ops.size() && j - i < kBatchRows && bytes < kInsertBytes; ++j) {
       const RowOp& op = m_ops[j];
       if (op.kind != first.kind || op.table != first.table || op.setColumns != first.setColumns ||
-          op.whereColumns != first.whereColumns || !batchableByKey(op) || !keys.insert(op.whereValues).second) {
+          op.whereColumns != first.whereColumns || !batchableByKey(op) || op.goesAlone() ||
+          !keys.insert(op.whereValues).second) {
         break;
       }
       for (const auto& v : op.setValues) bytes += v ? v->size() : 4;
@@ -295,6 +309,53 @@ private:
     if (sets.empty()) sets.push_back("t." + col(first.whereColumns.front()) + " = d.k0");  // proves the row is there
     return "UPDATE " + table + " AS t JOIN (" + rows + ") AS d ON " + core::join(on, " AND ") + " SET " +
            core::join(sets, ", ");
+  }
+
+  /// A change holding a huge value, alone: a prepared statement whose values are
+  /// bound as bytes and sent in pieces (MySqlConnection::execPrepared), never
+  /// spelled out as SQL text (a 256 MB BLOB would be 512 MB of hex, copied twice).
+  core::Status applyAlone(const RowOp& op, std::vector<Divergence>& out) {
+    const std::string table = qi(op.table->schema) + "." + qi(op.table->name);
+    const auto col = [&](int c) { return qi(op.table->columns[static_cast<std::size_t>(c)]); };
+    std::vector<std::optional<std::string_view>> params;
+    const auto param = [&](const std::optional<std::string>& v) {
+      params.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
+    };
+    std::string sql;
+    if (op.kind == RowOp::Kind::Insert) {
+      std::vector<std::string> cols, marks;
+      for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+        cols.push_back(col(op.setColumns[k]));
+        marks.push_back("?");
+        param(op.setValues[k]);
+      }
+      sql = "INSERT INTO " + table + " (" + core::join(cols, ", ") + ") VALUES (" + core::join(marks, ", ") + ")";
+    } else {
+      std::vector<std::string> sets, conds;
+      for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+        sets.push_back(col(op.setColumns[k]) + " = ?");
+        param(op.setValues[k]);
+      }
+      for (std::size_t k = 0; k < op.whereColumns.size(); ++k) {
+        conds.push_back(col(op.whereColumns[k]) + (op.wholeRowIdentity ? " <=> ?" : " = ?"));
+        param(op.whereValues[k]);
+      }
+      if (sets.empty()) sets.push_back(col(op.whereColumns.front()) + " = " + col(op.whereColumns.front()));
+      const std::string where = " WHERE " + core::join(conds, " AND ") + (op.wholeRowIdentity ? " LIMIT 1" : "");
+      sql = op.kind == RowOp::Kind::Delete ? "DELETE FROM " + table + where
+                                           : "UPDATE " + table + " SET " + core::join(sets, ", ") + where;
+    }
+    auto n = m_conn->execPrepared(sql, params);
+    if (!n && op.kind == RowOp::Kind::Insert && n.error().vendorCode() == kErDupEntry) {
+      out.push_back({op.table->label, op.keyText, "INSERT met an existing row", RowOp::Kind::Insert});
+      return {};
+    }
+    if (!n) return std::move(n).error().context(op.table->label + " " + op.keyText);
+    if (op.kind != RowOp::Kind::Insert && *n != 1) {
+      out.push_back({op.table->label, op.keyText,
+                     op.kind == RowOp::Kind::Update ? "UPDATE found no row" : "DELETE found no row", op.kind});
+    }
+    return {};
   }
 
   static std::string statementFor(const RowOp& op) {

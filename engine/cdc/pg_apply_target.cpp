@@ -92,7 +92,14 @@ public:
     return {};
   }
 
-  core::Status apply(const RowOp& op) override {
+  core::Status apply(RowOp op) override {
+    if (op.goesAlone()) {
+      // A huge value (or a bytea's bytes): its own statement, its values handed
+      // to libpq as they are, after what is pending (the source's order).
+      FERRY_TRY(writeInserts());
+      FERRY_TRY(writeBatch());
+      return sendSingle(op);
+    }
     if (op.kind == RowOp::Kind::Insert && !op.keyColumns.empty()) {
       // Consecutive inserts into one table: one multi-row INSERT (a bulk insert
       // applied 4x slower one statement per row, bench/cdc), or a COPY for a long run.
@@ -100,11 +107,14 @@ public:
         FERRY_TRY(writeInserts());
       }
       FERRY_TRY(writeBatch());
-      m_inserts.push_back(op);
       if (m_bulkAllowed) {
         for (const auto& v : op.setValues) m_insertBytes += v ? v->size() + 1 : 3;
+      }
+      const std::size_t perInsert = rowsPerInsert(op);
+      m_inserts.push_back(std::move(op));
+      if (m_bulkAllowed) {
         if (m_inserts.size() >= kCopyRows || m_insertBytes >= kCopyBytes) FERRY_TRY(writeInserts());
-      } else if (m_inserts.size() >= rowsPerInsert(op)) {
+      } else if (m_inserts.size() >= perInsert) {
         FERRY_TRY(writeInserts());
       }
       return {};
@@ -138,11 +148,14 @@ public:
       m_ops.push_back(std::nullopt);
       it = m_prepared.emplace(signature, name).first;
     }
-    std::vector<std::optional<std::string_view>> params;
+    std::vector<connect::PgParam> params;
     params.reserve(op.setValues.size() + op.whereValues.size());
-    for (const auto& v : op.setValues) params.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
+    for (std::size_t k = 0; k < op.setValues.size(); ++k) {
+      const auto& v = op.setValues[k];
+      params.push_back(v && op.bytesAt(k) ? connect::PgParam::bytes(*v) : connect::PgParam::text(v));
+    }
     for (const auto& v : op.whereValues) {
-      if (v || !op.wholeRowIdentity) params.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
+      if (v || !op.wholeRowIdentity) params.push_back(connect::PgParam::text(v));
     }
     FERRY_TRY(m_pipe->sendPrepared(it->second, params));
     m_ops.push_back(Pending{op.table->label, op.keyText, op.kind, {}});
@@ -310,7 +323,7 @@ public:
 
   /// Adds `op` to the pending UPDATE or DELETE batch; false when it cannot be batched
   /// (the batch was written first, so the caller sends it alone in order).
-  core::Result<bool> batchChange(const RowOp& op) {
+  core::Result<bool> batchChange(RowOp& op) {
     bool batchable = batchableByKey(op);
     const std::vector<std::string>* types = nullptr;
     if (batchable) {
@@ -329,7 +342,7 @@ public:
     }
     if (!batchable) return false;
     m_batchKeys.insert(key);
-    m_batch.push_back(op);
+    m_batch.push_back(std::move(op));
     if (m_batch.size() >= kBatchRows) FERRY_TRY(writeBatch());
     return true;
   }

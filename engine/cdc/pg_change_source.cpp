@@ -45,6 +45,7 @@ public:
           continue;
         case connect::ReplicationMessage::Kind::XLogData: {
           auto ev = m_decoder.decode(msg->data);
+          m_stream->release();  // decoded: the message's memory goes before its change is applied
           if (!ev) return std::move(ev).error();
           if (m_heldBegin) {
             // The message after a Begin: an Origin says the transaction was

@@ -40,12 +40,13 @@ public:
     m_pos = end + 1;
     return s;
   }
-  std::string bytes(std::size_t n) {
+  std::string bytes(std::size_t n) { return std::string(view(n)); }
+  std::string_view view(std::size_t n) {
     if (m_pos + n > m_data.size()) {
       m_ok = false;
       return {};
     }
-    std::string s(m_data.substr(m_pos, n));
+    const auto s = m_data.substr(m_pos, n);
     m_pos += n;
     return s;
   }
@@ -56,7 +57,31 @@ private:
   bool m_ok = true;
 };
 
-bool readTuple(Reader& r, Tuple& out) {
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// A bytea's text ("\\x" and hex digits) as its bytes; false when it is not that.
+bool hexBytes(std::string_view text, std::string& out) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) return false;
+  out.resize((text.size() - 2) / 2);
+  for (std::size_t i = 0, j = 2; i < out.size(); ++i, j += 2) {
+    const int hi = hexDigit(text[j]), lo = hexDigit(text[j + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<char>((hi << 4) | lo);
+  }
+  return true;
+}
+
+constexpr std::uint32_t kByteaOid = 17;
+
+/// One row image. With the relation known, a large bytea outside the replica
+/// identity is decoded to its bytes as it is read (Field::Kind::Bytes): the hex
+/// text is never copied whole.
+bool readTuple(Reader& r, Tuple& out, const Relation* rel = nullptr) {
   const int n = r.i16();
   if (!r.ok() || n < 0) return false;
   out.clear();
@@ -70,7 +95,14 @@ bool readTuple(Reader& r, Tuple& out) {
         f.kind = Field::Kind::Text;
         const std::int32_t len = r.i32();
         if (len < 0) return false;
-        f.text = r.bytes(static_cast<std::size_t>(len));
+        const auto text = r.view(static_cast<std::size_t>(len));
+        const auto at = static_cast<std::size_t>(i);
+        if (rel && at < rel->columns.size() && rel->columns[at].typeOid == kByteaOid && !rel->columns[at].key &&
+            text.size() >= 2 * kBytesInline && hexBytes(text, f.text)) {
+          f.kind = Field::Kind::Bytes;
+        } else {
+          f.text = std::string(text);
+        }
         break;
       }
       default: return false;  // 'b' (binary) is never asked for
@@ -144,7 +176,7 @@ core::Result<std::optional<ChangeEvent>> PgOutputDecoder::decode(std::string_vie
     case 'I':
       e.kind = ChangeEvent::Kind::Insert;
       e.relationId = r.u32();
-      if (r.u8() != 'N' || !readTuple(r, e.newTuple)) return malformed(type, "bad tuple");
+      if (r.u8() != 'N' || !readTuple(r, e.newTuple, relation(e.relationId))) return malformed(type, "bad tuple");
       break;
     case 'U': {
       e.kind = ChangeEvent::Kind::Update;
@@ -157,7 +189,7 @@ core::Result<std::optional<ChangeEvent>> PgOutputDecoder::decode(std::string_vie
         e.oldTuple = std::move(old);
         part = static_cast<char>(r.u8());
       }
-      if (part != 'N' || !readTuple(r, e.newTuple)) return malformed(type, "bad new tuple");
+      if (part != 'N' || !readTuple(r, e.newTuple, relation(e.relationId))) return malformed(type, "bad new tuple");
       break;
     }
     case 'D': {

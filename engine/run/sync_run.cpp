@@ -660,10 +660,12 @@ core::Result<SyncSummary> SyncRun::run(std::stop_token stop) {
             }
           }
           if (auto t = throttle(); !t) return failed(std::move(t).error());
-          if (auto a = tgt.apply(**op); !a) return failed(std::move(a).error());
-          for (const auto& k : mapper.changedKeys(e)) im.changedKeys.add((*op)->table->label, k);
+          const std::string& label = (*op)->table->label;
+          const auto kind = (*op)->kind;
+          if (auto a = tgt.apply(std::move(**op)); !a) return failed(std::move(a).error());
+          for (const auto& k : mapper.changedKeys(e)) im.changedKeys.add(label, k);
           ++txRows;
-          group.add((*op)->kind, (*op)->table->label);
+          group.add(kind, label);
           if (++queued >= tgt.batchLimit()) {
             if (auto f = flush(); !f) return failed(std::move(f).error());
           }

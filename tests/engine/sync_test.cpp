@@ -57,6 +57,37 @@ TEST(PgOutput, DecodesRelationInsertAndUnchangedToast) {
   EXPECT_FALSE(d.decode("I" + be32(42) + "N" + std::string("\0\2", 2) + "t" + be32(9) + "7").ok()) << "truncated";
 }
 
+TEST(PgOutput, DecodesALargeByteaToItsBytesButNotAKeyOrASmallOne) {
+  cdc::PgOutputDecoder d;
+  auto be32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+  };
+  // (k bytea key, b bytea, c bytea)
+  std::string rel = "R" + be32(7) + std::string("public\0t\0", 9) + "d" + std::string("\0\3", 2);
+  for (const char* col : {"k", "b", "c"}) {
+    rel += std::string(col == std::string("k") ? "\1" : "\0", 1) + col + std::string("\0", 1) + be32(17) + be32(0xFFFFFFFF);
+  }
+  ASSERT_TRUE(d.decode(rel).ok());
+  std::string bytes;
+  for (std::size_t i = 0; i < cdc::kBytesInline + 3; ++i) bytes += static_cast<char>(i * 7 % 251);
+  const std::string hex = "\\x" + core::hex(bytes);
+  const auto field = [&](const std::string& v) { return "t" + be32(static_cast<std::uint32_t>(v.size())) + v; };
+  auto ins = d.decode("I" + be32(7) + "N" + std::string("\0\3", 2) + field(hex) + field(hex) + field("\\x00ff"));
+  ASSERT_TRUE(ins.ok() && *ins) << (ins ? "" : ins.error().oneLine());
+  const auto& t = (*ins)->newTuple;
+  EXPECT_EQ(t[0].kind, cdc::Field::Kind::Text) << "a key column keeps its text (where clauses, changed keys)";
+  EXPECT_EQ(t[0].text, hex);
+  EXPECT_EQ(t[1].kind, cdc::Field::Kind::Bytes);
+  EXPECT_TRUE(t[1].text == bytes) << "the bytes, " << t[1].text.size() << " of " << bytes.size();
+  EXPECT_EQ(t[2].kind, cdc::Field::Kind::Text);
+  EXPECT_EQ(t[2].text, "\\x00ff");
+  // Not hex after all: kept as text.
+  auto odd = d.decode("I" + be32(7) + "N" + std::string("\0\3", 2) + field("1") + field("\\x" + std::string(2 * cdc::kBytesInline, 'g')) + field("\\x"));
+  ASSERT_TRUE(odd.ok() && *odd);
+  EXPECT_EQ((*odd)->newTuple[1].kind, cdc::Field::Kind::Text);
+  EXPECT_EQ((*odd)->newTuple[1].text.size(), 2 + 2 * cdc::kBytesInline);
+}
+
 void streamAndCheck(const connect::ConnectionSpec& target, const std::string& name) {
   const std::string state = statePath(name);
   auto copied = copyKeepingSlot(target, state);

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <limits>
 
 namespace ferry::connect {
 
@@ -91,11 +92,13 @@ core::Error PgReplicationStream::streamError(std::string_view what) const {
                "The stream reconnects from the target's stored position; nothing applied is lost.");
 }
 
+void PgReplicationStream::release() {
+  if (m_buffer) PQfreemem(m_buffer);
+  m_buffer = nullptr;
+}
+
 core::Result<ReplicationMessage> PgReplicationStream::next(int timeoutMs) {
-  if (m_buffer) {
-    PQfreemem(m_buffer);
-    m_buffer = nullptr;
-  }
+  release();
   PGconn* conn = m_conn->m_conn;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
   while (true) {
@@ -209,6 +212,26 @@ core::Status PgPipeline::sendPrepared(const std::string& name,
   ParamBuffer pb(params);
   if (PQsendQueryPrepared(m_conn.m_conn, name.c_str(), static_cast<int>(params.size()), pb.values.data(), nullptr,
                           nullptr, 0) != 1) {
+    return m_conn.lastError("EXECUTE " + name);
+  }
+  m_queued.push_back("EXECUTE " + name);
+  return {};
+}
+
+core::Status PgPipeline::sendPrepared(const std::string& name, const std::vector<PgParam>& params) {
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  for (const auto& p : params) {
+    if (p.length > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+      return Error(ErrorKind::Data, "EXECUTE " + name + ": a value of " + std::to_string(p.length) +
+                                        " bytes is more than a PostgreSQL message can hold");
+    }
+    values.push_back(p.data);
+    lengths.push_back(static_cast<int>(p.length));
+    formats.push_back(p.binary ? 1 : 0);
+  }
+  if (PQsendQueryPrepared(m_conn.m_conn, name.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
+                          formats.data(), 0) != 1) {
     return m_conn.lastError("EXECUTE " + name);
   }
   m_queued.push_back("EXECUTE " + name);
