@@ -56,6 +56,9 @@ bool hasHugeValue(const ValueRow& row) {
   return std::any_of(row.begin(), row.end(), [](const auto& v) { return v && v->size() > kHugeValueBytes; });
 }
 
+/// From this size a binary string into bytea is written as hex in pieces of this size.
+constexpr std::size_t kHexInPieces = 1u << 20;
+
 std::string targetColumns(const TableJob& job);
 
 std::string preparedInsert(const TableJob& job) {
@@ -80,10 +83,22 @@ public:
   core::Result<bool> convert(const ValueRow& in, ValueRow& out) {
     out.resize(in.size());
     m_owned.resize(in.size());
+    m_bytes.assign(in.size(), false);
+    m_anyBytes = false;
     for (size_t i = 0; i < in.size(); ++i) {
       const ColumnJob& col = m_job.columns[i];
-      if (col.conversion == typemap::ConversionId::Identity) {
+      // A PostgreSQL source's bytea arrives as its bytes already (CopyTextRows::setByteaColumns).
+      if (col.conversion == typemap::ConversionId::Identity ||
+          (col.conversion == typemap::ConversionId::PgByteaToBytes && m_ctx.pgSource)) {
         out[i] = in[i];
+        continue;
+      }
+      if (col.conversion == typemap::ConversionId::MySqlBytesToBytea && m_ctx.pgTarget && in[i] &&
+          in[i]->size() >= kHexInPieces) {
+        // Left as bytes: writePgRowInPieces() writes their hex straight to the COPY.
+        out[i] = in[i];
+        m_bytes[i] = true;
+        m_anyBytes = true;
         continue;
       }
       auto v = typemap::convertValue(col.conversion, in[i], col.conversionContext);
@@ -109,11 +124,49 @@ public:
     return true;
   }
 
+  /// Whether a value of the current row is a binary string left as its bytes
+  /// for a bytea column (written by writePgRowInPieces(), never appendRow()).
+  bool anyBytes() const { return m_anyBytes; }
+  const std::vector<bool>& bytes() const { return m_bytes; }
+
 private:
   const TableJob& m_job;
   CopierContext& m_ctx;
   std::vector<std::string> m_owned;  ///< converted values of the current row
+  std::vector<bool> m_bytes;
+  bool m_anyBytes = false;
 };
+
+/// One row into a PostgreSQL COPY whose `bytes` fields (binary strings for
+/// bytea columns) are written as bytea hex a piece at a time: a 256 MiB value
+/// costs 2 MB here, not 512 MB of hex text and its escaped copy.
+core::Status writePgRowInPieces(connect::PgCopyIn& in, const ValueRow& row, const std::vector<bool>& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string buf;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (i) buf += '\t';
+    if (!row[i] || i >= bytes.size() || !bytes[i]) {
+      appendPgCopyField(buf, row[i]);
+      continue;
+    }
+    buf += "\\\\x";  // the field's \x, its backslash escaped
+    const std::string_view v = *row[i];
+    for (std::size_t at = 0; at < v.size(); at += kHexInPieces) {
+      const std::size_t n = std::min(kHexInPieces, v.size() - at);
+      const std::size_t from = buf.size();
+      buf.resize(from + 2 * n);
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto b = static_cast<unsigned char>(v[at + k]);
+        buf[from + 2 * k] = kHex[b >> 4];
+        buf[from + 2 * k + 1] = kHex[b & 15];
+      }
+      FERRY_TRY(in.write(buf));
+      buf.clear();
+    }
+  }
+  buf += '\n';
+  return in.write(buf);
+}
 
 core::Status exec(CopierContext& ctx, const std::string& sql) {
   return ctx.pgTarget ? ctx.pgTarget->exec(sql) : ctx.myTarget->exec(sql);
@@ -139,6 +192,9 @@ core::Status readRows(const TableJob& job, const plan::Chunk& chunk, CopierConte
     return {};
   }
   CopyTextRows rows;
+  std::vector<bool> bytea;
+  for (const auto& c : job.columns) bytea.push_back(c.conversion == typemap::ConversionId::PgByteaToBytes);
+  rows.setByteaColumns(std::move(bytea));
   auto r = ctx.pgSource->copyOut("COPY (" + select + ") TO STDOUT", [&](std::string_view data) -> core::Status {
     bytes += static_cast<std::int64_t>(data.size());
     return rows.feed(data, onRow);
@@ -212,11 +268,13 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
   auto writeOne = [&](const ValueRow& source) -> core::Status {
     // Row mode: each row in its own savepoint (PostgreSQL) or statement (MySQL).
     std::string row;
-    if (pg || !hasHugeValue(converted)) appendRow(row, job, converted, pg);
+    if ((pg && !converter.anyBytes()) || (!pg && !hasHugeValue(converted))) appendRow(row, job, converted, pg);
     if (pg) {
       FERRY_TRY(ctx.pgTarget->exec("SAVEPOINT ferry_row"));
       auto in = ctx.pgTarget->beginCopyIn(copySql);
-      core::Status st = in ? in->write(row) : core::Status(in.error());
+      core::Status st = !in                    ? core::Status(in.error())
+                        : converter.anyBytes() ? writePgRowInPieces(*in, converted, converter.bytes())
+                                               : in->write(row);
       if (st.ok() && in) {
         auto fin = in->finish();
         if (!fin) st = fin.error();
@@ -307,6 +365,13 @@ core::Result<ChunkCounts> copyText(const TableJob& job, const plan::Chunk& chunk
       ++counts.rowsWritten;
       ++sinceProgress;
       return flushRows();
+    }
+    if (pg && converter.anyBytes()) {
+      FERRY_TRY(flushRows());
+      FERRY_TRY(writePgRowInPieces(*copyIn, converted, converter.bytes()));
+      ++counts.rowsWritten;
+      ++sinceProgress;
+      return {};
     }
     if (loadPaused && !load) {
       FERRY_TRY(startLoad());

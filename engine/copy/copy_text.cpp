@@ -83,14 +83,52 @@ void unescapeField(std::string_view raw, std::string& out) {
   }
 }
 
-}  // namespace
+/// A bytea field of a COPY line as its bytes: the hex form ("\\\\x" and digits in
+/// the line) decoded straight from the line, without the 2x text in between;
+/// the escape form (bytea_output = escape) unescaped first. False when it is neither.
+bool byteaField(std::string_view raw, std::string& out) {
+  if (raw.size() >= 3 && raw[0] == '\\' && raw[1] == '\\' && raw[2] == 'x') {
+    if ((raw.size() - 3) % 2 != 0) return false;
+    out.resize((raw.size() - 3) / 2);
+    for (std::size_t i = 0, j = 3; i < out.size(); ++i, j += 2) {
+      const int hi = hexValue(raw[j]), lo = hexValue(raw[j + 1]);
+      if (hi < 0 || lo < 0) return false;
+      out[i] = static_cast<char>((hi << 4) | lo);
+    }
+    return true;
+  }
+  std::string text;
+  unescapeField(raw, text);
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    // Escape form: \\ is a backslash, \ooo an octal byte, anything else itself.
+    if (text[i] != '\\') {
+      out += text[i];
+    } else if (i + 1 < text.size() && text[i + 1] == '\\') {
+      out += '\\';
+      ++i;
+    } else {
+      int v = 0;
+      for (std::size_t k = 1; k <= 3; ++k) {
+        if (i + k >= text.size() || text[i + k] < '0' || text[i + k] > '7') return false;
+        v = v * 8 + (text[i + k] - '0');
+      }
+      out += static_cast<char>(v);
+      i += 3;
+    }
+  }
+  return true;
+}
 
-void parsePgCopyLine(std::string_view line, TextRow& fields) {
-  // Fields are split on tabs (a tab inside a value is always escaped as \t) and
-  // written into the strings already in `fields`, so their buffers are reused
-  // from row to row instead of allocated per value.
+/// Splits a COPY line on tabs (a tab inside a value is always escaped as \t)
+/// and writes each field with `field(index, raw, out)` into the strings already
+/// in `fields`, so their buffers are reused from row to row instead of allocated
+/// per value. False when `field` was.
+template <typename FieldFn>
+bool splitLine(std::string_view line, TextRow& fields, FieldFn&& field) {
   size_t used = 0;
   size_t i = 0;
+  bool ok = true;
   while (true) {
     size_t end = line.find('\t', i);
     if (end == std::string_view::npos) end = line.size();
@@ -101,12 +139,22 @@ void parsePgCopyLine(std::string_view line, TextRow& fields) {
       f.reset();
     } else {
       if (!f) f.emplace();
-      unescapeField(raw, *f);
+      ok = field(used - 1, raw, *f) && ok;
     }
     if (end == line.size()) break;
     i = end + 1;
   }
   fields.resize(used);
+  return ok;
+}
+
+}  // namespace
+
+void parsePgCopyLine(std::string_view line, TextRow& fields) {
+  splitLine(line, fields, [](std::size_t, std::string_view raw, std::string& out) {
+    unescapeField(raw, out);
+    return true;
+  });
 }
 
 void appendMySqlLiteral(std::string& out, std::optional<std::string_view> value, bool binary) {
@@ -133,12 +181,22 @@ void appendMySqlLiteral(std::string& out, std::optional<std::string_view> value,
 }
 
 core::Status CopyTextRows::feed(std::string_view data, const std::function<core::Status(const Row&)>& onRow) {
-  // The server sends one row per message; any cut is handled anyway.
-  m_pending.append(data);
+  // The server sends one row per message: lines are cut from `data` itself (a
+  // 512 MB row is not copied once more), only a line cut short waits in m_pending.
+  std::string_view text = data;
+  if (!m_pending.empty()) {
+    m_pending.append(data);
+    text = m_pending;
+  }
   std::size_t start = 0;
   std::size_t nl;
-  while ((nl = m_pending.find('\n', start)) != std::string::npos) {
-    parsePgCopyLine(std::string_view(m_pending).substr(start, nl - start), m_fields);
+  while ((nl = text.find('\n', start)) != std::string::npos) {
+    const bool ok = splitLine(text.substr(start, nl - start), m_fields, [&](std::size_t i, std::string_view raw, std::string& out) {
+      if (i < m_bytea.size() && m_bytea[i]) return byteaField(raw, out);
+      unescapeField(raw, out);
+      return true;
+    });
+    if (!ok) return core::Error(core::ErrorKind::Data, "a bytea value in the source's COPY output is neither hex nor escape form");
     m_view.assign(m_fields.size(), std::nullopt);
     for (std::size_t i = 0; i < m_fields.size(); ++i) {
       if (m_fields[i]) m_view[i] = std::string_view(*m_fields[i]);
@@ -146,7 +204,11 @@ core::Status CopyTextRows::feed(std::string_view data, const std::function<core:
     FERRY_TRY(onRow(m_view));
     start = nl + 1;
   }
-  m_pending.erase(0, start);
+  if (text.data() == m_pending.data()) {
+    m_pending.erase(0, start);
+  } else {
+    m_pending.assign(text.substr(start));
+  }
   return {};
 }
 

@@ -28,8 +28,12 @@ class CopyTextRows {
 public:
   using Row = std::vector<std::optional<std::string_view>>;
   core::Status feed(std::string_view data, const std::function<core::Status(const Row&)>& onRow);
+  /// The columns (true) whose values to give as a bytea's bytes: a 256 MiB
+  /// bytea costs 256 MB here, not 512 MB of text and the bytes after.
+  void setByteaColumns(std::vector<bool> columns) { m_bytea = std::move(columns); }
 
 private:
+  std::vector<bool> m_bytea;
   std::string m_pending;  ///< the start of a line whose end has not come yet
   TextRow m_fields;       ///< the current row's unescaped fields
   Row m_view;

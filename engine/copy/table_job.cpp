@@ -29,27 +29,6 @@ bool isBinaryTarget(const std::string& targetType) {
          core::startsWith(t, "MULTIPOLYGON") || core::startsWith(t, "GEOMETRY");  // spatial: SRID + WKB bytes
 }
 
-/// The leaf partitions under a PostgreSQL partitioned table, in catalog order.
-std::vector<SourcePartition> leafPartitions(const model::Catalog& source, const model::Table& root) {
-  std::vector<SourcePartition> out;
-  std::vector<std::string> parents{root.schema + "." + root.name};
-  while (!parents.empty()) {
-    const std::string parent = parents.back();
-    parents.pop_back();
-    for (const auto& s : source.schemas) {
-      for (const auto& t : s.tables) {
-        if (t.parentTable != parent) continue;
-        if (t.kind == model::TableKind::PartitionedTable) {
-          parents.push_back(s.name + "." + t.name);
-        } else {
-          out.push_back({s.name, t.name, std::max<std::int64_t>(t.estimatedRows, 0), t.dataBytes});
-        }
-      }
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string TableJob::qualifiedTarget() const { return ddl::qualified(targetEngine, targetSchema, targetTable); }
@@ -105,11 +84,16 @@ core::Result<std::vector<TableJob>> buildJobs(const model::Catalog& source, cons
     }
     job.columns.push_back(std::move(cj));
   }
+  const model::PartitionTree partitions(source);
   for (auto& job : jobs) {
     const model::Table* table = source.table(job.sourceSchema, job.sourceTable);
     job.estimatedRows = std::max<std::int64_t>(table->estimatedRows, 0);
     job.estimatedBytes = table->dataBytes;
-    if (table->kind == model::TableKind::PartitionedTable && !mysqlSource) job.partitions = leafPartitions(source, *table);
+    if (table->kind == model::TableKind::PartitionedTable && !mysqlSource) {
+      for (const model::Table* leaf : partitions.leaves(*table)) {
+        job.partitions.push_back({leaf->schema, leaf->name, std::max<std::int64_t>(leaf->estimatedRows, 0), leaf->dataBytes});
+      }
+    }
     if (auto key = table->rowIdentity()) {
       job.keyColumns = *key;
       for (const auto& k : *key) {

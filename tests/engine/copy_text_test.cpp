@@ -53,6 +53,28 @@ TEST(CopyText, RowsCutAnywhereComeOutWhole) {
   EXPECT_FALSE(refused.ok());
 }
 
+TEST(CopyText, ByteaColumnsComeAsTheirBytesFromHexOrEscapeForm) {
+  copy::CopyTextRows rows;
+  rows.setByteaColumns({false, true});
+  std::vector<std::string> seen;
+  auto onRow = [&](const copy::CopyTextRows::Row& row) -> core::Status {
+    seen.push_back(std::string(*row[0]) + "|" + (row[1] ? std::string(*row[1]) : std::string("NULL")));
+    return {};
+  };
+  // What COPY text sends for '\x00ff5c41'::bytea (hex), the same in escape form, NULL, an empty one.
+  ASSERT_TRUE(rows.feed("\\\\x00\t\\\\x00ff5c41\n", onRow).ok());
+  ASSERT_TRUE(rows.feed("b\t\\\\000\\\\377\\\\\\\\A\n", onRow).ok());
+  ASSERT_TRUE(rows.feed("c\t\\N\nd\t\\\\x\n", onRow).ok());
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0], std::string("\\x00|") + std::string("\x00\xff\x5c\x41", 4)) << "only the flagged column is decoded";
+  EXPECT_EQ(seen[1], std::string("b|") + std::string("\x00\xff\\A", 4));
+  EXPECT_EQ(seen[2], "c|NULL");
+  EXPECT_EQ(seen[3], "d|");
+  auto bad = rows.feed("e\t\\\\x0g\n", onRow);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("bytea"), std::string::npos);
+}
+
 TEST(CopyText, MySqlLiterals) {
   std::string out;
   copy::appendMySqlLiteral(out, std::string_view("it's \\ ok"), false);

@@ -2,7 +2,9 @@
 // (#14 item 5): a row with a value over 8 MB is written alone by a prepared
 // INSERT with long data, between LOAD DATA statements of the same chunk; the
 // rows before and after it still load. Values compared by md5 on both servers.
-// The 256 MiB sizes and the memory bound are bench/huge-values'.
+// A MariaDB binary string of 1 MiB or more goes into a PostgreSQL COPY as bytea
+// hex written a piece at a time. The 256 MiB sizes and the memory bound are
+// bench/huge-values'.
 
 #include <gtest/gtest.h>
 
@@ -63,6 +65,36 @@ TEST(HugeValues, RowsWithValuesOver8MbReachMariaDbBetweenLoadDataRows) {
   EXPECT_NE(want.find(" 12582912\n"), std::string::npos) << "the 12 MB row is in the comparison";
   test::recreatePgDatabase(src);
   test::mariadb("", "DROP DATABASE IF EXISTS " + dst);
+}
+
+TEST(HugeValues, LargeBinaryStringsReachPostgresAsHexWrittenInPieces) {
+  const std::string src = "ferry_t_huge_blobs";
+  const std::string dst = "ferry_t_huge_blobs_dst";
+  test::recreateMySqlDatabase(src);
+  // 3 MiB of bytes that do not repeat in row 2 (written as bytea hex 1 MiB at a
+  // time, writePgRowInPieces), small and NULL values around it.
+  test::mariadb(src, "SET SESSION group_concat_max_len = 1073741824; "
+                     "CREATE TABLE t (id INT PRIMARY KEY, b LONGBLOB, s TEXT); "
+                     "INSERT INTO t SELECT seq, IF(seq = 2, (SELECT GROUP_CONCAT(UNHEX(MD5(h.seq)) ORDER BY h.seq SEPARATOR '') "
+                     "FROM seq_1_to_196608 h), IF(seq = 4, NULL, UNHEX(MD5(seq)))), CONCAT('row\t', seq) FROM seq_1_to_5");
+  test::recreatePgDatabase(dst);
+  run::CopyRequest req;
+  req.source = test::mysqlSpec(src);
+  req.target = test::pgSpec(dst);
+  req.options.statePath = test::freshStatePath("ferry-huge-blobs");
+  req.options.jobs = 1;
+  run::CopyRun copy(req);
+  auto r = copy.run({});
+  ASSERT_TRUE(r.ok()) << r.error().oneLine();
+  EXPECT_EQ(r->final.tables.at(0).rowsWritten, 5);
+  const std::string want = test::mariadb(src, "SELECT CONCAT(id, ' ', IFNULL(MD5(b), '-'), ' ', IFNULL(LENGTH(b), 0), "
+                                              "' ', MD5(s)) FROM t ORDER BY id");
+  const std::string got = test::psql(dst, "SELECT id || ' ' || coalesce(md5(b), '-') || ' ' || "
+                                          "coalesce(octet_length(b), 0) || ' ' || md5(s) FROM " + src + ".t ORDER BY id");
+  EXPECT_EQ(got, want);
+  EXPECT_NE(want.find(" 3145728 "), std::string::npos) << want;
+  test::mariadb("", "DROP DATABASE IF EXISTS " + src);
+  test::recreatePgDatabase(dst);
 }
 
 }  // namespace
