@@ -64,20 +64,14 @@ PartitionLayout flatten(std::string why) {
 }
 
 /// PostgreSQL → PostgreSQL: the partition tree as it is, parents first.
-PartitionLayout fromPostgres(const model::Catalog& source, const model::Schema& schema, const model::Table& table) {
-  std::map<std::string, std::vector<const model::Table*>> children;  // parent "schema.table" → partitions
-  for (const auto& s : source.schemas) {
-    for (const auto& t : s.tables) {
-      if (t.parentTable) children[*t.parentTable].push_back(&t);
-    }
-  }
+PartitionLayout fromPostgres(const model::PartitionTree& tree, const model::Table& table) {
   PartitionLayout l;
   l.partitionBy = table.partitionKey;
   std::deque<const model::Table*> todo{&table};
   while (!todo.empty()) {
     const model::Table* parent = todo.front();
     todo.pop_front();
-    const auto& kids = children[parent->schema + "." + parent->name];
+    const auto& kids = tree.children(parent->schema + "." + parent->name);
     if (parent->partitionCount >= 0 && static_cast<std::int64_t>(kids.size()) != parent->partitionCount) {
       return flatten(std::to_string(parent->partitionCount - static_cast<std::int64_t>(kids.size())) + " of the " +
                      std::to_string(parent->partitionCount) + " partitions of " + parent->schema + "." + parent->name +
@@ -102,13 +96,12 @@ PartitionLayout fromPostgres(const model::Catalog& source, const model::Schema& 
       l.partitions.push_back(std::move(p));
     }
   }
-  (void)schema;
   return l;
 }
 
 /// MySQL → MySQL: the same clause, rebuilt from the catalog.
 PartitionLayout fromMySqlToMySql(const model::Table& table) {
-  const auto [method, expr] = splitKey(table.partitionKey.value_or(""));
+  const std::string method = splitKey(table.partitionKey.value_or("")).first;
   if (method == "SYSTEM_TIME") {
     return flatten("it is partitioned by SYSTEM_TIME (system versioning), which Ferry does not recreate");
   }
@@ -131,7 +124,6 @@ PartitionLayout fromMySqlToMySql(const model::Table& table) {
   clause += "\n(\n" + core::join(parts, ",\n") + "\n)";
   PartitionLayout l;
   l.partitionBy = std::move(clause);
-  (void)expr;
   return l;
 }
 
@@ -220,29 +212,12 @@ std::optional<std::string> mysqlPartitionClause(const model::Table& table) {
   return fromMySqlToMySql(table).partitionBy;
 }
 
-std::string partitionRoot(const model::Catalog& source, const model::Table& table) {
-  std::string name = table.schema + "." + table.name;
-  const model::Table* t = &table;
-  for (int depth = 0; t->parentTable && depth < 64; ++depth) {
-    name = *t->parentTable;
-    const model::Table* up = nullptr;
-    for (const auto& s : source.schemas) {
-      for (const auto& c : s.tables) {
-        if (s.name + "." + c.name == name) up = &c;
-      }
-    }
-    if (!up) break;
-    t = up;
-  }
-  return name;
-}
-
-PartitionLayout layoutPartitions(const model::Catalog& source, const model::Schema& schema, const model::Table& table,
-                                 model::Engine target,
+PartitionLayout layoutPartitions(const model::Catalog& source, const model::PartitionTree& tree,
+                                 const model::Table& table, model::Engine target,
                                  const std::function<std::string(const std::string&)>& targetColumn) {
   const bool mysqlSource = model::isMySqlFamily(source.engine);
   const bool mysqlTarget = model::isMySqlFamily(target);
-  if (!mysqlSource && !mysqlTarget) return fromPostgres(source, schema, table);
+  if (!mysqlSource && !mysqlTarget) return fromPostgres(tree, table);
   if (mysqlSource && mysqlTarget) return fromMySqlToMySql(table);
   if (mysqlSource) return fromMySqlToPostgres(table, targetColumn);
   return flatten("PostgreSQL partitioning is not mapped to " + std::string(model::engineDisplayName(target)) +

@@ -29,16 +29,12 @@ struct PartitionLayout {
 };
 
 /// `targetColumn` gives a source column's target name.
-PartitionLayout layoutPartitions(const model::Catalog& source, const model::Schema& schema, const model::Table& table,
-                                 model::Engine target,
+PartitionLayout layoutPartitions(const model::Catalog& source, const model::PartitionTree& tree,
+                                 const model::Table& table, model::Engine target,
                                  const std::function<std::string(const std::string&)>& targetColumn);
 
 /// The PARTITION BY clause that recreates a MySQL/MariaDB table's partitions
 /// (nullopt when it is not partitioned).
 std::optional<std::string> mysqlPartitionClause(const model::Table& table);
-
-/// The partitioned table a PostgreSQL partition (of any depth) belongs to,
-/// "schema.table"; the table's own name when it is not a partition.
-std::string partitionRoot(const model::Catalog& source, const model::Table& table);
 
 }  // namespace ferry::assess::detail

@@ -27,7 +27,8 @@ public:
   Builder(const model::Catalog& source, const TargetSpec& target, const plan::Project& project,
           const typemap::MappingContext& ctx, std::vector<ColumnAssessment>& columns,
           std::vector<ObjectFinding>& objects)
-      : m_source(source), m_target(target), m_project(project), m_ctx(ctx), m_columns(columns), m_objects(objects) {
+      : m_source(source), m_partitions(source), m_target(target), m_project(project), m_ctx(ctx), m_columns(columns),
+        m_objects(objects) {
     m_model.engine = target.engine;
     m_sameEngine = model::isMySqlFamily(source.engine) == model::isMySqlFamily(target.engine);
   }
@@ -42,7 +43,7 @@ public:
       for (const auto& t : s.tables) {
         if (t.parentTable) {
           // A partition (or a partitioned partition): its rows are its root's.
-          const std::string root = partitionRoot(m_source, t);
+          const std::string root = m_partitions.root(t);
           const auto dot = root.find('.');
           holdsPartitions |= pgToPg && m_project.includesTable(root.substr(0, dot), root.substr(dot + 1));
           continue;
@@ -106,7 +107,7 @@ private:
   /// target schema and a name unique among the schema's relations.
   void layoutPartitionsOf(const model::Schema& s, const model::Table& t) {
     const model::Engine engine = m_target.engine;
-    PartitionLayout l = layoutPartitions(m_source, s, t, engine, [&](const std::string& c) {
+    PartitionLayout l = layoutPartitions(m_source, m_partitions, t, engine, [&](const std::string& c) {
       return typemap::mapIdentifier(c, engine).name;
     });
     std::map<std::string, std::pair<std::string, std::string>> placed;  // source "schema.table" → target
@@ -762,6 +763,7 @@ private:
   }
 
   const model::Catalog& m_source;
+  const model::PartitionTree m_partitions;
   const TargetSpec& m_target;
   const plan::Project& m_project;
   const typemap::MappingContext& m_ctx;

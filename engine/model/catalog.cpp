@@ -169,4 +169,48 @@ const char* userTypeKindName(UserTypeKind k) {
   return "enum";
 }
 
+PartitionTree::PartitionTree(const Catalog& catalog) {
+  for (const auto& s : catalog.schemas) {
+    for (const auto& t : s.tables) {
+      m_byName[s.name + "." + t.name] = &t;
+      if (t.parentTable) m_children[*t.parentTable].push_back(&t);
+    }
+  }
+}
+
+const std::vector<const Table*>& PartitionTree::children(const std::string& parent) const {
+  static const std::vector<const Table*> kNone;
+  const auto it = m_children.find(parent);
+  return it == m_children.end() ? kNone : it->second;
+}
+
+std::string PartitionTree::root(const Table& table) const {
+  std::string name = table.schema + "." + table.name;
+  const Table* t = &table;
+  for (int depth = 0; t->parentTable && depth < 64; ++depth) {
+    name = *t->parentTable;
+    const auto up = m_byName.find(name);
+    if (up == m_byName.end()) break;
+    t = up->second;
+  }
+  return name;
+}
+
+std::vector<const Table*> PartitionTree::leaves(const Table& table) const {
+  std::vector<const Table*> out;
+  std::vector<std::string> parents{table.schema + "." + table.name};
+  while (!parents.empty()) {
+    const std::string parent = std::move(parents.back());
+    parents.pop_back();
+    for (const Table* t : children(parent)) {
+      if (t->kind == TableKind::PartitionedTable) {
+        parents.push_back(t->schema + "." + t->name);
+      } else {
+        out.push_back(t);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace ferry::model

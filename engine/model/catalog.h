@@ -3,6 +3,7 @@
 /// later phase (assess, ddl, copy, verify, GUI) reads. No I/O here.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -251,6 +252,24 @@ struct Catalog {
   const Schema* schema(const std::string& name) const;
   const Table* table(const std::string& schema, const std::string& name) const;
   std::size_t tableCount() const;
+};
+
+/// The partition trees of a PostgreSQL catalog, indexed once: with 10,000
+/// partitions, finding each one's root or a root's leaves stays linear (a scan
+/// of the catalog per partition was quadratic). Views into `catalog`.
+class PartitionTree {
+public:
+  explicit PartitionTree(const Catalog& catalog);
+  /// The partitions whose parent is `parent` ("schema.table"), in catalog order.
+  const std::vector<const Table*>& children(const std::string& parent) const;
+  /// "schema.table" of the topmost parent of `table` in the catalog (its own name when it has none).
+  std::string root(const Table& table) const;
+  /// The leaf partitions under `table` (not partitioned themselves), depth first.
+  std::vector<const Table*> leaves(const Table& table) const;
+
+private:
+  std::map<std::string, std::vector<const Table*>> m_children;
+  std::map<std::string, const Table*> m_byName;
 };
 
 const char* tableKindName(TableKind k);       ///< "table", "partitioned_table", "partition", "foreign_table"

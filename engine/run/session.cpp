@@ -94,50 +94,49 @@ core::Result<model::Catalog> inspect(const ConnectionSpec& spec, const introspec
 core::Result<preflight::Report> runPreflight(const ConnectionSpec* source, const ConnectionSpec* target,
                                              const OpenOptions& options) {
   preflight::Report report;
+  // A MySQL/MariaDB target: every value must fit its max_allowed_packet — the
+  // largest one the source shows within 10 s, read on the same sessions.
+  const bool packetCheck = source && target && !isPg(*target);
+  constexpr int kTimeoutMs = 10'000;
+  std::optional<preflight::LargestValue> largest;
+  std::optional<std::int64_t> packet;
   auto run = [&](const ConnectionSpec& spec, bool asSource) -> core::Status {
+    const char* side = asSource ? "source" : "target";
     if (isPg(spec)) {
       auto c = openPg(spec, options);
-      if (!c) return std::move(c).error().context(asSource ? "source" : "target");
+      if (!c) return std::move(c).error().context(side);
       auto r = asSource ? preflight::checkPgSource(**c) : preflight::checkPgTarget(**c);
       if (!r) return std::move(r).error();
       report.append(std::move(*r));
+      if (asSource && packetCheck) {
+        auto l = preflight::largestPgValue(**c, kTimeoutMs);
+        if (!l) return std::move(l).error().context(side);
+        largest = *l;
+      }
       return {};
     }
     auto c = openMySql(spec, options);
-    if (!c) return std::move(c).error().context(asSource ? "source" : "target");
+    if (!c) return std::move(c).error().context(side);
     // A MySQL URL naming a database migrates that database: check its tables only.
     std::vector<std::string> schemas;
     if (!spec.database.empty()) schemas.push_back(spec.database);
     auto r = asSource ? preflight::checkMySqlSource(**c, schemas) : preflight::checkMySqlTarget(**c, spec.database);
     if (!r) return std::move(r).error();
     report.append(std::move(*r));
+    if (asSource && packetCheck) {
+      auto l = preflight::largestMySqlValue(**c, schemas, kTimeoutMs);
+      if (!l) return std::move(l).error().context(side);
+      largest = *l;
+    } else if (!asSource && packetCheck) {
+      auto p = (*c)->query("SELECT @@max_allowed_packet AS p");
+      if (!p) return std::move(p).error().context(side);
+      packet = p->row(0).i64("p");
+    }
     return {};
   };
   if (source) FERRY_TRY(run(*source, true));
   if (target) FERRY_TRY(run(*target, false));
-  if (source && target && !isPg(*target)) {
-    // Every value must fit the target's max_allowed_packet: the largest one the
-    // source shows within 10 s against it.
-    auto t = openMySql(*target, options);
-    if (!t) return std::move(t).error().context("target");
-    auto packet = (*t)->query("SELECT @@max_allowed_packet AS p");
-    if (!packet) return std::move(packet).error().context("target");
-    constexpr int kTimeoutMs = 10'000;
-    core::Result<preflight::LargestValue> largest = preflight::LargestValue{};
-    if (isPg(*source)) {
-      auto c = openPg(*source, options);
-      if (!c) return std::move(c).error().context("source");
-      largest = preflight::largestPgValue(**c, kTimeoutMs);
-    } else {
-      auto c = openMySql(*source, options);
-      if (!c) return std::move(c).error().context("source");
-      std::vector<std::string> schemas;
-      if (!source->database.empty()) schemas.push_back(source->database);
-      largest = preflight::largestMySqlValue(**c, schemas, kTimeoutMs);
-    }
-    if (!largest) return std::move(largest).error().context("source");
-    report.append({preflight::checkValuesFitPacket(*largest, packet->row(0).i64("p"))});
-  }
+  if (largest && packet) report.append({preflight::checkValuesFitPacket(*largest, *packet)});
   return report;
 }
 

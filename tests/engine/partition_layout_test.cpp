@@ -44,7 +44,7 @@ model::Catalog catalogOf(model::Engine engine, std::vector<model::Table> tables)
 std::string same(const std::string& c) { return c; }
 
 assess::detail::PartitionLayout layout(const model::Catalog& c, const model::Table& t, model::Engine target) {
-  return layoutPartitions(c, c.schemas[0], t, target, same);
+  return layoutPartitions(c, model::PartitionTree(c), t, target, same);
 }
 
 TEST(PartitionLayout, MariaDbRangeColumnsBecomesPostgresRanges) {
@@ -145,7 +145,7 @@ TEST(PartitionLayout, PostgresTreeParentsFirstOrFlattenedWithTheReason) {
   EXPECT_EQ(l.partitions[1].name, "sales_rest");
   EXPECT_EQ(l.partitions[2].name, "sales_2025_web") << "after its parent";
   EXPECT_EQ(l.partitions[2].parentName, "sales_2025");
-  EXPECT_EQ(assess::detail::partitionRoot(c, c.schemas[0].tables[1]), "shop.sales");
+  EXPECT_EQ(model::PartitionTree(c).root(c.schemas[0].tables[1]), "shop.sales");
 
   EXPECT_TRUE(layout(c, root, model::Engine::MariaDB).flattenReason) << "PostgreSQL → MariaDB is flattened";
 
