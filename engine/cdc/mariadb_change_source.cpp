@@ -46,13 +46,19 @@ public:
 
   core::Result<std::optional<ChangeEvent>> next(int timeoutMs) override {
     std::unique_lock lock(m_mutex);
+    if (m_handedBytes > 0) {
+      m_handedBytes = 0;  // asked for the next one: the last event handed out is applied
+      m_notFull.notify_one();
+    }
     m_notEmpty.wait_for(lock, std::chrono::milliseconds(std::max(0, timeoutMs)),
                         [&] { return !m_queue.empty() || m_error.has_value(); });
     if (!m_queue.empty()) {
       ChangeEvent e = std::move(m_queue.front().first);
       m_handedEnd = m_queue.front().second;
       m_queue.pop_front();
-      if (m_queue.size() + 1 == m_options.queueEvents) m_notFull.notify_one();
+      m_handedBytes = valueBytes(e);
+      m_queuedBytes -= m_handedBytes;
+      m_notFull.notify_one();
       return std::optional<ChangeEvent>(std::move(e));
     }
     if (m_error) return *m_error;
@@ -103,11 +109,22 @@ private:
     m_notEmpty.notify_all();
   }
 
+  /// The bytes of an event's row values.
+  static std::size_t valueBytes(const ChangeEvent& e) {
+    std::size_t n = 0;
+    for (const auto& f : e.newTuple) n += f.text.size();
+    if (e.oldTuple) {
+      for (const auto& f : *e.oldTuple) n += f.text.size();
+    }
+    return n;
+  }
+
   /// Waits for room, then queues `e`; false when stopping.
   bool push(ChangeEvent e, const std::stop_token& stop) {
     std::unique_lock lock(m_mutex);
     m_notFull.wait(lock, [&] { return m_queue.size() < m_options.queueEvents || stop.stop_requested(); });
     if (stop.stop_requested()) return false;
+    m_queuedBytes += valueBytes(e);
     m_queue.emplace_back(std::move(e), m_eventEnd);
     m_notEmpty.notify_one();
     return true;
@@ -116,6 +133,13 @@ private:
   void readLoop(const std::stop_token& stop) {
     std::vector<ChangeEvent> out;
     while (!stop.stop_requested()) {
+      {
+        // Rows of huge values are not read ahead of the one being applied: a
+        // 256 MiB row and the next 200 MB update would be held at once.
+        std::unique_lock lock(m_mutex);
+        m_notFull.wait(lock, [&] { return m_queuedBytes + m_handedBytes < kAheadBytes || stop.stop_requested(); });
+      }
+      if (stop.stop_requested()) return;
       auto event = m_reader->next();
       if (!event) {
         fail(std::move(event).error());
@@ -251,6 +275,11 @@ private:
   std::condition_variable m_notEmpty;
   std::condition_variable m_notFull;
   std::deque<std::pair<ChangeEvent, LogPosition>> m_queue;  ///< each with the end of its binlog event
+  /// The reader reads no further while this many bytes of row values are
+  /// decoded and not yet applied (queued, or the event handed out last).
+  static constexpr std::size_t kAheadBytes = 64u << 20;
+  std::size_t m_queuedBytes = 0;
+  std::size_t m_handedBytes = 0;
   std::optional<Error> m_error;
   std::uint32_t m_file = 0;
   std::string m_base;
