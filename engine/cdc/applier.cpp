@@ -1,5 +1,6 @@
 #include "cdc/applier.h"
 
+#include <algorithm>
 #include <set>
 
 #include "core/log.h"
@@ -167,19 +168,7 @@ std::vector<std::vector<std::string>> RowMapper::changedKeys(const ChangeEvent& 
 namespace {
 
 /// Bytes as PostgreSQL's bytea text: "\\x" and hex digits.
-std::string byteaText(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.resize(2 + 2 * bytes.size());
-  out[0] = '\\';
-  out[1] = 'x';
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const auto b = static_cast<unsigned char>(bytes[i]);
-    out[2 + 2 * i] = kHex[b >> 4];
-    out[3 + 2 * i] = kHex[b & 15];
-  }
-  return out;
-}
+std::string byteaText(std::string_view bytes) { return "\\x" + core::hex(bytes); }
 
 }  // namespace
 
@@ -192,7 +181,7 @@ core::Status RowMapper::convert(const Mapped& m, Tuple& tuple, std::size_t relCo
   if (f.kind == Field::Kind::Bytes) {
     // A large PostgreSQL bytea, already its bytes (pgoutput.cpp): the same bytes
     // for a bytea target (sent as a binary parameter) or a MySQL binary string.
-    if (col.conversion == typemap::ConversionId::Identity) {
+    if (col.conversion == typemap::ConversionId::Identity && col.targetBytea) {
       out = give();
       bytes = true;
       return {};
@@ -252,8 +241,9 @@ core::Result<std::optional<RowOp>> RowMapper::rowOp(ChangeEvent& e) {
       op.setColumns.push_back(m.jobColumn[i]);
       op.setValues.emplace_back();
       bool bytes = false;
-      // Identity values stay in the event (the where clause and changedKeys() read them).
-      FERRY_TRY(convert(m, e.newTuple, i, op.setValues.back(), bytes, !m.key[i], op.keyText));
+      // Identity and copy-key values stay in the event (the where clause and changedKeys() read them).
+      const bool keep = m.key[i] || std::find(m.keyOrder.begin(), m.keyOrder.end(), static_cast<int>(i)) != m.keyOrder.end();
+      FERRY_TRY(convert(m, e.newTuple, i, op.setValues.back(), bytes, !keep, op.keyText));
       if (bytes) {
         op.setBytes.resize(op.setValues.size());
         op.setBytes.back() = true;

@@ -1,6 +1,7 @@
 #include "cdc/pgoutput.h"
 
 #include "connect/pg/pg_replication.h"
+#include "core/text.h"
 
 namespace ferry::cdc {
 
@@ -57,23 +58,9 @@ private:
   bool m_ok = true;
 };
 
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 /// A bytea's text ("\\x" and hex digits) as its bytes; false when it is not that.
 bool hexBytes(std::string_view text, std::string& out) {
-  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) return false;
-  out.resize((text.size() - 2) / 2);
-  for (std::size_t i = 0, j = 2; i < out.size(); ++i, j += 2) {
-    const int hi = hexDigit(text[j]), lo = hexDigit(text[j + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<char>((hi << 4) | lo);
-  }
-  return true;
+  return text.size() >= 2 && text[0] == '\\' && text[1] == 'x' && core::unhex(text.substr(2), out);
 }
 
 constexpr std::uint32_t kByteaOid = 17;

@@ -141,7 +141,6 @@ private:
 /// bytea columns) are written as bytea hex a piece at a time: a 256 MiB value
 /// costs 2 MB here, not 512 MB of hex text and its escaped copy.
 core::Status writePgRowInPieces(connect::PgCopyIn& in, const ValueRow& row, const std::vector<bool>& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string buf;
   for (std::size_t i = 0; i < row.size(); ++i) {
     if (i) buf += '\t';
@@ -152,14 +151,7 @@ core::Status writePgRowInPieces(connect::PgCopyIn& in, const ValueRow& row, cons
     buf += "\\\\x";  // the field's \x, its backslash escaped
     const std::string_view v = *row[i];
     for (std::size_t at = 0; at < v.size(); at += kHexInPieces) {
-      const std::size_t n = std::min(kHexInPieces, v.size() - at);
-      const std::size_t from = buf.size();
-      buf.resize(from + 2 * n);
-      for (std::size_t k = 0; k < n; ++k) {
-        const auto b = static_cast<unsigned char>(v[at + k]);
-        buf[from + 2 * k] = kHex[b >> 4];
-        buf[from + 2 * k + 1] = kHex[b & 15];
-      }
+      buf += core::hex(v.substr(at, kHexInPieces));
       FERRY_TRY(in.write(buf));
       buf.clear();
     }

@@ -1,5 +1,8 @@
 #include "copy/copy_text.h"
 
+#include "core/text.h"
+#include "typemap/value_converter.h"
+
 namespace ferry::copy {
 
 void appendPgCopyField(std::string& out, std::optional<std::string_view> value) {
@@ -23,16 +26,6 @@ void appendPgCopyField(std::string& out, std::optional<std::string_view> value) 
   out.append(v.data() + start, v.size() - start);
 }
 
-namespace {
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 namespace {
 
@@ -64,8 +57,8 @@ void unescapeField(std::string_view raw, std::string& out) {
       case 'x': {
         int v = 0;
         int digits = 0;
-        while (digits < 2 && i < raw.size() && hexValue(raw[i]) >= 0) {
-          v = v * 16 + hexValue(raw[i++]);
+        while (digits < 2 && i < raw.size() && core::hexDigit(raw[i]) >= 0) {
+          v = v * 16 + core::hexDigit(raw[i++]);
           ++digits;
         }
         out += static_cast<char>(v);
@@ -87,36 +80,12 @@ void unescapeField(std::string_view raw, std::string& out) {
 /// the line) decoded straight from the line, without the 2x text in between;
 /// the escape form (bytea_output = escape) unescaped first. False when it is neither.
 bool byteaField(std::string_view raw, std::string& out) {
-  if (raw.size() >= 3 && raw[0] == '\\' && raw[1] == '\\' && raw[2] == 'x') {
-    if ((raw.size() - 3) % 2 != 0) return false;
-    out.resize((raw.size() - 3) / 2);
-    for (std::size_t i = 0, j = 3; i < out.size(); ++i, j += 2) {
-      const int hi = hexValue(raw[j]), lo = hexValue(raw[j + 1]);
-      if (hi < 0 || lo < 0) return false;
-      out[i] = static_cast<char>((hi << 4) | lo);
-    }
-    return true;
-  }
+  if (raw.size() >= 3 && raw[0] == '\\' && raw[1] == '\\' && raw[2] == 'x') return core::unhex(raw.substr(3), out);
   std::string text;
   unescapeField(raw, text);
-  out.clear();
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    // Escape form: \\ is a backslash, \ooo an octal byte, anything else itself.
-    if (text[i] != '\\') {
-      out += text[i];
-    } else if (i + 1 < text.size() && text[i + 1] == '\\') {
-      out += '\\';
-      ++i;
-    } else {
-      int v = 0;
-      for (std::size_t k = 1; k <= 3; ++k) {
-        if (i + k >= text.size() || text[i + k] < '0' || text[i + k] > '7') return false;
-        v = v * 8 + (text[i + k] - '0');
-      }
-      out += static_cast<char>(v);
-      i += 3;
-    }
-  }
+  auto bytes = typemap::convertValue(typemap::ConversionId::PgByteaToBytes, text, {});
+  if (!bytes || !*bytes) return false;
+  out = std::move(**bytes);
   return true;
 }
 

@@ -74,6 +74,7 @@ core::Result<std::vector<TableJob>> buildJobs(const model::Catalog& source, cons
     cj.conversion = c.mapping.conversion;
     cj.conversionContext = c.mapping.conversionContext;
     cj.targetBinary = !pgTarget && isBinaryTarget(c.mapping.targetType);
+    cj.targetBytea = pgTarget && core::toLower(c.mapping.targetType) == "bytea";
     const std::string q = ddl::quoteIdent(source.engine, c.column);
     cj.selectExpr = q;
     if (mysqlSource) {

@@ -27,6 +27,7 @@ struct ColumnJob {
   typemap::ConversionId conversion = typemap::ConversionId::Identity;
   typemap::ConversionContext conversionContext;
   bool targetBinary = false;  ///< MySQL target BLOB/BINARY: written as a hex literal
+  bool targetBytea = false;   ///< PostgreSQL target bytea: the stream may send its bytes as a binary parameter
 };
 
 /// A leaf partition of a PostgreSQL partitioned source table.

@@ -216,6 +216,24 @@ std::string hex(std::string_view s) {
   return out;
 }
 
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool unhex(std::string_view digits, std::string& out) {
+  if (digits.size() % 2 != 0) return false;
+  out.resize(digits.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = hexDigit(digits[2 * i]), lo = hexDigit(digits[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<char>((hi << 4) | lo);
+  }
+  return true;
+}
+
 std::string printableValue(std::string_view s) {
   if (isValidUtf8(s)) return std::string(s);
   return "0x" + hex(s);

@@ -22,6 +22,11 @@ bool containsNoCase(std::string_view haystack, std::string_view needle);
 bool isValidUtf8(std::string_view s);
 /// The bytes of `s` as lowercase hex digits, two per byte.
 std::string hex(std::string_view s);
+/// The value of a hex digit (either case); -1 when `c` is not one.
+int hexDigit(char c);
+/// Hex digits (an even count, either case) as the bytes they spell, into `out`;
+/// false when they are not that.
+bool unhex(std::string_view digits, std::string& out);
 /// `s` itself when it is valid UTF-8, else "0x" and its bytes in hex: a value
 /// that can be printed, written to JSON and read back by a person (a rejected
 /// BLOB or geometry, a binary key).

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
 #include "typemap/converter_internal.h"
 #include "typemap/spatial.h"
 
@@ -106,20 +107,14 @@ Converted bytesToBytea(std::string_view s) {
   return value(std::move(out));  // a 256 MB BLOB is 512 MB of hex: never copied
 }
 
-int hexDigit(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
 
 Converted byteaToBytes(std::string_view s) {
   std::string out;
   if (s.size() >= 2 && s[0] == '\\' && s[1] == 'x') {  // bytea_output = hex (default since 9.0)
     if (s.size() % 2 != 0) return dataError("bytea hex value has an odd number of digits");
     for (std::size_t i = 2; i < s.size(); i += 2) {
-      const int hi = hexDigit(s[i]);
-      const int lo = hexDigit(s[i + 1]);
+      const int hi = core::hexDigit(s[i]);
+      const int lo = core::hexDigit(s[i + 1]);
       if (hi < 0 || lo < 0) return dataError("bytea value has a non-hex digit");
       out += static_cast<char>(hi * 16 + lo);
     }
