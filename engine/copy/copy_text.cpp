@@ -26,7 +26,6 @@ void appendPgCopyField(std::string& out, std::optional<std::string_view> value) 
   out.append(v.data() + start, v.size() - start);
 }
 
-
 namespace {
 
 /// Undoes the COPY escapes of one field into `out`; runs without a backslash are
