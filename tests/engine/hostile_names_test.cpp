@@ -30,14 +30,8 @@ const std::string kMySource = "ship \"yard\" $1 \xC3\xBCn\xC3\xAF";  // ship "ya
 constexpr const char* kTarget = "ferry_t_hostile_dst";
 const std::string kPgSchema = "Ship \"Yard\" $1 \xC3\x9Cn\xC3\xAF";  // Ship "Yard" $1 Ünï
 
-struct Pair {
-  bool pgSource;
-  bool pgTarget;
-};
-
-std::string pairName(const Pair& p) {
-  return std::string(p.pgSource ? "Postgres" : "MariaDb") + "To" + (p.pgTarget ? "Postgres" : "MariaDb");
-}
+using Pair = test::EnginePair;
+using test::pairName;
 
 /// The sandbox URL of `database`, the name percent-encoded.
 std::string urlOf(bool pg, const std::string& database) {
@@ -208,7 +202,7 @@ TEST_P(HostileNames, EveryStepKeepsEveryName) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pairs, HostileNames,
-                         ::testing::Values(Pair{true, true}, Pair{true, false}, Pair{false, true}, Pair{false, false}),
+                         ::testing::ValuesIn(test::allEnginePairs()),
                          [](const ::testing::TestParamInfo<Pair>& p) { return pairName(p.param); });
 
 }  // namespace

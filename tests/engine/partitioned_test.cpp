@@ -29,14 +29,8 @@ constexpr const char* kPgSource = "ferry_t_part_src";
 constexpr const char* kMySource = "ferry_t_part_my";
 constexpr const char* kTarget = "ferry_t_part_dst";
 
-struct Pair {
-  bool pgSource;
-  bool pgTarget;
-};
-
-std::string pairName(const Pair& p) {
-  return std::string(p.pgSource ? "Postgres" : "MariaDb") + "To" + (p.pgTarget ? "Postgres" : "MariaDb");
-}
+using Pair = test::EnginePair;
+using test::pairName;
 
 test::FerryRun ferry(const std::string& args) { return test::runFerry(FERRY_BINARY, args); }
 
@@ -242,7 +236,7 @@ TEST_P(Partitioned, RecreatedMappedOrFlattenedAndKeptInSync) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pairs, Partitioned,
-                         ::testing::Values(Pair{true, true}, Pair{true, false}, Pair{false, true}, Pair{false, false}),
+                         ::testing::ValuesIn(test::allEnginePairs()),
                          [](const ::testing::TestParamInfo<Pair>& p) { return pairName(p.param); });
 
 /// A partitioned copy stopped after two chunks (of ~24) and resumed; then, when

@@ -21,11 +21,8 @@ constexpr const char* kPgSource = "ferry_t_huge_sync_src";
 constexpr const char* kMySource = "ferry_t_huge_sync_my";
 constexpr const char* kTarget = "ferry_t_huge_sync_dst";
 
-struct Pair {
-  bool pgSource;
-  bool pgTarget;
-};
-
+using Pair = test::EnginePair;
+using test::pairName;
 test::FerryRun ferry(const std::string& args) { return test::runFerry(FERRY_BINARY, args); }
 
 std::int64_t mariadbCounter(const std::string& name) {
@@ -53,8 +50,7 @@ protected:
     }
     src = "'" + (pair.pgSource ? test::pgUrl(kPgSource) : test::mysqlUrl(kMySource)) + "'";
     tgt = "'" + (pair.pgTarget ? test::pgUrl(kTarget) : test::mysqlUrl(kTarget)) + "'";
-    state = test::freshStatePath(std::string("ferry-huge-sync-") + (pair.pgSource ? "pg" : "my") +
-                                 (pair.pgTarget ? "pg" : "my"));
+    state = test::freshStatePath("ferry-huge-sync-" + pairName(pair));
   }
 
   void TearDown() override {
@@ -127,11 +123,8 @@ TEST_P(HugeValuesStream, ChangesWithHugeValuesApplyAloneAndArriveWhole) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pairs, HugeValuesStream,
-                         ::testing::Values(Pair{true, true}, Pair{true, false}, Pair{false, true}, Pair{false, false}),
-                         [](const ::testing::TestParamInfo<Pair>& p) {
-                           return std::string(p.param.pgSource ? "Postgres" : "MariaDb") + "To" +
-                                  (p.param.pgTarget ? "Postgres" : "MariaDb");
-                         });
+                         ::testing::ValuesIn(test::allEnginePairs()),
+                         [](const ::testing::TestParamInfo<Pair>& p) { return pairName(p.param); });
 
 }  // namespace
 }  // namespace ferry

@@ -82,6 +82,15 @@ connect::ConnectionSpec mysqlSpec(const std::string& database) {
   return r ? *r : connect::ConnectionSpec{};
 }
 
+const std::vector<EnginePair>& allEnginePairs() {
+  static const std::vector<EnginePair> kPairs{{true, true}, {true, false}, {false, true}, {false, false}};
+  return kPairs;
+}
+
+std::string pairName(const EnginePair& p) {
+  return std::string(p.pgSource ? "Postgres" : "MariaDb") + "To" + (p.pgTarget ? "Postgres" : "MariaDb");
+}
+
 FerryRun runFerry(const std::string& binary, const std::string& args) {
   const std::string errPath = "/tmp/ferry-test-" + std::to_string(::getpid()) + ".err";
   FerryRun r;

@@ -2,6 +2,7 @@
 // Helpers for integration tests against the sandbox servers (scripts/sandbox).
 
 #include <string>
+#include <vector>
 
 #include "connect/connection_spec.h"
 
@@ -37,6 +38,16 @@ struct FerryRun {
   std::string err;
 };
 FerryRun runFerry(const std::string& binary, const std::string& args);
+
+/// One of the four engine pairs the pair tests run on.
+struct EnginePair {
+  bool pgSource;
+  bool pgTarget;
+};
+/// The four, for ::testing::ValuesIn.
+const std::vector<EnginePair>& allEnginePairs();
+/// "PostgresToMariaDb" and the like: a test name's part.
+std::string pairName(const EnginePair& p);
 
 /// "/tmp/<stem>.state", with any run state of that name (and its WAL, shared
 /// memory and rejects files) left by an earlier run removed.
