@@ -71,13 +71,9 @@ protected:
       test::recreateMySqlDatabase(kMySource);
       test::runMariadbFile(kMySource, test::fixturePath("mysql_partitioned.sql"));
     }
-    if (pair.pgTarget) {
-      test::recreatePgDatabase(kTarget);
-    } else {
-      test::recreateMySqlDatabase(kTarget);
-    }
-    src = "'" + (pair.pgSource ? test::pgUrl(kPgSource) : test::mysqlUrl(kMySource)) + "'";
-    tgt = "'" + (pair.pgTarget ? test::pgUrl(kTarget) : test::mysqlUrl(kTarget)) + "'";
+    test::recreateDatabase(pair.pgTarget, kTarget);
+    src = test::quotedUrl(pair.pgSource, pair.pgSource ? kPgSource : kMySource);
+    tgt = test::quotedUrl(pair.pgTarget, kTarget);
     state = test::freshStatePath("ferry-partitioned-" + pairName(pair));
   }
 
@@ -86,7 +82,7 @@ protected:
   }
 
   std::string onSource(const std::string& sql) {
-    return pair.pgSource ? test::psql(kPgSource, sql) : test::mariadb(kMySource, sql);
+    return test::sqlOn(pair.pgSource, pair.pgSource ? kPgSource : kMySource, sql);
   }
   std::string onTarget(const std::string& sql) {
     return pair.pgTarget ? test::psql(kTarget, sql) : test::mariadb(kTarget, sql);

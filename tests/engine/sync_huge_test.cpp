@@ -43,13 +43,9 @@ protected:
       onSource("CREATE TABLE t (id int PRIMARY KEY, b LONGBLOB, s LONGTEXT) CHARACTER SET utf8mb4; "
                "INSERT INTO t SELECT seq, UNHEX(MD5(seq)), CONCAT('small ', seq) FROM seq_1_to_3");
     }
-    if (pair.pgTarget) {
-      test::recreatePgDatabase(kTarget);
-    } else {
-      test::recreateMySqlDatabase(kTarget);
-    }
-    src = "'" + (pair.pgSource ? test::pgUrl(kPgSource) : test::mysqlUrl(kMySource)) + "'";
-    tgt = "'" + (pair.pgTarget ? test::pgUrl(kTarget) : test::mysqlUrl(kTarget)) + "'";
+    test::recreateDatabase(pair.pgTarget, kTarget);
+    src = test::quotedUrl(pair.pgSource, pair.pgSource ? kPgSource : kMySource);
+    tgt = test::quotedUrl(pair.pgTarget, kTarget);
     state = test::freshStatePath("ferry-huge-sync-" + pairName(pair));
   }
 
@@ -58,7 +54,7 @@ protected:
   }
 
   std::string onSource(const std::string& sql) {
-    return pair.pgSource ? test::psql(kPgSource, sql) : test::mariadb(kMySource, sql);
+    return test::sqlOn(pair.pgSource, pair.pgSource ? kPgSource : kMySource, sql);
   }
 
   /// `mib` MiB of bytes that do not repeat (16 bytes of md5 per step).

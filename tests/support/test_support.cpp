@@ -91,6 +91,22 @@ std::string pairName(const EnginePair& p) {
   return std::string(p.pgSource ? "Postgres" : "MariaDb") + "To" + (p.pgTarget ? "Postgres" : "MariaDb");
 }
 
+void recreateDatabase(bool pg, const std::string& name) {
+  if (pg) {
+    recreatePgDatabase(name);
+  } else {
+    recreateMySqlDatabase(name);
+  }
+}
+
+std::string quotedUrl(bool pg, const std::string& database) {
+  return "'" + (pg ? pgUrl(database) : mysqlUrl(database)) + "'";
+}
+
+std::string sqlOn(bool pg, const std::string& database, const std::string& sql) {
+  return pg ? psql(database, sql) : mariadb(database, sql);
+}
+
 FerryRun runFerry(const std::string& binary, const std::string& args) {
   const std::string errPath = "/tmp/ferry-test-" + std::to_string(::getpid()) + ".err";
   FerryRun r;

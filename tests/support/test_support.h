@@ -48,6 +48,12 @@ struct EnginePair {
 const std::vector<EnginePair>& allEnginePairs();
 /// "PostgresToMariaDb" and the like: a test name's part.
 std::string pairName(const EnginePair& p);
+/// Drops and creates `name` on the sandbox's PostgreSQL (pg) or MariaDB server.
+void recreateDatabase(bool pg, const std::string& name);
+/// The sandbox URL of `database` in single quotes, for a `ferry` command line.
+std::string quotedUrl(bool pg, const std::string& database);
+/// Runs `sql` in `database` on the sandbox's PostgreSQL (pg) or MariaDB server: its output.
+std::string sqlOn(bool pg, const std::string& database, const std::string& sql);
 
 /// "/tmp/<stem>.state", with any run state of that name (and its WAL, shared
 /// memory and rejects files) left by an earlier run removed.
