@@ -17,7 +17,7 @@ bool batchableByKey(const RowOp& op) {
 
 bool RowOp::goesAlone() const {
   if (std::find(setBytes.begin(), setBytes.end(), true) != setBytes.end()) return true;
-  const auto huge = [](const std::optional<std::string>& v) { return v && v->size() >= kHugeValueBytes; };
+  const auto huge = [](const std::optional<std::string>& v) { return v && v->size() >= copy::kHugeValueBytes; };
   return std::any_of(setValues.begin(), setValues.end(), huge) ||
          std::any_of(whereValues.begin(), whereValues.end(), huge);
 }

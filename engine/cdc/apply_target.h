@@ -50,12 +50,9 @@ struct RowOp {
   bool bytesAt(std::size_t k) const { return k < setBytes.size() && setBytes[k]; }
   /// Whether the change goes alone, its values as parameters (a PostgreSQL
   /// binary parameter, MySQL long data) rather than in a batch, a COPY or LOAD
-  /// DATA, or SQL text: it holds bytes (setBytes) or a value of kHugeValueBytes.
+  /// DATA, or SQL text: it holds bytes (setBytes) or a value of copy::kHugeValueBytes.
   bool goesAlone() const;
 };
-
-/// A value this large makes its change go alone (RowOp::goesAlone()).
-inline constexpr std::size_t kHugeValueBytes = 8u << 20;
 
 /// A change the target could not apply as the source did: an UPDATE or DELETE that
 /// found no row, an INSERT that met an existing key.

@@ -53,11 +53,12 @@ public:
     m_notEmpty.wait_for(lock, std::chrono::milliseconds(std::max(0, timeoutMs)),
                         [&] { return !m_queue.empty() || m_error.has_value(); });
     if (!m_queue.empty()) {
-      ChangeEvent e = std::move(m_queue.front().first);
-      m_handedEnd = m_queue.front().second;
+      Queued& q = m_queue.front();
+      ChangeEvent e = std::move(q.event);
+      m_handedEnd = q.end;
+      m_handedBytes = q.bytes;
+      m_queuedBytes -= q.bytes;
       m_queue.pop_front();
-      m_handedBytes = valueBytes(e);
-      m_queuedBytes -= m_handedBytes;
       m_notFull.notify_one();
       return std::optional<ChangeEvent>(std::move(e));
     }
@@ -124,8 +125,9 @@ private:
     std::unique_lock lock(m_mutex);
     m_notFull.wait(lock, [&] { return m_queue.size() < m_options.queueEvents || stop.stop_requested(); });
     if (stop.stop_requested()) return false;
-    m_queuedBytes += valueBytes(e);
-    m_queue.emplace_back(std::move(e), m_eventEnd);
+    const std::size_t bytes = valueBytes(e);
+    m_queuedBytes += bytes;
+    m_queue.push_back({std::move(e), m_eventEnd, bytes});
     m_notEmpty.notify_one();
     return true;
   }
@@ -274,7 +276,12 @@ private:
   mutable std::mutex m_mutex;
   std::condition_variable m_notEmpty;
   std::condition_variable m_notFull;
-  std::deque<std::pair<ChangeEvent, LogPosition>> m_queue;  ///< each with the end of its binlog event
+  struct Queued {
+    ChangeEvent event;
+    LogPosition end;        ///< the end of its binlog event
+    std::size_t bytes = 0;  ///< its row values' (valueBytes)
+  };
+  std::deque<Queued> m_queue;
   /// The reader reads no further while this many bytes of row values are
   /// decoded and not yet applied (queued, or the event handed out last).
   static constexpr std::size_t kAheadBytes = 64u << 20;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <set>
 
 #include "cdc/apply_targets.h"
@@ -160,7 +161,7 @@ public:
       if (!n && n.error().vendorCode() == kErDupEntry) {
         // Which row met an existing one: row by row (a failed statement changes nothing).
         for (std::size_t k = i; k < j; ++k) {
-          auto one = m_conn->execCount(insertHead(m_ops[k]) + tuple(m_ops[k]));
+          auto one = m_conn->execCount(statementFor(m_ops[k]));
           if (!one && one.error().vendorCode() == kErDupEntry) {
             out.push_back({m_ops[k].table->label, m_ops[k].keyText, "INSERT met an existing row", RowOp::Kind::Insert});
           } else if (!one) {
@@ -230,14 +231,22 @@ private:
     return "INSERT INTO " + qi(op.table->schema) + "." + qi(op.table->name) + " (" + core::join(cols, ", ") +
            ") VALUES ";
   }
-  static std::string tuple(const RowOp& op) {
+  /// How a change's SQL spells one value of column `column`: a literal
+  /// (literalOf) or a "?" whose value is bound (applyAlone()). Called in the
+  /// order the statement holds its values.
+  using ValueSql = std::function<std::string(const std::optional<std::string>& value, std::size_t column)>;
+  static ValueSql literalOf(const RowOp& op) {
+    return [&op](const std::optional<std::string>& v, std::size_t c) { return literal(v, op.table->binary[c]); };
+  }
+  static std::string tuple(const RowOp& op, const ValueSql& value) {
     std::string out = "(";
     for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
       if (k) out += ", ";
-      out += literal(op.setValues[k], op.table->binary[static_cast<std::size_t>(op.setColumns[k])]);
+      out += value(op.setValues[k], static_cast<std::size_t>(op.setColumns[k]));
     }
     return out + ")";
   }
+  static std::string tuple(const RowOp& op) { return tuple(op, literalOf(op)); }
   /// The end of the batch of updates or deletes starting at m_ops[i]: the same
   /// table, kind and shape, each key once, at most kBatchRows rows and about
   /// kInsertBytes of values. i + 1 when m_ops[i] goes alone.
@@ -315,36 +324,11 @@ private:
   /// bound as bytes and sent in pieces (MySqlConnection::execPrepared), never
   /// spelled out as SQL text (a 256 MB BLOB would be 512 MB of hex, copied twice).
   core::Status applyAlone(const RowOp& op, std::vector<Divergence>& out) {
-    const std::string table = qi(op.table->schema) + "." + qi(op.table->name);
-    const auto col = [&](int c) { return qi(op.table->columns[static_cast<std::size_t>(c)]); };
     std::vector<std::optional<std::string_view>> params;
-    const auto param = [&](const std::optional<std::string>& v) {
+    const std::string sql = statementFor(op, [&](const std::optional<std::string>& v, std::size_t) {
       params.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
-    };
-    std::string sql;
-    if (op.kind == RowOp::Kind::Insert) {
-      std::vector<std::string> cols, marks;
-      for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
-        cols.push_back(col(op.setColumns[k]));
-        marks.push_back("?");
-        param(op.setValues[k]);
-      }
-      sql = "INSERT INTO " + table + " (" + core::join(cols, ", ") + ") VALUES (" + core::join(marks, ", ") + ")";
-    } else {
-      std::vector<std::string> sets, conds;
-      for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
-        sets.push_back(col(op.setColumns[k]) + " = ?");
-        param(op.setValues[k]);
-      }
-      for (std::size_t k = 0; k < op.whereColumns.size(); ++k) {
-        conds.push_back(col(op.whereColumns[k]) + (op.wholeRowIdentity ? " <=> ?" : " = ?"));
-        param(op.whereValues[k]);
-      }
-      if (sets.empty()) sets.push_back(col(op.whereColumns.front()) + " = " + col(op.whereColumns.front()));
-      const std::string where = " WHERE " + core::join(conds, " AND ") + (op.wholeRowIdentity ? " LIMIT 1" : "");
-      sql = op.kind == RowOp::Kind::Delete ? "DELETE FROM " + table + where
-                                           : "UPDATE " + table + " SET " + core::join(sets, ", ") + where;
-    }
+      return std::string("?");
+    });
     auto n = m_conn->execPrepared(sql, params);
     if (!n && op.kind == RowOp::Kind::Insert && n.error().vendorCode() == kErDupEntry) {
       out.push_back({op.table->label, op.keyText, "INSERT met an existing row", RowOp::Kind::Insert});
@@ -358,27 +342,26 @@ private:
     return {};
   }
 
-  static std::string statementFor(const RowOp& op) {
+  /// One change as one statement, its values spelled by `value`.
+  static std::string statementFor(const RowOp& op, const ValueSql& value) {
+    if (op.kind == RowOp::Kind::Insert) return insertHead(op) + tuple(op, value);
     const std::string table = qi(op.table->schema) + "." + qi(op.table->name);
+    const auto col = [&](int c) { return qi(op.table->columns[static_cast<std::size_t>(c)]); };
+    std::vector<std::string> sets;  // before the conditions: a bound statement's values come in this order
+    for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
+      sets.push_back(col(op.setColumns[k]) + " = " + value(op.setValues[k], static_cast<std::size_t>(op.setColumns[k])));
+    }
+    if (sets.empty()) sets.push_back(col(op.whereColumns.front()) + " = " + col(op.whereColumns.front()));
     std::vector<std::string> conds;
     for (std::size_t k = 0; k < op.whereColumns.size(); ++k) {
-      const auto c = static_cast<std::size_t>(op.whereColumns[k]);
-      conds.push_back(qi(op.table->columns[c]) + (op.wholeRowIdentity ? " <=> " : " = ") +
-                      literal(op.whereValues[k], op.table->binary[c]));
+      conds.push_back(col(op.whereColumns[k]) + (op.wholeRowIdentity ? " <=> " : " = ") +
+                      value(op.whereValues[k], static_cast<std::size_t>(op.whereColumns[k])));
     }
     const std::string where = " WHERE " + core::join(conds, " AND ") + (op.wholeRowIdentity ? " LIMIT 1" : "");
     if (op.kind == RowOp::Kind::Delete) return "DELETE FROM " + table + where;
-    std::vector<std::string> sets;
-    for (std::size_t k = 0; k < op.setColumns.size(); ++k) {
-      const auto c = static_cast<std::size_t>(op.setColumns[k]);
-      sets.push_back(qi(op.table->columns[c]) + " = " + literal(op.setValues[k], op.table->binary[c]));
-    }
-    if (sets.empty()) {
-      const std::string col = qi(op.table->columns[static_cast<std::size_t>(op.whereColumns.front())]);
-      sets.push_back(col + " = " + col);
-    }
     return "UPDATE " + table + " SET " + core::join(sets, ", ") + where;
   }
+  static std::string statementFor(const RowOp& op) { return statementFor(op, literalOf(op)); }
 
   bool bulk() const { return m_bulkAllowed && !m_loadRefused && m_bulkMinRows > 0; }
 

@@ -420,7 +420,8 @@ public:
     std::vector<std::string> arrays;
     for (std::size_t k : setIdx) arrays.push_back(arrayOf(m_batch, false, k));
     for (std::size_t i = 0; i < first.whereColumns.size(); ++i) arrays.push_back(arrayOf(m_batch, true, i));
-    std::vector<std::optional<std::string_view>> params(arrays.begin(), arrays.end());
+    std::vector<connect::PgParam> params;
+    for (const auto& a : arrays) params.push_back(connect::PgParam::text(a));
     FERRY_TRY(m_pipe->sendPrepared(it->second, params));
     Pending p{first.table->label, first.keyText, first.kind, {}};
     p.rows = std::move(m_batch);

@@ -48,12 +48,8 @@ void appendRow(std::string& out, const TableJob& job, const ValueRow& row, bool 
   out += pg ? "\n" : ")";
 }
 
-/// A value this large goes to a MySQL target through a prepared INSERT of its
-/// own (MySqlConnection::execPrepared), not in LOAD DATA or a statement's text.
-constexpr std::size_t kHugeValueBytes = 8u << 20;
-
 bool hasHugeValue(const ValueRow& row) {
-  return std::any_of(row.begin(), row.end(), [](const auto& v) { return v && v->size() > kHugeValueBytes; });
+  return std::any_of(row.begin(), row.end(), [](const auto& v) { return v && v->size() >= kHugeValueBytes; });
 }
 
 /// From this size a binary string into bytea is written as hex in pieces of this size.
@@ -84,7 +80,6 @@ public:
     out.resize(in.size());
     m_owned.resize(in.size());
     m_bytes.assign(in.size(), false);
-    m_anyBytes = false;
     for (size_t i = 0; i < in.size(); ++i) {
       const ColumnJob& col = m_job.columns[i];
       // A PostgreSQL source's bytea arrives as its bytes already (CopyTextRows::setByteaColumns).
@@ -98,7 +93,6 @@ public:
         // Left as bytes: writePgRowInPieces() writes their hex straight to the COPY.
         out[i] = in[i];
         m_bytes[i] = true;
-        m_anyBytes = true;
         continue;
       }
       auto v = typemap::convertValue(col.conversion, in[i], col.conversionContext);
@@ -126,15 +120,14 @@ public:
 
   /// Whether a value of the current row is a binary string left as its bytes
   /// for a bytea column (written by writePgRowInPieces(), never appendRow()).
-  bool anyBytes() const { return m_anyBytes; }
+  bool anyBytes() const { return std::find(m_bytes.begin(), m_bytes.end(), true) != m_bytes.end(); }
   const std::vector<bool>& bytes() const { return m_bytes; }
 
 private:
   const TableJob& m_job;
   CopierContext& m_ctx;
   std::vector<std::string> m_owned;  ///< converted values of the current row
-  std::vector<bool> m_bytes;
-  bool m_anyBytes = false;
+  std::vector<bool> m_bytes;  ///< per column of the current row
 };
 
 /// One row into a PostgreSQL COPY whose `bytes` fields (binary strings for

@@ -19,6 +19,12 @@
 
 namespace ferry::copy {
 
+/// A value this large goes alone, its values bound as parameters and sent in
+/// pieces, never in LOAD DATA, a COPY batch or a statement's text: the copy's
+/// rows into MySQL/MariaDB (a prepared INSERT) and the stream's changes
+/// (cdc::RowOp::goesAlone).
+inline constexpr std::size_t kHugeValueBytes = 8u << 20;
+
 enum class OnError { Stop, Skip };
 
 struct ChunkCounts {

@@ -207,17 +207,6 @@ core::Status PgPipeline::prepare(const std::string& name, std::string_view sql, 
   return {};
 }
 
-core::Status PgPipeline::sendPrepared(const std::string& name,
-                                      const std::vector<std::optional<std::string_view>>& params) {
-  ParamBuffer pb(params);
-  if (PQsendQueryPrepared(m_conn.m_conn, name.c_str(), static_cast<int>(params.size()), pb.values.data(), nullptr,
-                          nullptr, 0) != 1) {
-    return m_conn.lastError("EXECUTE " + name);
-  }
-  m_queued.push_back("EXECUTE " + name);
-  return {};
-}
-
 core::Status PgPipeline::sendPrepared(const std::string& name, const std::vector<PgParam>& params) {
   std::vector<const char*> values;
   std::vector<int> lengths, formats;

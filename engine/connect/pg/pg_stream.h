@@ -57,10 +57,10 @@ public:
 
   /// The next message, waiting up to `timeoutMs` (Kind::None when none came).
   /// The end of the stream or a broken link is an Error (ConnectionLost).
+  core::Result<ReplicationMessage> next(int timeoutMs);
   /// Frees the last message now rather than at the next call (its data view
   /// dies): a 512 MB pgoutput message need not live while its change is applied.
   void release();
-  core::Result<ReplicationMessage> next(int timeoutMs);
   /// Sends a standby status update ('r'); `replyRequested` asks the server for a keepalive.
   core::Status sendStatus(const StandbyStatus& status, bool replyRequested = false);
   int backendPid() const { return m_conn->backendPid(); }
@@ -84,21 +84,23 @@ struct PipelineResult {
   std::vector<std::string> column;        ///< the first column of every row (NULL as "")
 };
 
-/// libpq pipeline mode on `conn` for the lifetime of this object. Statements are
-/// queued with send(); sync() ends the batch and reads every result. After an
-/// error the server skips the rest of the batch: sync() returns the first error
-/// (with the index of the statement that failed) and the pipeline is usable again.
-/// One parameter handed to libpq as it is (libpq copies it into its output
-/// buffer once): text that must stay NUL-terminated and alive for the call, or
-/// bytes in binary form (a bytea's bytes). `data` nullptr is NULL.
+/// One parameter of PgPipeline::sendPrepared(), handed to libpq as it is (libpq
+/// copies it into its output buffer once): text that must stay NUL-terminated
+/// and alive for the call, or bytes in binary form (a bytea's bytes). `data`
+/// nullptr is NULL.
 struct PgParam {
   const char* data = nullptr;
   std::size_t length = 0;
   bool binary = false;
-  static PgParam text(const std::optional<std::string>& v) { return v ? PgParam{v->c_str(), v->size(), false} : PgParam{}; }
+  static PgParam text(const std::string& v) { return PgParam{v.c_str(), v.size(), false}; }
+  static PgParam text(const std::optional<std::string>& v) { return v ? text(*v) : PgParam{}; }
   static PgParam bytes(const std::string& v) { return PgParam{v.data(), v.size(), true}; }
 };
 
+/// libpq pipeline mode on `conn` for the lifetime of this object. Statements are
+/// queued with send(); sync() ends the batch and reads every result. After an
+/// error the server skips the rest of the batch: sync() returns the first error
+/// (with the index of the statement that failed) and the pipeline is usable again.
 class PgPipeline {
 public:
   static core::Result<std::unique_ptr<PgPipeline>> enter(PgConnection& conn);
@@ -108,10 +110,9 @@ public:
 
   /// Queues one statement with text parameters (NULL = nullopt).
   core::Status send(std::string_view sql, const std::vector<std::optional<std::string_view>>& params = {});
-  /// Queues a statement prepared under `name` (prepare() it once first).
-  core::Status sendPrepared(const std::string& name, const std::vector<std::optional<std::string_view>>& params);
-  /// The same without copying the values first: a 256 MB value costs its size
-  /// once more (in libpq's buffer), not three times.
+  /// Queues a statement prepared under `name` (prepare() it once first). The
+  /// values are not copied first: a 256 MB value costs its size once more (in
+  /// libpq's buffer), not three times.
   core::Status sendPrepared(const std::string& name, const std::vector<PgParam>& params);
   /// Queues the preparation of `sql` under `name`.
   core::Status prepare(const std::string& name, std::string_view sql, int paramCount);
