@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <future>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -103,20 +104,38 @@ public:
                        "Move its [databases] line into the included file, so the switch can rewrite it."};
     }
     // Sessions that reach the source around PgBouncer would not wait at PAUSE.
-    auto servers = (*admin)->simpleQuery("SHOW SERVERS");
-    if (!servers) return std::move(servers).error();
-    std::set<std::string> pooled;
-    for (auto row : *servers) pooled.insert(row.str("remote_pid"));
+    // The source's sessions are listed before PgBouncer's server connections,
+    // so a server connection PgBouncer opens between the two is still seen as
+    // pooled; a session is reported only when two looks a moment apart both
+    // find it outside the pool (a connection opened or closed meanwhile is not).
     auto src = connect::PgConnection::open(m_s.primary);
     if (!src) return std::move(src).error().context("source");
-    auto sessions = (*src)->query(
-        "SELECT pid::text AS pid, usename, coalesce(client_addr::text, 'local') AS addr FROM pg_stat_activity "
-        "WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
-        "AND usename IS DISTINCT FROM current_user");
-    if (!sessions) return std::move(sessions).error();
+    auto aroundNow = [&]() -> core::Result<std::map<std::string, std::string>> {
+      auto sessions = (*src)->query(
+          "SELECT pid::text AS pid, usename, coalesce(client_addr::text, 'local') AS addr FROM pg_stat_activity "
+          "WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
+          "AND usename IS DISTINCT FROM current_user");
+      if (!sessions) return std::move(sessions).error();
+      auto servers = (*admin)->simpleQuery("SHOW SERVERS");
+      if (!servers) return std::move(servers).error();
+      std::set<std::string> pooled;
+      for (auto row : *servers) pooled.insert(row.str("remote_pid"));
+      std::map<std::string, std::string> found;
+      for (auto row : *sessions) {
+        if (!pooled.contains(row.str("pid"))) found[row.str("pid")] = row.str("usename") + "@" + row.str("addr");
+      }
+      return found;
+    };
+    auto first = aroundNow();
+    if (!first) return std::move(first).error();
     std::vector<std::string> around;
-    for (auto row : *sessions) {
-      if (!pooled.contains(row.str("pid"))) around.push_back(row.str("usename") + "@" + row.str("addr") + " (pid " + row.str("pid") + ")");
+    if (!first->empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      auto second = aroundNow();
+      if (!second) return std::move(second).error();
+      for (const auto& [pid, who] : *second) {
+        if (first->contains(pid)) around.push_back(who + " (pid " + pid + ")");
+      }
     }
     if (!around.empty()) {
       return GateCheck{false,

@@ -150,6 +150,31 @@ TEST_F(PgCutover, AnOldTransactionAbortsItAndTheSourceStaysPrimary) {
   EXPECT_EQ(done->result, "switched") << done->message;
 }
 
+TEST_F(PgCutover, ASessionAroundPgBouncerAbortsItBeforeThePause) {
+  // The application also writes straight to the source: PAUSE could not stop it.
+  auto direct = test::pgSpec(kSource);
+  direct.user = cuttest::appUser();
+  direct.password = cuttest::appPassword();
+  auto around = connect::PgConnection::open(direct);
+  ASSERT_TRUE(around.ok()) << around.error().oneLine();
+  auto me = (*around)->query("SELECT pg_backend_pid()::text AS p");
+  ASSERT_TRUE(me.ok()) << me.error().oneLine();
+  const std::string pid = me->row(0).str("p");
+  AppWriter writer(app());  // and through PgBouncer, opening server connections meanwhile
+  writer.waitForMore(20);
+  run::CutoverRun cutover(request());
+  auto report = cutover.run({});
+  writer.stop();
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  EXPECT_EQ(report->result, "aborted");
+  EXPECT_EQ(report->abortedBy, "fence") << report->message;
+  EXPECT_NE(report->message.find("1 session(s) reach the source around PgBouncer"), std::string::npos) << report->message;
+  EXPECT_NE(report->message.find("(pid " + pid + ")"), std::string::npos) << report->message;
+  EXPECT_EQ(writer.errors(), 0) << writer.lastError();
+  EXPECT_NE(cuttest::includeText().find(std::string("dbname=") + kSource), std::string::npos);
+  EXPECT_EQ(cuttest::pausedFlag(kAlias), "0");
+}
+
 TEST_F(PgCutover, ASpentBudgetAbortsAndResumesTheWaitingClients) {
   AppWriter writer(app());
   writer.waitForMore(50);
