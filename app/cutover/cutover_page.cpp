@@ -1,5 +1,7 @@
 #include "app/cutover/cutover_page.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -393,8 +395,10 @@ void CutoverPage::showProgress(const run::CutoverProgress& p) {
     setRow(m_steps, i, {(m_stage.isEmpty() ? QString() : m_stage + QStringLiteral(": ")) + q(s.name), QString::number(s.ms, 'f', 1),
                         s.inPause ? tr("yes") : QString(), q(s.detail)});
   }
-  for (; m_canaryShown < p.canary.size(); ++m_canaryShown) {
-    const auto& [t, ms, ok] = p.canary[m_canaryShown];
+  // p.canary holds the writes from number p.canaryFirst on; each is charted once.
+  m_canaryShown = std::max(m_canaryShown, p.canaryFirst);
+  for (; m_canaryShown < p.canaryFirst + p.canary.size(); ++m_canaryShown) {
+    const auto& [t, ms, ok] = p.canary[m_canaryShown - p.canaryFirst];
     m_chart->addSample(ok ? QStringLiteral("acknowledged") : QStringLiteral("refused"), t, ms);
   }
   if (p.phase == "gates") {

@@ -62,6 +62,8 @@ public:
   /// What the last job ended with (tests read it).
   const std::optional<CutoverOutcome>& lastOutcome() const { return m_last; }
   QString resultText() const;
+  /// Shows a running job's progress (the poll hands it over; tests feed their own).
+  void showProgress(const run::CutoverProgress& p);
 
 signals:
   void started();
@@ -74,7 +76,6 @@ private:
   std::optional<run::CutoverRequest> request(QString* error) const;
   void poll();
   void onFinished(quint64 id, const CutoverOutcome& outcome);
-  void showProgress(const run::CutoverProgress& p);
   void showReport(const run::CutoverReport& r, const QString& title);
   void updateButtons();
   QString describePlan() const;

@@ -232,6 +232,7 @@ CutoverProgress CutoverRun::progress() const {
   if (canary) {
     const auto writes = canary->writes();
     const std::size_t from = writes.size() > 1500 ? writes.size() - 1500 : 0;
+    p.canaryFirst = from;
     if (!writes.empty()) {
       const auto t0 = writes.front().start;
       for (std::size_t i = from; i < writes.size(); ++i) {
@@ -463,9 +464,13 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
       gates.push_back(lagGate);
       gates.push_back(txnGate);
       report.gates = gates;
-      const auto& failed = !lagGate.ok ? lagGate : txnGate;
-      return abortWith(failed.name, "gate " + failed.name + " did not pass within " + std::to_string(o.gateWaitSeconds) +
-                                        " s: " + failed.detail);
+      // An old transaction is named first: it is the cause a DBA can act on
+      // (and, under load, the lag gate may also not have settled yet).
+      const auto& failed = !txnGate.ok ? txnGate : lagGate;
+      std::string message = "gate " + failed.name + " did not pass within " + std::to_string(o.gateWaitSeconds) +
+                            " s: " + failed.detail;
+      if (!txnGate.ok && !lagGate.ok) message += "; gate " + lagGate.name + " neither: " + lagGate.detail;
+      return abortWith(failed.name, message);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -607,7 +612,11 @@ core::Result<CutoverReport> CutoverRun::run(std::stop_token stop) {
       }
       addStep("check-changed", t0, true,
               std::to_string(checked->checked) + " of " + std::to_string(checked->changed) +
-                  " changed key(s) identical" + (checked->note.empty() ? "" : " (" + checked->note + ")"));
+                  " changed key(s) compared, identical" +
+                  (checked->notCompared > 0 ? "; " + std::to_string(checked->notCompared) +
+                                                  " not compared (keyless tables, the canary's rows)"
+                                            : "") +
+                  (checked->note.empty() ? "" : " (" + checked->note + ")"));
     }
   }
   if (auto over = overBudget("check-changed")) return abortWith("budget", *over);

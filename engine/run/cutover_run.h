@@ -137,6 +137,9 @@ struct CutoverProgress {
   double stableForSeconds = 0;
   /// The canary's writes so far: (seconds since its first, latency ms, acknowledged).
   std::vector<std::tuple<double, double, bool>> canary;
+  /// The number of the canary's writes before canary.front() (only the last
+  /// 1,500 are handed over each time).
+  std::size_t canaryFirst = 0;
   std::string stage;  ///< a rehearsal: "cutover" or "rollback"
 };
 

@@ -57,6 +57,7 @@ private slots:
   void rehearsalShowsTimelineAndCanary();
   void planListsTheRehearsal();
   void cutOverThenTheEvidencePack();
+  void canaryChartGoesOnPastItsLast1500Writes();
   void cleanupTestCase();
 
 private:
@@ -250,6 +251,25 @@ void CutoverPageTest::cutOverThenTheEvidencePack() {
           chart.pixelColor(100, 100) != QColor(Qt::white));
   QVERIFY(view->find(QStringLiteral("p99 of the last minute")));  // the legend under the chart: scrolled into view
   shoot(QStringLiteral("53-report-lag"));
+}
+
+void CutoverPageTest::canaryChartGoesOnPastItsLast1500Writes() {
+  // The progress hands over the canary's last 1,500 writes; a long gate wait
+  // has more. Every write is charted once, including those after the 1,500th.
+  auto progress = [](std::size_t first, std::size_t count) {
+    ferry::run::CutoverProgress p;
+    p.stage = "long";
+    p.canaryFirst = first;
+    for (std::size_t i = first; i < first + count; ++i) p.canary.emplace_back(static_cast<double>(i) * 0.02, 3.0, true);
+    return p;
+  };
+  m_page->showProgress(progress(0, 1500));
+  auto* chart = child<ferry::widgets::LiveChart>(m_page, "canaryChart");
+  QCOMPARE(chart->sampleCount(QStringLiteral("acknowledged")), 1500);
+  m_page->showProgress(progress(7, 1500));
+  QCOMPARE(chart->sampleCount(QStringLiteral("acknowledged")), 1507);
+  m_page->showProgress(progress(7, 1500));  // nothing new: nothing charted twice
+  QCOMPARE(chart->sampleCount(QStringLiteral("acknowledged")), 1507);
 }
 
 void CutoverPageTest::cleanupTestCase() {
