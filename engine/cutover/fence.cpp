@@ -209,7 +209,13 @@ core::Result<std::vector<std::string>> openWriters(connect::PgConnection& c, boo
     for (auto row : *r) {
       found.push_back("pid " + row.str("pid") + " (" + row.str("usename") + "@" + row.str("addr") + ", in a transaction for " +
                       row.str("age") + " s)");
-      if (end) FERRY_TRY(c.query("SELECT pg_terminate_backend($1::int)", {row.str("pid")}));
+      // PostgreSQL 14+ waits (up to 1 s) for the backend to be gone: a commit
+      // it was making lands before the fence position is read, not after.
+      if (end) {
+        FERRY_TRY(c.query(c.serverVersion().atLeast(14) ? "SELECT pg_terminate_backend($1::int, 1000)"
+                                                        : "SELECT pg_terminate_backend($1::int)",
+                          {row.str("pid")}));
+      }
     }
   }
   return found;

@@ -104,43 +104,12 @@ public:
                        "Move its [databases] line into the included file, so the switch can rewrite it."};
     }
     // Sessions that reach the source around PgBouncer would not wait at PAUSE.
-    // The source's sessions are listed before PgBouncer's server connections,
-    // so a server connection PgBouncer opens between the two is still seen as
-    // pooled; a session is reported only when two looks a moment apart both
-    // find it outside the pool (a connection opened or closed meanwhile is not).
-    auto src = connect::PgConnection::open(m_s.primary);
-    if (!src) return std::move(src).error().context("source");
-    auto aroundNow = [&]() -> core::Result<std::map<std::string, std::string>> {
-      auto sessions = (*src)->query(
-          "SELECT pid::text AS pid, usename, coalesce(client_addr::text, 'local') AS addr FROM pg_stat_activity "
-          "WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
-          "AND usename IS DISTINCT FROM current_user");
-      if (!sessions) return std::move(sessions).error();
-      auto servers = (*admin)->simpleQuery("SHOW SERVERS");
-      if (!servers) return std::move(servers).error();
-      std::set<std::string> pooled;
-      for (auto row : *servers) pooled.insert(row.str("remote_pid"));
-      std::map<std::string, std::string> found;
-      for (auto row : *sessions) {
-        if (!pooled.contains(row.str("pid"))) found[row.str("pid")] = row.str("usename") + "@" + row.str("addr");
-      }
-      return found;
-    };
-    auto first = aroundNow();
-    if (!first) return std::move(first).error();
-    std::vector<std::string> around;
-    if (!first->empty()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      auto second = aroundNow();
-      if (!second) return std::move(second).error();
-      for (const auto& [pid, who] : *second) {
-        if (first->contains(pid)) around.push_back(who + " (pid " + pid + ")");
-      }
-    }
-    if (!around.empty()) {
+    auto around = sessionsAround(std::chrono::milliseconds(200));
+    if (!around) return std::move(around).error();
+    if (!around->empty()) {
       return GateCheck{false,
-                       std::to_string(around.size()) + " session(s) reach the source around PgBouncer: " +
-                           core::join(around, ", "),
+                       std::to_string(around->size()) + " session(s) reach the source around PgBouncer: " +
+                           core::join(*around, ", "),
                        "Route every application connection through PgBouncer (or end these sessions): PAUSE "
                        "cannot stop them."};
     }
@@ -163,14 +132,31 @@ public:
         (void)unfence();
         return std::move(r).error().context("PAUSE " + db);
       }
+      // The gate looked long before; a session around PgBouncer opened since
+      // would go on writing through the pause. PgBouncer opens no server
+      // connection for a paused database, so one look is enough here (a
+      // second only when the first finds one, in case a server connection
+      // closed between the two queries).
+      auto around = sessionsAround(std::chrono::milliseconds(20));
+      if (!around || !around->empty()) {
+        (void)unfence();
+        if (!around) return std::move(around).error().context("looking for sessions around PgBouncer in the pause");
+        return Error(ErrorKind::Config,
+                     std::to_string(around->size()) + " session(s) reached the source around PgBouncer before the pause: " +
+                         core::join(*around, ", ") + "; resumed",
+                     "Route every application connection through PgBouncer (or end these sessions): PAUSE cannot "
+                     "stop them.");
+      }
       return {};
     }
-    // Too long (a transaction through PgBouncer that does not end): RESUME from
-    // another console connection, then drop the waiting one.
-    auto resumed = unfence();
+    // Too long (a transaction through PgBouncer that does not end): drop the
+    // waiting console connection, then RESUME from another one — in that
+    // order, so no PAUSE can still arrive after the RESUME — and look that the
+    // database is no longer paused.
     conn->shutdownSocket();
     (void)done.get();
     m_console.reset();
+    auto resumed = resumeUntilUnpaused();
     return Error(ErrorKind::Timeout,
                  "PgBouncer did not pause " + db + " within " + std::to_string(timeout.count()) +
                      " ms: a transaction through it did not end" +
@@ -228,6 +214,79 @@ public:
     return {};
   }
 
+  /// The source's sessions (Ferry's own left out) that are not one of
+  /// PgBouncer's server connections, "user@addr (pid N)". The source's
+  /// sessions are listed before PgBouncer's servers, so a server connection
+  /// PgBouncer opens between the two is still seen as pooled; a session counts
+  /// only when a second look `recheck` later finds it outside the pool again
+  /// (a connection opened or closed meanwhile does not).
+  core::Result<std::vector<std::string>> sessionsAround(std::chrono::milliseconds recheck) {
+    auto admin = console();
+    if (!admin) return std::move(admin).error().context("PgBouncer admin console");
+    if (!m_source) {
+      auto src = connect::PgConnection::open(m_s.primary);
+      if (!src) return std::move(src).error().context("source");
+      m_source = std::move(*src);
+    }
+    auto look = [&]() -> core::Result<std::map<std::string, std::string>> {
+      auto sessions = m_source->query(
+          "SELECT pid::text AS pid, usename, coalesce(client_addr::text, 'local') AS addr FROM pg_stat_activity "
+          "WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
+          "AND usename IS DISTINCT FROM current_user");
+      if (!sessions) return std::move(sessions).error();
+      auto servers = (*admin)->simpleQuery("SHOW SERVERS");
+      if (!servers) return std::move(servers).error();
+      std::set<std::string> pooled;
+      for (auto row : *servers) pooled.insert(row.str("remote_pid"));
+      std::map<std::string, std::string> outside;
+      for (auto row : *sessions) {
+        if (!pooled.contains(row.str("pid"))) outside[row.str("pid")] = row.str("usename") + "@" + row.str("addr");
+      }
+      return outside;
+    };
+    auto first = look();
+    if (!first) {
+      m_source.reset();  // a connection that failed is opened again next time
+      return std::move(first).error();
+    }
+    std::vector<std::string> around;
+    if (first->empty()) return around;
+    std::this_thread::sleep_for(recheck);
+    auto second = look();
+    if (!second) {
+      m_source.reset();
+      return std::move(second).error();
+    }
+    for (const auto& [pid, who] : *second) {
+      if (first->contains(pid)) around.push_back(who + " (pid " + pid + ")");
+    }
+    return around;
+  }
+
+  /// RESUME, then SHOW DATABASES until the database is no longer paused (a
+  /// PAUSE still on its way when the first RESUME came would pause it again).
+  core::Status resumeUntilUnpaused() {
+    for (int attempt = 0;; ++attempt) {
+      m_paused = true;
+      FERRY_TRY(unfence());
+      auto admin = openAdmin();
+      if (!admin) return std::move(admin).error().context("PgBouncer admin console");
+      auto dbs = (*admin)->simpleQuery("SHOW DATABASES");
+      if (!dbs) return std::move(dbs).error();
+      bool paused = false;
+      for (auto row : *dbs) {
+        if (row.str("name") == m_o.pgbouncerDb) paused = row.str("paused") == "1";
+      }
+      if (!paused) return {};
+      if (attempt == 10) {
+        m_paused = true;
+        return Error(ErrorKind::Server, "PgBouncer still shows " + m_o.pgbouncerDb + " paused after RESUME",
+                     "RESUME " + m_o.pgbouncerDb + " on PgBouncer's admin console.");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
   nlohmann::json record() const override {
     return {{"kind", "pgbouncer"}, {"paused", m_paused}, {"switched", m_switched}, {"original_line", m_original}};
   }
@@ -281,6 +340,7 @@ private:
   bool m_switched = false;
   std::string m_original;
   std::unique_ptr<connect::PgConnection> m_console;
+  std::unique_ptr<connect::PgConnection> m_source;  ///< the gate's and the pause's look at the source's sessions
 };
 
 }  // namespace

@@ -54,19 +54,11 @@ public:
     auto me = (*c)->query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
     if (!me) return std::move(me).error();
     const bool superuser = !me->empty() && me->row(0).boolean("rolsuper");
-    // Roles that no revoke stops: other superusers and the tables' owners, when
-    // they have sessions on the database now.
-    auto strong = (*c)->query(
-        "SELECT DISTINCT a.usename FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename "
-        "WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.usename <> current_user "
-        "AND (r.rolsuper OR r.oid IN (SELECT c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE (n.nspname, c.relname) IN (" + tableList(m_s) + "))) ORDER BY 1");
+    auto strong = strongSessions(**c);
     if (!strong) return std::move(strong).error();
     if (!strong->empty()) {
-      std::vector<std::string> names;
-      for (auto row : *strong) names.push_back(row.str("usename"));
       return GateCheck{false,
-                       "sessions of " + core::join(names, ", ") +
+                       "sessions of " + core::join(*strong, ", ") +
                            " are on the source: a superuser or a table's owner writes whatever is revoked",
                        "Let the application connect as a role that is neither superuser nor owner of the tables."};
     }
@@ -109,7 +101,33 @@ public:
       (void)unfence();
       return e;
     }
+    // The gate looked long before: a superuser's or an owner's session opened
+    // since writes through the revoke.
+    auto strong = strongSessions(**c);
+    if (!strong || !strong->empty()) {
+      (void)unfence();
+      if (!strong) return std::move(strong).error();
+      return Error(ErrorKind::Config,
+                   "sessions of " + core::join(*strong, ", ") +
+                       " reached the source before the fence: a superuser or a table's owner writes whatever is revoked; "
+                       "granted back",
+                   "Let the application connect as a role that is neither superuser nor owner of the tables.");
+    }
     return {};
+  }
+
+  /// Roles that no revoke stops — other superusers and the tables' owners —
+  /// with sessions on the database now.
+  core::Result<std::vector<std::string>> strongSessions(connect::PgConnection& c) const {
+    auto strong = c.query(
+        "SELECT DISTINCT a.usename FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename "
+        "WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.usename <> current_user "
+        "AND (r.rolsuper OR r.oid IN (SELECT c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE (n.nspname, c.relname) IN (" + tableList(m_s) + "))) ORDER BY 1");
+    if (!strong) return std::move(strong).error();
+    std::vector<std::string> names;
+    for (auto row : *strong) names.push_back(row.str("usename"));
+    return names;
   }
 
   core::Status switchOver() override { return {}; }  // the application's own deploy (or --switch-command)
@@ -135,7 +153,14 @@ public:
       auto active = c.query("SELECT count(*) AS n " + others + "AND state = 'active' AND query_start < $1::timestamptz",
                             {revokedAt});
       if (!active) return std::move(active).error();
-      if (active->row(0).i64("n") == 0) return {};
+      if (active->row(0).i64("n") == 0) {
+        // A statement that took its transaction id and ended between the two
+        // looks left its session idle in a write transaction: one more look.
+        auto late = openWriters(c, true);
+        if (!late) return std::move(late).error();
+        for (const auto& w : *late) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
+        return {};
+      }
       if (std::chrono::steady_clock::now() >= until) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
