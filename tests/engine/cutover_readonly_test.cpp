@@ -70,6 +70,8 @@ core::Result<run::CutoverReport> cutOverWithDeploy(const connect::ConnectionSpec
   o.noReverse = true;
   o.stableSeconds = 1;
   o.gateWaitSeconds = 30;
+  o.maxPauseMs = 10000;  // roomy for a loaded machine: the pause's length is bench/cutover's
+  o.changedCheckMs = 5000;
   o.canary = appOn(source);
   run::CutoverRun cutover(req);
   auto report = cutover.run({});
@@ -205,7 +207,7 @@ TEST_F(ReadOnlyCutover, PostgresRevokeIsUndoneExactlyByAnAbortAndHoldsAfterTheSw
   EXPECT_EQ(core::trim(test::psql(kPgSource, "SELECT attacl::text FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = 'v'")),
             columnGrants);
 
-  req.options.maxPauseMs = 2000;
+  req.options.maxPauseMs = 10000;
   run::CutoverRun cutover(req);
   auto report = cutover.run({});
   ASSERT_TRUE(report.ok()) << report.error().oneLine();
@@ -238,6 +240,7 @@ TEST_F(ReadOnlyCutover, MariaDbRollbackBringsBackEveryNewSideWriteWithoutALoop) 
   req.options.fence.kind = cutover::FenceKind::ReadOnly;
   req.options.stableSeconds = 1;
   req.options.gateWaitSeconds = 30;
+  req.options.maxPauseMs = 10000;
   req.options.canary = onMariaDb;
   run::CutoverRun cutover(req);
   auto there = cutover.run({});

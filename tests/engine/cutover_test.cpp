@@ -65,6 +65,10 @@ public:
     o.noReverse = true;
     o.stableSeconds = 1;
     o.gateWaitSeconds = 30;
+    // Budgets roomy enough for a loaded CI machine: these tests are about
+    // what is on which side, not how long the pause took (bench/cutover).
+    o.maxPauseMs = 10000;
+    o.changedCheckMs = 5000;
     o.canary = app();
     return req;
   }
@@ -301,7 +305,7 @@ TEST_F(PgCutover, KilledAtEveryStepRecoverLeavesExactlyOnePrimary) {
     const std::string common =
         std::string("PGPASSWORD=") + *src.password + " " + FERRY_BINARY + " cutover --state " + m_state +
         " --fence pgbouncer --pgbouncer '" + cuttest::envOr("FERRY_TEST_PGBOUNCER_ADMIN_URL") + "' --pgbouncer-db " +
-        kAlias + " --pgbouncer-include '" + cuttest::includeFile() + "' --no-reverse --stable-s 1";
+        kAlias + " --pgbouncer-include '" + cuttest::includeFile() + "' --no-reverse --stable-s 1 --max-pause-ms 10000";
     std::string out;
     const int killed = test::runCommand("FERRY_CUTOVER_FAIL_AT=" + step + " " + common, &out);
     ASSERT_NE(killed, 0) << out;

@@ -1,5 +1,7 @@
 #include "support/test_support.h"
 
+#include "core/text.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -133,9 +135,16 @@ int runCommand(const std::string& command, std::string* output) {
 }
 
 void recreatePgDatabase(const std::string& name) {
-  // A logical slot keeps its database from being dropped (a stream test's kept slot).
-  psql("postgres", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + name +
-                       "' AND NOT active");
+  // A logical slot keeps its database from being dropped (a stream test's kept
+  // slot); one still in use (a walsender a test's stream left, not yet gone)
+  // is ended first, and dropped once it is free.
+  const std::string slots = "FROM pg_replication_slots WHERE database = '" + name + "'";
+  psql("postgres", "SELECT pg_terminate_backend(active_pid) " + slots + " AND active");
+  for (int i = 0; i < 100; ++i) {
+    psql("postgres", "SELECT pg_drop_replication_slot(slot_name) " + slots + " AND NOT active");
+    if (core::trim(psql("postgres", "SELECT count(*) " + slots)) == "0") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   psql("postgres", "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
   psql("postgres", "CREATE DATABASE \"" + name + "\"");
 }
