@@ -5,6 +5,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -130,8 +131,8 @@ core::Status runHook(const std::string& what, const std::string& command, const 
 namespace {
 
 /// The DBA's commands: Ferry cannot see what they stop, so its gate only checks
-/// that they are given; the canary and the open-writer check after the fence
-/// are the proof.
+/// that they are given; after the fence command the write transactions still
+/// open are ended, and the canary is the proof.
 class CommandFence final : public Fence {
 public:
   CommandFence(FenceOptions options, FenceScope scope) : m_o(std::move(options)), m_s(std::move(scope)) {}
@@ -151,6 +152,19 @@ public:
     if (!s) {
       (void)unfence();
       return s;
+    }
+    // However the command stops new writes, a transaction that had already
+    // written could still commit after the fence position: such sessions are
+    // ended (their transactions roll back, never acknowledged), twice, 5 ms
+    // apart, as the read-only fence does.
+    for (int pass = 0; pass < 2; ++pass) {
+      auto ended = openWriters(m_s.primary, true);
+      if (!ended) {
+        (void)unfence();
+        return std::move(ended).error().context("ending the write transactions open after the fence command");
+      }
+      for (const auto& w : *ended) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
+      if (pass == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return {};
   }

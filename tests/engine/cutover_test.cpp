@@ -179,6 +179,30 @@ TEST_F(PgCutover, ASessionAroundPgBouncerAbortsItBeforeThePause) {
   EXPECT_EQ(cuttest::pausedFlag(kAlias), "0");
 }
 
+TEST_F(PgCutover, TheCommandFenceEndsTheWriteTransactionsStillOpen) {
+  // A transaction that wrote before the fence command (which stops nothing
+  // here) and commits afterwards would land after the fence position: lost on
+  // the target. Ferry ends it inside the fence, so it is never acknowledged.
+  auto direct = test::pgSpec(kSource);
+  direct.user = cuttest::appUser();
+  direct.password = cuttest::appPassword();
+  auto held = connect::PgConnection::open(direct);
+  ASSERT_TRUE(held.ok()) << held.error().oneLine();
+  ASSERT_TRUE((*held)->exec("BEGIN; INSERT INTO public.items (v) VALUES (-42)").ok());
+  auto req = request();
+  req.options.fence.kind = cutover::FenceKind::Command;
+  req.options.fence.fenceCommand = "true";
+  req.options.fence.unfenceCommand = "true";
+  req.options.canary.reset();  // the application is not repointed here: a canary would write on the old side
+  run::CutoverRun cutover(req);
+  auto report = cutover.run({});
+  ASSERT_TRUE(report.ok()) << report.error().oneLine();
+  ASSERT_EQ(report->result, "switched") << report->message;
+  EXPECT_FALSE((*held)->exec("COMMIT").ok()) << "the open write transaction survived the fence";
+  EXPECT_EQ(core::trim(test::psql(kSource, "SELECT count(*) FROM items WHERE v = -42")), "0");
+  EXPECT_EQ(core::trim(test::psql(kTarget, "SELECT count(*) FROM items WHERE v = -42")), "0");
+}
+
 TEST_F(PgCutover, ASpentBudgetAbortsAndResumesTheWaitingClients) {
   AppWriter writer(app());
   writer.waitForMore(50);
