@@ -51,6 +51,13 @@ public:
   }
 
   connect::ConnectionSpec app() const { return cuttest::bouncer(kAlias, cuttest::appUser(), cuttest::appPassword()); }
+  /// The application's role straight to the source, around PgBouncer.
+  connect::ConnectionSpec appAroundPgBouncer() const {
+    auto direct = test::pgSpec(kSource);
+    direct.user = cuttest::appUser();
+    direct.password = cuttest::appPassword();
+    return direct;
+  }
 
   run::CutoverRequest request() const {
     run::CutoverRequest req;
@@ -156,10 +163,7 @@ TEST_F(PgCutover, AnOldTransactionAbortsItAndTheSourceStaysPrimary) {
 
 TEST_F(PgCutover, ASessionAroundPgBouncerAbortsItBeforeThePause) {
   // The application also writes straight to the source: PAUSE could not stop it.
-  auto direct = test::pgSpec(kSource);
-  direct.user = cuttest::appUser();
-  direct.password = cuttest::appPassword();
-  auto around = connect::PgConnection::open(direct);
+  auto around = connect::PgConnection::open(appAroundPgBouncer());
   ASSERT_TRUE(around.ok()) << around.error().oneLine();
   auto me = (*around)->query("SELECT pg_backend_pid()::text AS p");
   ASSERT_TRUE(me.ok()) << me.error().oneLine();
@@ -183,10 +187,7 @@ TEST_F(PgCutover, TheCommandFenceEndsTheWriteTransactionsStillOpen) {
   // A transaction that wrote before the fence command (which stops nothing
   // here) and commits afterwards would land after the fence position: lost on
   // the target. Ferry ends it inside the fence, so it is never acknowledged.
-  auto direct = test::pgSpec(kSource);
-  direct.user = cuttest::appUser();
-  direct.password = cuttest::appPassword();
-  auto held = connect::PgConnection::open(direct);
+  auto held = connect::PgConnection::open(appAroundPgBouncer());
   ASSERT_TRUE(held.ok()) << held.error().oneLine();
   ASSERT_TRUE((*held)->exec("BEGIN; INSERT INTO public.items (v) VALUES (-42)").ok());
   auto req = request();
