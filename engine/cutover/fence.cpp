@@ -130,6 +130,17 @@ core::Status runHook(const std::string& what, const std::string& command, const 
 
 namespace {
 
+core::Status endWritersOn(const connect::ConnectionSpec& side) {
+  if (side.engine == model::Engine::PostgreSQL) {
+    auto c = connect::PgConnection::open(side);
+    if (!c) return std::move(c).error();
+    return endWriters(**c);
+  }
+  auto c = connect::MySqlConnection::open(side);
+  if (!c) return std::move(c).error();
+  return endWriters(**c);
+}
+
 /// The DBA's commands: Ferry cannot see what they stop, so its gate only checks
 /// that they are given; after the fence command the write transactions still
 /// open are ended, and the canary is the proof.
@@ -155,16 +166,10 @@ public:
     }
     // However the command stops new writes, a transaction that had already
     // written could still commit after the fence position: such sessions are
-    // ended (their transactions roll back, never acknowledged), twice, 5 ms
-    // apart, as the read-only fence does.
-    for (int pass = 0; pass < 2; ++pass) {
-      auto ended = openWriters(m_s.primary, true);
-      if (!ended) {
-        (void)unfence();
-        return std::move(ended).error().context("ending the write transactions open after the fence command");
-      }
-      for (const auto& w : *ended) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
-      if (pass == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // ended (their transactions roll back, never acknowledged).
+    if (auto e = endWritersOn(m_s.primary); !e) {
+      (void)unfence();
+      return std::move(e).error().context("ending the write transactions open after the fence command");
     }
     return {};
   }
@@ -252,15 +257,22 @@ core::Result<std::vector<std::string>> openWriters(connect::MySqlConnection& c, 
   return found;
 }
 
-core::Result<std::vector<std::string>> openWriters(const connect::ConnectionSpec& side, bool end) {
-  if (side.engine == model::Engine::PostgreSQL) {
-    auto c = connect::PgConnection::open(side);
-    if (!c) return std::move(c).error();
-    return openWriters(**c, end);
+namespace {
+
+template <typename Conn>
+core::Status endWritersPasses(Conn& conn, int passes) {
+  for (int pass = 0; pass < passes; ++pass) {
+    if (pass > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto ended = openWriters(conn, true);
+    if (!ended) return std::move(ended).error();
+    for (const auto& w : *ended) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
   }
-  auto c = connect::MySqlConnection::open(side);
-  if (!c) return std::move(c).error();
-  return openWriters(**c, end);
+  return {};
 }
+
+}  // namespace
+
+core::Status endWriters(connect::PgConnection& c, int passes) { return endWritersPasses(c, passes); }
+core::Status endWriters(connect::MySqlConnection& c, int passes) { return endWritersPasses(c, passes); }
 
 }  // namespace ferry::cutover

@@ -94,11 +94,6 @@ public:
 core::Result<std::unique_ptr<Fence>> makeFence(const FenceOptions& options, const FenceScope& scope,
                                                const nlohmann::json& record = nullptr);
 
-/// Sessions on `side` other than Ferry's own (its user) that hold a write
-/// transaction now ("pid 123 (app@10.0.0.5) since 3 s"), and with `end` ends
-/// them (their writes roll back: never acknowledged, nothing lost).
-core::Result<std::vector<std::string>> openWriters(const connect::ConnectionSpec& side, bool end);
-
 /// Runs `command` with /bin/sh -c, FERRY_NEW_URL=`newUrl` added to the
 /// environment, for at most `timeout` (then it is killed). Its output goes to
 /// the log. Fails when it exits non-zero, naming the exit status and its last

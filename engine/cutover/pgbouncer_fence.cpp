@@ -38,6 +38,10 @@ bool sameHost(const std::string& a, const std::string& b) {
   return norm(a) == norm(b);
 }
 
+/// What to do about sessions that reach the source around PgBouncer.
+constexpr const char* kAroundFix =
+    "Route every application connection through PgBouncer (or end these sessions): PAUSE cannot stop them.";
+
 class PgBouncerFence final : public Fence {
 public:
   PgBouncerFence(FenceOptions options, FenceScope scope) : m_o(std::move(options)), m_s(std::move(scope)) {
@@ -110,8 +114,7 @@ public:
       return GateCheck{false,
                        std::to_string(around->size()) + " session(s) reach the source around PgBouncer: " +
                            core::join(*around, ", "),
-                       "Route every application connection through PgBouncer (or end these sessions): PAUSE "
-                       "cannot stop them."};
+                       kAroundFix};
     }
     return GateCheck{true, "PgBouncer pools " + m_o.pgbouncerDb + " in transaction mode; every application session goes through it", ""};
   }
@@ -144,8 +147,7 @@ public:
         return Error(ErrorKind::Config,
                      std::to_string(around->size()) + " session(s) reached the source around PgBouncer before the pause: " +
                          core::join(*around, ", ") + "; resumed",
-                     "Route every application connection through PgBouncer (or end these sessions): PAUSE cannot "
-                     "stop them.");
+                     kAroundFix);
       }
       return {};
     }
@@ -193,11 +195,7 @@ public:
     FERRY_TRY((*admin)->simpleQuery("RELOAD"));
     // Server connections to the old side are closed as they are released.
     FERRY_TRY((*admin)->simpleQuery("RECONNECT " + quoted(m_o.pgbouncerDb)));
-    // "is not paused": a recovery doing the switch again after it was made.
-    if (auto r = (*admin)->simpleQuery("RESUME " + quoted(m_o.pgbouncerDb));
-        !r && r.error().message().find("not paused") == std::string::npos) {
-      return std::move(r).error();
-    }
+    FERRY_TRY(resume(**admin));
     m_paused = false;
     m_switched = true;
     return {};
@@ -207,9 +205,7 @@ public:
     if (!m_paused) return {};
     auto admin = openAdmin();
     if (!admin) return std::move(admin).error().context("PgBouncer admin console");
-    auto r = (*admin)->simpleQuery("RESUME " + quoted(m_o.pgbouncerDb));
-    // "is not paused": nothing to undo (a PAUSE given up on before it took).
-    if (!r && r.error().message().find("not paused") == std::string::npos) return std::move(r).error();
+    FERRY_TRY(resume(**admin));
     m_paused = false;
     return {};
   }
@@ -263,28 +259,35 @@ public:
     return around;
   }
 
+  /// RESUME on `admin`; "is not paused" is nothing to undo (a PAUSE given up
+  /// on before it took, a recovery making the switch again).
+  core::Status resume(connect::PgConnection& admin) const {
+    auto r = admin.simpleQuery("RESUME " + quoted(m_o.pgbouncerDb));
+    if (!r && r.error().message().find("not paused") == std::string::npos) return std::move(r).error();
+    return {};
+  }
+
   /// RESUME, then SHOW DATABASES until the database is no longer paused (a
   /// PAUSE still on its way when the first RESUME came would pause it again).
   core::Status resumeUntilUnpaused() {
-    for (int attempt = 0;; ++attempt) {
-      m_paused = true;
-      FERRY_TRY(unfence());
-      auto admin = openAdmin();
-      if (!admin) return std::move(admin).error().context("PgBouncer admin console");
+    auto admin = openAdmin();
+    if (!admin) return std::move(admin).error().context("PgBouncer admin console");
+    for (int attempt = 0; attempt <= 10; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      FERRY_TRY(resume(**admin));
       auto dbs = (*admin)->simpleQuery("SHOW DATABASES");
       if (!dbs) return std::move(dbs).error();
       bool paused = false;
       for (auto row : *dbs) {
         if (row.str("name") == m_o.pgbouncerDb) paused = row.str("paused") == "1";
       }
-      if (!paused) return {};
-      if (attempt == 10) {
-        m_paused = true;
-        return Error(ErrorKind::Server, "PgBouncer still shows " + m_o.pgbouncerDb + " paused after RESUME",
-                     "RESUME " + m_o.pgbouncerDb + " on PgBouncer's admin console.");
+      if (!paused) {
+        m_paused = false;
+        return {};
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    return Error(ErrorKind::Server, "PgBouncer still shows " + m_o.pgbouncerDb + " paused after RESUME",
+                 "RESUME " + m_o.pgbouncerDb + " on PgBouncer's admin console.");
   }
 
   nlohmann::json record() const override {

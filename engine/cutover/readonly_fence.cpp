@@ -17,19 +17,8 @@ using core::ErrorKind;
 
 namespace {
 
-/// After the server refuses new writes: end the sessions still holding a write
-/// transaction, twice (a statement that passed its privilege check just before
-/// the fence takes its transaction id a moment later).
-template <typename Conn>
-core::Status endWriters(Conn& conn) {
-  for (int pass = 0; pass < 2; ++pass) {
-    auto ended = openWriters(conn, true);
-    if (!ended) return std::move(ended).error();
-    for (const auto& w : *ended) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
-    if (pass == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return {};
-}
+/// What to do about sessions of roles that no revoke stops.
+constexpr const char* kStrongFix = "Let the application connect as a role that is neither superuser nor owner of the tables.";
 
 std::string tableList(const FenceScope& s) {
   std::vector<std::string> v;
@@ -60,7 +49,7 @@ public:
       return GateCheck{false,
                        "sessions of " + core::join(*strong, ", ") +
                            " are on the source: a superuser or a table's owner writes whatever is revoked",
-                       "Let the application connect as a role that is neither superuser nor owner of the tables."};
+                       kStrongFix};
     }
     if (!superuser) {
       auto owned = (*c)->query("SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -111,7 +100,7 @@ public:
                    "sessions of " + core::join(*strong, ", ") +
                        " reached the source before the fence: a superuser or a table's owner writes whatever is revoked; "
                        "granted back",
-                   "Let the application connect as a role that is neither superuser nor owner of the tables.");
+                   kStrongFix);
     }
     return {};
   }
@@ -146,21 +135,17 @@ public:
         "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
         "AND usename IS DISTINCT FROM current_user AND backend_type = 'client backend' ";
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
-    while (true) {
-      auto ended = openWriters(c, true);
-      if (!ended) return std::move(ended).error();
-      for (const auto& w : *ended) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
+    // Once none runs, one more look: a statement that took its transaction id
+    // and ended between the two queries left its session idle in a write
+    // transaction.
+    for (bool last = false;; ) {
+      FERRY_TRY(endWriters(c, 1));
+      if (last) return {};
       auto active = c.query("SELECT count(*) AS n " + others + "AND state = 'active' AND query_start < $1::timestamptz",
                             {revokedAt});
       if (!active) return std::move(active).error();
-      if (active->row(0).i64("n") == 0) {
-        // A statement that took its transaction id and ended between the two
-        // looks left its session idle in a write transaction: one more look.
-        auto late = openWriters(c, true);
-        if (!late) return std::move(late).error();
-        for (const auto& w : *late) core::log(core::LogLevel::Warning, "fence: ended " + w + ": its transaction rolls back");
-        return {};
-      }
+      last = active->row(0).i64("n") == 0;
+      if (last) continue;
       if (std::chrono::steady_clock::now() >= until) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -172,9 +157,7 @@ public:
       core::log(core::LogLevel::Warning, "fence: ended pid " + row.str("pid") + " (" + row.str("usename") +
                                              "): a statement begun before the revoke was still running");
     }
-    auto last = openWriters(c, true);
-    if (!last) return std::move(last).error();
-    return {};
+    return endWriters(c, 1);
   }
 
   core::Status unfence() override {

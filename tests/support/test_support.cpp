@@ -1,7 +1,5 @@
 #include "support/test_support.h"
 
-#include "core/text.h"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -16,6 +14,8 @@
 #include <random>
 #include <sstream>
 #include <thread>
+
+#include "core/text.h"
 
 namespace ferry::test {
 namespace {
